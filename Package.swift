@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "labelport",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "labelport", targets: ["labelport"]),
+        .library(name: "LabelPortCore", targets: ["LabelPortCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // Pure logic and the API client: no CLI, no server.
+        .target(
+            name: "LabelPortCore",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        // The `labelport sandbox` stand-in for the re-factor API.
+        .target(
+            name: "LabelPortSandbox",
+            dependencies: [
+                "LabelPortCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // ArgumentParser commands.
+        .target(
+            name: "LabelPortCLI",
+            dependencies: [
+                "LabelPortCore",
+                "LabelPortSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "labelport", dependencies: ["LabelPortCLI"]),
+        .executableTarget(
+            name: "labelport-bench",
+            dependencies: ["LabelPortCore", "LabelPortSandbox", "LabelPortCLI"]
+        ),
+        .testTarget(
+            name: "LabelPortTests",
+            dependencies: [
+                "LabelPortCore",
+                "LabelPortSandbox",
+                "LabelPortCLI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

@@ -1,0 +1,24 @@
+import ArgumentParser
+import LabelPortCore
+
+/// `labelport`: bulk import and export of gold labels and evaluations through the
+/// re-factor API.
+public struct LabelPortCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "labelport",
+        abstract: "Move gold labels and evaluations in and out of the re-factor API in bulk.",
+        discussion: """
+            Connection: --base-url URL (or REFACTOR_BASE_URL) and the token in REFACTOR_API_TOKEN \
+            or the first line of --token-file PATH. Try it locally with `labelport sandbox`.
+
+            Examples:
+              labelport validate labels.csv --map "Document=output_resource_name" --run-id RUN
+              labelport import labels.csv --dry-run
+              labelport export labels --run RUN --out backup.jsonl
+            """,
+        version: LabelPortCoreVersion.string,
+        subcommands: [ImportCommand.self, ExportCommand.self, ValidateCommand.self, SandboxCommand.self]
+    )
+
+    public init() {}
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import LabelPortCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where the API is and how to authenticate: shared by every command that talks to it.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .customLong("base-url"), help: ArgumentHelp("The API's root URL, e.g. https://api.example.com (default: $REFACTOR_BASE_URL).", valueName: "URL"))
+    var baseURL: String?
+
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("Read the API token from the first line of this file (default: $REFACTOR_API_TOKEN).", valueName: "PATH"))
+    var tokenFile: String?
+
+    @Flag(name: .customLong("allow-insecure-http"), help: "Allow plain http:// to a host that is not loopback (sends the token unencrypted).")
+    var allowInsecureHTTP = false
+
+    /// The server and token, from flags and the environment; a ``ConfigurationError``
+    /// (exit 64) when either is missing or the URL is refused.
+    func resolve(environment: [String: String] = ProcessEnvironment.current) throws -> (ServerAddress, APIToken) {
+        guard let urlText = baseURL ?? environment["REFACTOR_BASE_URL"], !urlText.isEmpty else {
+            throw ConfigurationError("no API base URL: pass --base-url URL or set REFACTOR_BASE_URL")
+        }
+        let server = try ServerAddress(urlText, allowInsecureHTTP: allowInsecureHTTP)
+        let token: APIToken
+        if let tokenFile {
+            let text: String
+            do { text = try FileText.read(tokenFile) } catch {
+                throw ConfigurationError("cannot read --token-file \(tokenFile): \(error)")
+            }
+            let firstLine = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            guard let parsed = APIToken(firstLine) else {
+                throw ConfigurationError("--token-file \(tokenFile) is empty: its first line must be the API token")
+            }
+            token = parsed
+        } else if let value = environment["REFACTOR_API_TOKEN"] {
+            guard let parsed = APIToken(value) else {
+                throw ConfigurationError("REFACTOR_API_TOKEN is set but empty")
+            }
+            token = parsed
+        } else {
+            throw ConfigurationError("no API token: set REFACTOR_API_TOKEN or pass --token-file PATH")
+        }
+        return (server, token)
+    }
+}
+
+/// The process environment as a dictionary.
+enum ProcessEnvironment {
+    static var current: [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let eq = text.firstIndex(of: "=") {
+                result[String(text[..<eq])] = String(text[text.index(after: eq)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+}

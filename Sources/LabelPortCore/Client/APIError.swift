@@ -1,0 +1,87 @@
+/// A failed API call, printable without secrets.
+///
+/// The ``Kind`` says what the caller may do next: whether to retry, and whether a write
+/// may have been applied although no answer arrived (``outcomeUnknown``).
+public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// 400: the server rejected the request body.
+        case badRequest
+        /// 401: the token was missing or rejected.
+        case unauthorized
+        /// 403: the token may not do this.
+        case forbidden
+        /// 404: the run, label or evaluation does not exist for this account.
+        case notFound
+        /// 429: slow down; see ``APIError/retryAfter``.
+        case throttled
+        /// 5xx: the server failed; a write may or may not have been applied.
+        case serverError
+        /// Any other unexpected status.
+        case unexpectedStatus
+        /// No connection could be made: the request was never sent.
+        case connectFailed
+        /// The connection closed after the request was sent, before a full answer.
+        case connectionDropped
+        /// No full answer within the request timeout.
+        case timeout
+        /// The answer was not what the API documents (not JSON, wrong shape).
+        case invalidResponse
+        /// The call was cancelled (Ctrl-C).
+        case cancelled
+    }
+
+    public var kind: Kind
+    /// What was being done, e.g. "create gold label \"doc-1\" in run 3f0c…".
+    public var operation: String
+    /// The HTTP status, when an answer arrived.
+    public var status: Int?
+    /// The server's `error` text, or a transport detail.
+    public var detail: String?
+    public var retryAfter: RetryAfter?
+
+    public init(kind: Kind, operation: String, status: Int? = nil, detail: String? = nil, retryAfter: RetryAfter? = nil) {
+        self.kind = kind
+        self.operation = operation
+        self.status = status
+        self.detail = detail
+        self.retryAfter = retryAfter
+    }
+
+    /// Worth trying again: throttling, server errors, timeouts and transport failures.
+    /// 400, 401, 403 and 404 are final.
+    public var isRetryable: Bool {
+        switch kind {
+        case .throttled, .serverError, .connectFailed, .connectionDropped, .timeout: true
+        case .badRequest, .unauthorized, .forbidden, .notFound, .unexpectedStatus, .invalidResponse, .cancelled: false
+        }
+    }
+
+    /// A write that ended this way may have been applied by the server: re-read before
+    /// resending it.
+    public var outcomeUnknown: Bool {
+        switch kind {
+        case .serverError, .connectionDropped, .timeout, .invalidResponse, .cancelled: true
+        default: false
+        }
+    }
+
+    public var description: String {
+        var text: String
+        switch kind {
+        case .badRequest: text = "\(operation): the server rejected the request (400)"
+        case .unauthorized: text = "\(operation): the API token was rejected (401); check REFACTOR_API_TOKEN or --token-file"
+        case .forbidden: text = "\(operation): the API token may not do this (403)"
+        case .notFound: text = "\(operation): not found (404)"
+        case .throttled: text = "\(operation): throttled by the server (429)"
+        case .serverError: text = "\(operation): server error (\(status ?? 500))"
+        case .unexpectedStatus: text = "\(operation): unexpected HTTP status \(status ?? 0)"
+        case .connectFailed: text = "\(operation): could not connect to the server"
+        case .connectionDropped: text = "\(operation): the connection closed before the server answered"
+        case .timeout: text = "\(operation): no answer within the request timeout"
+        case .invalidResponse: text = "\(operation): the server's answer was not valid"
+        case .cancelled: text = "\(operation): cancelled"
+        }
+        if let detail, !detail.isEmpty { text += ": \(detail)" }
+        return text
+    }
+}

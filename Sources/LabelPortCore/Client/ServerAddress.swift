@@ -1,0 +1,59 @@
+/// The API's base URL, checked: `http` or `https`, a host, no query; plain `http`
+/// only for loopback hosts unless insecure HTTP is explicitly allowed.
+public struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
+    /// Scheme, host and port, and any path prefix, without a trailing slash.
+    public let baseURL: String
+    public let scheme: String
+    public let host: String
+
+    public var description: String { baseURL }
+
+    public init(_ text: String, allowInsecureHTTP: Bool = false) throws(ConfigurationError) {
+        var url = text.trimmingWhitespace()
+        while url.hasSuffix("/") { url.removeLast() }
+        guard let schemeEnd = url.firstRange(of: "://") else {
+            throw ConfigurationError("base URL \"\(text)\" has no scheme; write it as https://HOST")
+        }
+        let scheme = url[..<schemeEnd.lowerBound].lowercased()
+        guard scheme == "http" || scheme == "https" else {
+            throw ConfigurationError("base URL \"\(text)\" must start with https:// (or http:// for a local server)")
+        }
+        let rest = url[schemeEnd.upperBound...]
+        guard !rest.contains("?"), !rest.contains("#") else {
+            throw ConfigurationError("base URL \"\(text)\" must not have a query or fragment")
+        }
+        if rest.contains("@") {
+            throw ConfigurationError("base URL must not carry credentials; use REFACTOR_API_TOKEN or --token-file")
+        }
+        let authority = rest.prefix { $0 != "/" }
+        let host: String
+        if authority.hasPrefix("[") {
+            host = String(authority.dropFirst().prefix { $0 != "]" })
+        } else {
+            host = String(authority.prefix { $0 != ":" })
+        }
+        guard !host.isEmpty else { throw ConfigurationError("base URL \"\(text)\" has no host") }
+        if scheme == "http" && !allowInsecureHTTP && !ServerAddress.isLoopback(host) {
+            throw ConfigurationError(
+                "refusing plain http:// to \(host): the token would cross the network unencrypted; use https:// or pass --allow-insecure-http"
+            )
+        }
+        self.baseURL = scheme + "://" + rest
+        self.scheme = scheme
+        self.host = host.lowercased()
+    }
+
+    public static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased()
+        if h == "localhost" || h.hasSuffix(".localhost") || h == "::1" { return true }
+        let parts = h.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+}
+
+/// A problem with how labelport was set up (base URL, token): a usage error, exit 64.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,80 @@
+/// Serializes ``JSONValue`` to compact JSON text: no insignificant whitespace,
+/// numbers exactly as written, non-ASCII text as UTF-8, and keys either in the
+/// object's own order or sorted byte-wise (the stable order export writes).
+public struct JSONWriter: Sendable {
+    public enum KeyOrder: Sendable {
+        /// The order the keys were read or added in.
+        case preserved
+        /// Sorted by UTF-8 bytes, so the same object always gives the same bytes.
+        case sorted
+    }
+
+    public var keyOrder: KeyOrder
+
+    public init(keyOrder: KeyOrder = .preserved) {
+        self.keyOrder = keyOrder
+    }
+
+    public func string(_ value: JSONValue) -> String {
+        var out: [UInt8] = []
+        write(value, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public func write(_ value: JSONValue, into out: inout [UInt8]) {
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let n): out.append(contentsOf: n.literal.utf8)
+        case .string(let s): JSONWriter.writeString(s, into: &out)
+        case .array(let elements):
+            out.append(UInt8(ascii: "["))
+            for (i, element) in elements.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                write(element, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let object):
+            write(object, into: &out)
+        }
+    }
+
+    public func write(_ object: JSONObject, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        let entries = keyOrder == .sorted ? object.sortedEntries : object.entries
+        for (i, entry) in entries.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            JSONWriter.writeString(entry.key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            write(entry.value, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// Writes `string` as a JSON string literal, escaping quotes, backslashes and
+    /// control characters only.
+    public static func writeString(_ string: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONValue: CustomStringConvertible {
+    /// Compact JSON text, keys in their own order.
+    public var description: String { JSONWriter().string(self) }
+}

@@ -1,0 +1,140 @@
+/// A gold label as the API returns it (`RunGoldLabel`): the expected output for one
+/// output resource of a run, as text or as a JSON object, never both.
+public struct GoldLabel: Sendable, Equatable {
+    public var id: String
+    public var accountID: String
+    public var runID: String
+    public var outputResourceName: String
+    public var textValue: String?
+    public var objectValue: JSONObject?
+    public var objectValueIsPartial: Bool?
+    public var createdBy: String?
+    public var createdAt: String
+    public var updatedBy: String?
+    public var updatedAt: String?
+
+    public init(
+        id: String, accountID: String, runID: String, outputResourceName: String,
+        textValue: String? = nil, objectValue: JSONObject? = nil, objectValueIsPartial: Bool? = nil,
+        createdBy: String? = nil, createdAt: String, updatedBy: String? = nil, updatedAt: String? = nil
+    ) {
+        self.id = id
+        self.accountID = accountID
+        self.runID = runID
+        self.outputResourceName = outputResourceName
+        self.textValue = textValue
+        self.objectValue = objectValue
+        self.objectValueIsPartial = objectValueIsPartial
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.updatedBy = updatedBy
+        self.updatedAt = updatedAt
+    }
+
+    /// The API's field names, in the order export writes them.
+    public static let fieldNames = [
+        "run_id", "output_resource_name", "id", "text_value", "object_value", "object_value_is_partial",
+        "account_id", "created_by", "created_at", "updated_by", "updated_at",
+    ]
+
+    public init(json: JSONValue) throws(ModelDecodingError) {
+        let r = try FieldReader(json, typeName: "RunGoldLabel")
+        self.init(
+            id: try r.requiredString("id"),
+            accountID: try r.requiredString("account_id"),
+            runID: try r.requiredString("run_id"),
+            outputResourceName: try r.requiredString("output_resource_name"),
+            textValue: try r.optionalString("text_value"),
+            objectValue: try r.optionalObject("object_value"),
+            objectValueIsPartial: try r.optionalBool("object_value_is_partial"),
+            createdBy: try r.optionalString("created_by"),
+            createdAt: try r.requiredString("created_at"),
+            updatedBy: try r.optionalString("updated_by"),
+            updatedAt: try r.optionalString("updated_at")
+        )
+    }
+
+    /// The label as a JSON object; absent optional fields are left out.
+    public var json: JSONValue {
+        var w = FieldWriter()
+        w.set("id", id)
+        w.set("account_id", accountID)
+        w.set("run_id", runID)
+        w.set("output_resource_name", outputResourceName)
+        w.set("text_value", textValue)
+        w.set("object_value", objectValue)
+        w.set("object_value_is_partial", objectValueIsPartial)
+        w.set("created_by", createdBy)
+        w.set("created_at", createdAt)
+        w.set("updated_by", updatedBy)
+        w.set("updated_at", updatedAt)
+        return .object(w.object)
+    }
+}
+
+/// The body of `POST /v1/run/{id}/gold-labels`.
+public struct CreateGoldLabelRequest: Sendable, Equatable {
+    public var outputResourceName: String
+    public var textValue: String?
+    public var objectValue: JSONObject?
+    public var objectValueIsPartial: Bool?
+
+    public init(outputResourceName: String, textValue: String? = nil, objectValue: JSONObject? = nil, objectValueIsPartial: Bool? = nil) {
+        self.outputResourceName = outputResourceName
+        self.textValue = textValue
+        self.objectValue = objectValue
+        self.objectValueIsPartial = objectValueIsPartial
+    }
+
+    public init(json: JSONValue) throws(ModelDecodingError) {
+        let r = try FieldReader(json, typeName: "request body")
+        self.init(
+            outputResourceName: try r.requiredString("output_resource_name"),
+            textValue: try r.optionalString("text_value"),
+            objectValue: try r.optionalObject("object_value"),
+            objectValueIsPartial: try r.optionalBool("object_value_is_partial")
+        )
+    }
+
+    public var json: JSONValue {
+        var w = FieldWriter()
+        w.set("output_resource_name", outputResourceName)
+        w.set("text_value", textValue)
+        w.set("object_value", objectValue)
+        w.set("object_value_is_partial", objectValueIsPartial)
+        return .object(w.object)
+    }
+}
+
+/// The body of `PUT /v1/run/{run_id}/gold-label/{gold_label_id}`: only the fields
+/// to change; `output_resource_name` cannot change.
+public struct UpdateGoldLabelRequest: Sendable, Equatable {
+    public var textValue: String?
+    public var objectValue: JSONObject?
+    public var objectValueIsPartial: Bool?
+
+    public init(textValue: String? = nil, objectValue: JSONObject? = nil, objectValueIsPartial: Bool? = nil) {
+        self.textValue = textValue
+        self.objectValue = objectValue
+        self.objectValueIsPartial = objectValueIsPartial
+    }
+
+    public init(json: JSONValue) throws(ModelDecodingError) {
+        let r = try FieldReader(json, typeName: "request body")
+        self.init(
+            textValue: try r.optionalString("text_value"),
+            objectValue: try r.optionalObject("object_value"),
+            objectValueIsPartial: try r.optionalBool("object_value_is_partial")
+        )
+    }
+
+    public var json: JSONValue {
+        var w = FieldWriter()
+        w.set("text_value", textValue)
+        w.set("object_value", objectValue)
+        w.set("object_value_is_partial", objectValueIsPartial)
+        return .object(w.object)
+    }
+
+    public var isEmpty: Bool { textValue == nil && objectValue == nil && objectValueIsPartial == nil }
+}

@@ -1,0 +1,3 @@
+import LabelPortCLI
+
+await LabelPortCommand.main()

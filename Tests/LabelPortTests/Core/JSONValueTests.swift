@@ -1,0 +1,72 @@
+import Testing
+@testable import LabelPortCore
+
+@Suite("JSON value")
+struct JSONValueTests {
+    @Test("numbers keep their text and compare by meaning", arguments: [
+        ("1", "1.0", true), ("1e2", "100", true), ("0.1", "1e-1", true), ("-0", "0", true),
+        ("12345678901234567890", "12345678901234567891", false), ("1e-7", "0.0000001", true),
+        ("10", "1", false), ("-1", "1", false), ("1.5", "15e-1", true),
+    ])
+    func numberEquality(lhs: String, rhs: String, equal: Bool) throws {
+        let a = try #require(JSONNumber(lhs))
+        let b = try #require(JSONNumber(rhs))
+        #expect((a == b) == equal)
+        if equal { #expect(a.hashValue == b.hashValue) }
+        #expect(a.literal == lhs)
+    }
+
+    @Test("parse and write round-trips exact text")
+    func roundTrip() throws {
+        let text = #"{"b":12345678901234567890123,"a":[0.1,1e-7,-0.0,true,null],"c":{"é":"日本語 🎉","q":"\"\\\n"}}"#
+        let value = try JSONParser.parse(text)
+        #expect(JSONWriter().string(value) == text)
+        #expect(JSONWriter(keyOrder: .sorted).string(value).hasPrefix(#"{"a":[0.1,1e-7,-0.0,true,null],"b":"#))
+    }
+
+    @Test("object equality ignores key order")
+    func objectOrder() throws {
+        let a = try JSONParser.parse(#"{"x":1,"y":[1.0,{"z":"w"}]}"#)
+        let b = try JSONParser.parse(#"{"y":[1,{"z":"w"}],"x":1.00}"#)
+        #expect(a == b)
+        #expect(a.hashValue == b.hashValue)
+        #expect(a != (try JSONParser.parse(#"{"x":1,"y":[{"z":"w"},1]}"#)))
+    }
+
+    @Test("strings compare by exact code points")
+    func exactStrings() {
+        #expect(JSONValue.string("\u{E9}") != JSONValue.string("e\u{301}"))
+    }
+
+    @Test("syntax errors name the offset", arguments: [
+        (#"{"a":1,}"#, 7, "expected a string key in double quotes, found '}'"),
+        (#"{"a":01}"#, 5, "invalid number: leading zeros are not allowed"),
+        (#"{"a":1,"a":2}"#, 7, "duplicate key \"a\" in object"),
+        (#"[1,2"#, 4, "unexpected end of JSON text inside an array"),
+        (#""abc"#, 0, "unterminated string"),
+        ("{\"a\":\"\u{1}\"}", 6, "control character byte 0x1 must be escaped inside a string"),
+        (#"[tru]"#, 1, "invalid literal; expected 'true'"),
+        (#"{"a":1} x"#, 8, "unexpected text after the JSON value"),
+        (#""\ud800""#, 1, #"unpaired UTF-16 surrogate in \u escape"#),
+    ])
+    func syntaxErrors(text: String, offset: Int, message: String) {
+        #expect(throws: JSONSyntaxError(offset: offset, message: message)) { try JSONParser.parse(text) }
+    }
+
+    @Test("invalid UTF-8 inside a string is located")
+    func invalidUTF8() {
+        let bytes: [UInt8] = Array(#"{"a":"ok"#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        #expect(throws: JSONSyntaxError(offset: 8, message: "invalid UTF-8 in string")) { try JSONParser.parse(bytes) }
+    }
+
+    @Test("nesting is limited, not a crash")
+    func depthLimit() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(deep) }
+    }
+
+    @Test("control characters are escaped on write")
+    func escaping() {
+        #expect(JSONWriter().string(.string("a\u{1}b\tc")) == #""a\u0001b\tc""#)
+    }
+}
