@@ -1,1 +1,14 @@
-print("bench")
+#if canImport(Glibc)
+import Glibc
+#endif
+// labelport-bench: throughput and memory benchmarks. Run with
+//   swift run -c release labelport-bench CASE [options]
+// Each case lives in its own file and prints its figures.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let cases: [String: ([String]) async throws -> Void] = [:]
+guard let name = arguments.first, let run = cases[name] else {
+    print("usage: labelport-bench CASE [options]; cases: \(cases.keys.sorted().joined(separator: ", "))")
+    exit(64)
+}
+try await run(Array(arguments.dropFirst()))

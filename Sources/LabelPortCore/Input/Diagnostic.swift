@@ -1,0 +1,33 @@
+/// A problem in the user's data, located in its file: printed as
+/// `FILE:LINE[:COLUMN]: message`. Collected as values and reported together.
+public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
+    public enum Severity: String, Sendable {
+        case error
+        case warning
+    }
+
+    public var file: String
+    /// 1-based physical line; nil for a problem with the file as a whole.
+    public var line: Int?
+    /// 1-based column in characters, when the problem has a precise place.
+    public var column: Int?
+    public var severity: Severity
+    public var message: String
+
+    public init(file: String, line: Int?, column: Int? = nil, severity: Severity = .error, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.severity = severity
+        self.message = message
+    }
+
+    public var description: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        if let line = line, let column { _ = line; text += ":\(column)" }
+        text += ": "
+        if severity == .warning { text += "warning: " }
+        return text + message
+    }
+}
