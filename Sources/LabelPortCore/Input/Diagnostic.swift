@@ -25,7 +25,7 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         var text = file
         if let line { text += ":\(line)" }
-        if let line = line, let column { _ = line; text += ":\(column)" }
+        if line != nil, let column { text += ":\(column)" }
         text += ": "
         if severity == .warning { text += "warning: " }
         return text + message
