@@ -1,0 +1,237 @@
+import Synchronization
+
+/// Runs an import: reads the runs in play once, plans every row in file order, and
+/// applies the writes through the shared ``RequestExecutor`` with a fixed pool of
+/// workers. Same-label rows run one after another; outcomes reach the sink in input order.
+public final class ImportEngine: Sendable {
+    public let configuration: ImportConfiguration
+    let client: RefactorClient
+    let executor: RequestExecutor
+    let interrupt: InterruptFlag
+    /// Label ids each run is known to hold (read at the start, or created by this import):
+    /// a label with another id that appears after an unanswered create is that create's.
+    private let knownIDs = Mutex<[String: Set<String>]>([:])
+    /// Ids of labels created by this import, by planner key, for later rows of the same label.
+    private let createdIDs = Mutex<[String: String]>([:])
+    /// Keys whose create failed, with the line of the row that tried.
+    private let failedCreates = Mutex<[String: Int]>([:])
+    private let failures = Atomic<Int>(0)
+    /// Rows finished so far (for the progress line).
+    public let finishedRows = Atomic<Int>(0)
+
+    public init(configuration: ImportConfiguration, client: RefactorClient, executor: RequestExecutor, interrupt: InterruptFlag = InterruptFlag()) {
+        self.configuration = configuration
+        self.client = client
+        self.executor = executor
+        self.interrupt = interrupt
+    }
+
+    /// Reads every run's labels (concurrently, through the executor) into a planner.
+    /// A 401 stops the import; a 404 marks the run missing so its rows fail.
+    public func loadRuns(_ runIDs: [String]) async throws(ImportAbort) -> Planner {
+        var planner = Planner(mode: configuration.mode)
+        let client = self.client
+        let executor = self.executor
+        let results = await withTaskGroup(of: (String, Result<[GoldLabel], APIError>).self) { group in
+            for runID in runIDs {
+                group.addTask {
+                    do throws(APIError) {
+                        let labels = try await executor.perform(.read) { () async throws(APIError) -> [GoldLabel] in
+                            try await client.listGoldLabels(runID: runID)
+                        }
+                        return (runID, .success(labels))
+                    } catch {
+                        return (runID, .failure(error))
+                    }
+                }
+            }
+            var collected: [(String, Result<[GoldLabel], APIError>)] = []
+            for await result in group { collected.append(result) }
+            return collected
+        }
+        for (runID, result) in results {
+            switch result {
+            case .success(let labels):
+                planner.addRun(runID, labels: labels)
+                knownIDs.withLock { $0[runID] = Set(labels.map(\.id)) }
+            case .failure(let error) where error.kind == .notFound:
+                planner.addMissingRun(runID)
+            case .failure(let error):
+                throw ImportAbort("cannot read the labels of run \(runID): \(error)")
+            }
+        }
+        return planner
+    }
+
+    /// Plans every row of `source` and, unless this is a dry run or `writesAllowed` is
+    /// false, applies them; every outcome goes to `sink` in input order.
+    public func apply<Source: LabelItemSource>(
+        _ source: inout Source, planner: inout Planner, sink: any ImportSink, writesAllowed: Bool, skipReason: String? = nil
+    ) async -> OutcomeCounts {
+        let concurrency = max(1, executor.options.concurrency)
+        let ordered = OrderedOutcomes(sink: sink, window: configuration.window + concurrency)
+        let queue = WorkQueue<(PlannedRow, InputRecord?)>(capacity: concurrency * 4)
+        let execute = writesAllowed && !configuration.dryRun
+        let invalidBudget = configuration.maxErrors
+
+        await withTaskGroup(of: Void.self) { group in
+            if execute {
+                for _ in 0..<concurrency {
+                    group.addTask {
+                        while let (key, job) = await queue.next() {
+                            let outcome = await self.perform(job.0, record: job.1)
+                            await queue.finished(key: key)
+                            self.finishedRows.add(1, ordering: .relaxed)
+                            await ordered.finish(outcome)
+                        }
+                    }
+                }
+            }
+            var stopReason: String? = nil
+            while let item = source.next() {
+                let planned: PlannedRow
+                let record: InputRecord?
+                switch item {
+                case .row(var row, let rec):
+                    row.runID = configuration.runID(for: row)
+                    planned = planner.plan(row)
+                    record = rec
+                case .invalid(let line, let problems, let rec):
+                    planned = planner.planInvalid(line: line, message: problems.map(\.message).joined(separator: "; "))
+                    record = rec
+                }
+                await ordered.admit(planned.sequence)
+                if stopReason == nil {
+                    if interrupt.isSet {
+                        stopReason = "not attempted: the import was interrupted"
+                    } else if let budget = invalidBudget, failures.load(ordering: .relaxed) > budget {
+                        stopReason = "not attempted: more than \(budget) rows failed or were invalid (--max-errors)"
+                    }
+                }
+                var outcome = RowOutcome(planned: planned, status: .ok, labelID: planned.labelID, error: planned.problem, record: record)
+                if let doomed = planned.plannedStatus {
+                    outcome.status = configuration.dryRun ? .planned : doomed
+                    if doomed == .failed || planned.action == .invalid || planned.action == .conflict {
+                        failures.add(1, ordering: .relaxed)
+                    }
+                } else if configuration.dryRun {
+                    outcome.status = .planned
+                } else if planned.write == nil {
+                    outcome.status = .ok
+                } else if let reason = stopReason ?? (execute ? nil : skipReason) {
+                    outcome.status = .skipped
+                    outcome.error = reason
+                } else {
+                    await queue.submit((planned, record), key: planned.key)
+                    continue
+                }
+                finishedRows.add(1, ordering: .relaxed)
+                await ordered.finish(outcome)
+            }
+            await queue.close()
+            await group.waitForAll()
+        }
+        return await ordered.counts
+    }
+
+    // MARK: Applying one row
+
+    private func perform(_ planned: PlannedRow, record: InputRecord?) async -> RowOutcome {
+        var outcome = RowOutcome(planned: planned, status: .ok, labelID: planned.labelID, error: nil, record: record)
+        guard let runID = planned.runID, let write = planned.write else { return outcome }
+        do {
+            switch write {
+            case .create(let request):
+                outcome.labelID = try await create(request, runID: runID, key: planned.key)
+            case .update(let target, let request):
+                let id = try resolve(target, key: planned.key)
+                outcome.labelID = id
+                _ = try await executor.perform(.update) { () async throws(APIError) -> GoldLabel in
+                    try await self.client.updateGoldLabel(runID: runID, labelID: id, request)
+                }
+            }
+        } catch let error as APIError {
+            if case .create = write { failedCreates.withLock { $0[planned.key] = planned.line } }
+            outcome.status = .failed
+            outcome.error = error.description
+            failures.add(1, ordering: .relaxed)
+        } catch {
+            if case .create = write { failedCreates.withLock { $0[planned.key] = planned.line } }
+            outcome.status = .failed
+            outcome.error = String(describing: error)
+            failures.add(1, ordering: .relaxed)
+        }
+        return outcome
+    }
+
+    private func resolve(_ target: LabelTarget, key: String) throws -> String {
+        switch target {
+        case .existing(let id):
+            return id
+        case .pending:
+            if let id = createdIDs.withLock({ $0[key] }) { return id }
+            let line = failedCreates.withLock { $0[key] }
+            throw ImportAbort("the label was to be created by the row on line \(line.map(String.init) ?? "?"), which failed")
+        }
+    }
+
+    /// Creates a label. A create whose outcome is unknown (no answer, 5xx, timeout) is
+    /// never resent blindly: the run's labels are read again, and a label with this name
+    /// that the run did not hold before is taken as this create's (updated if its values
+    /// differ); only if there is none is the create sent again.
+    private func create(_ request: CreateGoldLabelRequest, runID: String, key: String) async throws(APIError) -> String {
+        var unknownOutcomes = 0
+        while true {
+            do throws(APIError) {
+                let label = try await executor.perform(.create) { () async throws(APIError) -> GoldLabel in
+                    try await self.client.createGoldLabel(runID: runID, request)
+                }
+                record(created: label.id, runID: runID, key: key)
+                return label.id
+            } catch where error.outcomeUnknown && error.kind != .cancelled {
+                unknownOutcomes += 1
+                let labels = try await executor.perform(.read) { () async throws(APIError) -> [GoldLabel] in
+                    try await self.client.listGoldLabels(runID: runID)
+                }
+                let known = knownIDs.withLock { $0[runID] ?? [] }
+                let candidates = labels.filter {
+                    $0.outputResourceName.utf8.elementsEqual(request.outputResourceName.utf8) && !known.contains($0.id)
+                }
+                if let found = candidates.first, candidates.count == 1 {
+                    record(created: found.id, runID: runID, key: key)
+                    let wanted = LabelValues(textValue: request.textValue, objectValue: request.objectValue, objectValueIsPartial: request.objectValueIsPartial)
+                    if LabelValues(found) != wanted {
+                        _ = try await executor.perform(.update) { () async throws(APIError) -> GoldLabel in
+                            try await self.client.updateGoldLabel(
+                                runID: runID, labelID: found.id,
+                                UpdateGoldLabelRequest(textValue: request.textValue, objectValue: request.objectValue, objectValueIsPartial: request.objectValueIsPartial))
+                        }
+                    }
+                    return found.id
+                }
+                if candidates.count > 1 {
+                    throw APIError(
+                        kind: .invalidResponse, operation: error.operation,
+                        detail: "after an unanswered create, \(candidates.count) new labels named \"\(request.outputResourceName)\" appeared in the run (\(candidates.map(\.id).joined(separator: ", "))); not creating another")
+                }
+                if unknownOutcomes > executor.options.retries {
+                    throw error
+                }
+                // Absent: the create was not applied; send it again.
+            }
+        }
+    }
+
+    private func record(created id: String, runID: String, key: String) {
+        knownIDs.withLock { _ = $0[runID, default: []].insert(id) }
+        createdIDs.withLock { $0[key] = id }
+    }
+}
+
+/// Set from a signal handler (Ctrl-C): the import takes no new rows; requests in flight finish.
+public final class InterruptFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    public init() {}
+    public func set() { flag.store(true, ordering: .relaxed) }
+    public var isSet: Bool { flag.load(ordering: .relaxed) }
+}

@@ -1,0 +1,77 @@
+/// The end-of-run summary: rows by action and status, requests, retries, time.
+public struct ImportSummary: Sendable {
+    public var counts: OutcomeCounts
+    public var runs: Int
+    public var requests: Int
+    public var retries: Int
+    public var elapsedSeconds: Double
+    public var dryRun: Bool
+    public var interrupted: Bool
+    public var invalidInput: Bool
+
+    public init(counts: OutcomeCounts, runs: Int, requests: Int, retries: Int, elapsedSeconds: Double, dryRun: Bool, interrupted: Bool, invalidInput: Bool) {
+        self.counts = counts
+        self.runs = runs
+        self.requests = requests
+        self.retries = retries
+        self.elapsedSeconds = elapsedSeconds
+        self.dryRun = dryRun
+        self.interrupted = interrupted
+        self.invalidInput = invalidInput
+    }
+
+    /// 0 every row ok; 1 some rows failed, conflicted or were not attempted;
+    /// 2 the input is invalid and nothing was written.
+    public var exitStatus: Int32 {
+        if invalidInput { return 2 }
+        if interrupted { return 130 }
+        let bad = counts.count(.failed) + counts.count(.skipped) + counts.count(.conflict) + counts.count(.invalid)
+        return bad == 0 ? 0 : 1
+    }
+
+    public var json: JSONValue {
+        var actions = JSONObject()
+        for action in ImportAction.allCases { actions[action.rawValue] = .number(JSONNumber(counts.count(action))) }
+        var statuses = JSONObject()
+        for status in RowStatus.allCases { statuses[status.rawValue] = .number(JSONNumber(counts.count(status))) }
+        var object = JSONObject()
+        object["rows"] = .number(JSONNumber(counts.rows))
+        object["runs"] = .number(JSONNumber(runs))
+        object["actions"] = .object(actions)
+        object["statuses"] = .object(statuses)
+        object["requests"] = .number(JSONNumber(requests))
+        object["retries"] = .number(JSONNumber(retries))
+        object["elapsed_seconds"] = .number(JSONNumber(uncheckedLiteral: Self.decimal(elapsedSeconds, digits: 3)))
+        object["dry_run"] = .bool(dryRun)
+        object["interrupted"] = .bool(interrupted)
+        object["exit_status"] = .number(JSONNumber(Int(exitStatus)))
+        return .object(object)
+    }
+
+    public var humanLines: [String] {
+        let c = counts
+        let actions = ImportAction.allCases.map { "\(c.count($0)) \($0.rawValue)" }.joined(separator: ", ")
+        let statuses = RowStatus.allCases.filter { c.count($0) > 0 }.map { "\(c.count($0)) \($0.rawValue)" }.joined(separator: ", ")
+        let rate = elapsedSeconds > 0 ? Double(requests) / elapsedSeconds : 0
+        var lines = [
+            "\(c.rows) rows: \(actions)" + (statuses.isEmpty ? "" : " (\(statuses))"),
+            "\(requests) requests (\(retries) retries) in \(Self.decimal(elapsedSeconds, digits: 2)) s, \(Self.decimal(rate, digits: 0)) req/s",
+        ]
+        if dryRun { lines.append("dry run: nothing was written") }
+        if invalidInput { lines.append("the input has invalid rows: nothing was written (fix them, or allow some with --max-errors N)") }
+        if interrupted { lines.append("interrupted: rows not attempted are marked skipped in the report") }
+        return lines
+    }
+
+    static func decimal(_ value: Double, digits: Int) -> String {
+        guard value.isFinite else { return "0" }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (value * scale).rounded()
+        let whole = Int(scaled / scale)
+        if digits == 0 { return String(whole) }
+        var fraction = String(Int(abs(scaled) - abs(Double(whole)) * scale))
+        while fraction.count < digits { fraction = "0" + fraction }
+        return (value < 0 && whole == 0 ? "-" : "") + "\(whole).\(fraction)"
+    }
+}

@@ -1,0 +1,52 @@
+/// Renders import plans and outcomes for people (plain or ANSI-coloured) and as JSON.
+public struct PlanRenderer: Sendable {
+    public var color: Bool
+    private let diff: DiffRenderer
+
+    public init(color: Bool) {
+        self.color = color
+        self.diff = DiffRenderer(color: color)
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    /// The counts line that heads a plan.
+    public func header(_ counts: OutcomeCounts, runs: Int, dryRun: Bool) -> String {
+        let parts = ImportAction.allCases.map { "\($0.rawValue) \(counts.count($0))" }
+        let verb = dryRun ? "Plan" : "Result"
+        return "\(verb): \(counts.rows) rows in \(runs) run\(runs == 1 ? "" : "s"): " + parts.joined(separator: ", ")
+    }
+
+    /// The lines for one row of the plan; nothing for an unchanged row.
+    public func lines(for outcome: RowOutcome) -> [String] {
+        let p = outcome.planned
+        let name = p.outputResourceName.map { "\"\($0)\"" } ?? ""
+        let where_ = "line \(p.line)" + (p.runID.map { ", run \($0)" } ?? "")
+        switch p.action {
+        case .unchanged:
+            return []
+        case .create, .update:
+            let tag = p.action == .create ? paint("create", "32") : paint("update", "33")
+            var head = "\(tag) \(name)"
+            if let id = outcome.labelID ?? p.labelID { head += " \(id)" }
+            head += " (\(where_))"
+            if let error = outcome.error, outcome.status != .ok, outcome.status != .planned || p.problem != nil {
+                head += ": " + paint(error, "31")
+            }
+            return [head] + p.changes.map { "    " + diff.render($0) }
+        case .conflict:
+            return ["\(paint("conflict", "31")) \(name) (\(where_)): \(outcome.error ?? "")"]
+        case .invalid:
+            return ["\(paint("invalid", "31")) (\(where_)): \(outcome.error ?? "")"]
+        }
+    }
+
+    /// One row of the plan as JSON, for `--dry-run --json`.
+    public func json(for outcome: RowOutcome) -> JSONValue {
+        guard case .object(var object) = outcome.reportJSON else { return outcome.reportJSON }
+        object["changes"] = .array(outcome.planned.changes.map(\.json))
+        return .object(object)
+    }
+}

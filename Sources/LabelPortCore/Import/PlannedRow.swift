@@ -1,0 +1,40 @@
+/// Which label a write goes to.
+public enum LabelTarget: Sendable, Equatable {
+    /// A label that existed when the import read its run.
+    case existing(id: String)
+    /// A label an earlier row of this import creates; its id is known once that create is done.
+    case pending(name: String)
+}
+
+/// The request a row needs, if any.
+public enum PlannedWrite: Sendable, Equatable {
+    case create(CreateGoldLabelRequest)
+    case update(LabelTarget, UpdateGoldLabelRequest)
+}
+
+/// The planner's decision for one input row.
+public struct PlannedRow: Sendable {
+    /// 0-based position in the input.
+    public var sequence: Int
+    public var line: Int
+    public var runID: String?
+    public var outputResourceName: String?
+    public var action: ImportAction
+    public var write: PlannedWrite?
+    /// The label the row resolves to, when known before writing.
+    public var labelID: String?
+    /// Field-by-field changes against the label's current (or planned) values.
+    public var changes: [FieldChange]
+    /// Why the row cannot be applied (conflict, invalid, unknown run, no match in update mode).
+    public var problem: String?
+    /// Rows with the same key touch the same label and run one after another in file order.
+    public var key: String
+
+    /// The row is doomed before any request: it fails or is skipped whatever the server does.
+    public var plannedStatus: RowStatus? {
+        switch action {
+        case .conflict, .invalid: return .skipped
+        default: return problem == nil ? nil : .failed
+        }
+    }
+}

@@ -1,0 +1,136 @@
+/// Decides, row by row in file order, what import does: create, update (and which
+/// fields change), leave unchanged, or report a conflict. Pure: it works on the runs'
+/// labels read beforehand and remembers its own decisions, so several rows for one
+/// label plan against each other in order, and a dry run plans exactly what a real
+/// run does.
+public struct Planner {
+    public let mode: ImportMode
+    private var runs: [String: RunSnapshot] = [:]
+    private var sequence = 0
+
+    public init(mode: ImportMode) {
+        self.mode = mode
+    }
+
+    /// Registers a run's labels as read from the server.
+    public mutating func addRun(_ runID: String, labels: [GoldLabel]) {
+        runs[runID] = RunSnapshot(runID: runID, labels: labels)
+    }
+
+    /// Registers a run the server does not have (404): its rows fail.
+    public mutating func addMissingRun(_ runID: String) {
+        runs[runID] = RunSnapshot(missingRun: runID)
+    }
+
+    /// A row that did not pass validation.
+    public mutating func planInvalid(line: Int, message: String) -> PlannedRow {
+        defer { sequence += 1 }
+        return PlannedRow(
+            sequence: sequence, line: line, runID: nil, outputResourceName: nil, action: .invalid, write: nil,
+            labelID: nil, changes: [], problem: message, key: "invalid:\(sequence)")
+    }
+
+    public mutating func plan(_ row: LabelRow) -> PlannedRow {
+        defer { sequence += 1 }
+        var planned = PlannedRow(
+            sequence: sequence, line: row.line, runID: row.runID, outputResourceName: row.outputResourceName,
+            action: .create, write: nil, labelID: nil, changes: [], problem: nil,
+            key: Self.key(run: row.runID, name: row.outputResourceName))
+        guard var run = runs[row.runID] else {
+            planned.problem = "run \(row.runID) was not read before planning"
+            return planned
+        }
+        guard run.exists else {
+            planned.action = mode == .update ? .update : .create
+            planned.problem = "run \(row.runID) not found (404): check the run id or --remap-run"
+            return planned
+        }
+        defer { runs[row.runID] = run }
+
+        if mode == .create {
+            create(row, in: &run, into: &planned)
+            return planned
+        }
+
+        // By id first: an id this run holds names exactly that label.
+        if let id = row.id, let entry = run.entry(id: id) {
+            update(row, id: id, current: entry.values, in: &run, into: &planned)
+            return planned
+        }
+        let ids = run.ids(named: row.outputResourceName)
+        let pending = run.pendingValues(named: row.outputResourceName)
+        switch (ids.count, pending) {
+        case (0, nil):
+            if mode == .update {
+                planned.action = .update
+                planned.problem = row.id.map { "no label with id \($0) or output_resource_name \"\(row.outputResourceName)\" in run \(row.runID)" }
+                    ?? "no label with output_resource_name \"\(row.outputResourceName)\" in run \(row.runID)"
+            } else {
+                create(row, in: &run, into: &planned)
+            }
+        case (1, nil):
+            let id = ids[0]
+            update(row, id: id, current: run.entry(id: id)!.values, in: &run, into: &planned)
+        case (0, let values?):
+            updatePending(row, current: values, in: &run, into: &planned)
+        default:
+            planned.action = .conflict
+            planned.problem = "\(ids.count + (pending == nil ? 0 : 1)) labels in run \(row.runID) share output_resource_name \"\(row.outputResourceName)\": \(ids.joined(separator: ", ")); add an id column to say which"
+        }
+        return planned
+    }
+
+    private func create(_ row: LabelRow, in run: inout RunSnapshot, into planned: inout PlannedRow) {
+        let values = LabelValues(row)
+        planned.action = .create
+        planned.changes = LabelDiff.changes(from: LabelValues(), to: values)
+        planned.write = .create(CreateGoldLabelRequest(
+            outputResourceName: row.outputResourceName, textValue: row.textValue,
+            objectValue: row.objectValue, objectValueIsPartial: row.objectValueIsPartial))
+        run.setPending(values, name: row.outputResourceName)
+    }
+
+    private func update(_ row: LabelRow, id: String, current: LabelValues, in run: inout RunSnapshot, into planned: inout PlannedRow) {
+        planned.labelID = id
+        planned.key = Self.key(run: row.runID, id: id)
+        let next = current.applying(row)
+        planned.changes = LabelDiff.changes(from: current, to: next)
+        if planned.changes.isEmpty {
+            planned.action = .unchanged
+            return
+        }
+        planned.action = .update
+        planned.write = .update(.existing(id: id), Self.request(row, current: current))
+        run.setValues(next, id: id)
+    }
+
+    private func updatePending(_ row: LabelRow, current: LabelValues, in run: inout RunSnapshot, into planned: inout PlannedRow) {
+        let next = current.applying(row)
+        planned.changes = LabelDiff.changes(from: current, to: next)
+        if planned.changes.isEmpty {
+            planned.action = .unchanged
+            return
+        }
+        planned.action = .update
+        planned.write = .update(.pending(name: row.outputResourceName), Self.request(row, current: current))
+        run.setPending(next, name: row.outputResourceName)
+    }
+
+    /// Only the fields the row gives whose values differ from the label's.
+    static func request(_ row: LabelRow, current: LabelValues) -> UpdateGoldLabelRequest {
+        var request = UpdateGoldLabelRequest()
+        if let text = row.textValue, current.textValue.map({ !$0.utf8.elementsEqual(text.utf8) }) ?? true {
+            request.textValue = text
+        }
+        if let object = row.objectValue, current.objectValue != object {
+            request.objectValue = object
+        }
+        if let partial = row.objectValueIsPartial, current.objectValueIsPartial != partial {
+            request.objectValueIsPartial = partial
+        }
+        return request
+    }
+
+    static func key(run: String, name: String) -> String { "\(run)\u{1F}n\u{1F}\(name)" }
+    static func key(run: String, id: String) -> String { "\(run)\u{1F}i\u{1F}\(id)" }
+}

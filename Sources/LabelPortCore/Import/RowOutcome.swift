@@ -1,0 +1,27 @@
+/// How one input row ended: the plan, the final status, the label it wrote, and the
+/// input record, so the report and the rejects file can be written from it.
+public struct RowOutcome: Sendable {
+    public var planned: PlannedRow
+    public var status: RowStatus
+    public var labelID: String?
+    public var error: String?
+    public var record: InputRecord?
+
+    /// The report line: `{"line","run_id","output_resource_name","action","status","id","error"}`.
+    public var reportJSON: JSONValue {
+        var object = JSONObject()
+        object["line"] = .number(JSONNumber(planned.line))
+        object["run_id"] = planned.runID.map(JSONValue.string) ?? .null
+        object["output_resource_name"] = planned.outputResourceName.map(JSONValue.string) ?? .null
+        object["action"] = .string(planned.action.rawValue)
+        object["status"] = .string(status.rawValue)
+        object["id"] = labelID.map(JSONValue.string) ?? .null
+        object["error"] = error.map(JSONValue.string) ?? .null
+        return .object(object)
+    }
+}
+
+/// Receives every row's outcome exactly once, in input order.
+public protocol ImportSink: Sendable {
+    func rowFinished(_ outcome: RowOutcome) async
+}

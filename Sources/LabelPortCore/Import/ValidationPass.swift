@@ -1,0 +1,26 @@
+/// The first read of the input: every problem, the runs in play, the row count.
+/// Nothing is sent before it has read the whole input.
+public struct ValidationPass: Sendable {
+    public var diagnostics: [Diagnostic] = []
+    public var invalidRows = 0
+    public var validRows = 0
+    /// Runs in order of first appearance, after `--remap-run`.
+    public var runIDs: [String] = []
+
+    public var totalRows: Int { validRows + invalidRows }
+
+    public init<Source: LabelItemSource>(_ source: inout Source, configuration: ImportConfiguration) {
+        var seen: Set<String> = []
+        while let item = source.next() {
+            switch item {
+            case .row(let row, _):
+                validRows += 1
+                let run = configuration.runID(for: row)
+                if seen.insert(run).inserted { runIDs.append(run) }
+            case .invalid(_, let problems, _):
+                invalidRows += 1
+                diagnostics.append(contentsOf: problems)
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Appends bytes to a file (or standard output) through a buffer. Not thread-safe:
+/// owned by one actor or task.
+public final class BufferedFileWriter {
+    public let path: String
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+    private var buffer: [UInt8] = []
+    private let capacity: Int
+
+    /// Creates or truncates `path` (mode 0644); "-" is standard output.
+    public init(path: String, capacity: Int = 64 * 1024) throws(FileError) {
+        self.path = path
+        self.capacity = capacity
+        if path == "-" {
+            fd = STDOUT_FILENO
+            ownsDescriptor = false
+        } else {
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw FileError.errno(path) }
+            ownsDescriptor = true
+        }
+        buffer.reserveCapacity(capacity)
+    }
+
+    /// A temporary file that is removed when closed with `close(removing: true)`.
+    public static func temporary(prefix: String) throws(FileError) -> BufferedFileWriter {
+        let directory = ProcessInfoLite.temporaryDirectory
+        var template = Array("\(directory)/\(prefix)-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw FileError.errno(directory) }
+        let path = String(cString: template)
+        Glibc.close(fd)
+        return try BufferedFileWriter(path: path)
+    }
+
+    public func write(_ bytes: [UInt8]) throws(FileError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= capacity { try flush() }
+    }
+
+    public func write(_ text: String) throws(FileError) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= capacity { try flush() }
+    }
+
+    public func flush() throws(FileError) {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError.errno(path)
+            }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes and closes; `removing` deletes the file afterwards (temporary files).
+    public func close(removing: Bool = false) throws(FileError) {
+        defer {
+            if ownsDescriptor { Glibc.close(fd) }
+            if removing { unlink(path) }
+        }
+        try flush()
+    }
+
+    /// Copies the whole file at `path` to `destination` in chunks.
+    public static func copy(_ path: String, to destination: BufferedFileWriter) throws(FileError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError.errno(path) }
+        defer { Glibc.close(fd) }
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError.errno(path)
+            }
+            if n == 0 { break }
+            try destination.write(Array(chunk[0..<n]))
+        }
+    }
+}
+
+/// Process facts without Foundation.
+public enum ProcessInfoLite {
+    public static var temporaryDirectory: String {
+        if let dir = getenv("TMPDIR") {
+            let text = String(cString: dir)
+            if !text.isEmpty { return text.hasSuffix("/") ? String(text.dropLast()) : text }
+        }
+        return "/tmp"
+    }
+}
