@@ -9,16 +9,16 @@ struct WorkQueueTests {
     @Test("same-key jobs run in order, one at a time; all jobs run once")
     func keyedOrder() async {
         let queue = WorkQueue<Int>(capacity: 8)
-        let log = Mutex<[String: [Int]]>([:])
-        let running = Mutex<Set<String>>([])
-        let overlaps = Atomic<Int>(0)
+        let log = Locked<[String: [Int]]>([:])
+        let running = Locked<Set<String>>([])
+        let overlaps = Locked(0)
         let keys = ["a", "b", "c"]
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<4 {
                 group.addTask {
                     while let (key, job) = await queue.next() {
                         let inserted = running.withLock { $0.insert(key).inserted }
-                        if !inserted { overlaps.add(1, ordering: .relaxed) }
+                        if !inserted { overlaps.withLock { $0 += 1 } }
                         await Task.yield()
                         log.withLock { $0[key, default: []].append(job) }
                         running.withLock { _ = $0.remove(key) }
@@ -32,8 +32,8 @@ struct WorkQueueTests {
             await queue.close()
             await group.waitForAll()
         }
-        let result = log.withLock { $0 }
-        #expect(overlaps.load(ordering: .relaxed) == 0)
+        let result = log.value
+        #expect(overlaps.value == 0)
         #expect(result.values.reduce(0) { $0 + $1.count } == 300)
         for (_, jobs) in result { #expect(jobs == jobs.sorted()) }
     }
@@ -41,18 +41,18 @@ struct WorkQueueTests {
     @Test("submit waits while the queue is full")
     func backpressure() async {
         let queue = WorkQueue<Int>(capacity: 2)
-        let submitted = Atomic<Int>(0)
+        let submitted = Locked(0)
         let producer = Task {
             for i in 0..<5 {
                 await queue.submit(i, key: "k\(i)")
-                submitted.add(1, ordering: .relaxed)
+                submitted.withLock { $0 += 1 }
             }
             await queue.close()
         }
         // With no worker taking jobs, the producer can get at most `capacity` jobs in.
-        while submitted.load(ordering: .relaxed) < 2 { await Task.yield() }
+        while submitted.value < 2 { await Task.yield() }
         for _ in 0..<100 { await Task.yield() }
-        #expect(submitted.load(ordering: .relaxed) == 2)
+        #expect(submitted.value == 2)
         var taken: [Int] = []
         while let (key, job) = await queue.next() {
             taken.append(job)
