@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "labelport",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "labelport", targets: ["labelport"]),
         .library(name: "LabelPortCore", targets: ["LabelPortCore"]),

@@ -16,6 +16,8 @@ public struct RefactorClient: Sendable {
         public var connectTimeout: Duration
         /// The largest response body accepted (a big run's label list).
         public var maximumResponseBytes: Int
+        /// Called as each request is sent (benchmarks time the rate limiter with it).
+        public var requestObserver: (@Sendable () -> Void)?
 
         public init(
             server: ServerAddress, token: APIToken, concurrency: Int = 8,
@@ -143,6 +145,7 @@ public struct RefactorClient: Sendable {
         let status: Int
         let headers: HTTPHeaders
         let buffer: ByteBuffer
+        configuration.requestObserver?()
         do {
             let response = try await http.execute(request, timeout: TimeAmount(configuration.requestTimeout))
             status = Int(response.status.code)

@@ -1,0 +1,80 @@
+import LabelPortCore
+
+/// Where an import's row outcomes go, in input order: the `--report` JSONL file, the
+/// `--rejects` file (failed rows in the input's own format), and for a dry run the plan,
+/// spooled to a temporary file so that the counts can be printed before the changes.
+actor ImportOutputs: ImportSink {
+    private let report: BufferedFileWriter?
+    private let rejects: RejectsFile?
+    private let planSpool: BufferedFileWriter?
+    private let renderer: PlanRenderer
+    private let planAsJSON: Bool
+    private var planRows = 0
+    private var failure: FileError?
+
+    init(reportPath: String?, rejects: RejectsFile?, spoolPlan: Bool, planAsJSON: Bool, renderer: PlanRenderer) throws(FileError) {
+        self.report = try reportPath.map { path throws(FileError) in try BufferedFileWriter(path: path) }
+        self.rejects = rejects
+        self.planSpool = spoolPlan ? try BufferedFileWriter.temporary(prefix: "labelport-plan") : nil
+        self.renderer = renderer
+        self.planAsJSON = planAsJSON
+    }
+
+    func rowFinished(_ outcome: RowOutcome) async {
+        do throws(FileError) {
+            if let report {
+                var line: [UInt8] = []
+                JSONWriter().write(outcome.reportJSON, into: &line)
+                line.append(0x0A)
+                try report.write(line)
+            }
+            if let rejects, outcome.status == .failed || outcome.status == .skipped, let record = outcome.record {
+                try rejects.write(record)
+            }
+            if let planSpool {
+                if planAsJSON {
+                    guard outcome.planned.action != .unchanged else { return }
+                    var line: [UInt8] = planRows == 0 ? [] : Array(",\n".utf8)
+                    JSONWriter().write(renderer.json(for: outcome), into: &line)
+                    try planSpool.write(line)
+                } else {
+                    let lines = renderer.lines(for: outcome)
+                    guard !lines.isEmpty else { return }
+                    try planSpool.write(lines.joined(separator: "\n") + "\n")
+                }
+                planRows += 1
+            }
+        } catch {
+            if failure == nil { failure = error }
+        }
+    }
+
+    /// Closes the files; for a dry run writes the plan (header, then the spooled rows) to `out`.
+    func finish(planHeader: String?, summaryJSON: JSONValue?, unchanged: Int, to out: BufferedFileWriter) throws(FileError) {
+        try report?.close()
+        try rejects?.close()
+        if let planSpool {
+            try planSpool.flush()
+            if planAsJSON {
+                try out.write("{\"summary\":")
+                var bytes: [UInt8] = []
+                JSONWriter().write(summaryJSON ?? .null, into: &bytes)
+                try out.write(bytes)
+                try out.write(",\"changes\":[\n")
+                try BufferedFileWriter.copy(planSpool.path, to: out)
+                try out.write("]}\n")
+            } else {
+                if let planHeader { try out.write(planHeader + "\n") }
+                try BufferedFileWriter.copy(planSpool.path, to: out)
+                if unchanged > 0 { try out.write("\(unchanged) unchanged row\(unchanged == 1 ? "" : "s") not listed.\n") }
+            }
+            try planSpool.close(removing: true)
+        }
+        try out.flush()
+        if let failure { throw failure }
+    }
+
+    func discard() {
+        try? planSpool?.close(removing: true)
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import LabelPortCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The import's input, readable twice (once to validate, once to apply): standard
+/// input ("-") is first copied to a temporary file.
+struct InputFile {
+    let path: String
+    let displayName: String
+    let options: LabelInputOptions
+    private let isSpool: Bool
+
+    init(path: String, options: LabelInputOptions) throws {
+        self.options = options
+        if path == "-" {
+            let spool = try BufferedFileWriter.temporary(prefix: "labelport-stdin")
+            var chunk = [UInt8](repeating: 0, count: 256 * 1024)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { Glibc.read(STDIN_FILENO, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    try? spool.close(removing: true)
+                    throw ValidationError("cannot read standard input: \(String(cString: strerror(errno)))")
+                }
+                if n == 0 { break }
+                try spool.write(Array(chunk[0..<n]))
+            }
+            try spool.close()
+            self.path = spool.path
+            self.displayName = "<stdin>"
+            self.isSpool = true
+        } else {
+            self.path = path
+            self.displayName = path
+            self.isSpool = false
+        }
+    }
+
+    func open() throws -> LabelInput {
+        do {
+            return try LabelInput(path: path, displayName: displayName, options: options)
+        } catch {
+            Console.standard.error("labelport: error: \(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    func remove() {
+        if isSpool { unlink(path) }
+    }
+}
+
+extension LabelInput: LabelItemSource {}
+
+/// The `--rejects` file: rows in the input's own format, header first for CSV.
+/// Owned by one actor (``ImportOutputs``).
+final class RejectsFile {
+    private var writer: RecordWriter
+    private var wroteHeader = false
+    private let file: BufferedFileWriter
+
+    init(path: String, input: LabelInput) throws {
+        writer = RecordWriter(for: input)
+        file = try BufferedFileWriter(path: path)
+    }
+
+    func write(_ record: InputRecord) throws(FileError) {
+        var out: [UInt8] = []
+        if !wroteHeader {
+            writer.appendHeader(into: &out)
+            wroteHeader = true
+        }
+        writer.append(record, into: &out)
+        try file.write(out)
+    }
+
+    func close() throws(FileError) {
+        try file.close()
+    }
+}
