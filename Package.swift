@@ -33,6 +33,7 @@ let package = Package(
                 "LabelPortCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // ArgumentParser commands.

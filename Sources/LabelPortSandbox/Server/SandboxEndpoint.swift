@@ -1,0 +1,29 @@
+import Hummingbird
+
+/// The five API endpoints; the raw value is the key used in `/_sandbox/stats`.
+public enum SandboxEndpoint: String, Sendable, CaseIterable {
+    case listGoldLabels = "GET /v1/run/{id}/gold-labels"
+    case createGoldLabel = "POST /v1/run/{id}/gold-labels"
+    case getGoldLabel = "GET /v1/run/{run_id}/gold-label/{gold_label_id}"
+    case updateGoldLabel = "PUT /v1/run/{run_id}/gold-label/{gold_label_id}"
+    case getEvaluation = "GET /v1/run/{run_id}/evaluation/{evaluation_id}"
+
+    /// The route in Hummingbird's syntax.
+    var route: String {
+        switch self {
+        case .listGoldLabels, .createGoldLabel: "/v1/run/:id/gold-labels"
+        case .getGoldLabel, .updateGoldLabel: "/v1/run/:run_id/gold-label/:gold_label_id"
+        case .getEvaluation: "/v1/run/:run_id/evaluation/:evaluation_id"
+        }
+    }
+
+    var method: HTTPRequest.Method {
+        switch self {
+        case .listGoldLabels, .getGoldLabel, .getEvaluation: .get
+        case .createGoldLabel: .post
+        case .updateGoldLabel: .put
+        }
+    }
+
+    var isWrite: Bool { self == .createGoldLabel || self == .updateGoldLabel }
+}
