@@ -78,13 +78,13 @@ struct SandboxAPI: Sendable {
         let parameters = context.parameters
         switch endpoint {
         case .listGoldLabels:
-            let runID = parameters.get("id") ?? ""
+            let runID = parameters.get("run_id") ?? ""
             let labels = try sandbox.withState { s throws(SandboxHTTPError) in
                 try s.listLabels(runID: runID, account: account, createRuns: createRuns)
             }
             return (200, .array(labels.map(\.json)))
         case .createGoldLabel:
-            let runID = parameters.get("id") ?? ""
+            let runID = parameters.get("run_id") ?? ""
             let body = try await Self.body(request, context)
             let id = RandomUUID.make()
             let now = Timestamp.now()

@@ -11,7 +11,8 @@ public enum SandboxEndpoint: String, Sendable, CaseIterable {
     /// The route in Hummingbird's syntax.
     var route: String {
         switch self {
-        case .listGoldLabels, .createGoldLabel: "/v1/run/:id/gold-labels"
+        // Hummingbird needs one parameter name per path position, so `{id}` is `:run_id` here.
+        case .listGoldLabels, .createGoldLabel: "/v1/run/:run_id/gold-labels"
         case .getGoldLabel, .updateGoldLabel: "/v1/run/:run_id/gold-label/:gold_label_id"
         case .getEvaluation: "/v1/run/:run_id/evaluation/:evaluation_id"
         }
