@@ -39,8 +39,8 @@ public func buildSandboxApplication(
     )
 }
 
-/// Gives Hummingbird's own errors (unknown path, wrong method) the API's
-/// `{"error": "..."}` body.
+/// Gives Hummingbird's own errors the API's `{"error": "..."}` body, and answers a
+/// method the API does not have on one of its paths with 405 and `Allow`.
 struct SandboxErrorMiddleware: RouterMiddleware {
     typealias Context = SandboxRequestContext
 
@@ -48,6 +48,12 @@ struct SandboxErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as HTTPError {
+            if error.status == .notFound, let allowed = SandboxEndpoint.allowedMethods(path: request.uri.path) {
+                let allow = allowed.map(\.rawValue).joined(separator: ", ")
+                var response = SandboxAPI.error(405, "method \(request.method.rawValue) not allowed; this path accepts \(allow)")
+                response.headers[.allow] = allow
+                return response
+            }
             var response = SandboxAPI.error(Int(error.status.code), error.body ?? error.status.reasonPhrase)
             for field in error.headers { response.headers.append(field) }
             return response

@@ -27,4 +27,15 @@ public enum SandboxEndpoint: String, Sendable, CaseIterable {
     }
 
     var isWrite: Bool { self == .createGoldLabel || self == .updateGoldLabel }
+
+    /// The methods the API has on `path`, or nil when it is none of the API's paths.
+    static func allowedMethods(path: String) -> [HTTPRequest.Method]? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        let pattern = parts.enumerated().map { $0.offset == 2 || $0.offset == 4 ? ":" : String($0.element) }
+        let matching = allCases.filter { endpoint in
+            let route = endpoint.route.split(separator: "/").map { $0.hasPrefix(":") ? ":" : String($0) }
+            return route == pattern
+        }
+        return matching.isEmpty ? nil : matching.map(\.method)
+    }
 }

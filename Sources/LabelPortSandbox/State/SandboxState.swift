@@ -69,6 +69,7 @@ public struct SandboxState: Sendable {
         runID: String, account: String, createRuns: Bool, body: JSONValue, id: String, now: String
     ) throws(SandboxHTTPError) -> GoldLabel {
         let run = try resolveRun(runID, account: account, create: createRuns)
+        try Self.rejectNulls(body)
         let request: CreateGoldLabelRequest
         do { request = try CreateGoldLabelRequest(json: body) } catch { throw .badRequest(error.message) }
         if request.textValue != nil && request.objectValue != nil {
@@ -98,6 +99,7 @@ public struct SandboxState: Sendable {
         runID: String, labelID: String, account: String, createRuns: Bool, body: JSONValue, now: String
     ) throws(SandboxHTTPError) -> GoldLabel {
         var label = try label(runID: runID, labelID: labelID, account: account, createRuns: createRuns)
+        try Self.rejectNulls(body)
         let request: UpdateGoldLabelRequest
         do { request = try UpdateGoldLabelRequest(json: body) } catch { throw .badRequest(error.message) }
         if case .object(let object) = body, let name = object["output_resource_name"], !name.isNull,
@@ -122,6 +124,15 @@ public struct SandboxState: Sendable {
         labels[label.id] = label
         version &+= 1
         return label
+    }
+
+    /// The request schemas do not allow null: an absent field is left out, and a value
+    /// is cleared only by setting the other one.
+    static func rejectNulls(_ body: JSONValue) throws(SandboxHTTPError) {
+        guard case .object(let object) = body else { return }
+        for key in ["output_resource_name", "text_value", "object_value", "object_value_is_partial"] where object[key]?.isNull == true {
+            throw .badRequest("\(key) must not be null; leave the field out instead")
+        }
     }
 
     public mutating func evaluation(runID: String, evaluationID: String, account: String, createRuns: Bool) throws(SandboxHTTPError) -> Evaluation {
