@@ -83,9 +83,11 @@ public enum SandboxServer {
         try sandbox.flush()
     }
 
+    /// Stopping by cancellation makes Hummingbird log "Waiting on child channel:
+    /// CancellationError()" as an error; embedded sandboxes keep quiet below critical.
     static func quietLogger() -> Logger {
         var logger = Logger(label: "labelport.sandbox")
-        logger.logLevel = .warning
+        logger.logLevel = .critical
         return logger
     }
 }
