@@ -7,7 +7,8 @@ public struct LabelSetDiff: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         /// The label as it is now (for `removed`: as it was in the old set).
         public var label: StoredLabel
-        /// Field by field; for added and removed labels, every value they hold.
+        /// Field by field; for added and removed labels, every value they hold (their
+        /// name is in ``label``).
         public var changes: [FieldChange]
     }
 
@@ -59,7 +60,7 @@ public struct LabelSetDiff: Sendable, Equatable {
         }
         let oldName = old.map { JSONValue.string($0.outputResourceName) }
         let newName = new.map { JSONValue.string($0.outputResourceName) }
-        if oldName != newName {
+        if old != nil, new != nil, oldName != newName {
             changes.append(FieldChange(path: "output_resource_name", old: oldName, new: newName))
         }
         changes += LabelDiff.changes(from: old?.values ?? LabelValues(), to: new?.values ?? LabelValues())

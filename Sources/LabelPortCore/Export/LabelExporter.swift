@@ -29,7 +29,7 @@ public struct LabelExporter: Sendable {
         var outcome = ExportOutcome()
         let encoder = self.encoder
         try await OrderedFetcher(window: window).forEach(Self.exportOrder(runIDs: runIDs)) { runID in
-            do {
+            do throws(APIError) {
                 let labels = GoldLabel.sortedForExport(try await fetch(runID))
                 return .success((encoder.rows(labels), labels.count))
             } catch {
@@ -71,7 +71,7 @@ func fetchRecords<Record: ExportRecord>(
     var seen = Set<RecordKey>()
     let unique = keys.filter { seen.insert($0).inserted }.sorted { $0.precedes($1) }
     let results = try await OrderedFetcher(window: window).collect(unique) { key in
-        do { return .success(try await fetch(key)) } catch { return .failure(error) }
+        do throws(APIError) { return .success(try await fetch(key)) } catch { return .failure(error) }
     }
     var records: [Record] = []
     var failures: [ExportFailure] = []

@@ -37,7 +37,7 @@ struct LabelDiffTests {
     func quotedKeys() throws {
         let changes = try diff(#"{"a.b":1,"x y":{"1st":2},"é":3,"_ok9":4}"#, #"{"a.b":2,"x y":{"1st":3},"é":4,"_ok9":5}"#)
         #expect(changes.map(\.path) == [
-            #"object_value["a.b"]"#, "object_value._ok9", #"object_value["x y"]["1st"]"#, #"object_value["é"]"#,
+"object_value._ok9", #"object_value["a.b"]"#, #"object_value["x y"]["1st"]"#, #"object_value["é"]"#,
         ])
         let quote = try diff(#"{"say \"hi\"":1}"#, #"{"say \"hi\"":2}"#)
         #expect(quote.map(\.path) == [#"object_value["say \"hi\""]"#])
