@@ -24,7 +24,7 @@ struct ExportDryRunTests {
                 .first { $0.outputResourceName == "doc-partial-false" }!
             let (changedID, addedID) = try await TestSandbox.withClient(sandbox) { client in
                 var object = target.objectValue!
-                object["answer"] = ["tags": ["cat", "bird"], "score": 0.30000000000000004]
+                object["answer"] = ["tags": ["cat", "bird"], "score": .number(JSONNumber("0.30000000000000004")!)]
                 _ = try await client.updateGoldLabel(runID: TestSandbox.runA, labelID: target.id, UpdateGoldLabelRequest(objectValue: object))
                 let added = try await client.createGoldLabel(runID: F.runC, CreateGoldLabelRequest(outputResourceName: "c-new", textValue: "fresh"))
                 return (target.id, added.id)

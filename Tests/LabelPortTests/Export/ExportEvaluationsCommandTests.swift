@@ -13,7 +13,7 @@ struct ExportEvaluationsCommandTests {
     static func seed() -> String {
         let evaluations = evaluationIDs.enumerated().map { i, id in
             let run = i % 2 == 0 ? TestSandbox.runA : F.runC
-            return #"{"id": "\#(id)", "run_id": "\#(run)", "evaluation_label_id": "44444444-4444-4444-8444-444444444444", "output_name": "doc-\#(i).pdf", "field_path": "$.f\#(i)", "value": 0.\#(i)0000000000000000001}"#
+            return #"{"id": "\#(id)", "run_id": "\#(run)", "evaluation_label_id": "44444444-4444-4444-8444-444444444444", "output_name": "doc-\#(i).pdf", "field_path": "$.f\#(i)", "value": 0.\#(i)0000000000000000001, "created_at": "2024-05-06T07:08:09Z"}"#
         }
         return """
             {"runs": [{"id": "\(TestSandbox.runA)", "account_id": "\(TestSandbox.accountA)"},
@@ -59,14 +59,14 @@ struct ExportEvaluationsCommandTests {
         let plain = try await F.withSandbox(seed: Self.seed()) { sandbox, directory in
             let path = directory.url("e.csv")
             _ = await runLabelPort(["export", "evaluations", "--ids", try Self.idsFile(directory), "--out", path] + (try F.connectionFlags(sandbox, directory)))
-            return try FileText.readBytes(path)
+            return try FileText.read(path)
         }
         let throttled = try await F.withSandbox(seed: Self.seed(), { $0.faults = FaultSpec(error: 0.1, throttle: 0.3, retryAfterSeconds: 0) }) { sandbox, directory in
             let path = directory.url("e.csv")
             let result = await runLabelPort(["export", "evaluations", "--ids", try Self.idsFile(directory), "--out", path, "--retries", "10"] + (try F.connectionFlags(sandbox, directory)))
             #expect(result.status == 1)
             #expect(sandbox.stats.faults.values.reduce(0, +) > 0)
-            return try FileText.readBytes(path)
+            return try FileText.read(path)
         }
         #expect(!plain.isEmpty)
         #expect(plain == throttled)
