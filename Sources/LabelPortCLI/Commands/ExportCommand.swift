@@ -1,10 +1,20 @@
 import ArgumentParser
 
-/// `labelport export` — being built; see its issue.
+/// `labelport export`: write gold labels or evaluations to byte-stable JSONL or CSV.
 struct ExportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "(not built yet)")
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export gold labels or evaluations to JSONL or CSV.",
+        discussion: """
+            Rows come in a stable order and JSON keys in a stable order, so exporting the \
+            same data twice gives identical bytes. An --out FILE appears whole or not at all.
 
-    func run() async throws {
-        throw ValidationError("labelport export is not built yet")
-    }
+            Examples:
+              labelport export labels --run RUN --out backup.jsonl
+              labelport export labels --runs-file runs.txt --out backup.csv --excel
+              labelport export labels --run RUN --out backup.jsonl --dry-run
+              labelport export evaluations --ids evaluations.csv --out evaluations.jsonl
+            """,
+        subcommands: [ExportLabelsCommand.self, ExportEvaluationsCommand.self]
+    )
 }

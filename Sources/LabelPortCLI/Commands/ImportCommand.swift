@@ -79,12 +79,17 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let console = Console.standard
-        let (server, token) = try usage { try connection.resolve() }
+        let console = Console.current
+        let (server, token): (ServerAddress, APIToken)
+        do {
+            (server, token) = try connection.resolve()
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
         let inputOptions = try input.labelInputOptions()
         let configuration = ImportConfiguration(
             mode: mode, remapRuns: try remapTable(), dryRun: dryRun, maxErrors: maxErrors)
-        let executionOptions = try execution.executionOptions()
+        let executionOptions = execution.options
 
         let source = try InputFile(path: file, options: inputOptions)
         defer { source.remove() }
@@ -92,8 +97,8 @@ struct ImportCommand: AsyncParsableCommand {
         // 1. Validate the whole input before anything is sent.
         var firstPass = try source.open()
         let validation = ValidationPass(&firstPass, configuration: configuration)
-        for warning in firstPass.warnings { console.error(warning.description) }
-        for diagnostic in validation.diagnostics { console.error(diagnostic.description) }
+        for warning in firstPass.warnings { console.message(warning.description) }
+        for diagnostic in validation.diagnostics { console.message(diagnostic.description) }
         let invalidInput = validation.invalidRows > (maxErrors ?? 0)
 
         let startedAt = ContinuousClock.now
@@ -110,15 +115,15 @@ struct ImportCommand: AsyncParsableCommand {
             do {
                 planner = try await engine.loadRuns(validation.runIDs)
             } catch {
-                console.error("labelport import: \(error)")
+                console.message("labelport import: \(error)")
                 return 1
             }
             var secondPass = try source.open()
-            let renderer = PlanRenderer(color: !json && console.stdoutIsTerminal)
-            let rejectsFile = try rejects.map { path in try RejectsFile(path: path, input: secondPass) }
+            let renderer = PlanRenderer(color: !json && console.outputIsTerminal)
             let outputs = try ImportOutputs(
-                reportPath: report, rejects: rejectsFile, spoolPlan: dryRun, planAsJSON: json, renderer: renderer)
-            let progress = console.stderrIsTerminal && !dryRun
+                reportPath: report, rejectsPath: rejects, recordWriter: RecordWriter(for: secondPass),
+                spoolPlan: dryRun, planAsJSON: json, renderer: renderer)
+            let progress = console.errorIsTerminal && !dryRun
                 ? ProgressLine.start(total: validation.totalRows, finished: { engine.finishedRows.load(ordering: .relaxed) }, statistics: { executor.statistics }, console: console)
                 : nil
             let counts = await engine.apply(
@@ -130,15 +135,13 @@ struct ImportCommand: AsyncParsableCommand {
                 counts: counts, runs: validation.runIDs.count, requests: statistics.requestsSent, retries: statistics.retries,
                 elapsedSeconds: (ContinuousClock.now - startedAt).seconds, dryRun: dryRun,
                 interrupted: interrupt.isSet, invalidInput: invalidInput)
-            let stdout = try BufferedFileWriter(path: "-")
             try await outputs.finish(
                 planHeader: dryRun ? renderer.header(counts, runs: validation.runIDs.count, dryRun: true) : nil,
-                summaryJSON: summary.json, unchanged: counts.count(.unchanged), to: stdout)
+                summaryJSON: summary.json, unchanged: counts.count(.unchanged), to: console)
             if json && !dryRun {
-                try stdout.write(JSONWriter().string(summary.json) + "\n")
-                try stdout.flush()
+                console.output(JSONWriter().string(summary.json) + "\n")
             }
-            for line in summary.humanLines { console.error(line) }
+            for line in summary.humanLines { console.message(line) }
             return summary.exitStatus
         }
         if status != 0 { throw ExitCode(status) }

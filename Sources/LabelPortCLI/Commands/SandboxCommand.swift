@@ -1,10 +1,145 @@
 import ArgumentParser
+import LabelPortCore
+import LabelPortSandbox
+import Logging
 
-/// `labelport sandbox` — being built; see its issue.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `labelport sandbox`: a local stand-in for the re-factor API.
 struct SandboxCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sandbox", abstract: "(not built yet)")
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Run a local stand-in for the re-factor API (the five endpoints, in memory).",
+        discussion: """
+            Serves the five API endpoints with the API's schemas, statuses and {"error": "..."} \
+            bodies, until Ctrl-C or SIGTERM. Prints one line when it listens:
+              labelport sandbox listening on http://127.0.0.1:8787
+
+            Tokens: --token TOKEN[=ACCOUNT] (repeatable; ACCOUNT defaults to "sandbox"). \
+            Without --token it accepts $REFACTOR_API_TOKEN if set, else the token \
+            "sandbox-token", for the account "sandbox". Another account's runs are 404.
+
+            Runs must exist: declare them in --seed FILE, a JSON object \
+            {"runs": [{"id", "account_id"}], "gold_labels": [...], "evaluations": [...]} \
+            (ids and timestamps may be left out), or pass --create-runs to accept any run \
+            UUID on first use. Evaluations only come from the seed.
+
+            --data FILE keeps the state across restarts: loaded when it exists (the seed is \
+            then ignored), written atomically at most twice a second while it changes and \
+            on shutdown.
+
+            --faults SPEC injects faults into /v1 requests: error=P (500/503, not applied), \
+            throttle=P (429 with Retry-After: 1, not applied), drop-after-commit=P (a write \
+            is stored, then the connection closes with no answer), latency=DURATION (every \
+            request). --fault-seed N repeats the same fault sequence.
+
+            GET /_sandbox/stats (no token) counts requests by endpoint and status, writes \
+            applied, requests in flight (highest at once) and faults; POST \
+            /_sandbox/stats/reset zeroes them.
+
+            Examples:
+              labelport sandbox --seed examples/sandbox-seed.json
+              labelport sandbox --port 0 --create-runs --token secret=team-a --token other=team-b
+              labelport sandbox --create-runs --data sandbox-state.json
+              labelport sandbox --create-runs --faults error=0.1,throttle=0.05,drop-after-commit=0.02,latency=20ms --fault-seed 7
+            """
+    )
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one (printed).")
+    var port = 8787
+
+    @Option(name: .customLong("token"), help: ArgumentHelp("Accept this bearer token, for ACCOUNT (default: sandbox). Repeatable.", valueName: "TOKEN[=ACCOUNT]"))
+    var tokens: [String] = []
+
+    @Option(help: ArgumentHelp("Load runs, gold labels and evaluations from this JSON file.", valueName: "FILE"))
+    var seed: String?
+
+    @Flag(name: .customLong("create-runs"), help: "Accept any run UUID on first use, for the caller's account.")
+    var createRuns = false
+
+    @Option(help: ArgumentHelp("Keep the state in this file across restarts.", valueName: "FILE"))
+    var data: String?
+
+    @Option(help: ArgumentHelp("Faults to inject, e.g. error=0.1,throttle=0.05,drop-after-commit=0.02,latency=20ms.", valueName: "SPEC"))
+    var faults: String?
+
+    @Option(name: .customLong("fault-seed"), help: ArgumentHelp("Seed of the fault sequence (default 0).", valueName: "N"))
+    var faultSeed: UInt64 = 0
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port \(port): must be 0…65535") }
+        guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
+        _ = try tokenMap(environment: [:])
+        if let faults {
+            do { _ = try FaultSpec(parsing: faults) } catch { throw ValidationError(error.message) }
+        }
+    }
+
+    /// Token → account from `--token`, else `REFACTOR_API_TOKEN`, else the default token.
+    func tokenMap(environment: [String: String]) throws -> [String: String] {
+        var map: [String: String] = [:]
+        for item in tokens {
+            // TOKEN=ACCOUNT splits at the last "="; a trailing "=" (base64 padding) is part of the token.
+            var token = item
+            var account = SandboxConfiguration.defaultAccount
+            if let eq = item.lastIndex(of: "="), item.index(after: eq) != item.endIndex {
+                token = String(item[..<eq])
+                account = String(item[item.index(after: eq)...])
+            }
+            token = token.trimmingCharacters(in: " \t\r\n")
+            guard !token.isEmpty else { throw ValidationError("--token: the token must not be empty") }
+            guard !account.isEmpty else { throw ValidationError("--token: the account after \"=\" must not be empty") }
+            map[token] = account
+        }
+        if map.isEmpty {
+            if let value = environment["REFACTOR_API_TOKEN"]?.trimmingCharacters(in: " \t\r\n"), !value.isEmpty {
+                map[value] = SandboxConfiguration.defaultAccount
+            } else {
+                map[SandboxConfiguration.defaultToken] = SandboxConfiguration.defaultAccount
+            }
+        }
+        return map
+    }
+
+    func makeConfiguration(environment: [String: String]) throws -> SandboxConfiguration {
+        var faultSpec = FaultSpec()
+        if let faults {
+            do { faultSpec = try FaultSpec(parsing: faults) } catch { throw ValidationError(error.message) }
+        }
+        return SandboxConfiguration(
+            host: host, port: port, tokens: try tokenMap(environment: environment), seedFile: seed,
+            createRuns: createRuns, dataFile: data, faults: faultSpec, faultSeed: faultSeed
+        )
+    }
 
     func run() async throws {
-        throw ValidationError("labelport sandbox is not built yet")
+        let configuration = try makeConfiguration(environment: ProcessEnvironment.current)
+        var logger = Logger(label: "labelport.sandbox")
+        logger.logLevel = ProcessEnvironment.current["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        do {
+            try await SandboxServer.run(configuration, logger: logger) { running in
+                // Unbuffered, so a script reading the pipe sees the line at once.
+                let line = Array("labelport sandbox listening on \(running.baseURL)\n".utf8)
+                _ = line.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            }
+        } catch let error as SandboxConfigurationError {
+            throw ValidationError(error.message)
+        }
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let c = s.first, set.contains(c) { s.removeFirst() }
+        while let c = s.last, set.contains(c) { s.removeLast() }
+        return String(s)
     }
 }

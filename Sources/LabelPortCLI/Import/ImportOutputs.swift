@@ -12,9 +12,11 @@ actor ImportOutputs: ImportSink {
     private var planRows = 0
     private var failure: FileError?
 
-    init(reportPath: String?, rejects: RejectsFile?, spoolPlan: Bool, planAsJSON: Bool, renderer: PlanRenderer) throws(FileError) {
+    init(
+        reportPath: String?, rejectsPath: String?, recordWriter: RecordWriter, spoolPlan: Bool, planAsJSON: Bool, renderer: PlanRenderer
+    ) throws(FileError) {
         self.report = try reportPath.map { path throws(FileError) in try BufferedFileWriter(path: path) }
-        self.rejects = rejects
+        self.rejects = try rejectsPath.map { path throws(FileError) in try RejectsFile(path: path, writer: recordWriter) }
         self.planSpool = spoolPlan ? try BufferedFileWriter.temporary(prefix: "labelport-plan") : nil
         self.renderer = renderer
         self.planAsJSON = planAsJSON
@@ -50,7 +52,8 @@ actor ImportOutputs: ImportSink {
     }
 
     /// Closes the files; for a dry run writes the plan (header, then the spooled rows) to `out`.
-    func finish(planHeader: String?, summaryJSON: JSONValue?, unchanged: Int, to out: BufferedFileWriter) throws(FileError) {
+    func finish(planHeader: String?, summaryJSON: JSONValue?, unchanged: Int, to console: Console) throws(FileError) {
+        let out = ConsoleOutput(console: console)
         try report?.close()
         try rejects?.close()
         if let planSpool {
@@ -70,11 +73,17 @@ actor ImportOutputs: ImportSink {
             }
             try planSpool.close(removing: true)
         }
-        try out.flush()
         if let failure { throw failure }
     }
 
     func discard() {
         try? planSpool?.close(removing: true)
     }
+}
+
+/// Adapts the console's stdout to the byte sink the plan copy writes to.
+struct ConsoleOutput: ByteSink {
+    let console: Console
+    func write(_ bytes: [UInt8]) throws(FileError) { console.writeOutput(bytes) }
+    func write(_ text: String) throws(FileError) { console.output(text) }
 }

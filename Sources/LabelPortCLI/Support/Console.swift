@@ -1,53 +1,45 @@
-import ArgumentParser
-import LabelPortCore
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// Standard error for messages and progress; standard output is for data.
+/// Where a command's output goes: data on stdout, messages on stderr. A task-local,
+/// so tests running commands in-process can capture both.
 struct Console: Sendable {
-    static let standard = Console()
+    var writeOutput: @Sendable ([UInt8]) -> Void
+    var writeError: @Sendable (String) -> Void
+    /// Whether stdout is a terminal (colour the diff).
+    var outputIsTerminal: Bool
+    /// Whether stderr is a terminal (show the progress line).
+    var errorIsTerminal: Bool = false
 
-    var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
-    var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+    @TaskLocal static var current = Console.standard
 
-    func error(_ line: String) {
-        write(line + "\n", to: STDERR_FILENO)
-    }
+    static let standard = Console(
+        writeOutput: { bytes in writeAll(1, bytes) },
+        writeError: { text in writeAll(2, Array(text.utf8)) },
+        outputIsTerminal: isatty(1) == 1 && getenv("NO_COLOR") == nil,
+        errorIsTerminal: isatty(2) == 1
+    )
 
-    func out(_ text: String) {
-        write(text, to: STDOUT_FILENO)
-    }
+    func output(_ text: String) { writeOutput(Array(text.utf8)) }
 
-    /// Writes to stderr without a newline (the progress line rewrites itself with \r).
-    func status(_ text: String) {
-        write(text, to: STDERR_FILENO)
-    }
+    /// One message line on stderr.
+    func message(_ text: String) { writeError(text + "\n") }
 
-    private func write(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)
+    /// Text on stderr without a newline (the progress line rewrites itself with \r).
+    func status(_ text: String) { writeError(text) }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n <= 0 {
-                if n < 0 && errno == EINTR { continue }
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
                 return
             }
             offset += n
         }
-    }
-}
-
-/// Runs `body`, turning a ``ConfigurationError`` (missing token or base URL, refused
-/// http) into a usage error: its message on stderr and exit 64, before any network use.
-func usage<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as ConfigurationError {
-        Console.standard.error("labelport: error: \(error.message)")
-        throw ExitCode(64)
     }
 }

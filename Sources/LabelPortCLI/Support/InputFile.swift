@@ -45,7 +45,7 @@ struct InputFile {
         do {
             return try LabelInput(path: path, displayName: displayName, options: options)
         } catch {
-            Console.standard.error("labelport: error: \(error)")
+            Console.current.message("labelport: error: \(error)")
             throw ExitCode(2)
         }
     }
@@ -64,8 +64,8 @@ final class RejectsFile {
     private var wroteHeader = false
     private let file: BufferedFileWriter
 
-    init(path: String, input: LabelInput) throws {
-        writer = RecordWriter(for: input)
+    init(path: String, writer: RecordWriter) throws(FileError) {
+        self.writer = writer
         file = try BufferedFileWriter(path: path)
     }
 

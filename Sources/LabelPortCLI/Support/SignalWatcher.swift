@@ -9,7 +9,7 @@ import Darwin
 
 /// Turns SIGINT and SIGTERM into a callback (stop taking work, let in-flight requests
 /// finish). A second signal ends the process at once, as users expect of Ctrl-C.
-final class SignalWatcher: Sendable {
+final class SignalWatcher {
     private let sources: [any DispatchSourceSignal]
 
     private init(sources: [any DispatchSourceSignal]) {

@@ -42,10 +42,6 @@ struct RunSnapshot {
 }
 
 extension LabelValues {
-    public init(_ label: GoldLabel) {
-        self.init(textValue: label.textValue, objectValue: label.objectValue, objectValueIsPartial: label.objectValueIsPartial)
-    }
-
     /// The values after applying a row: import never clears a field, and a text value and an
     /// object value exclude each other (setting one clears the other).
     func applying(_ row: LabelRow) -> LabelValues {

@@ -6,7 +6,13 @@ import Darwin
 
 /// Appends bytes to a file (or standard output) through a buffer. Not thread-safe:
 /// owned by one actor or task.
-public final class BufferedFileWriter {
+/// Somewhere bytes can be written.
+public protocol ByteSink {
+    func write(_ bytes: [UInt8]) throws(FileError)
+    func write(_ text: String) throws(FileError)
+}
+
+public final class BufferedFileWriter: ByteSink {
     public let path: String
     private let fd: Int32
     private let ownsDescriptor: Bool
@@ -72,7 +78,7 @@ public final class BufferedFileWriter {
     }
 
     /// Copies the whole file at `path` to `destination` in chunks.
-    public static func copy(_ path: String, to destination: BufferedFileWriter) throws(FileError) {
+    public static func copy(_ path: String, to destination: some ByteSink) throws(FileError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileError.errno(path) }
         defer { Glibc.close(fd) }

@@ -1,0 +1,69 @@
+import ArgumentParser
+import LabelPortCore
+
+/// `labelport export evaluations`: evaluations named by run and id (there is no list
+/// endpoint), one GET each.
+struct ExportEvaluationsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluations",
+        abstract: "Export evaluations, named by run and id, to JSONL or CSV.",
+        discussion: """
+            The API cannot list evaluations, so name them: an --ids file (CSV or JSONL with \
+            run_id and evaluation_id or id columns; an evaluations export is itself an ids \
+            file), or --run UUID --id UUID pairs, paired in order. Rows are sorted by \
+            (run_id, id), columns are the API's field names, value exactly as the server \
+            sent it. An evaluation the server does not have (404) is reported and makes the \
+            exit status 1; the rest is still exported.
+
+            Examples:
+              labelport export evaluations --ids evaluations.csv --out evaluations.jsonl
+              labelport export evaluations --run RUN --id EVALUATION --run RUN --id EVALUATION2
+              labelport export evaluations --ids evaluations.jsonl --out evaluations.jsonl
+            """
+    )
+
+    @Option(name: .customLong("ids"), help: ArgumentHelp("A CSV/JSONL file with run_id and evaluation_id (or id) columns.", valueName: "FILE"))
+    var idsFile: String?
+
+    @Option(name: .customLong("run"), help: ArgumentHelp("The run of the --id at the same position (repeatable).", valueName: "UUID"))
+    var runs: [String] = []
+
+    @Option(name: .customLong("id"), help: ArgumentHelp("An evaluation of the --run at the same position (repeatable).", valueName: "UUID"))
+    var ids: [String] = []
+
+    @OptionGroup var output: ExportOutputOptions
+    @OptionGroup var execution: ExecutionOptionGroup
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        guard runs.count == ids.count else {
+            throw ValidationError("--run and --id come in pairs: got \(runs.count) --run and \(ids.count) --id")
+        }
+        guard idsFile != nil || !ids.isEmpty else {
+            throw ValidationError("name the evaluations: --ids FILE, or --run UUID --id UUID pairs")
+        }
+        for value in runs + ids where !UUIDText.isValid(value) {
+            throw ValidationError("\(value) is not a UUID")
+        }
+    }
+
+    func run() async throws {
+        try await run(session: ExportSession(connection: connection, execution: execution, output: output))
+    }
+
+    func run(session: ExportSession) async throws {
+        let started = ContinuousClock.now
+        _ = try session.resolveConnection()
+        try await CommandFailure.reporting {
+            var keys = zip(runs, ids).map { RecordKey(runID: $0, id: $1) }
+            if let idsFile { keys += try ExportFileInput.readKeys(idsFile, idColumns: ["evaluation_id", "id"]) }
+            let exporter = EvaluationExporter(encoder: ExportEncoder(format: output.resolvedFormat, excel: output.excel), window: execution.concurrency * 4)
+            let outcome = try await session.withAPI { api in
+                try await session.withOutput { write in
+                    try await exporter.export(keys, fetch: api.getEvaluation, write: write)
+                }
+            }
+            try session.finish(outcome, noun: "evaluation", started: started)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import LabelPortCore
+
+/// `labelport export labels`: every gold label of some runs, or just the labels an ids
+/// file names; or, with `--dry-run`, what changed on the server since an earlier export.
+struct ExportLabelsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "labels",
+        abstract: "Export the gold labels of runs to JSONL or CSV.",
+        discussion: """
+            Rows are sorted by (run_id, output_resource_name, id); JSON keys come in column \
+            order and object_value keys sorted, numbers exactly as the server sent them. \
+            Runs are fetched concurrently; a run or label the server does not have (404) \
+            is reported and makes the exit status 1, the rest is still exported. Any other \
+            failure writes no file. The file is the input format of `labelport import`.
+
+            --dry-run compares an earlier export (--out FILE) with the server now: labels \
+            added, removed and changed, matched by id, changed ones field by field. It \
+            writes nothing; exit status 0 when they are the same, 1 when they differ. It \
+            compares the runs given, or else every run in the file.
+
+            Examples:
+              labelport export labels --run 3f0c7a52-0f5e-4c55-9d0a-1b2c3d4e5f60 --out backup.jsonl
+              labelport export labels --runs-file runs.txt --out backup.csv --excel
+              labelport export labels --ids some-labels.csv --format csv > labels.csv
+              labelport export labels --out backup.jsonl --dry-run
+              labelport export labels --out backup.jsonl --dry-run --json
+            """
+    )
+
+    @Option(name: .customLong("run"), help: ArgumentHelp("A run whose labels to export (repeatable).", valueName: "UUID"))
+    var runs: [String] = []
+
+    @Option(name: .customLong("runs-file"), help: ArgumentHelp("Runs to export: one UUID a line, or a CSV/JSONL file with a run_id column.", valueName: "FILE"))
+    var runsFile: String?
+
+    @Option(name: .customLong("ids"), help: ArgumentHelp("Just these labels: a CSV/JSONL file with run_id and id columns.", valueName: "FILE"))
+    var idsFile: String?
+
+    @OptionGroup var output: ExportOutputOptions
+
+    @Flag(name: .customLong("dry-run"), help: "Write nothing: show how the server differs from the existing --out FILE.")
+    var dryRun = false
+
+    @Flag(help: "With --dry-run: print the differences as one JSON document.")
+    var json = false
+
+    @OptionGroup var execution: ExecutionOptionGroup
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        for run in runs where !UUIDText.isValid(run) {
+            throw ValidationError("--run \(run) is not a UUID")
+        }
+        if idsFile != nil && (!runs.isEmpty || runsFile != nil) {
+            throw ValidationError("--ids names labels of their own runs; do not combine it with --run or --runs-file")
+        }
+        if dryRun {
+            guard !output.toStandardOutput else { throw ValidationError("--dry-run compares with an existing file: pass --out FILE") }
+            guard idsFile == nil else { throw ValidationError("--dry-run compares whole runs; it does not take --ids") }
+        } else {
+            guard idsFile != nil || !runs.isEmpty || runsFile != nil else {
+                throw ValidationError("name what to export: --run UUID, --runs-file FILE or --ids FILE")
+            }
+            if json { throw ValidationError("--json goes with --dry-run") }
+        }
+    }
+
+    func run() async throws {
+        let session = ExportSession(connection: connection, execution: execution, output: output)
+        try await run(session: session)
+    }
+
+    func run(session: ExportSession) async throws {
+        let started = ContinuousClock.now
+        _ = try session.resolveConnection()
+        try await CommandFailure.reporting {
+            var runIDs = runs
+            if let runsFile { runIDs += try ExportFileInput.readRunIDs(runsFile) }
+            if dryRun {
+                let dryRun = ExportDryRun(path: output.out, format: output.resolvedFormat, runIDs: runIDs, json: json, window: execution.concurrency)
+                try await session.withAPI { api in try await dryRun.run(api: api) }
+                return
+            }
+            let keys = try idsFile.map { try ExportFileInput.readKeys($0, idColumns: ["id"]) }
+            let exporter = LabelExporter(encoder: ExportEncoder(format: output.resolvedFormat, excel: output.excel), window: execution.concurrency)
+            let outcome = try await session.withAPI { api in
+                try await session.withOutput { write in
+                    if let keys {
+                        return try await exporter.exportLabels(keys, fetch: api.getGoldLabel, write: write)
+                    }
+                    return try await exporter.exportRuns(runIDs, fetch: api.listGoldLabels, write: write)
+                }
+            }
+            try session.finish(outcome, noun: "label", started: started)
+        }
+    }
+}

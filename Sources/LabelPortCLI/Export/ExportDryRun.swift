@@ -1,0 +1,49 @@
+import ArgumentParser
+import LabelPortCore
+
+/// `export labels --dry-run`: compares an earlier export with the server now, run by
+/// run (each run's labels are released once compared), and prints added / removed /
+/// changed labels. Exit status 0 when the same, 1 when they differ or a run is missing.
+struct ExportDryRun {
+    var path: String
+    var format: ExportFormat
+    /// The runs to compare; empty: every run in the file.
+    var runIDs: [String]
+    var json: Bool
+    var window: Int
+
+    func run(api: ExportSession.API) async throws {
+        let console = Console.current
+        let file = try ExportFileInput.readLabels(path, format: format)
+        let runs = LabelExporter.exportOrder(runIDs: runIDs.isEmpty ? Array(file.keys) : runIDs)
+        var diff = LabelSetDiff()
+        var failures: [ExportFailure] = []
+        try await OrderedFetcher(window: window).forEach(runs) { runID in
+            do throws(APIError) {
+                return .success(try await api.listGoldLabels(runID: runID).map(StoredLabel.init))
+            } catch {
+                return .failure(error)
+            }
+        } deliver: { runID, result in
+            switch result {
+            case .success(let labels):
+                diff.add(old: file[runID] ?? [:], new: labels)
+            case .failure(let error):
+                guard error.kind == .notFound else { throw error }
+                failures.append(ExportFailure(item: runID, error: error))
+            }
+        }
+        for failure in failures { console.message("error: \(failure)") }
+        if json {
+            guard case .object(var root) = diff.json else { return }
+            root["runs"] = .number(JSONNumber(runs.count))
+            root["missing_runs"] = .array(failures.map { .string($0.item) })
+            console.output(JSONWriter().string(.object(root)) + "\n")
+        } else {
+            console.output(diff.render(DiffRenderer(color: console.outputIsTerminal)))
+        }
+        let verdict = diff.isEmpty ? "the server matches \(path)" : "the server differs from \(path): \(diff.countsLine)"
+        console.message("\(verdict) (\(Formatting.count(runs.count, "run")) compared; nothing written)")
+        if !diff.isEmpty || !failures.isEmpty { throw ExitCode(1) }
+    }
+}

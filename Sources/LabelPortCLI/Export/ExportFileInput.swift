@@ -1,0 +1,59 @@
+import LabelPortCore
+
+/// Reads the files export commands take — an earlier export (for --dry-run), ids files
+/// and runs files — reporting every problem as `FILE:LINE: message` (exit status 2).
+enum ExportFileInput {
+    /// The labels of an export file by run, then by id, read with import's reader (so
+    /// the file is checked exactly as `labelport import` would read it).
+    static func readLabels(_ path: String, format: ExportFormat) throws -> [String: [String: StoredLabel]] {
+        var input: LabelInput
+        do {
+            input = try LabelInput(path: path, options: LabelInputOptions(format: InputFormat(rawValue: format.rawValue)))
+        } catch {
+            throw CommandFailure("\(error.diagnostic)", exitCode: 2)
+        }
+        var labels: [String: [String: StoredLabel]] = [:]
+        var problems: [Diagnostic] = []
+        while let item = input.next() {
+            switch item {
+            case .invalid(_, let diagnostics, _):
+                problems += diagnostics
+            case .row(let row, _):
+                guard let id = row.id else {
+                    problems.append(Diagnostic(file: path, line: row.line, message: "the row has no id: --dry-run matches labels by id, so compare with a file written by export"))
+                    continue
+                }
+                let label = StoredLabel(
+                    runID: row.runID, id: id, outputResourceName: row.outputResourceName,
+                    values: LabelValues(textValue: row.textValue, objectValue: row.objectValue, objectValueIsPartial: row.objectValueIsPartial))
+                if labels[label.runID, default: [:]].updateValue(label, forKey: label.id) != nil {
+                    problems.append(Diagnostic(file: path, line: row.line, message: "label \(id) appears twice"))
+                }
+            }
+        }
+        try report(problems)
+        return labels
+    }
+
+    static func readRunIDs(_ path: String) throws -> [String] {
+        do { return try IDsFile.readRunIDs(path: path) } catch {
+            try report(error.diagnostics)
+            return []
+        }
+    }
+
+    static func readKeys(_ path: String, idColumns: [String]) throws -> [RecordKey] {
+        do { return try IDsFile.readKeys(path: path, idColumns: idColumns) } catch {
+            try report(error.diagnostics)
+            return []
+        }
+    }
+
+    /// Prints the problems and a count, then fails with exit status 2.
+    private static func report(_ problems: [Diagnostic]) throws {
+        guard !problems.isEmpty else { return }
+        let console = Console.current
+        for problem in problems { console.message(problem.description) }
+        throw CommandFailure("\(Formatting.count(problems.count, "problem")) in the input; nothing was fetched", exitCode: 2)
+    }
+}

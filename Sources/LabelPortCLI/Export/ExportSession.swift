@@ -1,0 +1,122 @@
+import ArgumentParser
+import LabelPortCore
+
+/// The plumbing both export commands share: resolve the connection before any network
+/// use, open the output before the first request, run the fetches through one client
+/// and one executor, commit the file only when everything went well enough, and turn
+/// the outcome into messages and an exit status.
+struct ExportSession {
+    var connection: ConnectionOptions
+    var execution: ExecutionOptionGroup
+    var output: ExportOutputOptions
+    var environment: [String: String] = ProcessEnvironment.current
+
+    /// The server and token, or a usage error (exit 64) when they are missing or refused.
+    func resolveConnection() throws -> (ServerAddress, APIToken) {
+        do {
+            return try connection.resolve(environment: environment)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// Runs `body` with an API call wrapper (client + shared executor).
+    func withAPI<Result: Sendable>(
+        _ body: (API) async throws -> Result
+    ) async throws -> Result {
+        let (server, token) = try resolveConnection()
+        let options = execution.options
+        let configuration = RefactorClient.Configuration(server: server, token: token, concurrency: options.concurrency)
+        let executor = RequestExecutor(options: options)
+        return try await RefactorClient.withClient(configuration) { client in
+            try await body(API(client: client, executor: executor))
+        }
+    }
+
+    /// Writes through `body` to the output (an atomic file, or stdout), and commits the
+    /// file when `body` returns. If `body` throws, no file is written.
+    func withOutput<Result>(_ body: (_ write: ([UInt8]) throws -> Void) async throws -> Result) async throws -> Result {
+        if output.toStandardOutput {
+            let console = Console.current
+            return try await body { bytes in console.writeOutput(bytes) }
+        }
+        let writer: AtomicFileWriter
+        do { writer = try AtomicFileWriter(path: output.out) } catch {
+            throw CommandFailure("cannot write \(output.out): \(error.reason)")
+        }
+        do {
+            let result = try await body { bytes in try writer.write(bytes) }
+            try Task.checkCancellation()
+            try writer.commit()
+            return result
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+
+    /// Reports skipped items and the summary line; exit status 1 when anything was skipped.
+    func finish(_ outcome: ExportOutcome, noun: String, started: ContinuousClock.Instant) throws {
+        let console = Console.current
+        for failure in outcome.failures { console.message("error: \(failure)") }
+        let elapsed = ContinuousClock.now - started
+        var line = "exported \(Formatting.count(outcome.records, noun)) from \(Formatting.count(outcome.runs, "run")) to \(output.displayName) in \(Formatting.seconds(elapsed))"
+        if !outcome.failures.isEmpty { line += "; \(Formatting.count(outcome.failures.count, "item")) not found" }
+        console.message(line)
+        if !outcome.failures.isEmpty { throw ExitCode(1) }
+    }
+
+    /// One API call through the executor.
+    struct API: Sendable {
+        let client: RefactorClient
+        let executor: RequestExecutor
+
+        func listGoldLabels(runID: String) async throws(APIError) -> [GoldLabel] {
+            try await executor.perform(.read, operation: "list gold labels of run \(runID)") { () async throws(APIError) -> [GoldLabel] in
+                try await client.listGoldLabels(runID: runID)
+            }
+        }
+
+        func getGoldLabel(_ key: RecordKey) async throws(APIError) -> GoldLabel {
+            try await executor.perform(.read, operation: "get gold label \(key.id) of run \(key.runID)") { () async throws(APIError) -> GoldLabel in
+                try await client.getGoldLabel(runID: key.runID, labelID: key.id)
+            }
+        }
+
+        func getEvaluation(_ key: RecordKey) async throws(APIError) -> Evaluation {
+            try await executor.perform(.read, operation: "get evaluation \(key.id) of run \(key.runID)") { () async throws(APIError) -> Evaluation in
+                try await client.getEvaluation(runID: key.runID, evaluationID: key.id)
+            }
+        }
+    }
+}
+
+/// A failure already explained to the user: printed as `error: …`, exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    var message: String
+    var exitCode: Int32 = 1
+    init(_ message: String, exitCode: Int32 = 1) {
+        self.message = message
+        self.exitCode = exitCode
+    }
+    var description: String { message }
+}
+
+extension CommandFailure {
+    /// Runs a command body, printing failures as `error: …` on stderr and turning them
+    /// into an exit status (API failures: 1; usage errors pass through to ArgumentParser).
+    static func reporting(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let failure as CommandFailure {
+            Console.current.message("error: \(failure.message)")
+            throw ExitCode(failure.exitCode)
+        } catch let error as APIError {
+            Console.current.message("error: \(error)")
+            throw ExitCode(1)
+        } catch is CancellationError {
+            Console.current.message("error: cancelled; nothing was written")
+            throw ExitCode(130)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import LabelPortCore
+
+/// How requests are paced and retried: shared by every command that talks to the API
+/// (`@OptionGroup var execution: ExecutionOptionGroup`).
+struct ExecutionOptionGroup: ParsableArguments {
+    @Option(help: ArgumentHelp("Requests in flight at once.", valueName: "N"))
+    var concurrency: Int = 8
+
+    @Option(help: ArgumentHelp("Requests per second, every request and retry counted (default: unlimited).", valueName: "R"))
+    var rate: Double?
+
+    @Option(help: ArgumentHelp("Requests allowed at once after a quiet spell: no one-second window holds more than rate + burst (default: 10% of --rate, at least 1).", valueName: "N"))
+    var burst: Int?
+
+    @Option(help: ArgumentHelp("Retries per request for 429, 5xx, timeouts and dropped connections.", valueName: "N"))
+    var retries: Int = 5
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        if let rate { guard rate > 0, rate.isFinite else { throw ValidationError("--rate must be a positive number of requests per second") } }
+        if let burst {
+            guard burst >= 1 else { throw ValidationError("--burst must be at least 1") }
+            guard rate != nil else { throw ValidationError("--burst needs --rate") }
+        }
+        guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
+    }
+
+    var options: ExecutionOptions {
+        ExecutionOptions(concurrency: concurrency, rate: rate, burst: burst, retries: retries)
+    }
+}

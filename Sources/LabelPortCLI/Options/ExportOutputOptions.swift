@@ -1,0 +1,31 @@
+import ArgumentParser
+import LabelPortCore
+
+/// Where and how export writes: shared by `export labels` and `export evaluations`.
+struct ExportOutputOptions: ParsableArguments {
+    @Option(name: .customLong("out"), help: ArgumentHelp("The file to write, replaced whole or not at all; - for stdout.", valueName: "FILE"))
+    var out: String = "-"
+
+    @Option(help: ArgumentHelp("csv or jsonl (default: from --out's extension, else jsonl).", valueName: "FORMAT"))
+    var format: ExportFormat?
+
+    @Flag(help: "CSV for Excel: a UTF-8 byte order mark and CRLF line ends.")
+    var excel = false
+
+    var resolvedFormat: ExportFormat {
+        format ?? ExportFormat.detect(path: out) ?? .jsonl
+    }
+
+    var toStandardOutput: Bool { out == "-" }
+
+    /// The name to show in messages.
+    var displayName: String { toStandardOutput ? "stdout" : out }
+
+    func validate() throws {
+        if excel && resolvedFormat != .csv {
+            throw ValidationError("--excel writes CSV; use it with --format csv or an --out FILE ending in .csv")
+        }
+    }
+}
+
+extension ExportFormat: ExpressibleByArgument {}

@@ -1,0 +1,111 @@
+/// The difference between two sets of labels matched by label id: an export file
+/// (`old`, "my last backup") and the server now (`new`).
+///
+/// Only what import could carry counts: `output_resource_name`, `run_id` and the
+/// three values. Timestamps and authors are metadata, not changes.
+public struct LabelSetDiff: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        /// The label as it is now (for `removed`: as it was in the old set).
+        public var label: StoredLabel
+        /// Field by field; for added and removed labels, every value they hold (their
+        /// name is in ``label``).
+        public var changes: [FieldChange]
+    }
+
+    /// On the server, not in the old set.
+    public private(set) var added: [Entry] = []
+    /// In the old set, no longer on the server.
+    public private(set) var removed: [Entry] = []
+    /// In both, with different values.
+    public private(set) var changed: [Entry] = []
+    public private(set) var unchanged = 0
+
+    public var isEmpty: Bool { added.isEmpty && removed.isEmpty && changed.isEmpty }
+
+    public init() {}
+
+    /// Compares `old` and `new`; each list is sorted in export order.
+    public init(old: [StoredLabel], new: [StoredLabel]) {
+        var oldByID: [String: StoredLabel] = [:]
+        for label in old { oldByID[label.id] = label }
+        add(old: oldByID, new: new)
+    }
+
+    /// Adds one group's comparison (e.g. one run) to this diff, so runs can be compared
+    /// one at a time and released.
+    public mutating func add(old: [String: StoredLabel], new: [StoredLabel]) {
+        var remaining = old
+        for label in new {
+            guard let before = remaining.removeValue(forKey: label.id) else {
+                added.append(Entry(label: label, changes: Self.changes(from: nil, to: label)))
+                continue
+            }
+            let changes = Self.changes(from: before, to: label)
+            if changes.isEmpty { unchanged += 1 } else { changed.append(Entry(label: label, changes: changes)) }
+        }
+        for label in remaining.values {
+            removed.append(Entry(label: label, changes: Self.changes(from: label, to: nil)))
+        }
+        added.sort { $0.label.precedes($1.label) }
+        removed.sort { $0.label.precedes($1.label) }
+        changed.sort { $0.label.precedes($1.label) }
+    }
+
+    static func changes(from old: StoredLabel?, to new: StoredLabel?) -> [FieldChange] {
+        var changes: [FieldChange] = []
+        let oldRun = old.map { JSONValue.string($0.runID) }
+        let newRun = new.map { JSONValue.string($0.runID) }
+        if old != nil, new != nil, oldRun != newRun {
+            changes.append(FieldChange(path: "run_id", old: oldRun, new: newRun))
+        }
+        let oldName = old.map { JSONValue.string($0.outputResourceName) }
+        let newName = new.map { JSONValue.string($0.outputResourceName) }
+        if old != nil, new != nil, oldName != newName {
+            changes.append(FieldChange(path: "output_resource_name", old: oldName, new: newName))
+        }
+        changes += LabelDiff.changes(from: old?.values ?? LabelValues(), to: new?.values ?? LabelValues())
+        return changes
+    }
+
+    /// The counts line: `1 added, 0 removed, 2 changed, 17 unchanged`.
+    public var countsLine: String {
+        "\(added.count) added, \(removed.count) removed, \(changed.count) changed, \(unchanged) unchanged"
+    }
+
+    /// Counts first, then each added, removed and changed label with its fields.
+    public func render(_ renderer: DiffRenderer) -> String {
+        var lines = [countsLine]
+        for (title, entries) in [("added", added), ("removed", removed), ("changed", changed)] {
+            for entry in entries {
+                let label = entry.label
+                lines.append("\(title) label \(label.id) (run \(label.runID), \(JSONWriter().string(.string(label.outputResourceName))))")
+                for change in entry.changes { lines.append("    " + renderer.render(change)) }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `{"identical": …, "counts": {…}, "added": [...], "removed": [...], "changed": [...]}`,
+    /// each label as `{"run_id", "id", "output_resource_name", "changes": [FieldChange.json]}`.
+    public var json: JSONValue {
+        var counts = JSONObject()
+        counts["added"] = .number(JSONNumber(added.count))
+        counts["removed"] = .number(JSONNumber(removed.count))
+        counts["changed"] = .number(JSONNumber(changed.count))
+        counts["unchanged"] = .number(JSONNumber(unchanged))
+        var root = JSONObject()
+        root["identical"] = .bool(isEmpty)
+        root["counts"] = .object(counts)
+        for (title, entries) in [("added", added), ("removed", removed), ("changed", changed)] {
+            root[title] = .array(entries.map { entry in
+                var object = JSONObject()
+                object["run_id"] = .string(entry.label.runID)
+                object["id"] = .string(entry.label.id)
+                object["output_resource_name"] = .string(entry.label.outputResourceName)
+                object["changes"] = .array(entry.changes.map(\.json))
+                return .object(object)
+            })
+        }
+        return .object(root)
+    }
+}

@@ -1,0 +1,24 @@
+/// A gold label as a dry-run compares it: where it is, its name, and its values;
+/// from the server (``GoldLabel``) or from a row of an export file.
+public struct StoredLabel: Sendable, Equatable {
+    public var runID: String
+    public var id: String
+    public var outputResourceName: String
+    public var values: LabelValues
+
+    public init(runID: String, id: String, outputResourceName: String, values: LabelValues) {
+        self.runID = UUIDText.normalized(runID)
+        self.id = UUIDText.normalized(id)
+        self.outputResourceName = outputResourceName
+        self.values = values
+    }
+
+    public init(_ label: GoldLabel) {
+        self.init(runID: label.runID, id: label.id, outputResourceName: label.outputResourceName, values: LabelValues(label))
+    }
+
+    /// Byte-wise (run_id, output_resource_name, id): export order.
+    func precedes(_ other: StoredLabel) -> Bool {
+        bytewisePrecedes([runID, outputResourceName, id], [other.runID, other.outputResourceName, other.id])
+    }
+}

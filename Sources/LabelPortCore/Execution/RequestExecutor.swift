@@ -1,0 +1,251 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Sends API requests for many concurrent callers: at most `concurrency` in flight, paced by
+/// a token bucket, retried with capped exponential backoff and full jitter, all on an
+/// injected clock.
+///
+/// - A 429 pauses every caller: the executor keeps a shared "not before" instant that each
+///   attempt waits for, then resumes at the rate without a burst.
+/// - Every attempt (retries too) takes a concurrency permit and a rate token; a permit is
+///   held only while waiting for the token and sending, not during backoff.
+/// - Cancellation (of the calling task, or of all callers with ``cancelAll()``): no attempt
+///   starts afterwards, waits end at once with `APIError(kind: .cancelled)`, and a body
+///   already running is left to finish. (Task cancellation is visible to the body too;
+///   ``cancelAll()`` is the way to stop new requests while letting in-flight ones complete.)
+public final class RequestExecutor: Sendable {
+    private struct State {
+        var bucket: TokenBucket?
+        /// Shared pause after a 429: no attempt is sent before this offset.
+        var notBefore: Duration = .zero
+        var budget: RetryBudget
+        var statistics = ExecutionStatistics()
+        var inFlight = 0
+    }
+
+    public let options: ExecutionOptions
+    private let policy: RetryPolicy
+    private let clock: ExecutorClock
+    private let random: @Sendable () -> Double
+    private let wallClock: @Sendable () -> Double
+    private let semaphore: AsyncSemaphore
+    private let shutdown = ShutdownSignal()
+    private let state: Locked<State>
+
+    /// - Parameters:
+    ///   - clock: paces rate and backoff; a manual clock in tests.
+    ///   - random: a value in [0, 1) for jitter.
+    ///   - wallClock: seconds since 1970, to turn a `Retry-After` HTTP-date into a wait.
+    public init(
+        options: ExecutionOptions,
+        clock: any Clock<Duration> = ContinuousClock(),
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        wallClock: @escaping @Sendable () -> Double = RequestExecutor.systemWallClock
+    ) {
+        self.options = options
+        policy = options.retryPolicy
+        self.clock = ExecutorClock(clock)
+        self.random = random
+        self.wallClock = wallClock
+        semaphore = AsyncSemaphore(permits: options.concurrency)
+        var initial = State(budget: options.retryBudget)
+        if let rate = options.rate, rate > 0 {
+            initial.bucket = TokenBucket(rate: rate, capacity: options.effectiveBurst)
+        }
+        state = Locked(initial)
+    }
+
+    /// Seconds since 1970 from the system's real-time clock.
+    @Sendable public static func systemWallClock() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    public var statistics: ExecutionStatistics { state.withLock { $0.statistics } }
+
+    /// Whether ``cancelAll()`` was called.
+    public var isCancelled: Bool { shutdown.isTriggered }
+
+    /// Stops all callers: no attempt starts after this, waits end with `.cancelled`,
+    /// bodies already running finish.
+    public func cancelAll() {
+        shutdown.trigger()
+        semaphore.close()
+    }
+
+    /// Runs `body` (one API call) under the concurrency bound and rate limit, retrying it as
+    /// ``RetryPolicy`` allows. Throws the last error when it gives up, or `.cancelled`.
+    /// - Parameter operation: names the request in a `.cancelled` error.
+    public func perform<T: Sendable>(
+        _ kind: RequestKind,
+        operation: String = "request",
+        _ body: @Sendable () async throws(APIError) -> T
+    ) async throws(APIError) -> T {
+        var retriesSoFar = 0
+        var lastError: APIError?
+        while true {
+            let outcome: Result<T, APIError>
+            do {
+                outcome = try await attempt(kind, isRetry: retriesSoFar > 0, body)
+            } catch {
+                throw finishCancelled(kind, operation: operation, lastError: lastError)
+            }
+            let error: APIError
+            switch outcome {
+            case .success(let value):
+                return value
+            case .failure(let failure):
+                error = failure
+            }
+            let decision = decide(after: error, kind: kind, retriesSoFar: retriesSoFar)
+            guard case .retry(let delay) = decision else {
+                state.withLock { s in
+                    s.statistics.failed += 1
+                    s.statistics[kind].failed += 1
+                }
+                throw error
+            }
+            lastError = error
+            guard await sleep(until: clock.now() + delay) else {
+                throw finishCancelled(kind, operation: operation, lastError: lastError)
+            }
+            retriesSoFar += 1
+        }
+    }
+
+    // MARK: - One attempt
+
+    private struct Cancelled: Error {}
+
+    /// Waits for a permit, the shared pause and a rate token, then sends once.
+    /// Throws only when cancelled before sending.
+    private func attempt<T: Sendable>(
+        _ kind: RequestKind,
+        isRetry: Bool,
+        _ body: @Sendable () async throws(APIError) -> T
+    ) async throws(Cancelled) -> Result<T, APIError> {
+        guard !shutdown.isTriggered, !Task.isCancelled else { throw Cancelled() }
+        guard await semaphore.acquire() else { throw Cancelled() }
+        defer { semaphore.release() }
+        try await waitForTurn()
+        guard !shutdown.isTriggered, !Task.isCancelled else { throw Cancelled() }
+        state.withLock { s in
+            s.statistics.requestsSent += 1
+            s.statistics[kind].sent += 1
+            if isRetry { s.statistics.retries += 1 } else { s.budget.recordFirstAttempt() }
+            s.inFlight += 1
+            s.statistics.peakInFlight = max(s.statistics.peakInFlight, s.inFlight)
+        }
+        do {
+            let value = try await body()
+            state.withLock { s in
+                s.inFlight -= 1
+                s.budget.recordAnswer()
+                s.statistics.succeeded += 1
+                s.statistics[kind].succeeded += 1
+            }
+            return .success(value)
+        } catch {
+            state.withLock { s in
+                s.inFlight -= 1
+                if error.kind == .throttled { s.statistics.throttled += 1 }
+                if error.isRetryable { s.budget.recordFailure() } else { s.budget.recordAnswer() }
+            }
+            return .failure(error)
+        }
+    }
+
+    /// Waits out the shared 429 pause, then takes a rate token and waits for its instant.
+    /// If a 429 arrives meanwhile, waits out the new pause and takes a new token.
+    private func waitForTurn() async throws(Cancelled) {
+        while true {
+            let now = clock.now()
+            let sendAt: Duration? = state.withLock { s in
+                if s.notBefore > now { return nil }
+                return s.bucket?.reserve(now: now) ?? now
+            }
+            guard let sendAt else {
+                let pause = state.withLock { $0.notBefore }
+                guard await sleep(until: pause) else { throw Cancelled() }
+                continue
+            }
+            if sendAt > now {
+                guard await sleep(until: sendAt) else { throw Cancelled() }
+            }
+            let paused = state.withLock { $0.notBefore > sendAt }
+            if !paused { return }
+        }
+    }
+
+    // MARK: - Retry decisions
+
+    private func decide(after error: APIError, kind: RequestKind, retriesSoFar: Int) -> RetryPolicy.Decision {
+        let jitter = random()
+        let wall = error.retryAfter == nil ? 0 : wallClock()
+        let now = clock.now()
+        return state.withLock { s in
+            let decision = policy.decide(
+                after: error, kind: kind, retriesSoFar: retriesSoFar,
+                budget: s.budget, random: jitter, nowEpochSeconds: wall
+            )
+            switch decision {
+            case .retry(let delay):
+                s.budget.recordRetry()
+                if error.kind == .throttled {
+                    s.notBefore = max(s.notBefore, now + delay)
+                    s.bucket?.empty(at: s.notBefore)
+                }
+            case .giveUp(.budgetExhausted):
+                s.statistics.retriesRefusedByBudget += 1
+            case .giveUp:
+                break
+            }
+            return decision
+        }
+    }
+
+    private func finishCancelled(_ kind: RequestKind, operation: String, lastError: APIError?) -> APIError {
+        state.withLock { s in
+            s.statistics.failed += 1
+            s.statistics.cancelled += 1
+            s.statistics[kind].failed += 1
+        }
+        return APIError(
+            kind: .cancelled, operation: operation,
+            detail: lastError.map { "while waiting to retry after: \($0)" }
+        )
+    }
+
+    // MARK: - Waiting
+
+    /// Sleeps on the injected clock until `deadline`; false if cancelled first (by the task
+    /// or by ``cancelAll()``).
+    private func sleep(until deadline: Duration) async -> Bool {
+        if shutdown.isTriggered || Task.isCancelled { return false }
+        if clock.now() >= deadline { return true }
+        let clock = self.clock
+        let shutdown = self.shutdown
+        let woke = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                do {
+                    try await clock.sleepUntil(deadline)
+                    return true
+                } catch {
+                    return false
+                }
+            }
+            group.addTask {
+                await shutdown.wait()
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        return woke && !shutdown.isTriggered && !Task.isCancelled
+    }
+}

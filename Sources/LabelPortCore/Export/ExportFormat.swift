@@ -1,0 +1,15 @@
+/// The file formats export writes (and dry-run reads back).
+public enum ExportFormat: String, Sendable, CaseIterable {
+    case csv
+    case jsonl
+
+    /// The format a path's extension names (`.csv`; `.jsonl`, `.ndjson`, `.json`), else nil.
+    public static func detect(path: String) -> ExportFormat? {
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
+        switch path[path.index(after: dot)...].lowercased() {
+        case "csv": return .csv
+        case "jsonl", "ndjson", "json": return .jsonl
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,382 @@
+/// One CSV row as read: its cells, the physical line it starts on, which cells were
+/// quoted (for locating problems) and the problems found while reading it.
+struct CSVRow: Sendable, Equatable {
+    var line: Int
+    var fields: [String]
+    var quoted: [Bool]
+    var problems: [Diagnostic]
+}
+
+/// A streaming RFC 4180 reader working on bytes, chunk by chunk, so memory does not
+/// grow with the file. Handles a UTF-8 BOM, LF, CRLF and lone CR line ends, quoted
+/// cells holding delimiters, doubled quotes and line breaks, and any one-byte delimiter.
+/// Blank lines between rows are skipped.
+struct CSVReader {
+    enum Event: Sendable, Equatable {
+        case row(CSVRow)
+        /// A problem that ends reading (an unterminated quote, a read error, UTF-16 text).
+        case fatal(Diagnostic)
+    }
+
+    static let maximumFieldBytes = 16 * 1024 * 1024
+
+    private enum State {
+        case rowStart, fieldStart, unquoted, quoted, quoteInQuoted, afterCR
+    }
+
+    private static let lf: UInt8 = 0x0A
+    private static let cr: UInt8 = 0x0D
+    private static let quote: UInt8 = 0x22
+
+    let file: String
+    let delimiter: UInt8
+    /// The header's cell count, once known: rows with another count are reported.
+    var expectedFieldCount: Int?
+
+    private let source: ByteSource
+    private var chunk: [UInt8] = []
+    private var chunkCount = 0
+    private var position = 0
+    private var started = false
+    private var finished = false
+
+    private var state = State.rowStart
+    private var line = 1
+    private var rowLine = 1
+    private var rowBytes: [UInt8] = []
+    private var fieldEnds: [Int] = []
+    private var fieldQuoted: [Bool] = []
+    private var fieldStart = 0
+    private var currentQuoted = false
+    private var previousCR = false
+    private var fieldHasProblem = false
+    private var rowProblems: [Diagnostic] = []
+
+    init(source: ByteSource, file: String, delimiter: UInt8) {
+        self.source = source
+        self.file = file
+        self.delimiter = delimiter
+        rowBytes.reserveCapacity(4096)
+    }
+
+    /// The next row, or a fatal problem; nil at the end of the file (and after a fatal problem).
+    mutating func next() -> Event? {
+        if finished { return nil }
+        if !started {
+            started = true
+            if let fatal = readFirstChunk() { return fatal }
+        }
+        while true {
+            if position >= chunkCount {
+                switch source.read(into: &chunk) {
+                case .failure(let error):
+                    finished = true
+                    return .fatal(Diagnostic(file: file, line: nil, message: "cannot read: \(error.reason)"))
+                case .success(let n):
+                    chunkCount = n
+                    position = 0
+                    if n == 0 { return finishAtEnd() }
+                }
+            }
+            if let row = scan() { return .row(row) }
+        }
+    }
+
+    /// Reads until at least 3 bytes are in hand, skips a UTF-8 BOM and refuses UTF-16.
+    private mutating func readFirstChunk() -> Event? {
+        var first: [UInt8] = []
+        var buffer: [UInt8] = []
+        while first.count < 3 {
+            switch source.read(into: &buffer) {
+            case .failure(let error):
+                finished = true
+                return .fatal(Diagnostic(file: file, line: nil, message: "cannot read: \(error.reason)"))
+            case .success(let n):
+                if n == 0 { break }
+                first.append(contentsOf: buffer[0..<n])
+                continue
+            }
+            break
+        }
+        if first.starts(with: [0xFF, 0xFE]) || first.starts(with: [0xFE, 0xFF]) {
+            finished = true
+            return .fatal(Diagnostic(file: file, line: 1, column: 1, message: "the file is UTF-16 text: save it as UTF-8 (in Excel: \"CSV UTF-8\")"))
+        }
+        if first.starts(with: CSVWriter.byteOrderMark) { first.removeFirst(3) }
+        chunk = first
+        chunkCount = first.count
+        position = 0
+        return nil
+    }
+
+    private mutating func finishAtEnd() -> Event? {
+        finished = true
+        switch state {
+        case .rowStart, .afterCR:
+            return nil
+        case .quoted:
+            fieldEnds.append(rowBytes.count)
+            fieldQuoted.append(true)
+            let at = locateInRow(cell: fieldEnds.count - 1, offset: nil)
+            return .fatal(Diagnostic(
+                file: file, line: at.line, column: at.column,
+                message: "unterminated quoted cell: the quote opened here is never closed; close the cell with \" "
+                    + "(a quote inside a quoted cell is written twice: \"\")"))
+        case .fieldStart, .unquoted, .quoteInQuoted:
+            endField()
+            return .row(emitRow())
+        }
+    }
+
+    /// Processes the current chunk until a row completes (returned) or the chunk runs out (nil).
+    private mutating func scan() -> CSVRow? {
+        let buffer = chunk
+        let n = chunkCount
+        let delimiter = self.delimiter
+        return buffer.withUnsafeBufferPointer { raw -> CSVRow? in
+            let p = raw.baseAddress!
+            var i = position
+            while i < n {
+                switch state {
+                case .afterCR:
+                    state = .rowStart
+                    if p[i] == CSVReader.lf { i += 1 }
+                case .rowStart:
+                    let b = p[i]
+                    if b == CSVReader.lf {
+                        line += 1
+                        i += 1
+                    } else if b == CSVReader.cr {
+                        line += 1
+                        i += 1
+                        state = .afterCR
+                    } else {
+                        rowLine = line
+                        state = .fieldStart
+                    }
+                case .fieldStart:
+                    fieldStart = rowBytes.count
+                    fieldHasProblem = false
+                    if p[i] == CSVReader.quote {
+                        currentQuoted = true
+                        previousCR = false
+                        i += 1
+                        state = .quoted
+                    } else {
+                        currentQuoted = false
+                        state = .unquoted
+                    }
+                case .unquoted:
+                    let start = i
+                    while i < n {
+                        let b = p[i]
+                        if b == delimiter || b == CSVReader.lf || b == CSVReader.cr || b == CSVReader.quote || b == 0 { break }
+                        i += 1
+                    }
+                    if i > start { append(UnsafeBufferPointer(rebasing: raw[start..<i])) }
+                    if i == n { break }
+                    let b = p[i]
+                    i += 1
+                    if b == delimiter {
+                        endField()
+                        state = .fieldStart
+                    } else if b == CSVReader.lf || b == CSVReader.cr {
+                        endField()
+                        line += 1
+                        state = b == CSVReader.cr ? .afterCR : .rowStart
+                        position = i
+                        return emitRow()
+                    } else if b == CSVReader.quote {
+                        problemHere("a quote inside an unquoted cell: quote the whole cell and write inner quotes twice, e.g. \"say \"\"hi\"\"\"")
+                        appendByte(b)
+                    } else {
+                        problemHere(CSVReader.nulMessage)
+                        appendByte(b)
+                    }
+                case .quoted:
+                    let start = i
+                    while i < n {
+                        let b = p[i]
+                        if b == CSVReader.quote || b == CSVReader.lf || b == CSVReader.cr || b == 0 { break }
+                        i += 1
+                    }
+                    if i > start {
+                        append(UnsafeBufferPointer(rebasing: raw[start..<i]))
+                        previousCR = false
+                    }
+                    if i == n { break }
+                    let b = p[i]
+                    i += 1
+                    if b == CSVReader.quote {
+                        state = .quoteInQuoted
+                    } else if b == CSVReader.lf {
+                        if !previousCR { line += 1 }
+                        previousCR = false
+                        appendByte(b)
+                    } else if b == CSVReader.cr {
+                        line += 1
+                        previousCR = true
+                        appendByte(b)
+                    } else {
+                        problemHere(CSVReader.nulMessage)
+                        previousCR = false
+                        appendByte(b)
+                    }
+                case .quoteInQuoted:
+                    let b = p[i]
+                    if b == CSVReader.quote {
+                        appendByte(b)
+                        previousCR = false
+                        i += 1
+                        state = .quoted
+                    } else if b == delimiter {
+                        i += 1
+                        endField()
+                        state = .fieldStart
+                    } else if b == CSVReader.lf || b == CSVReader.cr {
+                        i += 1
+                        endField()
+                        line += 1
+                        state = b == CSVReader.cr ? .afterCR : .rowStart
+                        position = i
+                        return emitRow()
+                    } else {
+                        let at = locateInRow(cell: fieldEnds.count, offset: rowBytes.count - fieldStart)
+                        addProblem(
+                            line: at.line, column: at.column + 1,
+                            "text after the closing quote of a quoted cell: put the whole cell in quotes and write inner quotes twice (\"\")")
+                        state = .unquoted
+                    }
+                }
+            }
+            position = i
+            return nil
+        }
+    }
+
+    private static let nulMessage = "NUL byte (0x00) in the text: the file may be UTF-16 or binary; save it as UTF-8 CSV"
+
+    @inline(__always)
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if rowBytes.count - fieldStart + bytes.count > CSVReader.maximumFieldBytes {
+            fieldTooLong()
+            return
+        }
+        rowBytes.append(contentsOf: bytes)
+    }
+
+    @inline(__always)
+    private mutating func appendByte(_ byte: UInt8) {
+        if rowBytes.count - fieldStart + 1 > CSVReader.maximumFieldBytes {
+            fieldTooLong()
+            return
+        }
+        rowBytes.append(byte)
+    }
+
+    /// Reports a cell over the limit once; the rest of the cell is dropped, so memory stays bounded.
+    private mutating func fieldTooLong() {
+        guard !fieldHasProblem else { return }
+        let at = locateInRow(cell: fieldEnds.count, offset: nil)
+        addProblem(
+            line: at.line, column: at.column,
+            "cell is longer than the limit of 16 MiB (\(CSVReader.maximumFieldBytes) bytes): is a closing quote missing?")
+        fieldHasProblem = true
+    }
+
+    /// Reports a problem at the current end of the cell being read (one per cell).
+    private mutating func problemHere(_ message: String) {
+        guard !fieldHasProblem else { return }
+        fieldHasProblem = true
+        let at = locateInRow(cell: fieldEnds.count, offset: rowBytes.count - fieldStart)
+        addProblem(line: at.line, column: at.column, message)
+    }
+
+    private mutating func addProblem(line: Int, column: Int, _ message: String) {
+        rowProblems.append(Diagnostic(file: file, line: line, column: column, message: message))
+    }
+
+    @inline(__always)
+    private mutating func endField() {
+        fieldEnds.append(rowBytes.count)
+        fieldQuoted.append(currentQuoted)
+        fieldStart = rowBytes.count
+    }
+
+    /// Locates a place in the row being read: cells done so far plus the one in progress.
+    private func locateInRow(cell: Int, offset: Int?) -> (line: Int, column: Int) {
+        var cells: [ArraySlice<UInt8>] = []
+        var quoted = fieldQuoted
+        var start = 0
+        for end in fieldEnds {
+            cells.append(rowBytes[start..<end])
+            start = end
+        }
+        if cell >= fieldEnds.count {
+            cells.append(rowBytes[start...])
+            quoted.append(currentQuoted)
+        }
+        return CSVLocator.locate(rowLine: rowLine, cells: cells, quoted: quoted, cell: cell, offset: offset)
+    }
+
+    private mutating func emitRow() -> CSVRow {
+        var fields: [String] = []
+        fields.reserveCapacity(fieldEnds.count)
+        var problems = rowProblems
+        rowBytes.withUnsafeBytes { raw in
+            var start = 0
+            for (index, end) in fieldEnds.enumerated() {
+                let slice = UnsafeRawBufferPointer(rebasing: raw[start..<end])
+                if let text = String(validating: slice, as: UTF8.self) {
+                    fields.append(text)
+                } else {
+                    let bad = UTF8Validation.firstInvalidOffset(slice) ?? 0
+                    let at = locateInRow(cell: index, offset: bad)
+                    problems.append(Diagnostic(
+                        file: file, line: at.line, column: at.column,
+                        message: "invalid UTF-8 (byte 0x\(String(slice[bad], radix: 16, uppercase: true))): save the file as UTF-8"))
+                    fields.append(String(decoding: slice, as: UTF8.self))
+                }
+                start = end
+            }
+        }
+        if let expected = expectedFieldCount, fieldEnds.count != expected {
+            let name = CSVReader.delimiterName(delimiter)
+            if fieldEnds.count > expected {
+                let at = locateInRow(cell: expected, offset: nil)
+                problems.append(Diagnostic(
+                    file: file, line: at.line, column: at.column,
+                    message: "row has \(fieldEnds.count) cells but the header has \(expected): "
+                        + "put cells that contain \(name) in double quotes"))
+            } else {
+                var cells: [ArraySlice<UInt8>] = []
+                var start = 0
+                for end in fieldEnds {
+                    cells.append(rowBytes[start..<end])
+                    start = end
+                }
+                let at = CSVLocator.endOfRow(rowLine: rowLine, cells: cells, quoted: fieldQuoted)
+                problems.append(Diagnostic(
+                    file: file, line: at.line, column: at.column,
+                    message: "row has \(fieldEnds.count) cells but the header has \(expected): "
+                        + "add the missing cells (an empty cell still needs its \(name))"))
+            }
+        }
+        let row = CSVRow(line: rowLine, fields: fields, quoted: fieldQuoted, problems: problems)
+        rowBytes.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+        fieldQuoted.removeAll(keepingCapacity: true)
+        rowProblems.removeAll(keepingCapacity: true)
+        fieldStart = 0
+        return row
+    }
+
+    /// How messages name a delimiter: "','", "';'", "a tab".
+    static func delimiterName(_ delimiter: UInt8) -> String {
+        switch delimiter {
+        case 0x09: "a tab"
+        case 0x20..<0x7F: "'\(Character(Unicode.Scalar(delimiter)))'"
+        default: "byte 0x\(String(delimiter, radix: 16, uppercase: true))"
+        }
+    }
+}

@@ -1,0 +1,162 @@
+/// What each CSV column fills, worked out once from the header row and `--map`s, then
+/// applied to every row.
+struct CSVRowMapper {
+    struct Column {
+        var index: Int
+        var field: TargetField
+        var type: CellType
+    }
+
+    let file: String
+    /// Columns that fill a field, in header order (unknown and export-only columns left out).
+    let columns: [Column]
+    let defaultRunID: String?
+
+    /// The plan for `header`, or the header's problems (which make the file unreadable).
+    /// Unknown columns add one warning each to `warnings`.
+    static func make(
+        header: CSVRow, file: String, mappings: [FieldMapping], defaultRunID: String?, warnings: inout [Diagnostic]
+    ) -> Result<CSVRowMapper, MappingProblems> {
+        var problems: [Diagnostic] = []
+        func place(_ cell: Int) -> (line: Int, column: Int) {
+            CSVLocator.locate(rowLine: header.line, fields: header.fields, quoted: header.quoted, cell: cell)
+        }
+        func problem(_ cell: Int?, _ message: String) {
+            let at = cell.map(place)
+            problems.append(Diagnostic(file: file, line: at?.line ?? header.line, column: at?.column, message: message))
+        }
+        var mapped: [String: FieldMapping] = [:]
+        for mapping in mappings { mapped[mapping.header] = mapping }
+        var columns: [Column] = []
+        var seen: [String: Int] = [:]
+        var filledBy: [TargetField: String] = [:]
+        var knownCount = 0
+        for (index, name) in header.fields.enumerated() {
+            if name.isEmpty {
+                problem(index, "column \(index + 1) has an empty header name: name it, or delete the column")
+                continue
+            }
+            if let first = seen[name] {
+                problem(index, "duplicate column name \"\(name)\" (also column \(first + 1)): rename one of them")
+                continue
+            }
+            seen[name] = index
+            let target: (TargetField, CellType)
+            if let mapping = mapped[name] {
+                target = (mapping.field, mapping.type)
+            } else if let field = TargetField(name: name) {
+                target = (field, .string)
+            } else {
+                warnings.append(Diagnostic(
+                    file: file, line: header.line, column: place(index).column, severity: .warning,
+                    message: "column \"\(name)\" is not a gold-label field and is ignored (to use it: --map \"\(name)=FIELD\")"))
+                continue
+            }
+            knownCount += 1
+            if target.0 == .ignored { continue }
+            if let other = filledBy[target.0] {
+                problem(index, "columns \"\(other)\" and \"\(name)\" both fill \(target.0): keep one, or map one elsewhere")
+                continue
+            }
+            filledBy[target.0] = name
+            columns.append(Column(index: index, field: target.0, type: target.1))
+        }
+        for mapping in mappings where seen[mapping.header] == nil {
+            problem(nil, "--map names the column \"\(mapping.header)\" but the header has no such column")
+        }
+        if knownCount == 0 {
+            let shown = header.fields.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")
+            return .failure(MappingProblems(diagnostics: [Diagnostic(
+                file: file, line: header.line, column: 1,
+                message: "the first row (\(shown)) names no gold-label column: a CSV needs a header row such as "
+                    + "run_id,output_resource_name,text_value, or --map \"HEADER=FIELD\" for your own column names")]))
+        }
+        let paths = columns.compactMap { column -> (String, [String])? in
+            if case .objectKey(let path) = column.field { return (header.fields[column.index], path) }
+            return nil
+        }
+        if let whole = filledBy[.objectValue], let part = paths.first {
+            problem(nil, "columns \"\(whole)\" (object_value) and \"\(part.0)\" (\(TargetField.objectKey(part.1))) both fill object_value: use one or the other")
+        }
+        for a in paths {
+            for b in paths where b.1.count > a.1.count && Array(b.1.prefix(a.1.count)) == a.1 {
+                problem(nil, "columns \"\(a.0)\" and \"\(b.0)\" clash: \(TargetField.objectKey(a.1)) cannot be a value and hold \(TargetField.objectKey(b.1))")
+            }
+        }
+        if filledBy[.outputResourceName] == nil {
+            problem(nil, "no output_resource_name column: add one, or map yours with --map \"HEADER=output_resource_name\"")
+        }
+        if filledBy[.runID] == nil, defaultRunID == nil {
+            problem(nil, "no run_id column: add one, or pass --run-id UUID for the whole file")
+        }
+        if filledBy[.textValue] == nil, filledBy[.objectValue] == nil, paths.isEmpty {
+            problem(nil, "no value column: add text_value or object_value, or map columns to object_value.KEY with --map")
+        }
+        guard problems.isEmpty else { return .failure(MappingProblems(diagnostics: problems)) }
+        return .success(CSVRowMapper(file: file, columns: columns, defaultRunID: defaultRunID))
+    }
+
+    /// Maps one row (already read without problems) to a label, or its problems.
+    func map(_ row: CSVRow) -> Result<LabelRow, MappingProblems> {
+        var draft = LabelRowDraft(file: file, line: row.line)
+        func place(_ cell: Int, _ offset: Int? = nil) -> (line: Int, column: Int) {
+            CSVLocator.locate(rowLine: row.line, fields: row.fields, quoted: row.quoted, cell: cell, offset: offset)
+        }
+        for column in columns where column.index < row.fields.count {
+            let text = row.fields[column.index]
+            if text.isEmpty { continue }
+            switch column.field {
+            case .runID, .id:
+                if UUIDText.isValid(text) {
+                    draft.setUUID(text, field: column.field)
+                } else {
+                    draft.setUUID(text, field: column.field, at: place(column.index))
+                }
+            case .outputResourceName:
+                draft.outputResourceName = text
+            case .textValue:
+                draft.textValue = text
+            case .objectValue:
+                do {
+                    let value = try JSONParser.parse(text)
+                    if let object = value.objectValue {
+                        draft.objectValue = object
+                    } else {
+                        let at = place(column.index)
+                        draft.problem("object_value must be a JSON object ({...}), found \(value.kindDescription)", column: at.column, line: at.line)
+                        draft.refusedValue = true
+                    }
+                } catch {
+                    let at = place(column.index, error.offset)
+                    draft.problem("object_value is not valid JSON: \(error.message)", column: at.column, line: at.line)
+                    draft.refusedValue = true
+                }
+            case .objectValueIsPartial:
+                if let bool = CellText.boolean(text) {
+                    draft.objectValueIsPartial = bool
+                } else {
+                    let at = place(column.index)
+                    draft.problem("object_value_is_partial \"\(text)\" is not a boolean: write true or false (or leave the cell empty)", column: at.column, line: at.line)
+                }
+            case .objectKey(let path):
+                switch CellText.value(text, as: column.type) {
+                case .success(let value):
+                    _ = draft.setObjectKey(path, value)
+                case .failure(let problem):
+                    let at = place(column.index, problem.offset)
+                    draft.problem("\(column.field): \(problem.message)", column: at.column, line: at.line)
+                    draft.refusedValue = true
+                }
+            case .ignored:
+                break
+            }
+        }
+        if let label = draft.finish(defaultRunID: defaultRunID) { return .success(label) }
+        return .failure(MappingProblems(diagnostics: draft.problems))
+    }
+}
+
+/// Problems that stop a header or a row from being used.
+struct MappingProblems: Error {
+    var diagnostics: [Diagnostic]
+}

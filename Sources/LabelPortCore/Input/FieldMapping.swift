@@ -1,0 +1,111 @@
+/// A field of a gold-label row that an input column or key can fill.
+public enum TargetField: Sendable, Equatable, Hashable, CustomStringConvertible {
+    case runID
+    case outputResourceName
+    case id
+    case textValue
+    case objectValue
+    case objectValueIsPartial
+    /// One key of `object_value` (a path: `object_value.a.b` is `["a", "b"]`).
+    case objectKey([String])
+    /// Written by export, ignored by import (`account_id`, `created_at`, …).
+    case ignored
+
+    /// The contract's column names, and what each fills.
+    public static let columns: [String: TargetField] = [
+        "run_id": .runID, "output_resource_name": .outputResourceName, "id": .id,
+        "text_value": .textValue, "object_value": .objectValue, "object_value_is_partial": .objectValueIsPartial,
+        "account_id": .ignored, "created_by": .ignored, "created_at": .ignored,
+        "updated_by": .ignored, "updated_at": .ignored,
+    ]
+
+    /// Parses a contract column name or `object_value.KEY[.KEY…]`; nil for anything else.
+    public init?(name: String) {
+        if let field = TargetField.columns[name] {
+            self = field
+            return
+        }
+        let prefix = "object_value."
+        guard name.hasPrefix(prefix) else { return nil }
+        let path = name.dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !path.contains(where: \.isEmpty) else { return nil }
+        self = .objectKey(path)
+    }
+
+    public var description: String {
+        switch self {
+        case .runID: "run_id"
+        case .outputResourceName: "output_resource_name"
+        case .id: "id"
+        case .textValue: "text_value"
+        case .objectValue: "object_value"
+        case .objectValueIsPartial: "object_value_is_partial"
+        case .objectKey(let path): "object_value." + path.joined(separator: ".")
+        case .ignored: "(ignored)"
+        }
+    }
+}
+
+/// How a cell's text becomes an `object_value.KEY` value.
+public enum CellType: String, Sendable, Equatable, CaseIterable {
+    /// The text as a JSON string (the default).
+    case string
+    /// JSON number text, kept exactly as written (`007` is refused, `1.50` stays `1.50`).
+    case number
+    /// `true` / `false` in any letter case.
+    case boolean
+    /// Any JSON text: an object, an array, a number, `null`….
+    case json
+}
+
+/// `--map "HEADER=FIELD[:TYPE]"`: the input column (CSV header or JSONL key) HEADER fills FIELD.
+public struct FieldMapping: Sendable, Equatable {
+    public var header: String
+    public var field: TargetField
+    public var type: CellType
+
+    public init(header: String, field: TargetField, type: CellType = .string) {
+        self.header = header
+        self.field = field
+        self.type = type
+    }
+
+    /// Parses `HEADER=FIELD[:number|:boolean|:json|:string]`. HEADER is everything before
+    /// the last `=`; a type is only allowed on `object_value.KEY` fields.
+    public init(parsing text: String) throws(FieldMappingError) {
+        guard let eq = text.lastIndex(of: "=") else {
+            throw FieldMappingError("--map \"\(text)\": expected HEADER=FIELD, e.g. --map \"Document=output_resource_name\"")
+        }
+        let header = String(text[..<eq])
+        var fieldText = String(text[text.index(after: eq)...])
+        guard !header.isEmpty else {
+            throw FieldMappingError("--map \"\(text)\": the header name before '=' is empty")
+        }
+        var type = CellType.string
+        var typed = false
+        if let colon = fieldText.lastIndex(of: ":") {
+            let suffix = String(fieldText[fieldText.index(after: colon)...])
+            guard let parsed = CellType(rawValue: suffix.lowercased()) else {
+                throw FieldMappingError("--map \"\(text)\": unknown type ':\(suffix)'; use :string, :number, :boolean or :json")
+            }
+            type = parsed
+            typed = true
+            fieldText = String(fieldText[..<colon])
+        }
+        guard let field = TargetField(name: fieldText), field != .ignored else {
+            throw FieldMappingError(
+                "--map \"\(text)\": unknown field '\(fieldText)'; use run_id, output_resource_name, id, text_value, "
+                    + "object_value, object_value_is_partial or object_value.KEY")
+        }
+        if typed, case .objectKey = field {} else if typed {
+            throw FieldMappingError("--map \"\(text)\": a type applies only to object_value.KEY fields; \(field) has a fixed type")
+        }
+        self.init(header: header, field: field, type: type)
+    }
+}
+
+/// A malformed `--map` value (a usage error).
+public struct FieldMappingError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

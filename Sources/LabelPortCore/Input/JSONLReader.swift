@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Splits a JSONL stream into lines, chunk by chunk: skips a UTF-8 BOM and blank lines,
+/// drops a CR before LF, and refuses lines over a size limit without holding them.
+struct JSONLReader {
+    enum Event: Sendable, Equatable {
+        /// A non-blank line is in ``currentLine``; `unterminated` when the file ends
+        /// without a line break after it (a possibly truncated last line).
+        case line(number: Int, unterminated: Bool)
+        /// A line that cannot be read (too long); reading goes on with the next line.
+        case problem(Diagnostic)
+        /// Reading ends (a read error).
+        case fatal(Diagnostic)
+    }
+
+    static let maximumLineBytes = 64 * 1024 * 1024
+
+    let file: String
+    /// The bytes of the line last returned, without its line ending.
+    private(set) var currentLine: [UInt8] = []
+
+    private let source: ByteSource
+    private var chunk: [UInt8] = []
+    private var chunkCount = 0
+    private var position = 0
+    private var started = false
+    private var finished = false
+    private var lineNumber = 1
+    private var tooLong = false
+
+    init(source: ByteSource, file: String) {
+        self.source = source
+        self.file = file
+    }
+
+    mutating func next() -> Event? {
+        if finished { return nil }
+        currentLine.removeAll(keepingCapacity: true)
+        tooLong = false
+        var bomChecked = started
+        started = true
+        while true {
+            if position >= chunkCount {
+                switch source.read(into: &chunk) {
+                case .failure(let error):
+                    finished = true
+                    return .fatal(Diagnostic(file: file, line: nil, message: "cannot read: \(error.reason)"))
+                case .success(let n):
+                    chunkCount = n
+                    position = 0
+                    if n == 0 {
+                        finished = true
+                        if !bomChecked { stripBOM() }
+                        return finishLine(unterminated: true)
+                    }
+                }
+            }
+            let found: Int? = chunk.withUnsafeBytes { raw in
+                let base = raw.baseAddress! + position
+                guard let hit = memchr(base, 0x0A, chunkCount - position) else { return nil }
+                return position + (UnsafeRawPointer(hit) - UnsafeRawPointer(base))
+            }
+            let end = found ?? chunkCount
+            appendToLine(chunk[position..<end])
+            position = found.map { $0 + 1 } ?? chunkCount
+            if !bomChecked, currentLine.count >= 3 || found != nil {
+                bomChecked = true
+                stripBOM()
+            }
+            if found != nil {
+                if let event = finishLine(unterminated: false) { return event }
+                currentLine.removeAll(keepingCapacity: true)
+                tooLong = false
+            }
+        }
+    }
+
+    private mutating func stripBOM() {
+        if currentLine.starts(with: CSVWriter.byteOrderMark) { currentLine.removeFirst(3) }
+    }
+
+    private mutating func appendToLine(_ bytes: ArraySlice<UInt8>) {
+        guard !tooLong else { return }
+        if currentLine.count + bytes.count > JSONLReader.maximumLineBytes {
+            tooLong = true
+            currentLine.removeAll()
+            return
+        }
+        currentLine.append(contentsOf: bytes)
+    }
+
+    /// Ends the line just read: nil when it is blank (skipped).
+    private mutating func finishLine(unterminated: Bool) -> Event? {
+        let number = lineNumber
+        lineNumber += 1
+        if tooLong {
+            return .problem(Diagnostic(
+                file: file, line: number,
+                message: "line is longer than the limit of 64 MiB (\(JSONLReader.maximumLineBytes) bytes): "
+                    + "each JSONL line must hold one label"))
+        }
+        if currentLine.last == 0x0D { currentLine.removeLast() }
+        let blank = currentLine.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+        if blank { return nil }
+        return .line(number: number, unterminated: unterminated)
+    }
+}

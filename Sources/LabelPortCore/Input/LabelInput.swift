@@ -1,0 +1,129 @@
+/// Reads a CSV or JSONL file of gold labels row by row, mapping and checking each row:
+/// the one code path `validate` and `import` share. Memory does not grow with the file.
+///
+/// ```swift
+/// var input = try LabelInput(path: "labels.csv", options: LabelInputOptions(runID: run))
+/// while let item = input.next() { ... }
+/// ```
+public struct LabelInput {
+    public let format: InputFormat
+    /// The name used in diagnostics (the path, or `<stdin>`).
+    public let displayName: String
+    /// The CSV delimiter in use (for a rejects file).
+    public let delimiter: UInt8
+    /// Warnings so far: one per unknown column (CSV, after the header) or key (JSONL, when first seen).
+    public private(set) var warnings: [Diagnostic] = []
+    /// The CSV header row, once read.
+    public private(set) var header: [String]?
+
+    private var csv: CSVReader?
+    private var csvMapper: CSVRowMapper?
+    private var jsonl: JSONLReader?
+    private var jsonlMapper: JSONLRowMapper?
+    private let options: LabelInputOptions
+    private var finished = false
+    private var sawRow = false
+
+    /// Opens `path` (`-` for stdin); throws only when the file cannot be opened.
+    public init(path: String, displayName: String? = nil, options: LabelInputOptions) throws(InputError) {
+        let name = displayName ?? (path == "-" ? "<stdin>" : path)
+        let source = try ByteSource(path: path, chunkSize: options.chunkSize)
+        self.init(source: source, path: path, displayName: name, options: options)
+    }
+
+    /// Reads from bytes in memory; `displayName` also picks the format when `options` does not.
+    public init(bytes: [UInt8], displayName: String, options: LabelInputOptions) {
+        self.init(source: ByteSource(bytes: bytes, chunkSize: options.chunkSize), path: displayName, displayName: displayName, options: options)
+    }
+
+    private init(source: ByteSource, path: String, displayName: String, options: LabelInputOptions) {
+        let detected = InputFormat.detect(path: path)
+        self.format = options.format ?? detected ?? .jsonl
+        self.displayName = displayName
+        self.delimiter = options.delimiter ?? InputFormat.defaultDelimiter(path: path)
+        self.options = options
+        switch format {
+        case .csv:
+            csv = CSVReader(source: source, file: displayName, delimiter: delimiter)
+        case .jsonl:
+            jsonl = JSONLReader(source: source, file: displayName)
+            jsonlMapper = JSONLRowMapper(
+                file: displayName, mappings: options.mappings, defaultRunID: options.runID,
+                formatWasGuessed: options.format == nil && detected == nil)
+        }
+    }
+
+    /// The next row: mapped and checked, or invalid with its problems. A problem that ends
+    /// reading (an empty CSV, a broken header, an unterminated quote at the end) comes as
+    /// `.invalid` and is followed by nil.
+    public mutating func next() -> LabelInputItem? {
+        if finished { return nil }
+        return csv != nil ? nextCSV() : nextJSONL()
+    }
+
+    private mutating func nextCSV() -> LabelInputItem? {
+        if csvMapper == nil {
+            guard let first = csv!.next() else {
+                finished = true
+                return .invalid(line: 0, [Diagnostic(
+                    file: displayName, line: nil,
+                    message: "the file is empty: a CSV needs a header row, e.g. run_id,output_resource_name,text_value")], nil)
+            }
+            guard case .row(let headerRow) = first else { return fatal(first) }
+            header = headerRow.fields
+            guard headerRow.problems.isEmpty else { return fatal(.fatal(headerRow.problems[0]), more: headerRow.problems) }
+            switch CSVRowMapper.make(
+                header: headerRow, file: displayName, mappings: options.mappings, defaultRunID: options.runID, warnings: &warnings)
+            {
+            case .failure(let problems):
+                finished = true
+                return .invalid(line: headerRow.line, problems.diagnostics, nil)
+            case .success(let mapper):
+                csvMapper = mapper
+                csv!.expectedFieldCount = headerRow.fields.count
+            }
+        }
+        guard let event = csv!.next() else {
+            finished = true
+            return nil
+        }
+        guard case .row(let row) = event else { return fatal(event) }
+        let record = InputRecord(line: row.line, content: .fields(row.fields))
+        guard row.problems.isEmpty else { return .invalid(line: row.line, row.problems, record) }
+        switch csvMapper!.map(row) {
+        case .success(let label): return .row(label, record)
+        case .failure(let problems): return .invalid(line: row.line, problems.diagnostics, record)
+        }
+    }
+
+    private mutating func fatal(_ event: CSVReader.Event, more: [Diagnostic]? = nil) -> LabelInputItem? {
+        finished = true
+        guard case .fatal(let diagnostic) = event else { return nil }
+        let diagnostics = more ?? [diagnostic]
+        return .invalid(line: diagnostic.line ?? 0, diagnostics, nil)
+    }
+
+    private mutating func nextJSONL() -> LabelInputItem? {
+        guard let event = jsonl!.next() else {
+            finished = true
+            return nil
+        }
+        switch event {
+        case .fatal(let diagnostic):
+            finished = true
+            return .invalid(line: diagnostic.line ?? 0, [diagnostic], nil)
+        case .problem(let diagnostic):
+            return .invalid(line: diagnostic.line ?? 0, [diagnostic], nil)
+        case .line(let number, let unterminated):
+            let bytes = jsonl!.currentLine
+            let record = InputRecord(line: number, content: .text(String(decoding: bytes, as: UTF8.self)))
+            let result = bytes.withUnsafeBytes { raw in
+                jsonlMapper!.map(raw, line: number, unterminated: unterminated, warnings: &warnings)
+            }
+            switch result {
+            case .success(let label): return .row(label, record)
+            case .failure(let problems): return .invalid(line: number, problems.diagnostics, record)
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes a file that appears whole or not at all.
+///
+/// Bytes go to a temporary file in the target's directory; ``commit()`` flushes, fsyncs
+/// and renames it over the target. Until then the old file is untouched, and
+/// ``abort()`` (or dropping an uncommitted writer) removes the temporary file.
+///
+/// On Linux the temporary file is created with `O_TMPFILE`: it has no name until the
+/// commit links it in, so even a process killed with SIGKILL leaves nothing behind.
+/// Elsewhere (or where the file system lacks `O_TMPFILE`) it is a hidden file named
+/// `.NAME.labelport-RANDOM.tmp` beside the target. The file's mode is 0644.
+///
+/// One owner at a time: not `Sendable`.
+public final class AtomicFileWriter {
+    public let path: String
+    private var fd: Int32
+    /// The temporary file's name, when it has one (named fallback, or after linking).
+    private var temporaryPath: String?
+    private var buffer: [UInt8] = []
+    private var finished = false
+    private static let bufferLimit = 1 << 20
+
+    /// Creates the temporary file for `path`; fails if its directory is not writable.
+    public init(path: String) throws(FileError) {
+        self.path = path
+        let directory = Self.directory(of: path)
+        #if os(Linux)
+        // O_TMPFILE is a compound macro Swift does not import: __O_TMPFILE | O_DIRECTORY.
+        let oTmpFile: Int32 = 0o20000000 | O_DIRECTORY
+        let unnamed = open(directory, oTmpFile | O_WRONLY | O_CLOEXEC, 0o644)
+        if unnamed >= 0 {
+            fd = unnamed
+            temporaryPath = nil
+            fchmod(fd, 0o644)
+            buffer.reserveCapacity(Self.bufferLimit)
+            return
+        }
+        let code = errno
+        guard code == EOPNOTSUPP || code == EISDIR || code == EINVAL else {
+            throw FileError(path: path, reason: "cannot write in \(directory): \(String(cString: strerror(code)))")
+        }
+        #endif
+        var opened: Int32 = -1
+        var name = ""
+        for _ in 0..<16 {
+            name = Self.temporaryName(for: path)
+            opened = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if opened >= 0 || errno != EEXIST { break }
+        }
+        guard opened >= 0 else {
+            throw FileError(path: path, reason: "cannot write in \(directory): \(String(cString: strerror(errno)))")
+        }
+        fd = opened
+        temporaryPath = name
+        fchmod(fd, 0o644)
+        buffer.reserveCapacity(Self.bufferLimit)
+    }
+
+    deinit {
+        if !finished { discard() }
+    }
+
+    /// Appends bytes (buffered).
+    public func write(_ bytes: [UInt8]) throws(FileError) {
+        precondition(!finished, "write after commit or abort")
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.bufferLimit { try flush() }
+    }
+
+    /// Flushes, fsyncs and renames the file over the target, then fsyncs the directory.
+    /// On failure the temporary file is removed and the target left as it was.
+    public func commit() throws(FileError) {
+        precondition(!finished, "commit after commit or abort")
+        do throws(FileError) {
+            try flush()
+            guard fsync(fd) == 0 else { throw FileError.errno(path) }
+            #if os(Linux)
+            if temporaryPath == nil { try linkUnnamedFile() }
+            #endif
+            guard let temporaryPath else { throw FileError(path: path, reason: "temporary file has no name") }
+            guard rename(temporaryPath, path) == 0 else { throw FileError.errno(path) }
+            self.temporaryPath = nil
+        } catch {
+            discard()
+            throw error
+        }
+        close(fd)
+        finished = true
+        let directory = open(Self.directory(of: path), O_RDONLY | O_CLOEXEC)
+        if directory >= 0 {
+            _ = fsync(directory)
+            close(directory)
+        }
+    }
+
+    /// Drops everything written; the target stays as it was.
+    public func abort() {
+        if !finished { discard() }
+    }
+
+    /// Runs `body` with a writer for `path` and commits when it returns; if it throws,
+    /// or the task was cancelled, the temporary file is removed and the error rethrown.
+    public static func withFile<Result>(
+        at path: String, _ body: (AtomicFileWriter) async throws -> Result
+    ) async throws -> Result {
+        let writer = try AtomicFileWriter(path: path)
+        do {
+            let result = try await body(writer)
+            try Task.checkCancellation()
+            try writer.commit()
+            return result
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+
+    // MARK: Internals
+
+    private func flush() throws(FileError) {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer.withUnsafeBytes { raw in
+                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError.errno(path)
+            }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    #if os(Linux)
+    /// Gives the unnamed `O_TMPFILE` file a temporary name beside the target, so that
+    /// `rename` can replace the target atomically (`linkat` cannot overwrite).
+    private func linkUnnamedFile() throws(FileError) {
+        let source = "/proc/self/fd/\(fd)"
+        for _ in 0..<16 {
+            let name = Self.temporaryName(for: path)
+            if linkat(AT_FDCWD, source, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0 {
+                temporaryPath = name
+                return
+            }
+            if errno != EEXIST { throw FileError.errno(path) }
+        }
+        throw FileError(path: path, reason: "could not name a temporary file")
+    }
+    #endif
+
+    private func discard() {
+        finished = true
+        close(fd)
+        if let temporaryPath { unlink(temporaryPath) }
+        temporaryPath = nil
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let directory = path[..<slash]
+        return directory.isEmpty ? "/" : String(directory)
+    }
+
+    static func temporaryName(for path: String) -> String {
+        let directory = directory(of: path)
+        let name = path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
+        let random = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        return "\(directory)/.\(name).labelport-\(random).tmp"
+    }
+}

@@ -1,0 +1,50 @@
+/// How a sandbox server is set up: where it listens, which tokens it accepts, where its
+/// data comes from and goes to, and which faults it injects.
+public struct SandboxConfiguration: Sendable {
+    /// The token accepted when none is configured, for the account `sandbox`.
+    public static let defaultToken = "sandbox-token"
+    public static let defaultAccount = "sandbox"
+
+    public var host: String
+    /// 0 picks a free port; ``RunningSandbox/port`` tells which.
+    public var port: Int
+    /// Bearer token → account id. Each account sees only its own runs.
+    public var tokens: [String: String]
+    /// A JSON file declaring runs, gold labels and evaluations (see ``SandboxSnapshot``).
+    public var seedFile: String?
+    /// Accept any run UUID on first use, creating the run for the caller's account.
+    public var createRuns: Bool
+    /// Keep the state in this file across restarts. When the file exists it is loaded
+    /// and `seedFile` is ignored; otherwise the seed is loaded and saved there.
+    public var dataFile: String?
+    public var faults: FaultSpec
+    /// Seed of the fault sequence: the same seed and the same requests give the same faults.
+    public var faultSeed: UInt64
+    /// How often changed state is written to `dataFile` (also written on shutdown).
+    public var flushInterval: Duration
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8787,
+        tokens: [String: String] = [SandboxConfiguration.defaultToken: SandboxConfiguration.defaultAccount],
+        seedFile: String? = nil, createRuns: Bool = false, dataFile: String? = nil,
+        faults: FaultSpec = FaultSpec(), faultSeed: UInt64 = 0, flushInterval: Duration = .milliseconds(500)
+    ) {
+        self.host = host
+        self.port = port
+        self.tokens = tokens
+        self.seedFile = seedFile
+        self.createRuns = createRuns
+        self.dataFile = dataFile
+        self.faults = faults
+        self.faultSeed = faultSeed
+        self.flushInterval = flushInterval
+    }
+}
+
+/// A sandbox set-up that cannot work: a bad fault spec, an unreadable or invalid seed or
+/// data file. The message names the file or flag and what is wrong.
+public struct SandboxConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

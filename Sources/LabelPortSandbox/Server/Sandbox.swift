@@ -1,0 +1,84 @@
+import LabelPortCore
+import Logging
+import Synchronization
+
+/// One sandbox's state and machinery, shared by every request: the data behind a
+/// `Mutex`, the counters, the fault generator and the `--data` file.
+///
+/// Persistence is a debounced snapshot: a write only bumps the state's version; the
+/// server writes the whole state to `--data` at most once per flush interval when the
+/// version moved, and once more on shutdown. The request path never touches the disk,
+/// and a snapshot is taken under the lock in O(1) (copy-on-write) and encoded outside it.
+public final class Sandbox: Sendable {
+    public let configuration: SandboxConfiguration
+    public let stats = SandboxStats()
+    let faults: FaultInjector
+    private let state: Mutex<SandboxState>
+    /// The version last written to `--data`; held while writing so flushes never overlap.
+    private let flushedVersion: Mutex<UInt64>
+
+    /// Loads the `--data` file if it exists, else the `--seed` file, else starts empty.
+    public init(_ configuration: SandboxConfiguration) throws(SandboxConfigurationError) {
+        self.configuration = configuration
+        self.faults = FaultInjector(spec: configuration.faults, seed: configuration.faultSeed)
+        let now = Timestamp.now()
+        var initial = SandboxState()
+        var loadedVersion: UInt64 = 0
+        if let data = configuration.dataFile, AtomicFile.exists(data) {
+            initial = try Self.load(data, flag: "--data", now: now)
+            loadedVersion = initial.version
+        } else if let seed = configuration.seedFile {
+            initial = try Self.load(seed, flag: "--seed", now: now)
+        }
+        self.state = Mutex(initial)
+        // A fresh data file is written at the first flush, even when nothing changes.
+        self.flushedVersion = Mutex(configuration.dataFile != nil && loadedVersion == 0 ? .max : loadedVersion)
+    }
+
+    private static func load(_ path: String, flag: String, now: String) throws(SandboxConfigurationError) -> SandboxState {
+        let bytes: [UInt8]
+        do { bytes = try FileText.readBytes(path) } catch {
+            throw SandboxConfigurationError("\(flag) \(path): cannot read: \(error.reason)")
+        }
+        return try SandboxSnapshot.decode(bytes, source: "\(flag) \(path)", now: now, newID: RandomUUID.make)
+    }
+
+    /// Runs `body` on the state under the lock.
+    func withState<R: Sendable>(_ body: (inout SandboxState) throws(SandboxHTTPError) -> R) throws(SandboxHTTPError) -> R {
+        try state.withLock { (s: inout SandboxState) throws(SandboxHTTPError) -> R in try body(&s) }
+    }
+
+    /// A copy of the whole state (cheap: copy-on-write).
+    public func snapshot() -> SandboxState { state.withLock { $0 } }
+
+    /// The gold labels of a run in creation order, whichever account owns it.
+    public func goldLabels(runID: String) -> [GoldLabel] {
+        state.withLock { s in (s.labelIDsByRun[UUIDText.normalized(runID)] ?? []).compactMap { s.labels[$0] } }
+    }
+
+    /// Writes the state to `--data` if it changed since the last write. Returns whether
+    /// it wrote.
+    @discardableResult
+    public func flush() throws(FileError) -> Bool {
+        guard let path = configuration.dataFile else { return false }
+        return try flushedVersion.withLock { (flushed: inout UInt64) throws(FileError) -> Bool in
+            let current = state.withLock { $0 }
+            guard current.version != flushed else { return false }
+            try AtomicFile.write(SandboxSnapshot.encode(current), to: path)
+            flushed = current.version
+            return true
+        }
+    }
+
+    /// Flushes every `configuration.flushInterval` until cancelled; failures are logged
+    /// and retried at the next tick.
+    func runFlushLoop(logger: Logger) async {
+        guard configuration.dataFile != nil else { return }
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: configuration.flushInterval) } catch { return }
+            do { try flush() } catch {
+                logger.error("sandbox: cannot write the data file: \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Hummingbird
+import LabelPortCore
+import Logging
+import NIOCore
+
+/// The `/v1` request handlers: count, delay, authenticate, maybe inject a fault, apply,
+/// answer. Every answer body is JSON written by ``JSONWriter``; errors are
+/// `{"error": "..."}`.
+struct SandboxAPI: Sendable {
+    let sandbox: Sandbox
+
+    /// Thrown after the channel was closed for a `drop-after-commit` fault, so nothing
+    /// more is written.
+    struct ConnectionDropped: Error {}
+
+    func handle(_ endpoint: SandboxEndpoint, _ request: Request, _ context: SandboxRequestContext) async throws -> Response {
+        let stats = sandbox.stats
+        stats.begin()
+        var status = "500"
+        defer {
+            stats.end(endpoint: endpoint.rawValue, status: status)
+            context.logger.debug("\(endpoint.rawValue) -> \(status)")
+        }
+        let faults = sandbox.faults
+        if faults.spec.latency > .zero {
+            stats.recordFault("latency")
+            try? await Task.sleep(for: faults.spec.latency)
+        }
+        guard let account = authenticate(request) else {
+            status = "401"
+            return Self.error(401, "missing or unknown bearer token: send Authorization: Bearer TOKEN")
+        }
+        let fault = faults.next(isWrite: endpoint.isWrite)
+        switch fault {
+        case .error(let code):
+            stats.recordFault("error")
+            status = String(code)
+            return Self.error(code, "injected server error (sandbox --faults); the request was not applied")
+        case .throttle:
+            stats.recordFault("throttle")
+            status = "429"
+            var response = Self.error(429, "injected throttling (sandbox --faults); retry after \(faults.spec.retryAfterSeconds)s")
+            response.headers[.retryAfter] = String(faults.spec.retryAfterSeconds)
+            return response
+        case .none, .dropAfterCommit:
+            break
+        }
+        let (code, value): (Int, JSONValue)
+        do {
+            (code, value) = try await apply(endpoint, request, context, account: account)
+        } catch {
+            status = String(error.status)
+            return Self.error(error.status, error.message)
+        }
+        if endpoint.isWrite { stats.recordWrite() }
+        if fault == .dropAfterCommit {
+            stats.recordFault("drop-after-commit")
+            status = "dropped"
+            try? await context.channel.close()
+            throw ConnectionDropped()
+        }
+        status = String(code)
+        return Self.json(code, value)
+    }
+
+    private func authenticate(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let prefix = "bearer "
+        guard header.utf8.count > prefix.utf8.count, header.lowercased().hasPrefix(prefix) else { return nil }
+        let token = header.dropFirst(prefix.count).trimmingSpaces()
+        return sandbox.configuration.tokens[token]
+    }
+
+    private func apply(
+        _ endpoint: SandboxEndpoint, _ request: Request, _ context: SandboxRequestContext, account: String
+    ) async throws(SandboxHTTPError) -> (Int, JSONValue) {
+        let createRuns = sandbox.configuration.createRuns
+        let parameters = context.parameters
+        switch endpoint {
+        case .listGoldLabels:
+            let runID = parameters.get("run_id") ?? ""
+            let labels = try sandbox.withState { s throws(SandboxHTTPError) in
+                try s.listLabels(runID: runID, account: account, createRuns: createRuns)
+            }
+            return (200, .array(labels.map(\.json)))
+        case .createGoldLabel:
+            let runID = parameters.get("run_id") ?? ""
+            let body = try await Self.body(request, context)
+            let id = RandomUUID.make()
+            let now = Timestamp.now()
+            let label = try sandbox.withState { s throws(SandboxHTTPError) in
+                try s.createLabel(runID: runID, account: account, createRuns: createRuns, body: body, id: id, now: now)
+            }
+            return (201, label.json)
+        case .getGoldLabel:
+            let runID = parameters.get("run_id") ?? "", labelID = parameters.get("gold_label_id") ?? ""
+            let label = try sandbox.withState { s throws(SandboxHTTPError) in
+                try s.label(runID: runID, labelID: labelID, account: account, createRuns: createRuns)
+            }
+            return (200, label.json)
+        case .updateGoldLabel:
+            let runID = parameters.get("run_id") ?? "", labelID = parameters.get("gold_label_id") ?? ""
+            let body = try await Self.body(request, context)
+            let now = Timestamp.now()
+            let label = try sandbox.withState { s throws(SandboxHTTPError) in
+                try s.updateLabel(runID: runID, labelID: labelID, account: account, createRuns: createRuns, body: body, now: now)
+            }
+            return (200, label.json)
+        case .getEvaluation:
+            let runID = parameters.get("run_id") ?? "", evaluationID = parameters.get("evaluation_id") ?? ""
+            let evaluation = try sandbox.withState { s throws(SandboxHTTPError) in
+                try s.evaluation(runID: runID, evaluationID: evaluationID, account: account, createRuns: createRuns)
+            }
+            return (200, evaluation.json)
+        }
+    }
+
+    private static func body(_ request: Request, _ context: SandboxRequestContext) async throws(SandboxHTTPError) -> JSONValue {
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: context.maxUploadSize) } catch {
+            throw .badRequest("request body unreadable or larger than \(context.maxUploadSize) bytes")
+        }
+        guard buffer.readableBytes > 0 else { throw .badRequest("request body is empty: send a JSON object") }
+        let parsed: Result<JSONValue, JSONSyntaxError> = buffer.withUnsafeReadableBytes { raw in
+            Result { () throws(JSONSyntaxError) -> JSONValue in try JSONParser.parse(raw) }
+        }
+        switch parsed {
+        case .success(let value): return value
+        case .failure(let error): throw .badRequest("request body is not valid JSON: \(error)")
+        }
+    }
+
+    // MARK: Responses
+
+    static func json(_ status: Int, _ value: JSONValue) -> Response {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
+        JSONWriter().write(value, into: &bytes)
+        return Response(
+            status: HTTPResponse.Status(code: status),
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
+        )
+    }
+
+    static func error(_ status: Int, _ message: String) -> Response {
+        json(status, .object(JSONObject([(key: "error", value: .string(message))])))
+    }
+}

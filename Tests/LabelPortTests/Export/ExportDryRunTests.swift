@@ -1,0 +1,50 @@
+import Testing
+import LabelPortCore
+import LabelPortSandbox
+@testable import LabelPortCLI
+
+@Suite("export labels --dry-run (sandbox over HTTP)")
+struct ExportDryRunTests {
+    typealias F = ExportFixtures
+
+    @Test("identical: exit 0; one changed and one added: exactly those two, file untouched, exit 1", arguments: ["backup.jsonl", "backup.csv"])
+    func diff(name: String) async throws {
+        try await F.withSandbox(seed: F.trickySeed()) { sandbox, directory in
+            let runs = [TestSandbox.runA, F.runC]
+            let (exported, before) = try await F.export(runs, from: sandbox, in: directory, to: name)
+            #expect(exported.status == 0)
+            let flags = try F.connectionFlags(sandbox, directory)
+            let path = directory.url(name)
+
+            let same = await runLabelPort(["export", "labels", "--out", path, "--dry-run"] + flags)
+            #expect(same.status == 0, "\(same.stderr)")
+            #expect(same.stdout.hasPrefix("0 added, 0 removed, 0 changed, 9 unchanged\n"))
+
+            let target = GoldLabel.sortedForExport(sandbox.sandbox.goldLabels(runID: TestSandbox.runA))
+                .first { $0.outputResourceName == "doc-partial-false" }!
+            let (changedID, addedID) = try await TestSandbox.withClient(sandbox) { client in
+                var object = target.objectValue!
+                object["answer"] = ["tags": ["cat", "bird"], "score": .number(JSONNumber("0.30000000000000004")!)]
+                _ = try await client.updateGoldLabel(runID: TestSandbox.runA, labelID: target.id, UpdateGoldLabelRequest(objectValue: object))
+                let added = try await client.createGoldLabel(runID: F.runC, CreateGoldLabelRequest(outputResourceName: "c-new", textValue: "fresh"))
+                return (target.id, added.id)
+            }
+
+            let differs = await runLabelPort(["export", "labels", "--out", path, "--dry-run"] + flags)
+            #expect(differs.status == 1)
+            #expect(differs.stdout.hasPrefix("1 added, 0 removed, 1 changed, 8 unchanged\n"))
+            #expect(differs.stdout.contains("added label \(addedID) (run \(F.runC), \"c-new\")\n    + text_value: \"fresh\""))
+            #expect(differs.stdout.contains("changed label \(changedID) (run \(TestSandbox.runA), \"doc-partial-false\")\n    ~ object_value.answer.tags[1]: \"dog\" → \"bird\"\n"))
+            #expect(differs.stdout.split(separator: "\n").filter { $0.hasPrefix("added") || $0.hasPrefix("changed") || $0.hasPrefix("removed") }.count == 2)
+            #expect(try FileText.readBytes(path) == before)
+
+            let json = await runLabelPort(["export", "labels", "--out", path, "--dry-run", "--json", "--run", F.runC] + flags)
+            #expect(json.status == 1)
+            guard case .object(let root) = try JSONParser.parse(json.stdout) else { Issue.record("not an object"); return }
+            #expect(root["identical"] == false)
+            #expect(root["counts"] == ["added": 1, "removed": 0, "changed": 0, "unchanged": 3])
+            #expect(try FileText.readBytes(path) == before)
+            #expect(directory.fileNames().filter { $0.hasSuffix(".tmp") }.isEmpty)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Runs the built `labelport` executable as a real process, for tests of exit statuses,
+/// output streams and signals. Output goes to files, so a chatty process cannot block.
+struct CLIProcess {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        /// Terminated by a signal rather than exiting.
+        var signalled: Bool
+    }
+
+    /// The `labelport` binary beside the test bundle (`swift build` puts both in one folder).
+    static var executable: URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("labelport").path), directory.path != "/" {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("labelport")
+    }
+
+    let process = Process()
+    let stdoutURL: URL
+    let stderrURL: URL
+
+    /// Starts `labelport arguments…` with exactly `environment` (plus PATH).
+    init(_ arguments: [String], environment: [String: String] = [:], stdin: URL? = nil, directory: URL? = nil) throws {
+        let scratch = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("labelport-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        stdoutURL = scratch.appendingPathComponent("stdout")
+        stderrURL = scratch.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        var env = environment
+        env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        process.environment = env
+        if let directory { process.currentDirectoryURL = directory }
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        process.standardInput = try stdin.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Waits for the process to end without blocking a cooperative thread.
+    func wait() async -> Result {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                continuation.resume()
+            }
+        }
+        let out = (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(at: stdoutURL.deletingLastPathComponent())
+        return Result(status: process.terminationStatus, stdout: out, stderr: err, signalled: process.terminationReason == .uncaughtSignal)
+    }
+
+    /// What the process has printed on stdout so far.
+    var stdoutSoFar: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+
+    func signal(_ number: Int32) {
+        kill(process.processIdentifier, number)
+    }
+
+    /// Runs `labelport arguments…` to the end.
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: URL? = nil) async throws -> Result {
+        try await CLIProcess(arguments, environment: environment, stdin: stdin).wait()
+    }
+}
