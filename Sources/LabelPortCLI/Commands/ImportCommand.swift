@@ -121,7 +121,7 @@ struct ImportCommand: AsyncParsableCommand {
             var secondPass = try source.open()
             let renderer = PlanRenderer(color: !json && console.outputIsTerminal)
             let outputs = try ImportOutputs(
-                reportPath: report, rejectsPath: rejects, recordWriter: RecordWriter(for: secondPass),
+                reportPath: report, rejectsPath: rejects, recordWriter: RecordWriter(for: firstPass),
                 spoolPlan: dryRun, planAsJSON: json, renderer: renderer)
             let progress = console.errorIsTerminal && !dryRun
                 ? ProgressLine.start(total: validation.totalRows, finished: { engine.finishedRows.load(ordering: .relaxed) }, statistics: { executor.statistics }, console: console)

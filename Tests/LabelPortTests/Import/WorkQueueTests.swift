@@ -32,8 +32,8 @@ struct WorkQueueTests {
             await queue.close()
             await group.waitForAll()
         }
-        let result = log.value
-        #expect(overlaps.value == 0)
+        let result = log.withLock { $0 }
+        #expect(overlaps.withLock { $0 } == 0)
         #expect(result.values.reduce(0) { $0 + $1.count } == 300)
         for (_, jobs) in result { #expect(jobs == jobs.sorted()) }
     }
@@ -50,9 +50,9 @@ struct WorkQueueTests {
             await queue.close()
         }
         // With no worker taking jobs, the producer can get at most `capacity` jobs in.
-        while submitted.value < 2 { await Task.yield() }
+        while submitted.withLock { $0 } < 2 { await Task.yield() }
         for _ in 0..<100 { await Task.yield() }
-        #expect(submitted.value == 2)
+        #expect(submitted.withLock { $0 } == 2)
         var taken: [Int] = []
         while let (key, job) = await queue.next() {
             taken.append(job)
