@@ -18,12 +18,22 @@ public final class ImportEngine: Sendable {
     private let failures = Atomic<Int>(0)
     /// Rows finished so far (for the progress line).
     public let finishedRows = Atomic<Int>(0)
+    private let rereader: RunRereader
 
     public init(configuration: ImportConfiguration, client: RefactorClient, executor: RequestExecutor, interrupt: InterruptFlag = InterruptFlag()) {
         self.configuration = configuration
         self.client = client
         self.executor = executor
         self.interrupt = interrupt
+        self.rereader = RunRereader { runID in
+            do throws(APIError) {
+                return .success(try await executor.perform(.read) { () async throws(APIError) -> [GoldLabel] in
+                    try await client.listGoldLabels(runID: runID)
+                })
+            } catch {
+                return .failure(error)
+            }
+        }
     }
 
     /// Reads every run's labels (concurrently, through the executor) into a planner.
@@ -189,10 +199,9 @@ public final class ImportEngine: Sendable {
                 record(created: label.id, runID: runID, key: key)
                 return label.id
             } catch where error.outcomeUnknown && error.kind != .cancelled {
+                let failedAt = ContinuousClock.now
                 unknownOutcomes += 1
-                let labels = try await executor.perform(.read) { () async throws(APIError) -> [GoldLabel] in
-                    try await self.client.listGoldLabels(runID: runID)
-                }
+                let labels = try await rereader.labels(of: runID, after: failedAt)
                 let known = knownIDs.withLock { $0[runID] ?? [] }
                 let candidates = labels.filter {
                     $0.outputResourceName.utf8.elementsEqual(request.outputResourceName.utf8) && !known.contains($0.id)
