@@ -32,8 +32,7 @@ public enum SandboxSnapshot {
         }
         for (index, item) in try array(top, "gold_labels", source).enumerated() {
             let place = "\(source): gold_labels[\(index)]"
-            var object = try fill(item, place: place, state: &state, now: now, newID: newID)
-            object["created_by"] = object["created_by"] ?? object["account_id"]
+            let object = try fill(item, place: place, state: &state, now: now, newID: newID)
             let label: GoldLabel
             do { label = try GoldLabel(json: .object(object)) } catch { throw SandboxConfigurationError("\(place): \(error.message)") }
             if label.textValue != nil && label.objectValue != nil {

@@ -32,7 +32,9 @@ public enum Timestamp {
 public enum RandomUUID {
     public static func make() -> String {
         var generator = SystemRandomNumberGenerator()
-        var bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        // Two 64-bit draws rather than sixteen byte-sized ones (each draw is a system call).
+        let high = generator.next(), low = generator.next()
+        var bytes = (0..<16).map { i in UInt8(truncatingIfNeeded: (i < 8 ? high : low) >> (UInt64(i % 8) * 8)) }
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         let hex = Array("0123456789abcdef".utf8)
