@@ -103,13 +103,17 @@ struct ImportCommand: AsyncParsableCommand {
 
         let startedAt = ContinuousClock.now
         let interrupt = InterruptFlag()
-        let signals = SignalWatcher.interrupts { interrupt.set() }
+        let executor = RequestExecutor(options: executionOptions)
+        // Ctrl-C: take no new rows and send nothing new; requests in flight finish.
+        let signals = SignalWatcher.interrupts {
+            interrupt.set()
+            executor.cancelAll()
+        }
         defer { signals.cancel() }
 
         var clientConfiguration = RefactorClient.Configuration(server: server, token: token, concurrency: executionOptions.concurrency)
         clientConfiguration.requestTimeout = .seconds(30)
         let status: Int32 = try await RefactorClient.withClient(clientConfiguration) { client in
-            let executor = RequestExecutor(options: executionOptions)
             let engine = ImportEngine(configuration: configuration, client: client, executor: executor, interrupt: interrupt)
             var planner: Planner
             do {

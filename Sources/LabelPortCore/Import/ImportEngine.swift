@@ -160,6 +160,10 @@ public final class ImportEngine: Sendable {
                     try await self.client.updateGoldLabel(runID: runID, labelID: id, request)
                 }
             }
+        } catch let error as APIError where error.kind == .cancelled && interrupt.isSet {
+            if case .create = write { failedCreates.withLock { $0[planned.key] = planned.line } }
+            outcome.status = .skipped
+            outcome.error = "not attempted: the import was interrupted"
         } catch let error as APIError {
             if case .create = write { failedCreates.withLock { $0[planned.key] = planned.line } }
             outcome.status = .failed
