@@ -8,6 +8,7 @@ import Glibc
 let arguments = Array(CommandLine.arguments.dropFirst())
 let cases: [String: ([String]) async throws -> Void] = [
     "sandbox-post": sandboxPostBenchmark,
+    "import": ImportBenchmark.run,
 ]
 guard let name = arguments.first, let run = cases[name] else {
     print("usage: labelport-bench CASE [options]; cases: \(cases.keys.sorted().joined(separator: ", "))")

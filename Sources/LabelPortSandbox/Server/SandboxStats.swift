@@ -14,6 +14,11 @@ public struct SandboxStatsSnapshot: Sendable, Equatable {
     public var maxInFlight = 0
     /// Injected faults by kind: `error`, `throttle`, `drop-after-commit`, `latency`.
     public var faults: [String: Int] = [:]
+    /// The most `/v1` requests that arrived within any one-second window (sliding).
+    public var peakRequestsInOneSecond = 0
+    /// Seconds from the first to the last `/v1` arrival: with `totalRequests` it gives
+    /// the rate a client achieved.
+    public var arrivalSpanSeconds = 0.0
 
     public init() {}
 
@@ -34,6 +39,8 @@ public struct SandboxStatsSnapshot: Sendable, Equatable {
             (key: "in_flight", value: .number(JSONNumber(inFlight))),
             (key: "max_in_flight", value: .number(JSONNumber(maxInFlight))),
             (key: "faults", value: sorted(faultCounts)),
+            (key: "peak_requests_in_1s", value: .number(JSONNumber(peakRequestsInOneSecond))),
+            (key: "arrival_span_seconds", value: .number(JSONNumber("\(arrivalSpanSeconds)") ?? JSONNumber(0))),
         ]))
     }
 }
@@ -41,13 +48,17 @@ public struct SandboxStatsSnapshot: Sendable, Equatable {
 /// Thread-safe request counters; one short lock per event.
 public final class SandboxStats: Sendable {
     private let state = Mutex(SandboxStatsSnapshot())
+    private let arrivals = Mutex(ArrivalWindow())
 
     public init() {}
 
     func begin() {
+        let peak = arrivals.withLock { $0.arrive(at: .now) }
         state.withLock { s in
             s.inFlight += 1
             s.maxInFlight = max(s.maxInFlight, s.inFlight)
+            s.peakRequestsInOneSecond = peak.peak
+            s.arrivalSpanSeconds = peak.span
         }
     }
 
@@ -77,5 +88,27 @@ public final class SandboxStats: Sendable {
             s.inFlight = inFlight
             s.maxInFlight = inFlight
         }
+        arrivals.withLock { $0 = ArrivalWindow() }
+    }
+}
+
+/// Arrival times within the last second, to find the busiest one-second window.
+struct ArrivalWindow {
+    private var times: [ContinuousClock.Instant] = []
+    private var head = 0
+    private var first: ContinuousClock.Instant?
+    private var peak = 0
+
+    mutating func arrive(at now: ContinuousClock.Instant) -> (peak: Int, span: Double) {
+        if first == nil { first = now }
+        times.append(now)
+        while now - times[head] >= .seconds(1) { head += 1 }
+        peak = max(peak, times.count - head)
+        if head > 4096 {
+            times.removeFirst(head)
+            head = 0
+        }
+        let (seconds, atto) = (now - first!).components
+        return (peak, Double(seconds) + Double(atto) / 1e18)
     }
 }
