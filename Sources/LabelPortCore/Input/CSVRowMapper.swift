@@ -18,6 +18,7 @@ struct CSVRowMapper {
         header: CSVRow, file: String, mappings: [FieldMapping], defaultRunID: String?, warnings: inout [Diagnostic]
     ) -> Result<CSVRowMapper, MappingProblems> {
         var problems: [Diagnostic] = []
+        var unknown: [Diagnostic] = []
         func place(_ cell: Int) -> (line: Int, column: Int) {
             CSVLocator.locate(rowLine: header.line, fields: header.fields, quoted: header.quoted, cell: cell)
         }
@@ -47,7 +48,7 @@ struct CSVRowMapper {
             } else if let field = TargetField(name: name) {
                 target = (field, .string)
             } else {
-                warnings.append(Diagnostic(
+                unknown.append(Diagnostic(
                     file: file, line: header.line, column: place(index).column, severity: .warning,
                     message: "column \"\(name)\" is not a gold-label field and is ignored (to use it: --map \"\(name)=FIELD\")"))
                 continue
@@ -93,6 +94,7 @@ struct CSVRowMapper {
             problem(nil, "no value column: add text_value or object_value, or map columns to object_value.KEY with --map")
         }
         guard problems.isEmpty else { return .failure(MappingProblems(diagnostics: problems)) }
+        warnings.append(contentsOf: unknown)
         return .success(CSVRowMapper(file: file, columns: columns, defaultRunID: defaultRunID))
     }
 

@@ -74,7 +74,7 @@ struct LabelRowDraft {
             }
         }
         if runID == nil, !refusedRunID {
-            problem("run_id is missing: add a run_id column, or pass --run-id UUID for the whole file")
+            problem("run_id is missing: give the row a run_id, or pass --run-id UUID for the whole file")
         }
         if outputResourceName?.isEmpty ?? true {
             problem("output_resource_name is missing; every row needs one")

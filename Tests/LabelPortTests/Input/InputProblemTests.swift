@@ -1,0 +1,150 @@
+import Testing
+@testable import LabelPortCore
+
+/// Every kind of problem the readers report, each from its own fixture, with the whole
+/// printed message and position.
+@Suite("Input problems")
+struct InputProblemTests {
+    static let r = InputFixtures.runID
+    static let cases: [(String, [String])] = [
+        ("unterminated-quote.csv", [
+            "unterminated-quote.csv:3:44: unterminated quoted cell: the quote opened here is never closed; close the cell with \" (a quote inside a quoted cell is written twice: \"\")",
+            "1 problem in 1 row",
+        ]),
+        ("stray-quote.csv", [
+            "stray-quote.csv:2:48: a quote inside an unquoted cell: quote the whole cell and write inner quotes twice, e.g. \"say \"\"hi\"\"\"",
+            "1 problem in 1 row",
+        ]),
+        ("text-after-quote.csv", [
+            "text-after-quote.csv:2:52: text after the closing quote of a quoted cell: put the whole cell in quotes and write inner quotes twice (\"\")",
+            "1 problem in 1 row",
+        ]),
+        ("too-many-cells.csv", [
+            "too-many-cells.csv:2:50: row has 4 cells but the header has 3: put cells that contain ',' in double quotes",
+            "1 problem in 1 row",
+        ]),
+        ("too-few-cells.csv", [
+            "too-few-cells.csv:2:43: row has 2 cells but the header has 3: add the missing cells (an empty cell still needs its ',')",
+            "1 problem in 1 row",
+        ]),
+        ("invalid-utf8.csv", [
+            "invalid-utf8.csv:2:49: invalid UTF-8 (byte 0xFF): save the file as UTF-8",
+            "1 problem in 1 row",
+        ]),
+        ("nul-byte.csv", [
+            "nul-byte.csv:2:45: NUL byte (0x00) in the text: the file may be UTF-16 or binary; save it as UTF-8 CSV",
+            "1 problem in 1 row",
+        ]),
+        ("empty.csv", [
+            "empty.csv: the file is empty: a CSV needs a header row, e.g. run_id,output_resource_name,text_value",
+            "1 problem in 0 rows",
+        ]),
+        ("no-header.csv", [
+            "no-header.csv:1:1: the first row (\"\(r)\", \"doc-1\", \"hello\") names no gold-label column: a CSV needs a header row such as run_id,output_resource_name,text_value, or --map \"HEADER=FIELD\" for your own column names",
+            "1 problem in 0 rows",
+        ]),
+        ("duplicate-header.csv", [
+            "duplicate-header.csv:1:40: duplicate column name \"text_value\" (also column 3): rename one of them",
+            "1 problem in 0 rows",
+        ]),
+        ("empty-header.csv", [
+            "empty-header.csv:1:8: column 2 has an empty header name: name it, or delete the column",
+            "1 problem in 0 rows",
+        ]),
+        ("utf16.csv", [
+            "utf16.csv:1:1: the file is UTF-16 text: save it as UTF-8 (in Excel: \"CSV UTF-8\")",
+            "1 problem in 0 rows",
+        ]),
+        ("header-only.csv", ["0 rows, no problems"]),
+        ("bad-values.csv", [
+            "bad-values.csv:2:1: run_id \"not-a-uuid\" is not a UUID (expected 8-4-4-4-12 hex digits, e.g. 123e4567-e89b-12d3-a456-426614174000)",
+            "bad-values.csv:3:91: object_value is not valid JSON: invalid literal; expected 'true'",
+            "bad-values.csv:4:46: object_value must be a JSON object ({...}), found an array",
+            "bad-values.csv:5: row has both text_value and object_value: a gold label holds one of them, not both",
+            "bad-values.csv:6:48: object_value_is_partial \"yes\" is not a boolean: write true or false (or leave the cell empty)",
+            "bad-values.csv:7: output_resource_name is missing; every row needs one",
+            "bad-values.csv:8: row has neither text_value nor object_value: give one of them",
+            "bad-values.csv:9: object_value_is_partial is set on a text_value row: it applies only to an object_value",
+            "8 problems in 8 rows",
+        ]),
+        ("invalid-json.jsonl", [
+            "invalid-json.jsonl:2:95: invalid JSON: invalid literal; expected 'true'",
+            "1 problem in 2 rows",
+        ]),
+        ("not-object.jsonl", [
+            "not-object.jsonl:1:1: line holds an array, not a JSON object: each line must be one object such as {\"output_resource_name\": \"...\", \"text_value\": \"...\"}",
+            "not-object.jsonl:2:3: line holds a string, not a JSON object: each line must be one object such as {\"output_resource_name\": \"...\", \"text_value\": \"...\"}",
+            "2 problems in 2 rows",
+        ]),
+        ("truncated.jsonl", [
+            "truncated.jsonl:2:82: the last line is truncated: the file ends in the middle of a JSON object (unterminated string)",
+            "1 problem in 2 rows",
+        ]),
+        ("empty.jsonl", ["0 rows, no problems"]),
+        ("bad-values.jsonl", [
+            "bad-values.jsonl:1: run_id must be a UUID string, found a number",
+            "bad-values.jsonl:2: text_value must be a string, found a number",
+            "bad-values.jsonl:3: object_value must be a JSON object, found a string",
+            "bad-values.jsonl:4: object_value_is_partial must be true, false or null, found a string",
+            "bad-values.jsonl:5: run_id is missing: give the row a run_id, or pass --run-id UUID for the whole file",
+            "5 problems in 5 rows",
+        ]),
+    ]
+
+    @Test("each problem is reported with its place and what to do", arguments: cases.map(\.0))
+    func problem(_ name: String) throws {
+        let expected = InputProblemTests.cases.first { $0.0 == name }!.1
+        #expect(try InputFixtures.report(name) == expected)
+    }
+
+    @Test("a fatal problem ends the input: .invalid without a record, then nil")
+    func fatalEnds() throws {
+        let items = try InputFixtures.items("unterminated-quote.csv")
+        #expect(items.count == 2)
+        guard case .row(let row, _) = items[0], case .invalid(let line, _, let record) = items[1] else {
+            Issue.record("unexpected items \(items)")
+            return
+        }
+        #expect(row.outputResourceName == "doc-1")
+        #expect(line == 3)
+        #expect(record == nil)
+    }
+
+    @Test("an invalid row keeps its record for the rejects file")
+    func invalidKeepsRecord() throws {
+        let items = try InputFixtures.items("stray-quote.csv")
+        guard case .invalid(2, _, let record?) = items.first else {
+            Issue.record("unexpected items \(items)")
+            return
+        }
+        #expect(record == InputRecord(line: 2, content: .fields([InputFixtures.runID, "doc-1", "say \"hi\""])))
+    }
+
+    @Test("a cell over 16 MiB is refused at its start, without keeping it")
+    func cellTooLong() {
+        var bytes = Array("output_resource_name,text_value\nd,".utf8)
+        bytes.append(contentsOf: [UInt8](repeating: UInt8(ascii: "x"), count: CSVReader.maximumFieldBytes + 1))
+        bytes.append(contentsOf: Array("\nd2,ok\n".utf8))
+        let options = LabelInputOptions(runID: InputFixtures.runID)
+        let items = InputFixtures.items(bytes: bytes, name: "big.csv", options: options)
+        #expect(items.count == 2)
+        guard case .invalid(2, let diagnostics, _) = items.first else {
+            Issue.record("expected an invalid row")
+            return
+        }
+        #expect(diagnostics.map(\.description) == [
+            "big.csv:2:3: cell is longer than the limit of 16 MiB (16777216 bytes): is a closing quote missing?",
+        ])
+        if case .row(let row, _) = items.last { #expect(row.textValue == "ok") } else { Issue.record("row after it lost") }
+    }
+
+    @Test("a format guessed as JSONL says how to read CSV instead")
+    func guessedFormatHint() {
+        let items = InputFixtures.items(bytes: Array("a,b\n1,2\n".utf8), name: "<stdin>")
+        guard case .invalid(1, let diagnostics, _) = items.first else {
+            Issue.record("expected an invalid row")
+            return
+        }
+        #expect(diagnostics[0].message.hasSuffix("(read as JSONL because the file name does not end in .csv or .jsonl: pass --format csv if it is CSV)"))
+    }
+}
