@@ -9,6 +9,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let cases: [String: ([String]) async throws -> Void] = [
     "sandbox-post": sandboxPostBenchmark,
     "import": ImportBenchmark.run,
+    "export": ExportBenchmark.run,
 ]
 guard let name = arguments.first, let run = cases[name] else {
     print("usage: labelport-bench CASE [options]; cases: \(cases.keys.sorted().joined(separator: ", "))")
