@@ -15,8 +15,9 @@ public struct APIToken: Sendable, CustomStringConvertible, CustomDebugStringConv
 
     /// Removes every occurrence of the token from `text`: a last guard for text that
     /// came from elsewhere (a server's error message that echoed the header, say).
+    /// Tokens shorter than 8 characters are not scrubbed: they would match ordinary words.
     public func scrub(_ text: String) -> String {
-        guard text.contains(secret) else { return text }
+        guard secret.count >= 8, text.contains(secret) else { return text }
         return text.replacing(secret, with: "<redacted>")
     }
 }

@@ -1,4 +1,9 @@
 import AsyncHTTPClient
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -214,15 +219,15 @@ public struct RefactorClient: Sendable {
         if error is CancellationError {
             return APIError(kind: .cancelled, operation: operation)
         }
-        // Connection-establishment failures from NIO (refused, unreachable, DNS) mean the
-        // request never left this machine.
+        // Connection-establishment failures mean the request never left this machine.
+        if let io = error as? IOError, [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL].contains(io.errnoCode) {
+            return APIError(kind: .connectFailed, operation: operation, detail: String(describing: io))
+        }
         let typeName = String(reflecting: type(of: error))
-        if typeName.contains("NIOConnectionError") || typeName.contains("ConnectionRefused")
-            || typeName.contains("SocketAddressError") || typeName.contains("NIOResolver")
-        {
+        if typeName.contains("NIOConnectionError") || typeName.contains("SocketAddressError") || typeName.contains("Resolver") {
             return APIError(kind: .connectFailed, operation: operation, detail: configuration.token.scrub(String(describing: error)))
         }
-        if let channelError = error as? ChannelError, channelError == .connectTimeout(.zero) || "\(channelError)".hasPrefix("connectTimeout") {
+        if let channelError = error as? ChannelError, case .connectTimeout = channelError {
             return APIError(kind: .connectFailed, operation: operation, detail: String(describing: error))
         }
         return APIError(kind: .connectionDropped, operation: operation, detail: configuration.token.scrub(String(describing: error)))

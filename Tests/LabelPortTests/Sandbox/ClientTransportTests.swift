@@ -1,0 +1,65 @@
+import LabelPortCore
+import LabelPortSandbox
+import Testing
+
+/// The client tells apart a timeout, a dropped connection, a refused connection and an
+/// HTTP error, because import must know whether a create may have been applied.
+@Suite("Client transport errors")
+struct ClientTransportTests {
+    @Test("no answer within the request timeout is .timeout, and its outcome is unknown")
+    func timeout() async throws {
+        try await TestSandbox.withRunning({ $0.faults = FaultSpec(latency: .milliseconds(600)) }) { sandbox in
+            let server = try ServerAddress(sandbox.baseURL)
+            let configuration = RefactorClient.Configuration(
+                server: server, token: APIToken(TestSandbox.tokenA)!, concurrency: 1, requestTimeout: .milliseconds(150))
+            let error = await expectAPIError {
+                try await RefactorClient.withClient(configuration) { client in
+                    _ = try await client.createGoldLabel(runID: TestSandbox.runA, CreateGoldLabelRequest(outputResourceName: "slow", textValue: "x"))
+                }
+            }
+            #expect(error?.kind == .timeout)
+            #expect(error?.outcomeUnknown == true)
+            #expect(error?.status == nil)
+            #expect(error?.isRetryable == true)
+        }
+    }
+
+    @Test("nothing listening is .connectFailed: the request was never sent, so resending is safe")
+    func refused() async throws {
+        // Learn a free port by starting and stopping a sandbox on port 0.
+        let port = try await TestSandbox.withRunning { $0.port }
+        let configuration = RefactorClient.Configuration(
+            server: try ServerAddress("http://127.0.0.1:\(port)"), token: APIToken("t")!, concurrency: 1,
+            requestTimeout: .seconds(2), connectTimeout: .milliseconds(500))
+        let error = await expectAPIError {
+            try await RefactorClient.withClient(configuration) { client in
+                _ = try await client.listGoldLabels(runID: TestSandbox.runA)
+            }
+        }
+        #expect(error?.kind == .connectFailed, "\(String(describing: error))")
+        #expect(error?.outcomeUnknown == false)
+    }
+
+    @Test("an HTTP error carries the status and the server's error text, and says what is missing")
+    func httpError() async throws {
+        try await TestSandbox.withRunning { sandbox in
+            let error = await expectAPIError {
+                try await TestSandbox.withClient(sandbox) { client in
+                    _ = try await client.getGoldLabel(runID: TestSandbox.runA, labelID: TestSandbox.unknownUUID)
+                }
+            }
+            #expect(error?.kind == .notFound)
+            #expect(error?.status == 404)
+            #expect(error?.description.contains("gold label \(TestSandbox.unknownUUID) not found in run \(TestSandbox.runA)") == true)
+        }
+    }
+
+    @Test("plain http to a host that is not loopback is refused unless allowed")
+    func insecureHTTP() throws {
+        #expect(throws: ConfigurationError.self) { try ServerAddress("http://api.example.com") }
+        #expect(try ServerAddress("http://api.example.com", allowInsecureHTTP: true).host == "api.example.com")
+        #expect(try ServerAddress("http://localhost:8787/").baseURL == "http://localhost:8787")
+        #expect(try ServerAddress("http://127.0.0.2:1").host == "127.0.0.2")
+        #expect(try ServerAddress("https://api.example.com/").baseURL == "https://api.example.com")
+    }
+}
