@@ -38,6 +38,14 @@ enum ExportBenchmark {
                 rawBytes += try rawGET(port: sandbox.port, path: "/v1/run/\(runID)/gold-labels")
                 raw += clock.now - started
             }
+            // Where the time goes: the same GETs through the API client (HTTP + JSON parse +
+            // label decoding), one run at a time, without sorting or writing.
+            let server = try ServerAddress(sandbox.baseURL)
+            let clientStarted = clock.now
+            try await RefactorClient.withClient(RefactorClient.Configuration(server: server, token: APIToken(token)!)) { client in
+                for runID in runIDs { _ = try await client.listGoldLabels(runID: runID) }
+            }
+            let clientOnly = clock.now - clientStarted
             let rssBefore = peakRSSKiB()
             let started = clock.now
             var command = try LabelPortCommand.parseAsRoot([
@@ -50,6 +58,7 @@ enum ExportBenchmark {
             let fileBytes = (try? FileText.readBytes(out).count) ?? 0
             print("export: \(runs) runs × \(labelsPerRun) labels, \(fileBytes / 1024) KiB written, \(rawBytes / 1024) KiB transferred raw")
             print("raw GET transfers (sum, one per run): \(seconds(raw))")
+            print("API client GET + parse + decode (sum): \(seconds(clientOnly))")
             print("full export to JSONL file:            \(seconds(export))")
             print("ratio export / raw:                   \(ratio(export, raw))× (target ≤ 1.5×)")
             print("peak RSS: \(rssBefore / 1024) MiB before the export (sandbox seeded), \(rssAfter / 1024) MiB after")

@@ -20,7 +20,7 @@ struct ExportLabelsCommand: AsyncParsableCommand {
             compares the runs given, or else every run in the file.
 
             Examples:
-              labelport export labels --run 3f0c7a52-0f5e-4c55-9d0a-1b2c3d4e5f60 --out backup.jsonl
+              labelport export labels --run RUN --run RUN2 --out backup.jsonl
               labelport export labels --runs-file runs.txt --out backup.csv --excel
               labelport export labels --ids some-labels.csv --format csv > labels.csv
               labelport export labels --out backup.jsonl --dry-run

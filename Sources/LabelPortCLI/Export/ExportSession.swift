@@ -34,8 +34,9 @@ struct ExportSession {
     }
 
     /// Writes through `body` to the output (an atomic file, or stdout), and commits the
-    /// file when `body` returns. If `body` throws, no file is written.
-    func withOutput<Result>(_ body: (_ write: ([UInt8]) throws -> Void) async throws -> Result) async throws -> Result {
+    /// file when `body` returns. If `body` throws, no file is written; nor when every
+    /// item was missing (a mistyped run must not replace a good backup with an empty file).
+    func withOutput(_ body: (_ write: ([UInt8]) throws -> Void) async throws -> ExportOutcome) async throws -> ExportOutcome {
         if output.toStandardOutput {
             let console = Console.current
             return try await body { bytes in console.writeOutput(bytes) }
@@ -45,10 +46,14 @@ struct ExportSession {
             throw CommandFailure("cannot write \(output.out): \(error.reason)")
         }
         do {
-            let result = try await body { bytes in try writer.write(bytes) }
+            let outcome = try await body { bytes in try writer.write(bytes) }
             try Task.checkCancellation()
+            if outcome.records == 0 && !outcome.failures.isEmpty {
+                writer.abort()
+                return outcome
+            }
             try writer.commit()
-            return result
+            return outcome
         } catch {
             writer.abort()
             throw error
@@ -62,6 +67,9 @@ struct ExportSession {
         let elapsed = ContinuousClock.now - started
         var line = "exported \(Formatting.count(outcome.records, noun)) from \(Formatting.count(outcome.runs, "run")) to \(output.displayName) in \(Formatting.seconds(elapsed))"
         if !outcome.failures.isEmpty { line += "; \(Formatting.count(outcome.failures.count, "item")) not found" }
+        if outcome.records == 0 && !outcome.failures.isEmpty && !output.toStandardOutput {
+            line = "nothing exported: \(Formatting.count(outcome.failures.count, "item")) not found; \(output.out) was not written"
+        }
         console.message(line)
         if !outcome.failures.isEmpty { throw ExitCode(1) }
     }

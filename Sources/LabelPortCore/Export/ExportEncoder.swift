@@ -11,11 +11,19 @@ public struct ExportEncoder<Record: ExportRecord>: Sendable {
     public var excel: Bool
     private let csv: CSVWriter
     private let json = JSONWriter(keyOrder: .sorted)
+    /// `"name":` for each column, encoded once.
+    private let keyPrefixes: [[UInt8]]
 
     public init(format: ExportFormat, excel: Bool = false) {
         self.format = format
         self.excel = excel && format == .csv
         self.csv = CSVWriter(crlf: self.excel)
+        self.keyPrefixes = Record.fieldNames.map { name in
+            var bytes: [UInt8] = []
+            JSONWriter.writeString(name, into: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            return bytes
+        }
     }
 
     /// What the file starts with: the CSV header (after the BOM for Excel); nothing for JSONL.
@@ -32,12 +40,11 @@ public struct ExportEncoder<Record: ExportRecord>: Sendable {
         case .jsonl:
             out.append(UInt8(ascii: "{"))
             var first = true
-            for (name, value) in zip(Record.fieldNames, fields) {
+            for (index, value) in fields.enumerated() {
                 guard let value, !value.isNull else { continue }
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
-                JSONWriter.writeString(name, into: &out)
-                out.append(UInt8(ascii: ":"))
+                out.append(contentsOf: keyPrefixes[index])
                 json.write(value, into: &out)
             }
             out.append(UInt8(ascii: "}"))

@@ -22,10 +22,25 @@ extension ExportRecord {
 @inline(__always)
 func bytewisePrecedes(_ a: [String], _ b: [String]) -> Bool {
     for (x, y) in zip(a, b) {
-        if x.utf8.elementsEqual(y.utf8) { continue }
-        return x.utf8.lexicographicallyPrecedes(y.utf8)
+        let order = bytewiseOrder(x, y)
+        if order != 0 { return order < 0 }
     }
     return a.count < b.count
+}
+
+/// -1, 0 or 1 as `a` sorts before, equal to or after `b`, comparing UTF-8 bytes.
+@inline(__always)
+func bytewiseOrder(_ a: String, _ b: String) -> Int {
+    var a = a.utf8.makeIterator()
+    var b = b.utf8.makeIterator()
+    while true {
+        switch (a.next(), b.next()) {
+        case (nil, nil): return 0
+        case (nil, _): return -1
+        case (_, nil): return 1
+        case let (x?, y?): if x != y { return x < y ? -1 : 1 }
+        }
+    }
 }
 
 extension GoldLabel: ExportRecord {
@@ -40,7 +55,11 @@ extension GoldLabel: ExportRecord {
 
     /// Ordered by (run_id, output_resource_name, id).
     public func exportPrecedes(_ other: GoldLabel) -> Bool {
-        bytewisePrecedes([runID, outputResourceName, id], [other.runID, other.outputResourceName, other.id])
+        let byRun = bytewiseOrder(runID, other.runID)
+        if byRun != 0 { return byRun < 0 }
+        let byName = bytewiseOrder(outputResourceName, other.outputResourceName)
+        if byName != 0 { return byName < 0 }
+        return bytewiseOrder(id, other.id) < 0
     }
 }
 
@@ -56,6 +75,7 @@ extension Evaluation: ExportRecord {
 
     /// Ordered by (run_id, id).
     public func exportPrecedes(_ other: Evaluation) -> Bool {
-        bytewisePrecedes([runID, id], [other.runID, other.id])
+        let byRun = bytewiseOrder(runID, other.runID)
+        return byRun != 0 ? byRun < 0 : bytewiseOrder(id, other.id) < 0
     }
 }

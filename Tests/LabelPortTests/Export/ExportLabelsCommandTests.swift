@@ -125,3 +125,18 @@ struct ExportLabelsCommandTests {
         }
     }
 }
+
+@Suite("export labels: nothing found")
+struct ExportNothingFoundTests {
+    @Test("when every run is missing the old file stays as it was")
+    func everyRunMissing() async throws {
+        try await ExportFixtures.withSandbox(seed: ExportFixtures.trickySeed()) { sandbox, directory in
+            let path = try directory.write("backup.jsonl", "{\"old\":true}\n")
+            let result = await runLabelPort(
+                ["export", "labels", "--run", TestSandbox.unknownUUID, "--out", path] + (try ExportFixtures.connectionFlags(sandbox, directory)))
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("was not written"))
+            #expect(try FileText.read(path) == "{\"old\":true}\n")
+        }
+    }
+}
