@@ -26,7 +26,20 @@ maps=(--run-id "$run"
   --map "Total=object_value.total:number" --map "Currency=object_value.currency"
   --map "Line items=object_value.lines:number" --map "Partial?=object_value_is_partial")
 
-show() { printf '\n$ %s\n' "$*" | sed "s|$bin|labelport|"; "$@" || true; }
+# Prints a command as a reader would type it, then runs it (its exit status is shown when not 0).
+show() {
+  local line="labelport"
+  for arg in "${@:2}"; do
+    case "$arg" in
+      *[[:space:]?\"\'\$]*) line+=" \"$arg\"" ;;
+      *) line+=" $arg" ;;
+    esac
+  done
+  printf '\n$ %s\n' "$line"
+  local status=0
+  "$@" 2>&1 || status=$?
+  [ "$status" -eq 0 ] || echo "(exit status $status)"
+}
 
 show "$bin" validate examples/labels.csv "${maps[@]}"
 show "$bin" import examples/labels.csv "${maps[@]}" --dry-run

@@ -178,7 +178,17 @@ public struct RefactorClient: Sendable {
         case 500...599: kind = .serverError
         default: kind = .unexpectedStatus
         }
-        let detail = kind == .notFound ? (serverMessage.map { "\(notFound) (\($0))" } ?? notFound) : serverMessage
+        let detail: String?
+        if kind == .notFound {
+            // Name what was missing; add the server's words only when they say more.
+            if let serverMessage, serverMessage.lowercased() != notFound.lowercased() {
+                detail = "\(notFound) (\(serverMessage))"
+            } else {
+                detail = notFound
+            }
+        } else {
+            detail = serverMessage
+        }
         throw APIError(kind: kind, operation: operation, status: status, detail: detail, retryAfter: retryAfter)
     }
 

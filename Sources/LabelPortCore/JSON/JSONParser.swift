@@ -129,7 +129,8 @@ public struct JSONParser {
             let key = try parseString()
             // Duplicate keys would silently lose a value: refuse them.
             if entries.count < 16 {
-                if entries.contains(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
+                let length = key.utf8.count
+                if entries.contains(where: { $0.key.utf8.count == length && $0.key.utf8.elementsEqual(key.utf8) }) {
                     throw error("duplicate key \"\(key)\" in object", at: keyStart)
                 }
             } else {

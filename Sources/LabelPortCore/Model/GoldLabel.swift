@@ -37,21 +37,56 @@ public struct GoldLabel: Sendable, Equatable {
         "account_id", "created_by", "created_at", "updated_by", "updated_at",
     ]
 
+    /// Decodes a `RunGoldLabel` in one pass over its keys (a run's listing decodes
+    /// thousands of these); unknown keys are ignored.
     public init(json: JSONValue) throws(ModelDecodingError) {
-        let r = try FieldReader(json, typeName: "RunGoldLabel")
+        guard case .object(let object) = json else {
+            throw ModelDecodingError("RunGoldLabel must be a JSON object, found \(json.kindDescription)")
+        }
+        var id: String?, accountID: String?, runID: String?, name: String?, createdAt: String?
+        var text: String?, value: JSONObject?, partial: Bool?, createdBy: String?, updatedBy: String?, updatedAt: String?
+        func string(_ v: JSONValue, _ key: String, nullable: Bool) throws(ModelDecodingError) -> String? {
+            switch v {
+            case .string(let s): return s
+            case .null where nullable: return nil
+            default: throw ModelDecodingError("RunGoldLabel.\(key) must be a string\(nullable ? " or null" : ""), found \(v.kindDescription)")
+            }
+        }
+        for (key, v) in object.entries {
+            switch key {
+            case "id": id = try string(v, key, nullable: false)
+            case "account_id": accountID = try string(v, key, nullable: false)
+            case "run_id": runID = try string(v, key, nullable: false)
+            case "output_resource_name": name = try string(v, key, nullable: false)
+            case "created_at": createdAt = try string(v, key, nullable: false)
+            case "text_value": text = try string(v, key, nullable: true)
+            case "created_by": createdBy = try string(v, key, nullable: true)
+            case "updated_by": updatedBy = try string(v, key, nullable: true)
+            case "updated_at": updatedAt = try string(v, key, nullable: true)
+            case "object_value":
+                switch v {
+                case .object(let o): value = o
+                case .null: value = nil
+                default: throw ModelDecodingError("RunGoldLabel.object_value must be an object or null, found \(v.kindDescription)")
+                }
+            case "object_value_is_partial":
+                switch v {
+                case .bool(let b): partial = b
+                case .null: partial = nil
+                default: throw ModelDecodingError("RunGoldLabel.object_value_is_partial must be a boolean or null, found \(v.kindDescription)")
+                }
+            default: continue
+            }
+        }
+        func required(_ value: String?, _ key: String) throws(ModelDecodingError) -> String {
+            guard let value else { throw ModelDecodingError("RunGoldLabel is missing \"\(key)\"") }
+            return value
+        }
         self.init(
-            id: try r.requiredString("id"),
-            accountID: try r.requiredString("account_id"),
-            runID: try r.requiredString("run_id"),
-            outputResourceName: try r.requiredString("output_resource_name"),
-            textValue: try r.optionalString("text_value"),
-            objectValue: try r.optionalObject("object_value"),
-            objectValueIsPartial: try r.optionalBool("object_value_is_partial"),
-            createdBy: try r.optionalString("created_by"),
-            createdAt: try r.requiredString("created_at"),
-            updatedBy: try r.optionalString("updated_by"),
-            updatedAt: try r.optionalString("updated_at")
-        )
+            id: try required(id, "id"), accountID: try required(accountID, "account_id"), runID: try required(runID, "run_id"),
+            outputResourceName: try required(name, "output_resource_name"), textValue: text, objectValue: value,
+            objectValueIsPartial: partial, createdBy: createdBy, createdAt: try required(createdAt, "created_at"),
+            updatedBy: updatedBy, updatedAt: updatedAt)
     }
 
     /// The label as a JSON object; absent optional fields are left out.
