@@ -118,6 +118,7 @@ struct ImportCommand: AsyncParsableCommand {
             var planner: Planner
             do {
                 planner = try await engine.loadRuns(validation.runIDs)
+                planner.repeatedLabels = validation.repeatedLabels
             } catch {
                 console.message("labelport import: \(error)")
                 return 1

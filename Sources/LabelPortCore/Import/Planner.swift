@@ -5,6 +5,10 @@
 /// run does.
 public struct Planner {
     public let mode: ImportMode
+    /// When set, only creates of these labels (``labelHash``) are remembered for later
+    /// rows; the rest are named by one row only, so nothing will look them up. Keeps a
+    /// plan of a million new labels from holding a million values.
+    public var repeatedLabels: Set<Int>?
     private var runs: [String: RunSnapshot] = [:]
     private var sequence = 0
 
@@ -36,7 +40,7 @@ public struct Planner {
             sequence: sequence, line: row.line, runID: row.runID, outputResourceName: row.outputResourceName,
             action: .create, write: nil, labelID: nil, changes: [], problem: nil,
             key: Self.key(run: row.runID, name: row.outputResourceName))
-        guard var run = runs[row.runID] else {
+        guard let run = runs[row.runID] else {
             planned.problem = "run \(row.runID) was not read before planning"
             return planned
         }
@@ -45,16 +49,15 @@ public struct Planner {
             planned.problem = "run \(row.runID) not found (404): check the run id or --remap-run"
             return planned
         }
-        defer { runs[row.runID] = run }
 
         if mode == .create {
-            create(row, in: &run, into: &planned)
+            create(row, in: run, into: &planned)
             return planned
         }
 
         // By id first: an id this run holds names exactly that label.
         if let id = row.id, let entry = run.entry(id: id) {
-            update(row, id: id, current: entry.values, in: &run, into: &planned)
+            update(row, id: id, current: entry.values, in: run, into: &planned)
             return planned
         }
         let ids = run.ids(named: row.outputResourceName)
@@ -66,13 +69,13 @@ public struct Planner {
                 planned.problem = row.id.map { "no label with id \($0) or output_resource_name \"\(row.outputResourceName)\" in run \(row.runID)" }
                     ?? "no label with output_resource_name \"\(row.outputResourceName)\" in run \(row.runID)"
             } else {
-                create(row, in: &run, into: &planned)
+                create(row, in: run, into: &planned)
             }
         case (1, nil):
             let id = ids[0]
-            update(row, id: id, current: run.entry(id: id)!.values, in: &run, into: &planned)
+            update(row, id: id, current: run.entry(id: id)!.values, in: run, into: &planned)
         case (0, let values?):
-            updatePending(row, current: values, in: &run, into: &planned)
+            updatePending(row, current: values, in: run, into: &planned)
         default:
             planned.action = .conflict
             planned.problem = "\(ids.count + (pending == nil ? 0 : 1)) labels in run \(row.runID) share output_resource_name \"\(row.outputResourceName)\": \(ids.joined(separator: ", ")); add an id column to say which"
@@ -80,17 +83,27 @@ public struct Planner {
         return planned
     }
 
-    private func create(_ row: LabelRow, in run: inout RunSnapshot, into planned: inout PlannedRow) {
+    private func create(_ row: LabelRow, in run: RunSnapshot, into planned: inout PlannedRow) {
         let values = LabelValues(row)
         planned.action = .create
         planned.changes = LabelDiff.changes(from: LabelValues(), to: values)
         planned.write = .create(CreateGoldLabelRequest(
             outputResourceName: row.outputResourceName, textValue: row.textValue,
             objectValue: row.objectValue, objectValueIsPartial: row.objectValueIsPartial))
-        run.setPending(values, name: row.outputResourceName)
+        if repeatedLabels?.contains(Self.labelHash(run: row.runID, name: row.outputResourceName)) ?? true {
+            run.setPending(values, name: row.outputResourceName)
+        }
     }
 
-    private func update(_ row: LabelRow, id: String, current: LabelValues, in run: inout RunSnapshot, into planned: inout PlannedRow) {
+    /// A hash of a label's run and output_resource_name (exact bytes).
+    public static func labelHash(run: String, name: String) -> Int {
+        var hasher = Hasher()
+        hasher.combine(ExactString(run))
+        hasher.combine(ExactString(name))
+        return hasher.finalize()
+    }
+
+    private func update(_ row: LabelRow, id: String, current: LabelValues, in run: RunSnapshot, into planned: inout PlannedRow) {
         planned.labelID = id
         planned.key = Self.key(run: row.runID, id: id)
         let next = current.applying(row)
@@ -104,7 +117,7 @@ public struct Planner {
         run.setValues(next, id: id)
     }
 
-    private func updatePending(_ row: LabelRow, current: LabelValues, in run: inout RunSnapshot, into planned: inout PlannedRow) {
+    private func updatePending(_ row: LabelRow, current: LabelValues, in run: RunSnapshot, into planned: inout PlannedRow) {
         let next = current.applying(row)
         planned.changes = LabelDiff.changes(from: current, to: next)
         if planned.changes.isEmpty {

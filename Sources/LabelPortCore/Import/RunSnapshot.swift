@@ -1,6 +1,7 @@
 /// What the planner knows about one run: its labels as read from the server, plus the
 /// labels this import has planned to create, so several rows for one label plan in order.
-struct RunSnapshot {
+/// A class: the planner updates it in place for every row, never copying its tables.
+final class RunSnapshot {
     struct Entry {
         var name: String
         var values: LabelValues
@@ -32,11 +33,11 @@ struct RunSnapshot {
     func ids(named name: String) -> [String] { idsByName[name] ?? [] }
     func pendingValues(named name: String) -> LabelValues? { pending[name] }
 
-    mutating func setValues(_ values: LabelValues, id: String) {
+    func setValues(_ values: LabelValues, id: String) {
         labels[id]?.values = values
     }
 
-    mutating func setPending(_ values: LabelValues, name: String) {
+    func setPending(_ values: LabelValues, name: String) {
         pending[name] = values
     }
 }

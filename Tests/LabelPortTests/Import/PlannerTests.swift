@@ -111,3 +111,18 @@ struct PlannerTests {
         #expect(row.problem?.contains("not found") == true)
     }
 }
+
+@Suite("Planner memory")
+struct PlannerMemoryTests {
+    @Test("with repeated labels known, a label named once is not remembered, a repeated one is")
+    func repeatedOnly() {
+        let run = PlannerTests.run
+        var planner = Planner(mode: .upsert)
+        planner.addRun(run, labels: [])
+        planner.repeatedLabels = [Planner.labelHash(run: run, name: "twice")]
+        _ = planner.plan(PlannerTests.row(1, "once", text: "a"))
+        _ = planner.plan(PlannerTests.row(2, "twice", text: "a"))
+        let again = planner.plan(PlannerTests.row(3, "twice", text: "b"))
+        #expect(again.write == .update(.pending(name: "twice"), UpdateGoldLabelRequest(textValue: "b")))
+    }
+}
