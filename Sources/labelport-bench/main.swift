@@ -6,7 +6,10 @@ import Glibc
 // Each case lives in its own file and prints its figures.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let cases: [String: ([String]) async throws -> Void] = [:]
+let cases: [String: ([String]) async throws -> Void] = [
+    "validate": ValidateBench.run,
+    "validate-measure": ValidateBench.measureHere, // hidden: one measurement in a fresh process
+]
 guard let name = arguments.first, let run = cases[name] else {
     print("usage: labelport-bench CASE [options]; cases: \(cases.keys.sorted().joined(separator: ", "))")
     exit(64)

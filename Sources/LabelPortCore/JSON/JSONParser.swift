@@ -113,6 +113,7 @@ public struct JSONParser {
         if depth > JSONParser.maximumDepth { throw error("JSON nested deeper than \(JSONParser.maximumDepth) levels") }
         position += 1 // {
         var entries: [(key: String, value: JSONValue)] = []
+        entries.reserveCapacity(8)
         var seen: Set<ExactString>? = nil
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
@@ -129,7 +130,7 @@ public struct JSONParser {
             let key = try parseString()
             // Duplicate keys would silently lose a value: refuse them.
             if entries.count < 16 {
-                if entries.contains(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
+                if entries.contains(where: { $0.key.utf8.count == key.utf8.count && $0.key.utf8.elementsEqual(key.utf8) }) {
                     throw error("duplicate key \"\(key)\" in object", at: keyStart)
                 }
             } else {
