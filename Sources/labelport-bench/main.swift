@@ -10,6 +10,8 @@ let cases: [String: ([String]) async throws -> Void] = [
     "sandbox-post": sandboxPostBenchmark,
     "import": ImportBenchmark.run,
     "export": ExportBenchmark.run,
+    "validate": ValidateBench.run,
+    "validate-measure": ValidateBench.measureHere, // hidden: one measurement in a fresh process
 ]
 guard let name = arguments.first, let run = cases[name] else {
     print("usage: labelport-bench CASE [options]; cases: \(cases.keys.sorted().joined(separator: ", "))")

@@ -34,6 +34,8 @@ struct CSVReader {
     var expectedFieldCount: Int?
 
     private let source: ByteSource
+    /// Per byte value: 1 when it ends a run of an unquoted cell, 2 when it ends a run in a quoted one.
+    private let stops: [UInt8]
     private var chunk: [UInt8] = []
     private var chunkCount = 0
     private var position = 0
@@ -43,7 +45,7 @@ struct CSVReader {
     private var state = State.rowStart
     private var line = 1
     private var rowLine = 1
-    private var rowBytes: [UInt8] = []
+    private var rowBytes = RowBytes()
     private var fieldEnds: [Int] = []
     private var fieldQuoted: [Bool] = []
     private var fieldStart = 0
@@ -56,7 +58,10 @@ struct CSVReader {
         self.source = source
         self.file = file
         self.delimiter = delimiter
-        rowBytes.reserveCapacity(4096)
+        var stops = [UInt8](repeating: 0, count: 256)
+        for byte in [CSVReader.lf, CSVReader.cr, CSVReader.quote, 0] { stops[Int(byte)] = 3 }
+        stops[Int(delimiter)] |= 1
+        self.stops = stops
     }
 
     /// The next row, or a fatal problem; nil at the end of the file (and after a fatal problem).
@@ -133,8 +138,10 @@ struct CSVReader {
         let buffer = chunk
         let n = chunkCount
         let delimiter = self.delimiter
-        return buffer.withUnsafeBufferPointer { raw -> CSVRow? in
+        let stopTable = stops
+        return stopTable.withUnsafeBufferPointer { table in buffer.withUnsafeBufferPointer { raw -> CSVRow? in
             let p = raw.baseAddress!
+            let stop = table.baseAddress!
             var i = position
             while i < n {
                 switch state {
@@ -162,44 +169,46 @@ struct CSVReader {
                         previousCR = false
                         i += 1
                         state = .quoted
-                    } else {
-                        currentQuoted = false
-                        state = .unquoted
+                        continue
                     }
+                    currentQuoted = false
+                    state = .unquoted
+                    fallthrough
                 case .unquoted:
-                    let start = i
-                    while i < n {
+                    // Consecutive unquoted cells are read here without going back to the switch.
+                    unquotedCells: while true {
+                        let start = i
+                        while i < n, stop[Int(p[i])] & 1 == 0 { i += 1 }
+                        if i > start { append(UnsafeBufferPointer(rebasing: raw[start..<i])) }
+                        if i == n { break unquotedCells }
                         let b = p[i]
-                        if b == delimiter || b == CSVReader.lf || b == CSVReader.cr || b == CSVReader.quote || b == 0 { break }
                         i += 1
-                    }
-                    if i > start { append(UnsafeBufferPointer(rebasing: raw[start..<i])) }
-                    if i == n { break }
-                    let b = p[i]
-                    i += 1
-                    if b == delimiter {
-                        endField()
-                        state = .fieldStart
-                    } else if b == CSVReader.lf || b == CSVReader.cr {
-                        endField()
-                        line += 1
-                        state = b == CSVReader.cr ? .afterCR : .rowStart
-                        position = i
-                        return emitRow()
-                    } else if b == CSVReader.quote {
-                        problemHere("a quote inside an unquoted cell: quote the whole cell and write inner quotes twice, e.g. \"say \"\"hi\"\"\"")
-                        appendByte(b)
-                    } else {
-                        problemHere(CSVReader.nulMessage)
-                        appendByte(b)
+                        if b == delimiter {
+                            endField()
+                            fieldHasProblem = false
+                            if i < n, p[i] != CSVReader.quote {
+                                currentQuoted = false
+                                continue unquotedCells
+                            }
+                            state = .fieldStart
+                            break unquotedCells
+                        } else if b == CSVReader.lf || b == CSVReader.cr {
+                            endField()
+                            line += 1
+                            state = b == CSVReader.cr ? .afterCR : .rowStart
+                            position = i
+                            return emitRow()
+                        } else if b == CSVReader.quote {
+                            problemHere("a quote inside an unquoted cell: quote the whole cell and write inner quotes twice, e.g. \"say \"\"hi\"\"\"")
+                            appendByte(b)
+                        } else {
+                            problemHere(CSVReader.nulMessage)
+                            appendByte(b)
+                        }
                     }
                 case .quoted:
                     let start = i
-                    while i < n {
-                        let b = p[i]
-                        if b == CSVReader.quote || b == CSVReader.lf || b == CSVReader.cr || b == 0 { break }
-                        i += 1
-                    }
+                    while i < n, stop[Int(p[i])] & 2 == 0 { i += 1 }
                     if i > start {
                         append(UnsafeBufferPointer(rebasing: raw[start..<i]))
                         previousCR = false
@@ -251,7 +260,7 @@ struct CSVReader {
             }
             position = i
             return nil
-        }
+        } }
     }
 
     private static let nulMessage = "NUL byte (0x00) in the text: the file may be UTF-16 or binary; save it as UTF-8 CSV"
@@ -262,7 +271,7 @@ struct CSVReader {
             fieldTooLong()
             return
         }
-        rowBytes.append(contentsOf: bytes)
+        rowBytes.append(bytes)
     }
 
     @inline(__always)
@@ -313,7 +322,7 @@ struct CSVReader {
             start = end
         }
         if cell >= fieldEnds.count {
-            cells.append(rowBytes[start...])
+            cells.append(rowBytes[start..<rowBytes.count])
             quoted.append(currentQuoted)
         }
         return CSVLocator.locate(rowLine: rowLine, cells: cells, quoted: quoted, cell: cell, offset: offset)
@@ -327,10 +336,11 @@ struct CSVReader {
             var start = 0
             for (index, end) in fieldEnds.enumerated() {
                 let slice = UnsafeRawBufferPointer(rebasing: raw[start..<end])
-                if let text = String(validating: slice, as: UTF8.self) {
+                switch UTF8Text.decode(slice) {
+                case .success(let text):
                     fields.append(text)
-                } else {
-                    let bad = UTF8Validation.firstInvalidOffset(slice) ?? 0
+                case .failure(let invalid):
+                    let bad = invalid.offset
                     let at = locateInRow(cell: index, offset: bad)
                     problems.append(Diagnostic(
                         file: file, line: at.line, column: at.column,
@@ -363,7 +373,7 @@ struct CSVReader {
             }
         }
         let row = CSVRow(line: rowLine, fields: fields, quoted: fieldQuoted, problems: problems)
-        rowBytes.removeAll(keepingCapacity: true)
+        rowBytes.removeAll()
         fieldEnds.removeAll(keepingCapacity: true)
         fieldQuoted.removeAll(keepingCapacity: true)
         rowProblems.removeAll(keepingCapacity: true)

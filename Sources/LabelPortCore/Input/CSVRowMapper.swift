@@ -109,11 +109,7 @@ struct CSVRowMapper {
             if text.isEmpty { continue }
             switch column.field {
             case .runID, .id:
-                if UUIDText.isValid(text) {
-                    draft.setUUID(text, field: column.field)
-                } else {
-                    draft.setUUID(text, field: column.field, at: place(column.index))
-                }
+                draft.setUUID(text, field: column.field, at: { place(column.index) })
             case .outputResourceName:
                 draft.outputResourceName = text
             case .textValue:

@@ -21,9 +21,16 @@ public enum TargetField: Sendable, Equatable, Hashable, CustomStringConvertible 
 
     /// Parses a contract column name or `object_value.KEY[.KEY…]`; nil for anything else.
     public init?(name: String) {
-        if let field = TargetField.columns[name] {
-            self = field
-            return
+        // A switch, not a dictionary lookup: this runs for every JSONL key.
+        switch name {
+        case "run_id": self = .runID; return
+        case "output_resource_name": self = .outputResourceName; return
+        case "id": self = .id; return
+        case "text_value": self = .textValue; return
+        case "object_value": self = .objectValue; return
+        case "object_value_is_partial": self = .objectValueIsPartial; return
+        case "account_id", "created_by", "created_at", "updated_by", "updated_at": self = .ignored; return
+        default: break
         }
         let prefix = "object_value."
         guard name.hasPrefix(prefix) else { return nil }

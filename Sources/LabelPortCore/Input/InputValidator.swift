@@ -34,15 +34,15 @@ public enum InputValidator {
     public static func run(_ input: inout LabelInput, report: (Diagnostic) -> Void) -> Summary {
         var summary = Summary()
         var warningsSeen = 0
-        func flushWarnings(_ input: LabelInput) {
-            while warningsSeen < input.warnings.count {
-                report(input.warnings[warningsSeen])
-                warningsSeen += 1
-                summary.warnings += 1
+        while true {
+            let item = input.next()
+            // Warnings are rare: look only at the count, without copying the input.
+            if input.warnings.count > warningsSeen {
+                for warning in input.warnings[warningsSeen...] { report(warning) }
+                summary.warnings += input.warnings.count - warningsSeen
+                warningsSeen = input.warnings.count
             }
-        }
-        while let item = input.next() {
-            flushWarnings(input)
+            guard let item else { break }
             switch item {
             case .row:
                 summary.rows += 1
@@ -57,7 +57,6 @@ public enum InputValidator {
                 }
             }
         }
-        flushWarnings(input)
         return summary
     }
 }

@@ -48,11 +48,12 @@ struct JSONLRowMapper {
                     + "{\"output_resource_name\": \"...\", \"text_value\": \"...\"}")]))
         }
         var draft = LabelRowDraft(file: file, line: line)
-        var filledBy: [TargetField: String] = [:]
+        var filledBy: [(field: TargetField, key: String)] = [] // a few entries: faster than hashing
+        var objectKeyFrom: String?
         for (key, value) in object.entries {
             let field: TargetField
             var type = CellType.string
-            if let mapping = mappings[key] {
+            if !mappings.isEmpty, let mapping = mappings[key] {
                 field = mapping.field
                 type = mapping.type
             } else if let named = TargetField(name: key) {
@@ -66,15 +67,16 @@ struct JSONLRowMapper {
                 continue
             }
             if field == .ignored || value.isNull { continue }
-            if let other = filledBy[field] {
-                draft.problem("keys \"\(other)\" and \"\(key)\" both fill \(field): keep one")
+            if let other = filledBy.first(where: { $0.field == field }) {
+                draft.problem("keys \"\(other.key)\" and \"\(key)\" both fill \(field): keep one")
                 continue
             }
-            filledBy[field] = key
+            filledBy.append((field, key))
+            if case .objectKey = field, objectKeyFrom == nil { objectKeyFrom = key }
             set(field, type: type, key: key, value: value, in: &draft)
         }
-        if filledBy[.objectValue] != nil, let part = filledBy.first(where: { if case .objectKey = $0.key { true } else { false } }) {
-            draft.problem("keys \"\(filledBy[.objectValue]!)\" and \"\(part.value)\" both fill object_value: use one or the other")
+        if let part = objectKeyFrom, let whole = filledBy.first(where: { $0.field == .objectValue }) {
+            draft.problem("keys \"\(whole.key)\" and \"\(part)\" both fill object_value: use one or the other")
         }
         if let label = draft.finish(defaultRunID: defaultRunID) { return .success(label) }
         return .failure(MappingProblems(diagnostics: draft.problems))

@@ -25,15 +25,17 @@ struct LabelRowDraft {
     }
 
     /// Checks a `run_id` or `id` value; records it lower-cased, or a problem.
-    mutating func setUUID(_ text: String, field: TargetField, at position: (line: Int, column: Int)? = nil) {
-        guard UUIDText.isValid(text) else {
+    /// `place` is worked out only when there is a problem to report.
+    mutating func setUUID(_ text: String, field: TargetField, at place: () -> (line: Int, column: Int)? = { nil }) {
+        guard let normalized = UUIDText.normalizedIfValid(text) else {
             let shown = text.count > 60 ? String(text.prefix(57)) + "..." : text
+            let position = place()
             problem("\(field) \"\(shown)\" is not a UUID (expected 8-4-4-4-12 hex digits, e.g. 123e4567-e89b-12d3-a456-426614174000)",
                     column: position?.column, line: position?.line)
             if field == .runID { refusedRunID = true }
             return
         }
-        if field == .runID { runID = UUIDText.normalized(text) } else { id = UUIDText.normalized(text) }
+        if field == .runID { runID = normalized } else { id = normalized }
     }
 
     /// Puts `value` at `path` inside `objectValue`, creating nested objects in input order.

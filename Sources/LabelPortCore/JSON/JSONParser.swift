@@ -113,6 +113,7 @@ public struct JSONParser {
         if depth > JSONParser.maximumDepth { throw error("JSON nested deeper than \(JSONParser.maximumDepth) levels") }
         position += 1 // {
         var entries: [(key: String, value: JSONValue)] = []
+        entries.reserveCapacity(8)
         var seen: Set<ExactString>? = nil
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
