@@ -1,0 +1,45 @@
+import LabelPortCore
+import LabelPortSandbox
+import Testing
+@testable import LabelPortCLI
+
+/// Export → import: an exported file recreates every label exactly in an empty run, and
+/// imported back into the run it came from plans nothing but unchanged rows.
+@Suite("Export and import round trip")
+struct RoundTripTests {
+    @Test("tricky values survive export and import exactly", arguments: ["backup.jsonl", "backup.csv", "excel.csv"])
+    func roundTrip(file: String) async throws {
+        try await ExportFixtures.withSandbox(seed: ExportFixtures.trickySeed()) { source, dir in
+            let extra = file == "excel.csv" ? ["--excel"] : []
+            let (exported, bytes) = try await ExportFixtures.export([TestSandbox.runA], from: source, in: dir, to: file, extra: extra)
+            #expect(exported.status == 0, "\(exported.stderr)")
+            let path = dir.url(file)
+            let original = source.sandbox.goldLabels(runID: TestSandbox.runA)
+
+            // Into an empty sandbox holding the same run: every label recreated exactly.
+            try await ExportFixtures.withSandbox(seed: ImportFixtures.seed()) { target, scratch in
+                let result = try await ImportFixtures.importFile(path, target, scratch)
+                #expect(result.status == 0, "\(result.stderr)")
+                let copied = ImportFixtures.labelsByName(target)
+                #expect(copied.count == original.count)
+                for label in original {
+                    let copy = copied[label.outputResourceName]
+                    #expect(copy?.textValue.map { Array($0.utf8) } == label.textValue.map { Array($0.utf8) }, "\(label.outputResourceName)")
+                    #expect(copy?.objectValue == label.objectValue, "\(label.outputResourceName)")
+                    #expect(copy?.objectValueIsPartial == label.objectValueIsPartial, "\(label.outputResourceName)")
+                }
+            }
+
+            // Back into the original: a plan of only unchanged rows, and no writes.
+            let plan = try await ImportFixtures.importFile(path, source, dir, ["--dry-run", "--json"])
+            #expect(plan.status == 0, "\(plan.stderr)")
+            let summary = try ImportFixtures.value(plan.stdout)["summary"]?.objectValue
+            #expect(summary?["actions"]?.objectValue?["unchanged"] == .number(JSONNumber(original.count)))
+            #expect(source.stats.writesApplied == 0)
+
+            // And a second export gives the same bytes.
+            let (_, again) = try await ExportFixtures.export([TestSandbox.runA], from: source, in: dir, to: "again-" + file, extra: extra)
+            #expect(again == bytes)
+        }
+    }
+}
