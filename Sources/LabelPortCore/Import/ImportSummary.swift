@@ -55,7 +55,7 @@ public struct ImportSummary: Sendable {
         let rate = elapsedSeconds > 0 ? Double(requests) / elapsedSeconds : 0
         var lines = [
             "\(c.rows) rows: \(actions)" + (statuses.isEmpty ? "" : " (\(statuses))"),
-            "\(requests) requests (\(retries) retries) in \(Self.decimal(elapsedSeconds, digits: 2)) s, \(Self.decimal(rate, digits: 0)) req/s",
+            "\(requests) request\(requests == 1 ? "" : "s") (\(retries) retr\(retries == 1 ? "y" : "ies")) in \(Self.decimal(elapsedSeconds, digits: 2)) s, \(Self.decimal(rate, digits: 0)) req/s",
         ]
         if dryRun { lines.append("dry run: nothing was written") }
         if invalidInput { lines.append("the input has invalid rows: nothing was written (fix them, or allow some with --max-errors N)") }
