@@ -121,7 +121,8 @@ struct ImportCommand: AsyncParsableCommand {
                 planner.repeatedLabels = validation.repeatedLabels
             } catch {
                 console.message("labelport import: \(error)")
-                return 1
+                // Invalid input stays the verdict (exit 2) even when the runs cannot be read.
+                return invalidInput ? 2 : 1
             }
             var secondPass = try source.open()
             let renderer = PlanRenderer(color: !json && console.outputIsTerminal)
