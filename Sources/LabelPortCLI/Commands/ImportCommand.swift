@@ -17,8 +17,8 @@ struct ImportCommand: AsyncParsableCommand {
             always creates; update only updates. Values are compared by meaning, and a row that \
             changes nothing sends nothing; an empty CSV cell leaves the field as it is.
 
-            Exit status: 0 every row ok; 1 some rows failed, conflicted or were skipped; \
-            2 the input is invalid and nothing was written; 64 usage error; 130 interrupted.
+            Exit status: 0 every row ok; 1 some rows failed, conflicted or were skipped \
+            (also after Ctrl-C); 2 the input is invalid and nothing was written; 64 usage error.
 
             \(InputOptions.discussion)
 
@@ -115,15 +115,9 @@ struct ImportCommand: AsyncParsableCommand {
         clientConfiguration.requestTimeout = .seconds(30)
         let status: Int32 = try await RefactorClient.withClient(clientConfiguration) { client in
             let engine = ImportEngine(configuration: configuration, client: client, executor: executor, interrupt: interrupt)
-            var planner: Planner
-            do {
-                planner = try await engine.loadRuns(validation.runIDs)
-                planner.repeatedLabels = validation.repeatedLabels
-            } catch {
-                console.message("labelport import: \(error)")
-                // Invalid input stays the verdict (exit 2) even when the runs cannot be read.
-                return invalidInput ? 2 : 1
-            }
+            var (planner, unreadable) = await engine.loadRuns(validation.runIDs)
+            for problem in Set(unreadable).sorted() { console.message("labelport import: \(problem)") }
+            planner.repeatedLabels = validation.repeatedLabels
             var secondPass = try source.open()
             let renderer = PlanRenderer(color: !json && console.outputIsTerminal)
             let outputs = try ImportOutputs(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LabelPortCore
 
 #if canImport(Glibc)
@@ -31,12 +32,20 @@ struct ConnectionOptions: ParsableArguments {
             do { text = try FileText.read(tokenFile) } catch {
                 throw ConfigurationError("cannot read --token-file \(tokenFile): \(error)")
             }
-            let firstLine = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            // Split on the byte LF (a CRLF file's "\r\n" is one Character), then drop a CR.
+            var firstLine = String(decoding: text.utf8.prefix { $0 != 0x0A }, as: UTF8.self)
+            if firstLine.utf8.last == 0x0D { firstLine = String(decoding: firstLine.utf8.dropLast(), as: UTF8.self) }
+            guard !APIToken.hasControlCharacters(firstLine) else {
+                throw ConfigurationError("--token-file \(tokenFile): the token's line holds control characters")
+            }
             guard let parsed = APIToken(firstLine) else {
                 throw ConfigurationError("--token-file \(tokenFile) is empty: its first line must be the API token")
             }
             token = parsed
         } else if let value = environment["REFACTOR_API_TOKEN"] {
+            guard !APIToken.hasControlCharacters(value.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                throw ConfigurationError("REFACTOR_API_TOKEN holds control characters (a line break?): set it to the token alone")
+            }
             guard let parsed = APIToken(value) else {
                 throw ConfigurationError("REFACTOR_API_TOKEN is set but empty")
             }

@@ -64,9 +64,15 @@ final class RejectsFile {
     private var wroteHeader = false
     private let file: BufferedFileWriter
 
+    /// Writes the CSV header at once, so a rejects file with no rows is still a valid
+    /// (empty) input, not a CSV without a header.
     init(path: String, writer: RecordWriter) throws(FileError) {
         self.writer = writer
         file = try BufferedFileWriter(path: path)
+        var header: [UInt8] = []
+        self.writer.appendHeader(into: &header)
+        wroteHeader = true
+        try file.write(header)
     }
 
     func write(_ record: InputRecord) throws(FileError) {

@@ -3,10 +3,16 @@
 public struct APIToken: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     let secret: String
 
+    /// Nil when empty or when it holds control characters (a token with a line break
+    /// would be refused by the HTTP layer, whose error would then quote it).
     public init?(_ secret: String) {
         let trimmed = secret.trimmingWhitespace()
-        guard !trimmed.isEmpty else { return nil }
+        guard !trimmed.isEmpty, !Self.hasControlCharacters(trimmed) else { return nil }
         self.secret = trimmed
+    }
+
+    public static func hasControlCharacters(_ text: String) -> Bool {
+        text.utf8.contains { $0 < 0x20 || $0 == 0x7F }
     }
 
     public var description: String { "<redacted>" }
@@ -15,9 +21,9 @@ public struct APIToken: Sendable, CustomStringConvertible, CustomDebugStringConv
 
     /// Removes every occurrence of the token from `text`: a last guard for text that
     /// came from elsewhere (a server's error message that echoed the header, say).
-    /// Tokens shorter than 8 characters are not scrubbed: they would match ordinary words.
+    /// Tokens shorter than 4 characters are not scrubbed: they would match ordinary text.
     public func scrub(_ text: String) -> String {
-        guard secret.count >= 8, text.contains(secret) else { return text }
+        guard secret.count >= 4, text.contains(secret) else { return text }
         return text.replacing(secret, with: "<redacted>")
     }
 }

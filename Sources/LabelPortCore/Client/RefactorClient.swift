@@ -231,7 +231,8 @@ public struct RefactorClient: Sendable {
             case .cancelled:
                 return APIError(kind: .cancelled, operation: operation)
             default:
-                return APIError(kind: .connectionDropped, operation: operation, detail: String(describing: error))
+                // Never the full description: some cases quote header values (the token).
+                return APIError(kind: .connectionDropped, operation: operation, detail: configuration.token.scrub(error.shortDescription))
             }
         }
         if error is CancellationError {

@@ -12,10 +12,12 @@ public final class ImportEngine: Sendable {
     /// a label with another id that appears after an unanswered create is that create's.
     private let knownIDs = Mutex<[String: Set<String>]>([:])
     /// Ids of labels created by this import, by planner key, for later rows of the same label.
-    private let createdIDs = Mutex<[String: String]>([:])
+    private let createdIDs = Mutex<[ExactString: String]>([:])
     /// Keys whose create failed, with the line of the row that tried.
-    private let failedCreates = Mutex<[String: Int]>([:])
+    private let failedCreates = Mutex<[ExactString: Int]>([:])
     private let failures = Atomic<Int>(0)
+    /// Why the import stopped taking rows (a rejected token, --max-errors), if it did.
+    private let stopReason = Mutex<String?>(nil)
     /// Rows finished so far (for the progress line).
     public let finishedRows = Atomic<Int>(0)
     private let rereader: RunRereader
@@ -37,8 +39,11 @@ public final class ImportEngine: Sendable {
     }
 
     /// Reads every run's labels (concurrently, through the executor) into a planner.
-    /// A 401 stops the import; a 404 marks the run missing so its rows fail.
-    public func loadRuns(_ runIDs: [String]) async throws(ImportAbort) -> Planner {
+    /// A 404 marks the run missing so its rows fail; a run that cannot be read (401, a
+    /// dead server, an interrupt) has its rows reported, not attempted. Returns the
+    /// planner and one message per run that could not be read.
+    public func loadRuns(_ runIDs: [String]) async -> (Planner, [String]) {
+        var problems: [String] = []
         var planner = Planner(mode: configuration.mode)
         let client = self.client
         let executor = self.executor
@@ -63,14 +68,29 @@ public final class ImportEngine: Sendable {
             switch result {
             case .success(let labels):
                 planner.addRun(runID, labels: labels)
-                knownIDs.withLock { $0[runID] = Set(labels.map(\.id)) }
+                knownIDs.withLock { $0[runID] = Set(labels.map { $0.id.lowercased() }) }
             case .failure(let error) where error.kind == .notFound:
                 planner.addMissingRun(runID)
             case .failure(let error):
-                throw ImportAbort("cannot read the labels of run \(runID): \(error)")
+                let reason = error.kind == .cancelled && interrupt.isSet
+                    ? "not attempted: the import was interrupted"
+                    : "not attempted: cannot read the labels of run \(runID): \(error)"
+                planner.addUnreadRun(runID, reason: reason)
+                problems.append(reason)
+                if error.kind == .unauthorized || error.kind == .forbidden { stop(error.description) }
             }
         }
-        return planner
+        return (planner, problems)
+    }
+
+    /// Stops taking rows: what is not yet sent is reported skipped with `reason`.
+    private func stop(_ reason: String) {
+        stopReason.withLock { if $0 == nil { $0 = reason } }
+    }
+
+    private var currentStopReason: String? {
+        if interrupt.isSet { return "not attempted: the import was interrupted" }
+        return stopReason.withLock { $0 }
     }
 
     /// Plans every row of `source` and, unless this is a dry run or `writesAllowed` is
@@ -97,7 +117,6 @@ public final class ImportEngine: Sendable {
                     }
                 }
             }
-            var stopReason: String? = nil
             while let item = source.next() {
                 let planned: PlannedRow
                 let record: InputRecord?
@@ -111,24 +130,20 @@ public final class ImportEngine: Sendable {
                     record = rec
                 }
                 await ordered.admit(planned.sequence)
-                if stopReason == nil {
-                    if interrupt.isSet {
-                        stopReason = "not attempted: the import was interrupted"
-                    } else if let budget = invalidBudget, failures.load(ordering: .relaxed) > budget {
-                        stopReason = "not attempted: more than \(budget) rows failed or were invalid (--max-errors)"
-                    }
+                if let budget = invalidBudget, failures.load(ordering: .relaxed) > budget {
+                    stop("not attempted: more than \(budget) rows failed or were invalid (--max-errors)")
                 }
                 var outcome = RowOutcome(planned: planned, status: .ok, labelID: planned.labelID, error: planned.problem, record: record)
                 if let doomed = planned.plannedStatus {
                     outcome.status = configuration.dryRun ? .planned : doomed
-                    if doomed == .failed || planned.action == .invalid || planned.action == .conflict {
+                    if doomed == .failed || planned.action == .invalid {
                         failures.add(1, ordering: .relaxed)
                     }
                 } else if configuration.dryRun {
                     outcome.status = .planned
                 } else if planned.write == nil {
                     outcome.status = .ok
-                } else if let reason = stopReason ?? (execute ? nil : skipReason) {
+                } else if let reason = currentStopReason ?? (execute ? nil : (skipReason ?? "not written")) {
                     outcome.status = .skipped
                     outcome.error = reason
                 } else {
@@ -149,6 +164,12 @@ public final class ImportEngine: Sendable {
     private func perform(_ planned: PlannedRow, record: InputRecord?) async -> RowOutcome {
         var outcome = RowOutcome(planned: planned, status: .ok, labelID: planned.labelID, error: nil, record: record)
         guard let runID = planned.runID, let write = planned.write else { return outcome }
+        if let reason = currentStopReason {
+            if case .create = write { failedCreates.withLock { $0[ExactString(planned.key)] = planned.line } }
+            outcome.status = .skipped
+            outcome.error = reason
+            return outcome
+        }
         do {
             switch write {
             case .create(let request):
@@ -160,17 +181,19 @@ public final class ImportEngine: Sendable {
                     try await self.client.updateGoldLabel(runID: runID, labelID: id, request)
                 }
             }
-        } catch let error as APIError where error.kind == .cancelled && interrupt.isSet {
-            if case .create = write { failedCreates.withLock { $0[planned.key] = planned.line } }
+        } catch let error as APIError where error.kind == .cancelled && interrupt.isSet && error.detail?.hasPrefix("interrupted after sending") != true {
+            if case .create = write { failedCreates.withLock { $0[ExactString(planned.key)] = planned.line } }
             outcome.status = .skipped
             outcome.error = "not attempted: the import was interrupted"
         } catch let error as APIError {
-            if case .create = write { failedCreates.withLock { $0[planned.key] = planned.line } }
+            if case .create = write { failedCreates.withLock { $0[ExactString(planned.key)] = planned.line } }
             outcome.status = .failed
             outcome.error = error.description
             failures.add(1, ordering: .relaxed)
+            // A rejected token fails every later row the same way: stop sending.
+            if error.kind == .unauthorized || error.kind == .forbidden { stop("not attempted: \(error.description)") }
         } catch {
-            if case .create = write { failedCreates.withLock { $0[planned.key] = planned.line } }
+            if case .create = write { failedCreates.withLock { $0[ExactString(planned.key)] = planned.line } }
             outcome.status = .failed
             outcome.error = String(describing: error)
             failures.add(1, ordering: .relaxed)
@@ -183,8 +206,8 @@ public final class ImportEngine: Sendable {
         case .existing(let id):
             return id
         case .pending:
-            if let id = createdIDs.withLock({ $0[key] }) { return id }
-            let line = failedCreates.withLock { $0[key] }
+            if let id = createdIDs.withLock({ $0[ExactString(key)] }) { return id }
+            let line = failedCreates.withLock { $0[ExactString(key)] }
             throw ImportAbort("the label was to be created by the row on line \(line.map(String.init) ?? "?"), which failed")
         }
     }
@@ -203,12 +226,25 @@ public final class ImportEngine: Sendable {
                 record(created: label.id, runID: runID, key: key)
                 return label.id
             } catch where error.outcomeUnknown && error.kind != .cancelled {
-                let failedAt = ContinuousClock.now
                 unknownOutcomes += 1
-                let labels = try await rereader.labels(of: runID, after: failedAt)
+                // A timeout or a 5xx (perhaps from a proxy) may still be applied after the
+                // client gave up: wait a backoff before looking, as for any retry of a 5xx.
+                if error.kind == .timeout || error.kind == .serverError {
+                    let ceiling = executor.options.retryPolicy.backoffCeiling(retry: unknownOutcomes - 1)
+                    try? await Task.sleep(for: max(ceiling, .milliseconds(250)))
+                }
+                let failedAt = ContinuousClock.now
+                let labels: [GoldLabel]
+                do throws(APIError) {
+                    labels = try await rereader.labels(of: runID, after: failedAt)
+                } catch let reread where reread.kind == .cancelled {
+                    throw APIError(
+                        kind: .cancelled, operation: error.operation,
+                        detail: "interrupted after sending: the label may exist; run the import again (upsert finds it)")
+                }
                 let known = knownIDs.withLock { $0[runID] ?? [] }
                 let candidates = labels.filter {
-                    $0.outputResourceName.utf8.elementsEqual(request.outputResourceName.utf8) && !known.contains($0.id)
+                    $0.outputResourceName.utf8.elementsEqual(request.outputResourceName.utf8) && !known.contains($0.id.lowercased())
                 }
                 if let found = candidates.first, candidates.count == 1 {
                     record(created: found.id, runID: runID, key: key)
@@ -236,8 +272,8 @@ public final class ImportEngine: Sendable {
     }
 
     private func record(created id: String, runID: String, key: String) {
-        knownIDs.withLock { _ = $0[runID, default: []].insert(id) }
-        createdIDs.withLock { $0[key] = id }
+        knownIDs.withLock { _ = $0[runID, default: []].insert(id.lowercased()) }
+        createdIDs.withLock { $0[ExactString(key)] = id }
     }
 }
 

@@ -20,12 +20,12 @@ public struct ImportSummary: Sendable {
         self.invalidInput = invalidInput
     }
 
-    /// 0 every row ok; 1 some rows failed, conflicted or were not attempted;
-    /// 2 the input is invalid and nothing was written.
+    /// 0 every row ok; 1 some rows failed, conflicted or were not attempted (or, in a
+    /// dry run, would fail); 2 the input is invalid and nothing was written.
     public var exitStatus: Int32 {
         if invalidInput { return 2 }
-        if interrupted { return 130 }
-        let bad = counts.count(.failed) + counts.count(.skipped) + counts.count(.conflict) + counts.count(.invalid)
+        if interrupted { return 1 }
+        let bad = counts.count(.failed) + counts.count(.skipped) + counts.count(.conflict) + counts.count(.invalid) + counts.doomed
         return bad == 0 ? 0 : 1
     }
 

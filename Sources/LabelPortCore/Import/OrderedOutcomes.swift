@@ -42,11 +42,18 @@ public struct OutcomeCounts: Sendable, Equatable {
     public var byAction: [ImportAction: Int] = [:]
     public var byStatus: [RowStatus: Int] = [:]
     public var rows = 0
+    /// Dry run: rows planned to fail whatever the server does (unknown run, no match).
+    public var doomed = 0
 
     public init() {}
 
     mutating func add(_ outcome: RowOutcome) {
         rows += 1
+        if outcome.status == .planned && outcome.planned.problem != nil && outcome.planned.action != .conflict
+            && outcome.planned.action != .invalid
+        {
+            doomed += 1
+        }
         byAction[outcome.planned.action, default: 0] += 1
         byStatus[outcome.status, default: 0] += 1
     }

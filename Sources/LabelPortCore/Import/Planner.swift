@@ -23,7 +23,13 @@ public struct Planner {
 
     /// Registers a run the server does not have (404): its rows fail.
     public mutating func addMissingRun(_ runID: String) {
-        runs[runID] = RunSnapshot(missingRun: runID)
+        runs[runID] = RunSnapshot(unavailableRun: runID, reason: "run \(runID) not found (404): check the run id or --remap-run")
+    }
+
+    /// Registers a run that could not be read (401, a dead server, an interrupt): its rows
+    /// are not attempted, with `reason`.
+    public mutating func addUnreadRun(_ runID: String, reason: String) {
+        runs[runID] = RunSnapshot(unavailableRun: runID, reason: reason)
     }
 
     /// A row that did not pass validation.
@@ -44,9 +50,9 @@ public struct Planner {
             planned.problem = "run \(row.runID) was not read before planning"
             return planned
         }
-        guard run.exists else {
+        if let reason = run.unavailable {
             planned.action = mode == .update ? .update : .create
-            planned.problem = "run \(row.runID) not found (404): check the run id or --remap-run"
+            planned.problem = reason
             return planned
         }
 
@@ -57,7 +63,7 @@ public struct Planner {
 
         // By id first: an id this run holds names exactly that label.
         if let id = row.id, let entry = run.entry(id: id) {
-            update(row, id: id, current: entry.values, in: run, into: &planned)
+            update(row, id: entry.id, current: entry.values, in: run, into: &planned)
             return planned
         }
         let ids = run.ids(named: row.outputResourceName)

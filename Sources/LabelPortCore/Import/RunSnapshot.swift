@@ -3,42 +3,46 @@
 /// A class: the planner updates it in place for every row, never copying its tables.
 final class RunSnapshot {
     struct Entry {
+        /// The id as the server wrote it (used in requests).
+        var id: String
         var name: String
         var values: LabelValues
     }
 
     let runID: String
-    /// False when the run does not exist (404): its rows fail.
-    let exists: Bool
-    private(set) var labels: [String: Entry] = [:]
-    private(set) var idsByName: [String: [String]] = [:]
+    /// Why the run's rows cannot be applied (404, or it could not be read); nil when read.
+    let unavailable: String?
+    /// By lower-cased id: a row's id matches whatever case the server uses.
+    private var labels: [String: Entry] = [:]
+    /// Names compare by exact bytes, not Unicode equivalence: "é" and "e\u{301}" differ.
+    private var idsByName: [ExactString: [String]] = [:]
     /// Labels planned for creation by earlier rows, by output_resource_name.
-    private(set) var pending: [String: LabelValues] = [:]
+    private var pending: [ExactString: LabelValues] = [:]
 
     init(runID: String, labels: [GoldLabel]) {
         self.runID = runID
-        self.exists = true
+        self.unavailable = nil
         for label in labels {
-            self.labels[label.id] = Entry(name: label.outputResourceName, values: LabelValues(label))
-            idsByName[label.outputResourceName, default: []].append(label.id)
+            self.labels[label.id.lowercased()] = Entry(id: label.id, name: label.outputResourceName, values: LabelValues(label))
+            idsByName[ExactString(label.outputResourceName), default: []].append(label.id)
         }
     }
 
-    init(missingRun runID: String) {
+    init(unavailableRun runID: String, reason: String) {
         self.runID = runID
-        self.exists = false
+        self.unavailable = reason
     }
 
-    func entry(id: String) -> Entry? { labels[id] }
-    func ids(named name: String) -> [String] { idsByName[name] ?? [] }
-    func pendingValues(named name: String) -> LabelValues? { pending[name] }
+    func entry(id: String) -> Entry? { labels[id.lowercased()] }
+    func ids(named name: String) -> [String] { idsByName[ExactString(name)] ?? [] }
+    func pendingValues(named name: String) -> LabelValues? { pending[ExactString(name)] }
 
     func setValues(_ values: LabelValues, id: String) {
-        labels[id]?.values = values
+        labels[id.lowercased()]?.values = values
     }
 
     func setPending(_ values: LabelValues, name: String) {
-        pending[name] = values
+        pending[ExactString(name)] = values
     }
 }
 

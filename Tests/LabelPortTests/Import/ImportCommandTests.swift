@@ -163,6 +163,10 @@ struct ImportCommandTests {
             #expect(result.stderr.contains("401"))
             #expect(result.stderr.contains("token was rejected"))
             #expect(sandbox.stats.totalRequests == 1, "401 is not retried")
+            let lines = try ImportFixtures.report(report)
+            #expect(lines.count == 1, "the report is written even when the runs cannot be read")
+            #expect(lines.first?["status"] == "failed")
+            #expect(result.stderr.contains("1 rows"))
             for text in [result.stdout, result.stderr, (try? FileText.read(report)) ?? "", (try? FileText.read(rejects)) ?? ""] {
                 #expect(!text.contains(secret))
             }
@@ -183,5 +187,42 @@ struct ImportCommandTests {
         #expect(insecure.stderr.contains("--allow-insecure-http"))
         let badRemap = await runLabelPort(["import", file, "--remap-run", "x=y", "--token-file", tokenFile, "--base-url", "http://127.0.0.1:1"])
         #expect(badRemap.status == 64)
+    }
+
+    @Test("names compare by exact code points: a decomposed é is another label than a composed one")
+    func exactNames() async throws {
+        try await ExportFixtures.withSandbox(seed: ImportFixtures.seed([#"{"output_resource_name": "caf\u00e9", "text_value": "nfc"}"#])) { sandbox, dir in
+            let file = try dir.write("n.jsonl", #"{"output_resource_name": "cafe\u0301", "text_value": "nfd"}"# + "\n")
+            let result = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", ImportFixtures.runA])
+            #expect(result.status == 0, "\(result.stderr)")
+            let labels = sandbox.sandbox.goldLabels(runID: ImportFixtures.runA)
+            #expect(labels.count == 2)
+            #expect(labels.first { Array($0.outputResourceName.utf8) == Array("caf\u{E9}".utf8) }?.textValue == "nfc")
+        }
+    }
+
+    @Test("a CRLF token file with a comment line works; a token with a line break is refused, never printed")
+    func tokenFiles() async throws {
+        try await ExportFixtures.withSandbox(seed: ImportFixtures.seed()) { sandbox, dir in
+            let file = try dir.write("l.jsonl", #"{"output_resource_name": "a", "text_value": "x"}"# + "\n")
+            let crlf = try dir.write("crlf-token", TestSandbox.tokenA + "\r\n# rotated monthly\r\n")
+            let ok = await runLabelPort(["import", file, "--run-id", ImportFixtures.runA, "--base-url", sandbox.baseURL, "--token-file", crlf])
+            #expect(ok.status == 0, "\(ok.stderr)")
+            let secret = "secret-part-one-9d8c"
+            let broken = try dir.write("broken-token", secret + "\u{7}bell\n")
+            let refused = await runLabelPort(["import", file, "--run-id", ImportFixtures.runA, "--base-url", sandbox.baseURL, "--token-file", broken])
+            #expect(refused.status == 64)
+            #expect(!refused.stderr.contains(secret) && !refused.stdout.contains(secret))
+        }
+    }
+
+    @Test("a dry run exits 1 when rows would fail (a run the server does not have)")
+    func dryRunDoomed() async throws {
+        try await ExportFixtures.withSandbox(seed: ImportFixtures.seed()) { sandbox, dir in
+            let file = try dir.write("l.jsonl", #"{"output_resource_name": "a", "text_value": "x"}"# + "\n")
+            let result = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", TestSandbox.unknownUUID, "--dry-run"])
+            #expect(result.status == 1)
+            #expect(result.stdout.contains("not found (404)"))
+        }
     }
 }
