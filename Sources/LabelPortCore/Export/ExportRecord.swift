@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A record export writes as one row: its fields in one fixed column order, and the
 /// order rows are sorted in.
 public protocol ExportRecord: Sendable {
@@ -28,9 +34,23 @@ func bytewisePrecedes(_ a: [String], _ b: [String]) -> Bool {
     return a.count < b.count
 }
 
-/// -1, 0 or 1 as `a` sorts before, equal to or after `b`, comparing UTF-8 bytes.
+/// -1, 0 or 1 as `a` sorts before, equal to or after `b`, comparing UTF-8 bytes
+/// (with `memcmp` on the strings' own storage when they have it).
 @inline(__always)
 func bytewiseOrder(_ a: String, _ b: String) -> Int {
+    let fast: Int?? = a.utf8.withContiguousStorageIfAvailable { pa in
+        b.utf8.withContiguousStorageIfAvailable { pb in
+            let common = min(pa.count, pb.count)
+            let order = common == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, common)
+            if order != 0 { return order < 0 ? -1 : 1 }
+            return pa.count == pb.count ? 0 : (pa.count < pb.count ? -1 : 1)
+        }
+    }
+    if let fast, let order = fast { return order }
+    return bytewiseOrderSlow(a, b)
+}
+
+private func bytewiseOrderSlow(_ a: String, _ b: String) -> Int {
     var a = a.utf8.makeIterator()
     var b = b.utf8.makeIterator()
     while true {
