@@ -9,6 +9,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let cases: [String: ([String]) async throws -> Void] = [
     "sandbox-post": sandboxPostBenchmark,
     "import": ImportBenchmark.run,
+    "client-post": ClientPostBenchmark.run,
     "export": ExportBenchmark.run,
     "validate": ValidateBench.run,
     "validate-measure": ValidateBench.measureHere, // hidden: one measurement in a fresh process
