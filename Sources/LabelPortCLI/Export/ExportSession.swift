@@ -124,7 +124,7 @@ extension CommandFailure {
             throw ExitCode(1)
         } catch is CancellationError {
             Console.current.message("error: cancelled; nothing was written")
-            throw ExitCode(130)
+            throw ExitCode(1)
         }
     }
 }
