@@ -81,13 +81,15 @@ struct LabelRowDraft {
         if outputResourceName?.isEmpty ?? true {
             problem("output_resource_name is missing; every row needs one")
         }
+        // A row with neither value is valid: import never clears a field, so it changes
+        // nothing on an existing label (and creates a label with just its name).
         if textValue != nil, objectValue != nil {
             problem("row has both text_value and object_value: a gold label holds one of them, not both")
-        } else if textValue == nil, objectValue == nil, !refusedValue {
-            problem("row has neither text_value nor object_value: give one of them")
         }
-        if objectValueIsPartial != nil, objectValue == nil, textValue != nil {
-            problem("object_value_is_partial is set on a text_value row: it applies only to an object_value")
+        if objectValueIsPartial != nil, objectValue == nil, !refusedValue {
+            problem(textValue != nil
+                ? "object_value_is_partial is set on a text_value row: it applies only to an object_value"
+                : "object_value_is_partial is set without an object_value: it applies only to an object_value")
         }
         guard problems.isEmpty, let runID, let outputResourceName else { return nil }
         return LabelRow(
