@@ -225,4 +225,16 @@ struct ImportCommandTests {
             #expect(result.stdout.contains("not found (404)"))
         }
     }
+
+    @Test("an empty cell never clears: a row whose value cells are all empty leaves the label as it is")
+    func emptyCells() async throws {
+        try await ExportFixtures.withSandbox(seed: ImportFixtures.seed(Self.seedLabels)) { sandbox, dir in
+            let file = try dir.write("e.csv", "output_resource_name,text_value,object_value,object_value_is_partial\ndoc-1,,,\ndoc-2,,,\n")
+            let result = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", ImportFixtures.runA, "--json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(try ImportFixtures.value(result.stdout)["actions"]?.objectValue?["unchanged"] == 2)
+            #expect(sandbox.stats.writesApplied == 0)
+            #expect(ImportFixtures.labelsByName(sandbox)["doc-1"]?.textValue == "old")
+        }
+    }
 }
