@@ -16,3 +16,22 @@ public struct LabelValues: Sendable, Equatable {
         self.init(textValue: label.textValue, objectValue: label.objectValue, objectValueIsPartial: label.objectValueIsPartial)
     }
 }
+
+extension LabelValues {
+    /// The values after an update giving these fields (nil: not given, left as it is).
+    /// Text and object exclude each other: setting one clears the other. The sandbox
+    /// applies PUTs with this rule and the import planner predicts them with it.
+    public func updated(textValue text: String?, objectValue object: JSONObject?, objectValueIsPartial partial: Bool?) -> LabelValues {
+        var result = self
+        if let text {
+            result.textValue = text
+            result.objectValue = nil
+        }
+        if let object {
+            result.objectValue = object
+            result.textValue = nil
+        }
+        if let partial { result.objectValueIsPartial = partial }
+        return result
+    }
+}

@@ -47,20 +47,9 @@ final class RunSnapshot {
 }
 
 extension LabelValues {
-    /// The values after applying a row: import never clears a field, and a text value and an
-    /// object value exclude each other (setting one clears the other).
+    /// The values after applying a row: import never clears a field.
     func applying(_ row: LabelRow) -> LabelValues {
-        var result = self
-        if let text = row.textValue {
-            result.textValue = text
-            result.objectValue = nil
-        }
-        if let object = row.objectValue {
-            result.objectValue = object
-            result.textValue = nil
-        }
-        if let partial = row.objectValueIsPartial { result.objectValueIsPartial = partial }
-        return result
+        updated(textValue: row.textValue, objectValue: row.objectValue, objectValueIsPartial: row.objectValueIsPartial)
     }
 
     init(_ row: LabelRow) {

@@ -79,19 +79,7 @@ public final class BufferedFileWriter: ByteSink {
 
     /// Copies the whole file at `path` to `destination` in chunks.
     public static func copy(_ path: String, to destination: some ByteSink) throws(FileError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileError.errno(path) }
-        defer { Glibc.close(fd) }
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileError.errno(path)
-            }
-            if n == 0 { break }
-            try destination.write(Array(chunk[0..<n]))
-        }
+        try FileText.forEachChunk(of: path) { chunk throws(FileError) in try destination.write(Array(chunk)) }
     }
 }
 

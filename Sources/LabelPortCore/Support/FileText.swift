@@ -22,10 +22,16 @@ public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Whole-file reads for small files (token files, seeds, id lists).
 public enum FileText {
     public static func readBytes(_ path: String) throws(FileError) -> [UInt8] {
+        var result: [UInt8] = []
+        try forEachChunk(of: path) { chunk throws(FileError) in result.append(contentsOf: chunk) }
+        return result
+    }
+
+    /// Reads the file at `path` in 64 KiB chunks, handing each to `body`.
+    public static func forEachChunk(of path: String, _ body: (ArraySlice<UInt8>) throws(FileError) -> Void) throws(FileError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileError.errno(path) }
         defer { close(fd) }
-        var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
@@ -33,10 +39,9 @@ public enum FileText {
                 if errno == EINTR { continue }
                 throw FileError.errno(path)
             }
-            if n == 0 { break }
-            result.append(contentsOf: chunk[0..<n])
+            if n == 0 { return }
+            try body(chunk[0..<n])
         }
-        return result
     }
 
     public static func read(_ path: String) throws(FileError) -> String {

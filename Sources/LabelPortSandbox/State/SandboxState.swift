@@ -110,15 +110,11 @@ public struct SandboxState: Sendable {
         if request.textValue != nil && request.objectValue != nil {
             throw .badRequest("a gold label holds text_value or object_value, not both")
         }
-        if let text = request.textValue {
-            label.textValue = text
-            label.objectValue = nil
-        }
-        if let object = request.objectValue {
-            label.objectValue = object
-            label.textValue = nil
-        }
-        if let partial = request.objectValueIsPartial { label.objectValueIsPartial = partial }
+        let values = LabelValues(label).updated(
+            textValue: request.textValue, objectValue: request.objectValue, objectValueIsPartial: request.objectValueIsPartial)
+        label.textValue = values.textValue
+        label.objectValue = values.objectValue
+        label.objectValueIsPartial = values.objectValueIsPartial
         label.updatedAt = now
         label.updatedBy = account
         labels[label.id] = label
