@@ -63,7 +63,7 @@ public struct Planner {
 
         // By id first: an id this run holds names exactly that label.
         if let id = row.id, let entry = run.entry(id: id) {
-            update(row, id: entry.id, current: entry.values, in: run, into: &planned)
+            update(row, .existing(id: entry.id), current: entry.values, in: run, into: &planned)
             return planned
         }
         let ids = run.ids(named: row.outputResourceName)
@@ -79,9 +79,9 @@ public struct Planner {
             }
         case (1, nil):
             let id = ids[0]
-            update(row, id: id, current: run.entry(id: id)!.values, in: run, into: &planned)
+            update(row, .existing(id: id), current: run.entry(id: id)!.values, in: run, into: &planned)
         case (0, let values?):
-            updatePending(row, current: values, in: run, into: &planned)
+            update(row, .pending(name: row.outputResourceName), current: values, in: run, into: &planned)
         default:
             planned.action = .conflict
             planned.problem = "\(ids.count + (pending == nil ? 0 : 1)) labels in run \(row.runID) share output_resource_name \"\(row.outputResourceName)\": \(ids.joined(separator: ", ")); add an id column to say which"
@@ -109,9 +109,13 @@ public struct Planner {
         return hasher.finalize()
     }
 
-    private func update(_ row: LabelRow, id: String, current: LabelValues, in run: RunSnapshot, into planned: inout PlannedRow) {
-        planned.labelID = id
-        planned.key = Self.key(run: row.runID, id: id)
+    /// Plans an update of an existing label or of one an earlier row creates: the changes
+    /// against its current (or planned) values, nothing to send when there are none.
+    private func update(_ row: LabelRow, _ target: LabelTarget, current: LabelValues, in run: RunSnapshot, into planned: inout PlannedRow) {
+        if case .existing(let id) = target {
+            planned.labelID = id
+            planned.key = Self.key(run: row.runID, id: id)
+        }
         let next = current.applying(row)
         planned.changes = LabelDiff.changes(from: current, to: next)
         if planned.changes.isEmpty {
@@ -119,20 +123,11 @@ public struct Planner {
             return
         }
         planned.action = .update
-        planned.write = .update(.existing(id: id), Self.request(row, current: current))
-        run.setValues(next, id: id)
-    }
-
-    private func updatePending(_ row: LabelRow, current: LabelValues, in run: RunSnapshot, into planned: inout PlannedRow) {
-        let next = current.applying(row)
-        planned.changes = LabelDiff.changes(from: current, to: next)
-        if planned.changes.isEmpty {
-            planned.action = .unchanged
-            return
+        planned.write = .update(target, Self.request(row, current: current))
+        switch target {
+        case .existing(let id): run.setValues(next, id: id)
+        case .pending(let name): run.setPending(next, name: name)
         }
-        planned.action = .update
-        planned.write = .update(.pending(name: row.outputResourceName), Self.request(row, current: current))
-        run.setPending(next, name: row.outputResourceName)
     }
 
     /// Only the fields the row gives whose values differ from the label's.
