@@ -77,6 +77,15 @@ enum ValidateBench {
         init() {}
     }
 
+    /// `validate-generate FORMAT ROWS PATH`: writes the benchmark's input file, for profiling.
+    static func generateOnly(_ arguments: [String]) async throws {
+        guard arguments.count == 3, let format = InputFormat(rawValue: arguments[0]), let rows = Int(arguments[1]) else {
+            throw BenchError("usage: validate-generate csv|jsonl ROWS PATH")
+        }
+        let size = try generate(format: format, rows: rows, path: arguments[2])
+        print("wrote \(size) bytes to \(arguments[2])")
+    }
+
     /// The hidden case the parent runs in a child: validate one file, print one line.
     static func measureHere(_ arguments: [String]) async throws {
         guard let path = arguments.first else { return }

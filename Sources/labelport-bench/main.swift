@@ -13,6 +13,7 @@ let cases: [String: ([String]) async throws -> Void] = [
     "export": ExportBenchmark.run,
     "validate": ValidateBench.run,
     "validate-measure": ValidateBench.measureHere, // hidden: one measurement in a fresh process
+    "validate-generate": ValidateBench.generateOnly, // hidden: write the input file, for profiling
 ]
 guard let name = arguments.first, let run = cases[name] else {
     print("usage: labelport-bench CASE [options]; cases: \(cases.keys.sorted().joined(separator: ", "))")

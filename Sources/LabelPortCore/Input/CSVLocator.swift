@@ -49,9 +49,4 @@ enum CSVLocator {
         let end = locate(rowLine: rowLine, cells: cells, quoted: quoted, cell: last, offset: cells[last].count)
         return (end.line, end.column + (quoted[last] ? 1 : 0))
     }
-
-    /// The same from decoded cells (used after reading, for problems with a cell's value).
-    static func locate(rowLine: Int, fields: [String], quoted: [Bool], cell: Int, offset: Int? = nil) -> (line: Int, column: Int) {
-        locate(rowLine: rowLine, cells: fields.map { ArraySlice($0.utf8) }, quoted: quoted, cell: cell, offset: offset)
-    }
 }

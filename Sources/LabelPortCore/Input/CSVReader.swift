@@ -2,9 +2,17 @@
 /// quoted (for locating problems) and the problems found while reading it.
 struct CSVRow: Sendable, Equatable {
     var line: Int
-    var fields: [String]
-    var quoted: [Bool]
+    var cells: CSVCells
     var problems: [Diagnostic]
+
+    /// Each cell as text (tests, headers and other cold paths).
+    var fields: [String] { cells.fields }
+
+    /// The line and column of byte `offset` of cell `cell` (its start when nil).
+    func locate(cell: Int, offset: Int? = nil) -> (line: Int, column: Int) {
+        let located = cells.located
+        return CSVLocator.locate(rowLine: line, cells: located.cells, quoted: located.quoted, cell: cell, offset: offset)
+    }
 }
 
 /// A streaming RFC 4180 reader working on bytes, chunk by chunk, so memory does not
@@ -46,8 +54,8 @@ struct CSVReader {
     private var line = 1
     private var rowLine = 1
     private var rowBytes = RowBytes()
-    private var fieldEnds: [Int] = []
-    private var fieldQuoted: [Bool] = []
+    /// Per cell read so far: its end in `rowBytes` shifted left by one, low bit set when quoted.
+    private var marks: [Int] = []
     private var fieldStart = 0
     private var currentQuoted = false
     private var previousCR = false
@@ -120,9 +128,9 @@ struct CSVReader {
         case .rowStart, .afterCR:
             return nil
         case .quoted:
-            fieldEnds.append(rowBytes.count)
-            fieldQuoted.append(true)
-            let at = locateInRow(cell: fieldEnds.count - 1, offset: nil)
+            currentQuoted = true
+            endField()
+            let at = locateInRow(cell: marks.count - 1, offset: nil)
             return .fatal(Diagnostic(
                 file: file, line: at.line, column: at.column,
                 message: "unterminated quoted cell: the quote opened here is never closed; close the cell with \" "
@@ -207,29 +215,58 @@ struct CSVReader {
                         }
                     }
                 case .quoted:
-                    let start = i
-                    while i < n, stop[Int(p[i])] & 2 == 0 { i += 1 }
-                    if i > start {
-                        append(UnsafeBufferPointer(rebasing: raw[start..<i]))
-                        previousCR = false
-                    }
-                    if i == n { break }
-                    let b = p[i]
-                    i += 1
-                    if b == CSVReader.quote {
-                        state = .quoteInQuoted
-                    } else if b == CSVReader.lf {
-                        if !previousCR { line += 1 }
-                        previousCR = false
-                        appendByte(b)
-                    } else if b == CSVReader.cr {
-                        line += 1
-                        previousCR = true
-                        appendByte(b)
-                    } else {
-                        problemHere(CSVReader.nulMessage)
-                        previousCR = false
-                        appendByte(b)
+                    // A quoted cell, doubled quotes included, is read here without going
+                    // back to the switch; its end is handled here too when the byte after
+                    // the closing quote is in this chunk.
+                    quotedCell: while true {
+                        let start = i
+                        while i < n, stop[Int(p[i])] & 2 == 0 { i += 1 }
+                        if i > start {
+                            append(UnsafeBufferPointer(rebasing: raw[start..<i]))
+                            previousCR = false
+                        }
+                        if i == n { break quotedCell }
+                        let b = p[i]
+                        i += 1
+                        if b == CSVReader.quote {
+                            guard i < n else {
+                                state = .quoteInQuoted
+                                break quotedCell
+                            }
+                            let next = p[i]
+                            if next == CSVReader.quote {
+                                appendByte(next)
+                                previousCR = false
+                                i += 1
+                                continue quotedCell
+                            } else if next == delimiter {
+                                i += 1
+                                endField()
+                                state = .fieldStart
+                            } else if next == CSVReader.lf || next == CSVReader.cr {
+                                i += 1
+                                endField()
+                                line += 1
+                                state = next == CSVReader.cr ? .afterCR : .rowStart
+                                position = i
+                                return emitRow()
+                            } else {
+                                state = .quoteInQuoted // text after the closing quote: reported there
+                            }
+                            break quotedCell
+                        } else if b == CSVReader.lf {
+                            if !previousCR { line += 1 }
+                            previousCR = false
+                            appendByte(b)
+                        } else if b == CSVReader.cr {
+                            line += 1
+                            previousCR = true
+                            appendByte(b)
+                        } else {
+                            problemHere(CSVReader.nulMessage)
+                            previousCR = false
+                            appendByte(b)
+                        }
                     }
                 case .quoteInQuoted:
                     let b = p[i]
@@ -250,7 +287,7 @@ struct CSVReader {
                         position = i
                         return emitRow()
                     } else {
-                        let at = locateInRow(cell: fieldEnds.count, offset: rowBytes.count - fieldStart)
+                        let at = locateInRow(cell: marks.count, offset: rowBytes.count - fieldStart)
                         addProblem(
                             line: at.line, column: at.column + 1,
                             "text after the closing quote of a quoted cell: put the whole cell in quotes and write inner quotes twice (\"\")")
@@ -286,7 +323,7 @@ struct CSVReader {
     /// Reports a cell over the limit once; the rest of the cell is dropped, so memory stays bounded.
     private mutating func fieldTooLong() {
         guard !fieldHasProblem else { return }
-        let at = locateInRow(cell: fieldEnds.count, offset: nil)
+        let at = locateInRow(cell: marks.count, offset: nil)
         addProblem(
             line: at.line, column: at.column,
             "cell is longer than the limit of 16 MiB (\(CSVReader.maximumFieldBytes) bytes): is a closing quote missing?")
@@ -297,7 +334,7 @@ struct CSVReader {
     private mutating func problemHere(_ message: String) {
         guard !fieldHasProblem else { return }
         fieldHasProblem = true
-        let at = locateInRow(cell: fieldEnds.count, offset: rowBytes.count - fieldStart)
+        let at = locateInRow(cell: marks.count, offset: rowBytes.count - fieldStart)
         addProblem(line: at.line, column: at.column, message)
     }
 
@@ -307,75 +344,79 @@ struct CSVReader {
 
     @inline(__always)
     private mutating func endField() {
-        fieldEnds.append(rowBytes.count)
-        fieldQuoted.append(currentQuoted)
+        marks.append(rowBytes.count << 1 | (currentQuoted ? 1 : 0))
         fieldStart = rowBytes.count
+    }
+
+    /// The cells read so far as slices and quoted flags, plus the one in progress when `cell` is past them.
+    private func cellsInRow(including cell: Int) -> (cells: [ArraySlice<UInt8>], quoted: [Bool]) {
+        var cells: [ArraySlice<UInt8>] = []
+        var quoted: [Bool] = []
+        var start = 0
+        for mark in marks {
+            cells.append(rowBytes[start..<(mark >> 1)])
+            quoted.append(mark & 1 == 1)
+            start = mark >> 1
+        }
+        if cell >= marks.count {
+            cells.append(rowBytes[start..<rowBytes.count])
+            quoted.append(currentQuoted)
+        }
+        return (cells, quoted)
     }
 
     /// Locates a place in the row being read: cells done so far plus the one in progress.
     private func locateInRow(cell: Int, offset: Int?) -> (line: Int, column: Int) {
-        var cells: [ArraySlice<UInt8>] = []
-        var quoted = fieldQuoted
-        var start = 0
-        for end in fieldEnds {
-            cells.append(rowBytes[start..<end])
-            start = end
-        }
-        if cell >= fieldEnds.count {
-            cells.append(rowBytes[start..<rowBytes.count])
-            quoted.append(currentQuoted)
-        }
-        return CSVLocator.locate(rowLine: rowLine, cells: cells, quoted: quoted, cell: cell, offset: offset)
+        let row = cellsInRow(including: cell)
+        return CSVLocator.locate(rowLine: rowLine, cells: row.cells, quoted: row.quoted, cell: cell, offset: offset)
     }
 
     private mutating func emitRow() -> CSVRow {
-        var fields: [String] = []
-        fields.reserveCapacity(fieldEnds.count)
         var problems = rowProblems
-        rowBytes.withUnsafeBytes { raw in
-            var start = 0
-            for (index, end) in fieldEnds.enumerated() {
-                let slice = UnsafeRawBufferPointer(rebasing: raw[start..<end])
-                switch UTF8Text.decode(slice) {
-                case .success(let text):
-                    fields.append(text)
-                case .failure(let invalid):
-                    let bad = invalid.offset
-                    let at = locateInRow(cell: index, offset: bad)
-                    problems.append(Diagnostic(
-                        file: file, line: at.line, column: at.column,
-                        message: "invalid UTF-8 (byte 0x\(String(slice[bad], radix: 16, uppercase: true))): save the file as UTF-8"))
-                    fields.append(String(decoding: slice, as: UTF8.self))
+        let cellCount = marks.count
+        let wholeRowIsUTF8 = rowBytes.withUnsafeBytes { raw -> Bool in
+            guard UTF8Text.firstInvalidOffset(raw) == nil else { return false }
+            // Valid as a whole; a cell could still start inside another's multi-byte character.
+            for mark in marks.dropLast() where mark >> 1 < raw.count && raw[mark >> 1] & 0xC0 == 0x80 { return false }
+            return true
+        }
+        if !wholeRowIsUTF8 {
+            rowBytes.withUnsafeBytes { raw in
+                var start = 0
+                for (index, mark) in marks.enumerated() {
+                    let slice = UnsafeRawBufferPointer(rebasing: raw[start..<(mark >> 1)])
+                    if let bad = UTF8Text.firstInvalidOffset(slice) {
+                        let at = locateInRow(cell: index, offset: bad)
+                        problems.append(Diagnostic(
+                            file: file, line: at.line, column: at.column,
+                            message: "invalid UTF-8 (byte 0x\(String(slice[bad], radix: 16, uppercase: true))): save the file as UTF-8"))
+                    }
+                    start = mark >> 1
                 }
-                start = end
             }
         }
-        if let expected = expectedFieldCount, fieldEnds.count != expected {
+        if let expected = expectedFieldCount, cellCount != expected {
             let name = CSVReader.delimiterName(delimiter)
-            if fieldEnds.count > expected {
+            if cellCount > expected {
                 let at = locateInRow(cell: expected, offset: nil)
                 problems.append(Diagnostic(
                     file: file, line: at.line, column: at.column,
-                    message: "row has \(fieldEnds.count) cells but the header has \(expected): "
+                    message: "row has \(cellCount) cells but the header has \(expected): "
                         + "put cells that contain \(name) in double quotes"))
             } else {
-                var cells: [ArraySlice<UInt8>] = []
-                var start = 0
-                for end in fieldEnds {
-                    cells.append(rowBytes[start..<end])
-                    start = end
-                }
-                let at = CSVLocator.endOfRow(rowLine: rowLine, cells: cells, quoted: fieldQuoted)
+                let row = cellsInRow(including: cellCount - 1)
+                let at = CSVLocator.endOfRow(rowLine: rowLine, cells: row.cells, quoted: row.quoted)
                 problems.append(Diagnostic(
                     file: file, line: at.line, column: at.column,
-                    message: "row has \(fieldEnds.count) cells but the header has \(expected): "
+                    message: "row has \(cellCount) cells but the header has \(expected): "
                         + "add the missing cells (an empty cell still needs its \(name))"))
             }
         }
-        let row = CSVRow(line: rowLine, fields: fields, quoted: fieldQuoted, problems: problems)
+        let cells = CSVCells(bytes: rowBytes.withUnsafeBytes { Array($0) }, marks: marks)
+        let row = CSVRow(line: rowLine, cells: cells, problems: problems)
         rowBytes.removeAll()
-        fieldEnds.removeAll(keepingCapacity: true)
-        fieldQuoted.removeAll(keepingCapacity: true)
+        marks = []
+        marks.reserveCapacity(cellCount)
         rowProblems.removeAll(keepingCapacity: true)
         fieldStart = 0
         return row

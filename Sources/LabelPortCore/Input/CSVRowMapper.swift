@@ -11,6 +11,17 @@ struct CSVRowMapper {
     /// Columns that fill a field, in header order (unknown and export-only columns left out).
     let columns: [Column]
     let defaultRunID: String?
+    /// Recent run_id cells and their normalized form: a file holds few runs, so most rows
+    /// repeat a recent one and reuse its string.
+    private var recentRunIDs: [(bytes: [UInt8], normalized: String)] = []
+    private var nextRecentSlot = 0
+    private static let recentRunIDLimit = 8
+
+    init(file: String, columns: [Column], defaultRunID: String?) {
+        self.file = file
+        self.columns = columns
+        self.defaultRunID = defaultRunID
+    }
 
     /// The plan for `header`, or the header's problems (which make the file unreadable).
     /// Unknown columns add one warning each to `warnings`.
@@ -19,9 +30,7 @@ struct CSVRowMapper {
     ) -> Result<CSVRowMapper, MappingProblems> {
         var problems: [Diagnostic] = []
         var unknown: [Diagnostic] = []
-        func place(_ cell: Int) -> (line: Int, column: Int) {
-            CSVLocator.locate(rowLine: header.line, fields: header.fields, quoted: header.quoted, cell: cell)
-        }
+        func place(_ cell: Int) -> (line: Int, column: Int) { header.locate(cell: cell) }
         func problem(_ cell: Int?, _ message: String) {
             let at = cell.map(place)
             problems.append(Diagnostic(file: file, line: at?.line ?? header.line, column: at?.column, message: message))
@@ -99,24 +108,47 @@ struct CSVRowMapper {
     }
 
     /// Maps one row (already read without problems) to a label, or its problems.
-    func map(_ row: CSVRow) -> Result<LabelRow, MappingProblems> {
+    /// Values are read from the cells' bytes; a string is made only for a name or text.
+    mutating func map(_ row: CSVRow) -> Result<LabelRow, MappingProblems> {
         var draft = LabelRowDraft(file: file, line: row.line)
+        let cells = row.cells
         func place(_ cell: Int, _ offset: Int? = nil) -> (line: Int, column: Int) {
-            CSVLocator.locate(rowLine: row.line, fields: row.fields, quoted: row.quoted, cell: cell, offset: offset)
+            row.locate(cell: cell, offset: offset)
         }
-        for column in columns where column.index < row.fields.count {
-            let text = row.fields[column.index]
-            if text.isEmpty { continue }
+        for column in columns where column.index < cells.count {
+            if cells.isEmpty(column.index) { continue }
             switch column.field {
-            case .runID, .id:
-                draft.setUUID(text, field: column.field, at: { place(column.index) })
+            case .runID:
+                if let recent = recentRunIDs.first(where: { cells.cell(column.index, equals: $0.bytes) }) {
+                    draft.setNormalizedUUID(recent.normalized, field: .runID)
+                } else if let normalized = cells.withCell(column.index, UUIDText.normalizedIfValid(bytes:)) {
+                    let entry = (cells.withCell(column.index) { Array($0) }, normalized)
+                    if recentRunIDs.count < CSVRowMapper.recentRunIDLimit {
+                        recentRunIDs.append(entry)
+                    } else {
+                        recentRunIDs[nextRecentSlot] = entry
+                        nextRecentSlot = (nextRecentSlot + 1) % CSVRowMapper.recentRunIDLimit
+                    }
+                    draft.setNormalizedUUID(normalized, field: .runID)
+                } else {
+                    draft.setUUID(cells.field(column.index), field: .runID, at: { place(column.index) })
+                }
+            case .id:
+                if let normalized = cells.withCell(column.index, UUIDText.normalizedIfValid(bytes:)) {
+                    draft.setNormalizedUUID(normalized, field: .id)
+                } else {
+                    draft.setUUID(cells.field(column.index), field: .id, at: { place(column.index) })
+                }
             case .outputResourceName:
-                draft.outputResourceName = text
+                draft.outputResourceName = cells.field(column.index)
             case .textValue:
-                draft.textValue = text
+                draft.textValue = cells.field(column.index)
             case .objectValue:
+                let parsed = cells.withCell(column.index) { bytes in
+                    Result { () throws(JSONSyntaxError) -> JSONValue in try JSONParser.parse(bytes) }
+                }
                 do {
-                    let value = try JSONParser.parse(text)
+                    let value = try parsed.get()
                     if let object = value.objectValue {
                         draft.objectValue = object
                     } else {
@@ -130,14 +162,15 @@ struct CSVRowMapper {
                     draft.refusedValue = true
                 }
             case .objectValueIsPartial:
-                if let bool = CellText.boolean(text) {
+                if let bool = cells.withCell(column.index, CellText.boolean(bytes:)) {
                     draft.objectValueIsPartial = bool
                 } else {
+                    let text = cells.field(column.index)
                     let at = place(column.index)
                     draft.problem("object_value_is_partial \"\(text)\" is not a boolean: write true or false (or leave the cell empty)", column: at.column, line: at.line)
                 }
             case .objectKey(let path):
-                switch CellText.value(text, as: column.type) {
+                switch CellText.value(cells.field(column.index), as: column.type) {
                 case .success(let value):
                     _ = draft.setObjectKey(path, value)
                 case .failure(let problem):

@@ -80,7 +80,7 @@ public struct LabelInput {
                 return .invalid(line: headerRow.line, problems.diagnostics, nil)
             case .success(let mapper):
                 csvMapper = mapper
-                csv!.expectedFieldCount = headerRow.fields.count
+                csv!.expectedFieldCount = headerRow.cells.count
             }
         }
         guard let event = csv!.next() else {
@@ -88,7 +88,7 @@ public struct LabelInput {
             return nil
         }
         guard case .row(let row) = event else { return fatal(event) }
-        let record = InputRecord(line: row.line, content: .fields(row.fields))
+        let record = InputRecord(line: row.line, content: .cells(row.cells))
         guard row.problems.isEmpty else { return .invalid(line: row.line, row.problems, record) }
         switch csvMapper!.map(row) {
         case .success(let label): return .row(label, record)

@@ -30,9 +30,12 @@ public struct LabelRow: Sendable, Equatable {
 public struct InputRecord: Sendable, Equatable {
     public enum Content: Sendable, Equatable {
         /// A CSV row's cells.
-        case fields([String])
+        case cells(CSVCells)
         /// A JSONL line's text, without its line ending.
         case text(String)
+
+        /// A CSV row of these cells.
+        public static func fields(_ fields: [String]) -> Content { .cells(CSVCells(fields)) }
     }
 
     public var line: Int

@@ -38,6 +38,11 @@ struct LabelRowDraft {
         if field == .runID { runID = normalized } else { id = normalized }
     }
 
+    /// Records an already normalized (lower-case, valid) `run_id` or `id`.
+    mutating func setNormalizedUUID(_ normalized: String, field: TargetField) {
+        if field == .runID { runID = normalized } else { id = normalized }
+    }
+
     /// Puts `value` at `path` inside `objectValue`, creating nested objects in input order.
     /// False when the path runs through a value that is not an object.
     mutating func setObjectKey(_ path: [String], _ value: JSONValue) -> Bool {
@@ -100,6 +105,18 @@ struct LabelRowDraft {
 
 /// Turning a cell's text into a typed value, shared by CSV cells and JSONL string values.
 enum CellText {
+    /// `true`/`false` in any letter case, from a cell's bytes.
+    static func boolean(bytes: UnsafeRawBufferPointer) -> Bool? {
+        func matches(_ word: StaticString) -> Bool {
+            guard bytes.count == word.utf8CodeUnitCount else { return false }
+            for i in 0..<bytes.count where bytes[i] | 0x20 != word.utf8Start[i] { return false }
+            return true
+        }
+        if matches("true") { return true }
+        if matches("false") { return false }
+        return nil
+    }
+
     /// `true`/`false` in any letter case.
     static func boolean(_ text: String) -> Bool? {
         switch text.lowercased() {

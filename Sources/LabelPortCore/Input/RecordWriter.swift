@@ -21,12 +21,12 @@ public struct RecordWriter: Sendable {
     /// Appends `record`, after the CSV header the first time.
     public mutating func append(_ record: InputRecord, into out: inout [UInt8]) {
         switch record.content {
-        case .fields(let fields):
+        case .cells(let cells):
             if !headerWritten, let header {
                 csv.appendRow(header, into: &out)
             }
             headerWritten = true
-            csv.appendRow(fields, into: &out)
+            csv.appendRow(cells.fields, into: &out)
         case .text(let text):
             out.append(contentsOf: text.utf8)
             out.append(0x0A)

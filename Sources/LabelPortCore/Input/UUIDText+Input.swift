@@ -23,4 +23,24 @@ extension UUIDText {
         guard result.valid else { return nil }
         return result.upper ? normalized(text) : text
     }
+
+    /// The lower-cased UUID when `bytes` spell one, else nil (the CSV reader's cells).
+    static func normalizedIfValid(bytes: UnsafeRawBufferPointer) -> String? {
+        guard bytes.count == 36 else { return nil }
+        for i in 0..<36 {
+            let b = bytes[i]
+            if i == 8 || i == 13 || i == 18 || i == 23 {
+                if b != UInt8(ascii: "-") { return nil }
+            } else if !(b &- UInt8(ascii: "0") < 10 || (b | 0x20) &- UInt8(ascii: "a") < 6) {
+                return nil
+            }
+        }
+        return String(unsafeUninitializedCapacity: 36) { out in
+            for i in 0..<36 {
+                let b = bytes[i]
+                out[i] = b >= UInt8(ascii: "A") ? b | 0x20 : b
+            }
+            return 36
+        }
+    }
 }

@@ -137,6 +137,41 @@ struct InputProblemTests {
         if case .row(let row, _) = items.last { #expect(row.textValue == "ok") } else { Issue.record("row after it lost") }
     }
 
+    @Test("a character split across two cells is invalid UTF-8 in each, though the row's bytes together are valid")
+    func characterSplitAcrossCells() {
+        // "é" is C3 A9: the first cell ends with C3, the second starts with A9.
+        var bytes = Array("output_resource_name,text_value\nd".utf8)
+        bytes += [0xC3, UInt8(ascii: ","), 0xA9]
+        bytes += Array("x\n".utf8)
+        let items = InputFixtures.items(bytes: bytes, name: "split.csv", options: LabelInputOptions(runID: InputFixtures.runID))
+        guard items.count == 1, case .invalid(2, let diagnostics, _) = items[0] else {
+            Issue.record("expected one invalid row, got \(items)")
+            return
+        }
+        #expect(diagnostics.map(\.description) == [
+            "split.csv:2:2: invalid UTF-8 (byte 0xC3): save the file as UTF-8",
+            "split.csv:2:4: invalid UTF-8 (byte 0xA9): save the file as UTF-8",
+        ])
+    }
+
+    @Test("run_id cells are normalized the same however often a run repeats, in any case, among many runs")
+    func manyRunsRepeated() {
+        let runs = (0..<20).map { n in "0000000\(n % 10)-AAAA-4bbb-8CCC-\(String(repeating: "d", count: 10))\(n < 10 ? "0" : "1")\(n % 10)" }
+        var text = "run_id,output_resource_name,text_value\n"
+        var expected: [String] = []
+        for i in 0..<200 {
+            let run = runs[(i * 7) % runs.count]
+            text += "\(i % 2 == 0 ? run : run.lowercased()),doc-\(i),t\n"
+            expected.append(run.lowercased())
+        }
+        let items = InputFixtures.items(bytes: Array(text.utf8), name: "runs.csv")
+        let read = items.compactMap { item -> String? in
+            if case .row(let row, _) = item { return row.runID }
+            return nil
+        }
+        #expect(read == expected)
+    }
+
     @Test("a format guessed as JSONL says how to read CSV instead")
     func guessedFormatHint() {
         let items = InputFixtures.items(bytes: Array("a,b\n1,2\n".utf8), name: "<stdin>")
