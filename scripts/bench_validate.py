@@ -24,9 +24,8 @@ def check(run_id, name, label_id, text, obj, partial):
         problems += 1
     if not name:
         problems += 1
+    # A row with neither value is valid (import never clears a field).
     if text is not None and obj is not None:
-        problems += 1
-    elif text is None and obj is None:
         problems += 1
     if partial is not None and obj is None:
         problems += 1

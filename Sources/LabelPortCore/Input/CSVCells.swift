@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The cells of one CSV row as bytes: every cell's content back to back (quotes removed,
 /// doubled quotes made single), and where each cell ends. A row costs two allocations,
 /// and a `String` is made only for a cell that needs one (a name, a text value); a UUID,
@@ -57,7 +63,13 @@ public struct CSVCells: Sendable, Equatable {
     @inline(__always)
     func cell(_ index: Int, equals other: [UInt8]) -> Bool {
         let range = range(index)
-        return range.count == other.count && bytes[range].elementsEqual(other)
+        guard range.count == other.count else { return false }
+        if range.isEmpty { return true }
+        return bytes.withUnsafeBytes { mine in
+            other.withUnsafeBytes { theirs in
+                memcmp(mine.baseAddress! + range.lowerBound, theirs.baseAddress!, range.count) == 0
+            }
+        }
     }
 
     /// The cells as slices and quoted flags, as ``CSVLocator`` takes them (problems only).

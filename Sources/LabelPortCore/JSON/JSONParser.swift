@@ -280,12 +280,19 @@ public struct JSONParser {
                     throw error("invalid escape '\\\(describe(byte: escape))' in string", at: position - 2)
                 }
             default:
-                if byte < 0x20 {
+                // A run of plain bytes up to the next quote, backslash or control byte.
+                let run = position
+                while position < bytes.count {
+                    let b = bytes[position]
+                    if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+                    if b >= 0x80 { sawNonASCII = true }
+                    position += 1
+                }
+                if position > run {
+                    buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<position]))
+                } else {
                     throw error("control character \(describe(byte: byte)) must be escaped inside a string")
                 }
-                if byte >= 0x80 { sawNonASCII = true }
-                buffer.append(byte)
-                position += 1
             }
         }
         throw error("unterminated string", at: open)
