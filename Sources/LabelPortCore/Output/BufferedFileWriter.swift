@@ -40,7 +40,7 @@ public final class BufferedFileWriter: ByteSink {
         var template = Array("\(directory)/\(prefix)-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw FileError.errno(directory) }
-        let path = String(cString: template)
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         Glibc.close(fd)
         return try BufferedFileWriter(path: path)
     }
