@@ -45,12 +45,19 @@ struct JSONValueTests {
         (#"[1,2"#, 4, "unexpected end of JSON text inside an array"),
         (#""abc"#, 0, "unterminated string"),
         ("{\"a\":\"\u{1}\"}", 6, "control character byte 0x1 must be escaped inside a string"),
+        ("[\"ab\\ncd\u{1}\"]", 8, "control character byte 0x1 must be escaped inside a string"),
         (#"[tru]"#, 1, "invalid literal; expected 'true'"),
         (#"{"a":1} x"#, 8, "unexpected text after the JSON value"),
         (#""\ud800""#, 1, #"unpaired UTF-16 surrogate in \u escape"#),
     ])
     func syntaxErrors(text: String, offset: Int, message: String) {
         #expect(throws: JSONSyntaxError(offset: offset, message: message)) { try JSONParser.parse(text) }
+    }
+
+    @Test("strings with escapes between plain runs decode exactly")
+    func escapedStrings() throws {
+        let text = #"["x, \"y\"\nz é\u00e9\ud83d\udc4d!", "\\", "\t"]"#
+        #expect(try JSONParser.parse(text) == .array([.string("x, \"y\"\nz é\u{E9}👍!"), .string("\\"), .string("\t")]))
     }
 
     @Test("invalid UTF-8 inside a string is located")
