@@ -216,8 +216,7 @@ struct CSVReader {
                     }
                 case .quoted:
                     // A quoted cell, doubled quotes included, is read here without going
-                    // back to the switch; its end is handled here too when the byte after
-                    // the closing quote is in this chunk.
+                    // back to the switch for each of them.
                     quotedCell: while true {
                         let start = i
                         while i < n, stop[Int(p[i])] & 2 == 0 { i += 1 }
@@ -229,30 +228,15 @@ struct CSVReader {
                         let b = p[i]
                         i += 1
                         if b == CSVReader.quote {
-                            guard i < n else {
-                                state = .quoteInQuoted
-                                break quotedCell
-                            }
-                            let next = p[i]
-                            if next == CSVReader.quote {
-                                appendByte(next)
+                            // A doubled quote stays in this loop; anything else after a
+                            // quote (or the chunk's end) is the cell's end, handled below.
+                            if i < n, p[i] == CSVReader.quote {
+                                appendByte(CSVReader.quote)
                                 previousCR = false
                                 i += 1
                                 continue quotedCell
-                            } else if next == delimiter {
-                                i += 1
-                                endField()
-                                state = .fieldStart
-                            } else if next == CSVReader.lf || next == CSVReader.cr {
-                                i += 1
-                                endField()
-                                line += 1
-                                state = next == CSVReader.cr ? .afterCR : .rowStart
-                                position = i
-                                return emitRow()
-                            } else {
-                                state = .quoteInQuoted // text after the closing quote: reported there
                             }
+                            state = .quoteInQuoted
                             break quotedCell
                         } else if b == CSVReader.lf {
                             if !previousCR { line += 1 }
