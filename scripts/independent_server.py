@@ -213,7 +213,8 @@ def make_handler(state, framing, log):
             if log:
                 auth = "ok" if status != 401 else "rejected"  # never the token itself
                 with log_lock, open(log, "a", encoding="utf-8") as f:
-                    f.write(json.dumps({"method": self.command, "path": self.path, "status": status,
+                    f.write(json.dumps({"client_port": self.client_address[1], "method": self.command,
+                                        "path": self.path, "status": status,
                                         "auth": auth, "request": body.decode("utf-8", "replace")[:2000],
                                         "response": data.decode("utf-8", "replace")[:2000]}) + "\n")
 
