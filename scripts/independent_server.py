@@ -165,10 +165,14 @@ class State:
 
 def make_handler(state, framing, log):
     case = {"keepalive": str, "http10-close": str, "close": str.lower, "chunked": str.upper}[framing]
-    log_lock = threading.Lock()
+    log_lock, connections = threading.Lock(), itertools.count(1)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.0" if framing == "http10-close" else "HTTP/1.1"
+
+        def setup(self):
+            super().setup()
+            self.connection_number = next(connections)  # one handler per TCP connection
 
         def log_message(self, *a):
             pass
@@ -213,7 +217,7 @@ def make_handler(state, framing, log):
             if log:
                 auth = "ok" if status != 401 else "rejected"  # never the token itself
                 with log_lock, open(log, "a", encoding="utf-8") as f:
-                    f.write(json.dumps({"client_port": self.client_address[1], "method": self.command,
+                    f.write(json.dumps({"connection": self.connection_number, "method": self.command,
                                         "path": self.path, "status": status,
                                         "auth": auth, "request": body.decode("utf-8", "replace")[:2000],
                                         "response": data.decode("utf-8", "replace")[:2000]}) + "\n")

@@ -236,9 +236,9 @@ EOF
 
   python3 - "$dir/server.log" "$mode" <<'EOF'
 import collections, json, sys
-ports = collections.Counter(json.loads(l)["client_port"] for l in open(sys.argv[1]))
-print(f"INFO [{sys.argv[2]}] {sum(ports.values())} requests on {len(ports)} connections, "
-      f"at most {max(ports.values())} on one")
+conns = collections.Counter(json.loads(l)["connection"] for l in open(sys.argv[1]))
+print(f"INFO [{sys.argv[2]}] {sum(conns.values())} requests on {len(conns)} connections, "
+      f"at most {max(conns.values())} on one")
 EOF
   stop_server
 }
