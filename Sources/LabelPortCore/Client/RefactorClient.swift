@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// The five calls of the re-factor API, over one pool of keep-alive HTTP/1.1
 /// connections sized to the caller's concurrency.
@@ -18,6 +19,9 @@ public struct RefactorClient: Sendable {
         public var requestObserver: (@Sendable () -> Void)?
         /// Threads for network I/O.
         public var eventLoopThreads = 1
+        /// A PEM certificate trusted for https besides the system's roots: for tests
+        /// against a server with a self-signed certificate.
+        var additionalTrustRootPEM: String?
 
         public init(
             server: ServerAddress, token: APIToken, concurrency: Int = 8,
@@ -50,10 +54,12 @@ public struct RefactorClient: Sendable {
         _ configuration: Configuration,
         _ body: (RefactorClient) async throws -> Result
     ) async throws -> Result {
+        let endpoint = try HTTPEndpoint(configuration.server)
         let settings = HTTP1ConnectionPool.Settings(
-            endpoint: try HTTPEndpoint(configuration.server), maximumConnections: configuration.concurrency,
+            endpoint: endpoint, maximumConnections: configuration.concurrency,
             connectTimeout: TimeAmount(configuration.connectTimeout), requestTimeout: TimeAmount(configuration.requestTimeout),
-            maximumResponseBytes: configuration.maximumResponseBytes)
+            maximumResponseBytes: configuration.maximumResponseBytes,
+            tls: endpoint.tls ? try makeTLSContext(configuration) : nil)
         // One event-loop thread: every connection's I/O on one loop avoids hops between
         // threads, and leaves the other core to the Swift tasks (and, on a laptop, to a
         // local server).
@@ -68,6 +74,17 @@ public struct RefactorClient: Sendable {
         await pool.shutdown()
         try? await group.shutdownGracefully()
         return try result.get()
+    }
+
+    /// Full verification (chain to a trusted root, host name) against the system's roots.
+    static func makeTLSContext(_ configuration: Configuration) throws -> NIOSSLContext {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = .fullVerification
+        tls.applicationProtocols = ["http/1.1"]
+        if let pem = configuration.additionalTrustRootPEM {
+            tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)))]
+        }
+        return try NIOSSLContext(configuration: tls)
     }
 
     // MARK: The five calls

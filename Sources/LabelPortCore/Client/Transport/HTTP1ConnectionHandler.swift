@@ -1,8 +1,9 @@
 import NIOCore
+import NIOTLS
 
-/// One keep-alive HTTP/1.1 connection's state, on its event loop: at most one request in
-/// flight, its response read by ``HTTPResponseParser``, its timeout, and whether the
-/// connection can still carry a request.
+/// One keep-alive HTTP/1.1 connection's state, on its event loop: when it is ready (TLS
+/// handshake done), at most one request in flight, its response read by
+/// ``HTTPResponseParser``, its timeout, and whether the connection can still carry a request.
 final class HTTP1ConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -33,11 +34,29 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler {
     private var closed = false
     /// Called once, on the event loop, when the connection closes.
     private let onClose: @Sendable () -> Void
+    /// Waits for the TLS handshake; nil once settled (or for plain TCP).
+    private var handshake: EventLoopPromise<Void>?
+    /// The TLS handshake's time limit (the connect timeout); nil for plain TCP.
+    private let handshakeTimeout: TimeAmount?
 
-    init(maximumBodyBytes: Int, requestTimeout: TimeAmount, onClose: @escaping @Sendable () -> Void) {
+    init(maximumBodyBytes: Int, requestTimeout: TimeAmount, handshakeTimeout: TimeAmount?, onClose: @escaping @Sendable () -> Void) {
         self.parser = HTTPResponseParser(maximumBodyBytes: maximumBodyBytes)
         self.requestTimeout = requestTimeout
+        self.handshakeTimeout = handshakeTimeout
         self.onClose = onClose
+    }
+
+    /// Succeeds once requests may be written: at once for plain TCP, after the TLS
+    /// handshake (and certificate checks) otherwise. Valid after the handler is added.
+    var ready: EventLoopFuture<Void> {
+        guard let context else { preconditionFailure("ready before the handler was added") }
+        return handshake?.futureResult ?? context.eventLoop.makeSucceededVoidFuture()
+    }
+
+    private func settleHandshake(_ error: (any Error)?) {
+        guard let promise = handshake else { return }
+        handshake = nil
+        if let error { promise.fail(error) } else { promise.succeed() }
     }
 
     // MARK: Requests (called on the event loop)
@@ -88,10 +107,27 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        if let handshakeTimeout {
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            handshake = promise
+            let timeout = context.eventLoop.scheduleTask(in: handshakeTimeout) { [self] in
+                settleHandshake(ChannelError.connectTimeout(handshakeTimeout))
+                close()
+            }
+            promise.futureResult.whenComplete { _ in timeout.cancel() }
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        settleHandshake(ChannelError.ioOnClosedChannel)
         self.context = nil
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? TLSUserEvent, case .handshakeCompleted = event {
+            settleHandshake(nil)
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -141,6 +177,7 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
+        settleHandshake(ChannelError.ioOnClosedChannel)
         if let current = inFlight {
             let response: HTTPResponseParser.Response?
             do {
@@ -161,7 +198,11 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let current = inFlight {
+        if handshake != nil {
+            // Before any request: a failed handshake or certificate check.
+            settleHandshake(error)
+            close()
+        } else if let current = inFlight {
             // The request was written (or partly): its outcome is unknown.
             fail(id: current.id, .dropped(String(describing: error)))
         } else {

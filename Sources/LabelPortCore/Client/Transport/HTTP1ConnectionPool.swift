@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// Keep-alive HTTP/1.1 connections to one endpoint: at most `maximumConnections` open
@@ -12,6 +13,8 @@ final class HTTP1ConnectionPool: Sendable {
         var connectTimeout: TimeAmount
         var requestTimeout: TimeAmount
         var maximumResponseBytes: Int
+        /// Set for https: SNI and hostname verification against these trust roots.
+        var tls: NIOSSLContext?
     }
 
     struct Connection: Sendable {
@@ -169,15 +172,35 @@ final class HTTP1ConnectionPool: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls = settings.tls {
+                        // SNI carries host names only; an IP literal is checked against the peer's address.
+                        let host = settings.endpoint.host
+                        let name = (try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: name))
+                    }
                     let handler = HTTP1ConnectionHandler(
                         maximumBodyBytes: settings.maximumResponseBytes, requestTimeout: settings.requestTimeout,
-                        onClose: { [weak self] in self?.closed(id: id) })
+                        handshakeTimeout: settings.tls == nil ? nil : settings.connectTimeout, onClose: { [weak self] in self?.closed(id: id) })
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
-        let registered = bootstrap.connect(host: settings.endpoint.host, port: settings.endpoint.port).flatMapThrowing { [self] channel in
+        let connected = bootstrap.connect(host: settings.endpoint.host, port: settings.endpoint.port).flatMap { channel in
+            // The TLS handshake is part of connecting: a request is written only after it.
+            do {
+                let handler = try channel.pipeline.syncOperations.handler(type: HTTP1ConnectionHandler.self)
+                let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+                return handler.ready.map { Connection(id: id, channel: channel, handler: bound) }.flatMapErrorThrowing { error in
+                    channel.close(promise: nil)
+                    throw error
+                }
+            } catch {
+                channel.close(promise: nil)
+                return channel.eventLoop.makeFailedFuture(error)
+            }
+        }
+        let registered = connected.map { [self] connection in
             // On the channel's event loop, so ordered with its `closed(id:)`.
-            let handler = try channel.pipeline.syncOperations.handler(type: HTTP1ConnectionHandler.self)
+            let channel = connection.channel
             let next = state.withLock { state -> (UnsafeContinuation<Lease, Never>, Lease)? in
                 state.connecting -= 1
                 if channel.isActive && !state.isShutdown {
@@ -187,7 +210,7 @@ final class HTTP1ConnectionPool: Sendable {
                 return state.slotFreed()
             }
             if let (waiter, lease) = next { waiter.resume(returning: lease) }
-            return Connection(id: id, channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+            return connection
         }
         do {
             return .success(try await registered.get())
