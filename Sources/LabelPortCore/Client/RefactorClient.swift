@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -67,7 +70,13 @@ public struct RefactorClient: Sendable {
         let pool = HTTP1ConnectionPool(settings: settings, group: group)
         let result: Swift.Result<Result, any Error>
         do {
-            result = .success(try await body(RefactorClient(configuration: configuration, pool: pool)))
+            let client = RefactorClient(configuration: configuration, pool: pool)
+            if getenv("LABELPORT_LOOP_TASKS") != nil {
+                let executor = EventLoopTaskExecutor(group.next())
+                result = .success(try await withTaskExecutorPreference(executor) { try await body(client) })
+            } else {
+                result = .success(try await body(client))
+            }
         } catch {
             result = .failure(error)
         }
@@ -91,16 +100,16 @@ public struct RefactorClient: Sendable {
 
     /// `GET /v1/run/{id}/gold-labels`
     public func listGoldLabels(runID: String) async throws(APIError) -> [GoldLabel] {
-        let operation = "list gold labels of run \(runID)"
-        let value = try await send("GET", path: "/v1/run/\(runID)/gold-labels", body: nil, operation: operation, notFound: "run \(runID) not found")
+        let call = APICall.listGoldLabels(runID: runID)
+        let value = try await send(call, body: nil)
         guard case .array(let items) = value else {
-            throw APIError(kind: .invalidResponse, operation: operation, detail: "expected a JSON array, found \(value.kindDescription)")
+            throw APIError(kind: .invalidResponse, operation: call.operation, detail: "expected a JSON array, found \(value.kindDescription)")
         }
         var labels: [GoldLabel] = []
         labels.reserveCapacity(items.count)
         for item in items {
             do { labels.append(try GoldLabel(json: item)) } catch {
-                throw APIError(kind: .invalidResponse, operation: operation, detail: error.message)
+                throw APIError(kind: .invalidResponse, operation: call.operation, detail: error.message)
             }
         }
         return labels
@@ -108,55 +117,52 @@ public struct RefactorClient: Sendable {
 
     /// `POST /v1/run/{id}/gold-labels`
     public func createGoldLabel(runID: String, _ request: CreateGoldLabelRequest) async throws(APIError) -> GoldLabel {
-        let operation = "create gold label \"\(request.outputResourceName)\" in run \(runID)"
-        let value = try await send("POST", path: "/v1/run/\(runID)/gold-labels", body: request.json, operation: operation, notFound: "run \(runID) not found")
-        return try decodeLabel(value, operation: operation)
+        let call = APICall.createGoldLabel(runID: runID, name: request.outputResourceName)
+        return try decodeLabel(try await send(call, body: request.json), call)
     }
 
     /// `GET /v1/run/{run_id}/gold-label/{gold_label_id}`
     public func getGoldLabel(runID: String, labelID: String) async throws(APIError) -> GoldLabel {
-        let operation = "get gold label \(labelID) of run \(runID)"
-        let value = try await send("GET", path: "/v1/run/\(runID)/gold-label/\(labelID)", body: nil, operation: operation, notFound: "gold label \(labelID) not found in run \(runID)")
-        return try decodeLabel(value, operation: operation)
+        let call = APICall.getGoldLabel(runID: runID, labelID: labelID)
+        return try decodeLabel(try await send(call, body: nil), call)
     }
 
     /// `PUT /v1/run/{run_id}/gold-label/{gold_label_id}`
     public func updateGoldLabel(runID: String, labelID: String, _ request: UpdateGoldLabelRequest) async throws(APIError) -> GoldLabel {
-        let operation = "update gold label \(labelID) of run \(runID)"
-        let value = try await send("PUT", path: "/v1/run/\(runID)/gold-label/\(labelID)", body: request.json, operation: operation, notFound: "gold label \(labelID) not found in run \(runID)")
-        return try decodeLabel(value, operation: operation)
+        let call = APICall.updateGoldLabel(runID: runID, labelID: labelID)
+        return try decodeLabel(try await send(call, body: request.json), call)
     }
 
     /// `GET /v1/run/{run_id}/evaluation/{evaluation_id}`
     public func getEvaluation(runID: String, evaluationID: String) async throws(APIError) -> Evaluation {
-        let operation = "get evaluation \(evaluationID) of run \(runID)"
-        let value = try await send("GET", path: "/v1/run/\(runID)/evaluation/\(evaluationID)", body: nil, operation: operation, notFound: "evaluation \(evaluationID) not found in run \(runID)")
+        let call = APICall.getEvaluation(runID: runID, evaluationID: evaluationID)
+        let value = try await send(call, body: nil)
         do { return try Evaluation(json: value) } catch {
-            throw APIError(kind: .invalidResponse, operation: operation, detail: error.message)
+            throw APIError(kind: .invalidResponse, operation: call.operation, detail: error.message)
         }
     }
 
     // MARK: Transport
 
-    private func decodeLabel(_ value: JSONValue, operation: String) throws(APIError) -> GoldLabel {
+    private func decodeLabel(_ value: JSONValue, _ call: APICall) throws(APIError) -> GoldLabel {
         do { return try GoldLabel(json: value) } catch {
-            throw APIError(kind: .invalidResponse, operation: operation, detail: error.message)
+            throw APIError(kind: .invalidResponse, operation: call.operation, detail: error.message)
         }
     }
 
-    private func send(_ method: StaticString, path: String, body: JSONValue?, operation: String, notFound: String) async throws(APIError) -> JSONValue {
+    private func send(_ call: APICall, body: JSONValue?) async throws(APIError) -> JSONValue {
         var bodyBytes: [UInt8]?
         if let body {
             var bytes: [UInt8] = []
             JSONWriter().write(body, into: &bytes)
             bodyBytes = bytes
         }
-        let request = writer.request(method: method, path: path, body: bodyBytes)
+        let request = writer.request(method: call.method, path: call.path, body: bodyBytes)
         configuration.requestObserver?()
         let response: HTTPResponseParser.Response
         switch await pool.execute(request) {
         case .success(let answer): response = answer
-        case .failure(let failure): throw transportError(failure, operation: operation)
+        case .failure(let failure): throw transportError(failure, operation: call.operation)
         }
         let status = response.status
         let buffer = response.body
@@ -164,7 +170,7 @@ public struct RefactorClient: Sendable {
             do {
                 return try Self.parseJSON(buffer)
             } catch {
-                throw APIError(kind: .invalidResponse, operation: operation, status: status, detail: "body is not valid JSON: \(error)")
+                throw APIError(kind: .invalidResponse, operation: call.operation, status: status, detail: "body is not valid JSON: \(error)")
             }
         }
         let serverMessage = Self.errorText(buffer).map(configuration.token.scrub)
@@ -182,6 +188,7 @@ public struct RefactorClient: Sendable {
         let detail: String?
         if kind == .notFound {
             // Name what was missing; add the server's words only when they say more.
+            let notFound = call.notFound
             if let serverMessage, serverMessage.lowercased() != notFound.lowercased() {
                 detail = "\(notFound) (\(serverMessage))"
             } else {
@@ -190,7 +197,7 @@ public struct RefactorClient: Sendable {
         } else {
             detail = serverMessage
         }
-        throw APIError(kind: kind, operation: operation, status: status, detail: detail, retryAfter: retryAfter)
+        throw APIError(kind: kind, operation: call.operation, status: status, detail: detail, retryAfter: retryAfter)
     }
 
     static func parseJSON(_ buffer: ByteBuffer) throws(JSONSyntaxError) -> JSONValue {

@@ -272,7 +272,8 @@ public final class ImportEngine: Sendable {
     }
 
     private func record(created id: String, runID: String, key: String) {
-        knownIDs.withLock { _ = $0[runID, default: []].insert(id.lowercased()) }
+        let lowered = id.utf8.contains { (65...90).contains($0) || $0 >= 0x80 } ? id.lowercased() : id
+        knownIDs.withLock { _ = $0[runID, default: []].insert(lowered) }
         createdIDs.withLock { $0[ExactString(key)] = id }
     }
 }

@@ -58,6 +58,29 @@ struct HTTP1ConnectionHandlerTests {
         #expect(channel.isActive)
     }
 
+    @Test("each request times out at its own deadline, on one re-armed timer per connection")
+    func timeouts() async throws {
+        let (channel, handler) = try Self.connected()
+        let loop = channel.embeddedEventLoop
+        // Request 1 answers at once; its deadline (30 s) arms the connection's timer.
+        let first = await withUnsafeContinuation { continuation in
+            handler.start(id: 1, request: Self.request, continuation: continuation)
+            try? channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]"))
+        }
+        #expect(Self.summary(first) == "response 200 [] keepAlive=true")
+        // Request 2 starts 20 s later and gets no answer: the timer fires at 30 s (request
+        // 1's deadline), finds request 2's deadline at 50 s still ahead, and waits for it.
+        let second = await withUnsafeContinuation { continuation in
+            loop.advanceTime(by: .seconds(20))
+            handler.start(id: 2, request: Self.request, continuation: continuation)
+            loop.advanceTime(by: .seconds(29))
+            #expect(channel.isActive, "timed out before its own deadline")
+            loop.advanceTime(by: .seconds(1))
+        }
+        #expect(Self.summary(second) == "failed timeout")
+        #expect(!channel.isActive)
+    }
+
     @Test("a request cancelled before it started is never written")
     func cancelledBeforeStart() async throws {
         let (channel, handler) = try Self.connected()

@@ -21,7 +21,7 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler {
     private struct InFlight {
         var id: UInt64
         var continuation: Continuation
-        var timeout: Scheduled<Void>?
+        var deadline: NIODeadline
     }
 
     private var parser: HTTPResponseParser
@@ -32,6 +32,10 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler {
     /// The id of a request cancelled before it started here.
     private var cancelledID: UInt64 = 0
     private var closed = false
+    /// One timer per connection, re-armed lazily: a request does not schedule (and cancel)
+    /// a task of its own; when the timer fires before the current request's deadline, it is
+    /// set again for that deadline.
+    private var timer: Scheduled<Void>?
     /// Called once, on the event loop, when the connection closes.
     private let onClose: @Sendable () -> Void
     /// Waits for the TLS handshake; nil once settled (or for plain TCP).
@@ -72,11 +76,22 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler {
             continuation.resume(returning: .failed(.cancelled))
             return
         }
-        let timeout = context.eventLoop.scheduleTask(in: requestTimeout) { [self] in
-            self.fail(id: id, .timeout)
-        }
-        inFlight = InFlight(id: id, continuation: continuation, timeout: timeout)
+        let deadline = context.eventLoop.now + requestTimeout
+        inFlight = InFlight(id: id, continuation: continuation, deadline: deadline)
+        if timer == nil { armTimer(at: deadline, context.eventLoop) }
         context.writeAndFlush(wrapOutboundOut(request), promise: nil)
+    }
+
+    private func armTimer(at deadline: NIODeadline, _ eventLoop: any EventLoop) {
+        timer = eventLoop.scheduleTask(deadline: deadline) { [self] in
+            timer = nil
+            guard let current = inFlight, let context else { return }
+            if context.eventLoop.now >= current.deadline {
+                fail(id: current.id, .timeout)
+            } else {
+                armTimer(at: current.deadline, context.eventLoop)
+            }
+        }
     }
 
     /// Ends request `id` as cancelled (closing the connection, whose answer would
@@ -92,7 +107,6 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler {
     private func fail(id: UInt64, _ failure: TransportFailure) {
         guard let current = inFlight, current.id == id else { return }
         inFlight = nil
-        current.timeout?.cancel()
         close()
         current.continuation.resume(returning: .failed(failure))
     }
@@ -119,6 +133,8 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
         settleHandshake(ChannelError.ioOnClosedChannel)
         self.context = nil
     }
@@ -166,7 +182,6 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler {
     private func complete(response: HTTPResponseParser.Response, keepAlive: Bool) {
         guard let current = inFlight else { return }
         inFlight = nil
-        current.timeout?.cancel()
         var response = response
         if !keepAlive {
             response.keepAlive = false
@@ -177,6 +192,8 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
+        timer?.cancel()
+        timer = nil
         settleHandshake(ChannelError.ioOnClosedChannel)
         if let current = inFlight {
             let response: HTTPResponseParser.Response?
@@ -189,7 +206,6 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler {
                 complete(response: response, keepAlive: false)
             } else {
                 inFlight = nil
-                current.timeout?.cancel()
                 current.continuation.resume(returning: .failed(.dropped(nil)))
             }
         }

@@ -42,6 +42,10 @@ struct HTTP1RequestWriter: Sendable {
     }
 
     private static func writePath(_ path: String, allowingPercent: Bool, into buffer: inout ByteBuffer) {
+        if path.utf8.allSatisfy(allowedInPath) {
+            buffer.writeString(path)
+            return
+        }
         for byte in path.utf8 {
             if Self.allowedInPath(byte) || (allowingPercent && byte == UInt8(ascii: "%")) {
                 buffer.writeInteger(byte)
