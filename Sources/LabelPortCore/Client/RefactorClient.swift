@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -43,10 +40,14 @@ public struct RefactorClient: Sendable {
     public let configuration: Configuration
     let pool: HTTP1ConnectionPool
     let writer: HTTP1RequestWriter
+    /// Runs tasks on the thread of the client's network I/O: tasks that mostly wait for
+    /// this client's answers are cheapest there (`group.addTask(executorPreference:)`).
+    public let taskExecutor: any TaskExecutor
 
-    init(configuration: Configuration, pool: HTTP1ConnectionPool) {
+    init(configuration: Configuration, pool: HTTP1ConnectionPool, taskExecutor: any TaskExecutor) {
         self.configuration = configuration
         self.pool = pool
+        self.taskExecutor = taskExecutor
         self.writer = HTTP1RequestWriter(
             endpoint: pool.settings.endpoint, authorization: "Bearer " + configuration.token.secret,
             userAgent: "labelport/\(LabelPortCoreVersion.string)")
@@ -70,13 +71,8 @@ public struct RefactorClient: Sendable {
         let pool = HTTP1ConnectionPool(settings: settings, group: group)
         let result: Swift.Result<Result, any Error>
         do {
-            let client = RefactorClient(configuration: configuration, pool: pool)
-            if getenv("LABELPORT_LOOP_TASKS") != nil {
-                let executor = EventLoopTaskExecutor(group.next())
-                result = .success(try await withTaskExecutorPreference(executor) { try await body(client) })
-            } else {
-                result = .success(try await body(client))
-            }
+            let client = RefactorClient(configuration: configuration, pool: pool, taskExecutor: EventLoopTaskExecutor(group.next()))
+            result = .success(try await body(client))
         } catch {
             result = .failure(error)
         }

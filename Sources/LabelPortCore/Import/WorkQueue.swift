@@ -1,7 +1,9 @@
 /// Hands jobs to a fixed pool of workers so that jobs with the same key run one after
 /// another in submission order, never at once, while jobs with different keys run in
 /// parallel. `submit` suspends while `capacity` jobs are queued: backpressure from the
-/// workers to the reader, so memory stays flat whatever the input's size.
+/// workers to the reader, so memory stays flat whatever the input's size. A waiting
+/// producer resumes once the queue is down to half: it then submits in bursts, not one
+/// job per finished one (each resume may wake another thread).
 actor WorkQueue<Job: Sendable> {
     private struct Entry {
         var key: String
@@ -53,6 +55,12 @@ actor WorkQueue<Job: Sendable> {
         return await withCheckedContinuation { idleWorkers.append($0) }
     }
 
+    /// ``finished(key:)`` then ``next()``, in one call to the actor instead of two.
+    func finishedThenNext(key: String) async -> (String, Job)? {
+        finished(key: key)
+        return await next()
+    }
+
     /// A worker finished the job for `key`: the next job with that key may run.
     func finished(key: String) {
         queued -= 1
@@ -63,7 +71,7 @@ actor WorkQueue<Job: Sendable> {
         } else {
             busyKeys.remove(key)
         }
-        if let producer = waitingProducer, queued < capacity {
+        if let producer = waitingProducer, queued <= capacity / 2 {
             waitingProducer = nil
             producer.resume()
         }
