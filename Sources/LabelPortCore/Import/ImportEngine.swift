@@ -100,7 +100,7 @@ public final class ImportEngine: Sendable {
     ) async -> OutcomeCounts {
         let concurrency = max(1, executor.options.concurrency)
         let ordered = OrderedOutcomes(sink: sink, window: configuration.window + concurrency)
-        let queue = WorkQueue<(PlannedRow, InputRecord?)>(capacity: concurrency * 4)
+        let queue = WorkQueue<QueuedRow>(capacity: concurrency * 4)
         let execute = writesAllowed && !configuration.dryRun
         let invalidBudget = configuration.maxErrors
 
@@ -112,7 +112,7 @@ public final class ImportEngine: Sendable {
                     group.addTask(executorPreference: client.taskExecutor) {
                         var next = await queue.next()
                         while let (key, job) = next {
-                            let outcome = await self.perform(job.0, record: job.1)
+                            let outcome = await self.perform(job.planned, record: job.record)
                             self.finishedRows.add(1, ordering: .relaxed)
                             // The outcome goes out before this worker may wait for a job.
                             await ordered.finish(outcome)
@@ -151,7 +151,7 @@ public final class ImportEngine: Sendable {
                     outcome.status = .skipped
                     outcome.error = reason
                 } else {
-                    await queue.submit((planned, record), key: planned.key)
+                    await queue.submit(QueuedRow(planned: planned, record: record), key: planned.key)
                     continue
                 }
                 finishedRows.add(1, ordering: .relaxed)
@@ -280,6 +280,17 @@ public final class ImportEngine: Sendable {
     private func record(created id: String, runID: String, key: String, laterRowsNeedID: Bool) {
         knownIDs.withLock { $0[runID, default: KnownIDs(read: [])].created.append(id) }
         if laterRowsNeedID { createdIDs.withLock { $0[ExactString(key)] = id } }
+    }
+}
+
+/// A row waiting for a worker: boxed, so the queue moves one reference, not the row's fields.
+final class QueuedRow: Sendable {
+    let planned: PlannedRow
+    let record: InputRecord?
+
+    init(planned: PlannedRow, record: InputRecord?) {
+        self.planned = planned
+        self.record = record
     }
 }
 

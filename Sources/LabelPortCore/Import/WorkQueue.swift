@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Hands jobs to a fixed pool of workers so that jobs with the same key run one after
 /// another in submission order, never at once, while jobs with different keys run in
 /// parallel. `submit` suspends while `capacity` jobs are queued: backpressure from the
@@ -11,14 +13,13 @@ actor WorkQueue<Job: Sendable> {
     }
 
     private let capacity: Int
-    private var ready: [Entry] = []
-    private var readyHead = 0
+    private var ready = CircularBuffer<Entry>()
     /// Jobs whose key is busy, in order, by key.
     private var blocked: [String: [Entry]] = [:]
     private var busyKeys: Set<String> = []
     private var queued = 0
     private var closed = false
-    private var idleWorkers: [CheckedContinuation<(String, Job)?, Never>] = []
+    private var idleWorkers = CircularBuffer<CheckedContinuation<(String, Job)?, Never>>()
     private var waitingProducer: CheckedContinuation<Void, Never>?
 
     init(capacity: Int) {
@@ -42,13 +43,7 @@ actor WorkQueue<Job: Sendable> {
 
     /// The next job and its key, or nil once the queue is closed and drained.
     func next() async -> (String, Job)? {
-        if readyHead < ready.count {
-            let entry = ready[readyHead]
-            readyHead += 1
-            if readyHead > 1024 && readyHead * 2 > ready.count {
-                ready.removeFirst(readyHead)
-                readyHead = 0
-            }
+        if let entry = ready.popFirst() {
             return (entry.key, entry.job)
         }
         if closed && queued == 0 { return nil }
@@ -94,7 +89,7 @@ actor WorkQueue<Job: Sendable> {
 
     private func wakeAllIdle() {
         let workers = idleWorkers
-        idleWorkers = []
+        idleWorkers.removeAll()
         for worker in workers { worker.resume(returning: nil) }
     }
 }

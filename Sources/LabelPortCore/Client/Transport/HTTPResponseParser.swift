@@ -74,7 +74,8 @@ struct HTTPResponseParser {
                         return finish(body: slice)  // the whole body arrived with the head: no copy
                     }
                     body = ByteBuffer()
-                    body.reserveCapacity(length)
+                    // Not all of a large declared length at once: it grows as bytes come.
+                    body.reserveCapacity(min(length, 16 << 20))
                     state = .fixed(remaining: length)
                 case .chunked:
                     body = ByteBuffer()
