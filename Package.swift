@@ -51,7 +51,13 @@ let package = Package(
         .executableTarget(name: "labelport", dependencies: ["LabelPortCLI"]),
         .executableTarget(
             name: "labelport-bench",
-            dependencies: ["LabelPortCore", "LabelPortSandbox", "LabelPortCLI"]
+            dependencies: [
+                "LabelPortCore", "LabelPortSandbox", "LabelPortCLI",
+                // Only for the client-post-ahc baseline.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "LabelPortTests",
