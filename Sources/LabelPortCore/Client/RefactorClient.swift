@@ -86,6 +86,8 @@ public struct RefactorClient: Sendable {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateVerification = .fullVerification
         tls.applicationProtocols = ["http/1.1"]
+        // At exit, wait at most this long for each server's close_notify.
+        tls.shutdownTimeout = .seconds(1)
         if let pem = configuration.additionalTrustRootPEM {
             tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)))]
         }

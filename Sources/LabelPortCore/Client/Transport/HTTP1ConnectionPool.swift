@@ -245,7 +245,9 @@ final class HTTP1ConnectionPool: Sendable {
             return (Array(state.open.values), waiters)
         }
         for waiter in waiters { waiter.resume(returning: .failed(.connectFailed("the client was shut down"))) }
-        for channel in channels { try? await channel.close() }
+        // All at once: a TLS close waits for the server's close_notify.
+        let closes = channels.map { $0.close() }
+        for close in closes { try? await close.get() }
     }
 
     /// Connections open now (leased or idle): for tests of the limit.
