@@ -157,7 +157,7 @@ public final class ImportEngine: Sendable {
                 finishedRows.add(1, ordering: .relaxed)
                 await ordered.finish(outcome)
             }
-            await queue.close()
+            queue.close()
             await group.waitForAll()
         }
         return await ordered.counts

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Puts outcomes that finish out of order back into input order for the sink, and keeps
 /// the reader at most `window` rows ahead of the oldest unfinished row, so the rows held
 /// here stay bounded.
@@ -8,14 +10,22 @@ actor OrderedOutcomes {
     private var held: [Int: RowOutcome] = [:]
     private var waitingReader: (sequence: Int, continuation: CheckedContinuation<Void, Never>)?
     private(set) var counts = OutcomeCounts()
+    /// `nextToEmit`, readable without a hop to the actor.
+    private let emittedSoFar = Atomic<Int>(0)
 
     init(sink: any ImportSink, window: Int) {
         self.sink = sink
         self.window = max(1, window)
     }
 
-    /// Waits until row `sequence` may be taken in.
-    func admit(_ sequence: Int) async {
+    /// Waits until row `sequence` may be taken in. The common case (room in the window)
+    /// returns without a call to the actor: the reader calls this for every row.
+    nonisolated func admit(_ sequence: Int) async {
+        if sequence - emittedSoFar.load(ordering: .acquiring) < window { return }
+        await waitForRoom(sequence)
+    }
+
+    private func waitForRoom(_ sequence: Int) async {
         while sequence - nextToEmit >= window {
             await withCheckedContinuation { waitingReader = (sequence, $0) }
         }
@@ -27,6 +37,7 @@ actor OrderedOutcomes {
             counts.add(next)
             await sink.rowFinished(next)
             nextToEmit += 1
+            emittedSoFar.store(nextToEmit, ordering: .releasing)
         }
         if let reader = waitingReader, reader.sequence - nextToEmit < window {
             waitingReader = nil
