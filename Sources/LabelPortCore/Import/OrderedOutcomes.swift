@@ -5,6 +5,7 @@ import Synchronization
 /// here stay bounded.
 actor OrderedOutcomes {
     private let sink: any ImportSink
+    private let sinkWantsRows: Bool
     private let window: Int
     private var nextToEmit = 0
     private var held: [Int: RowOutcome] = [:]
@@ -15,6 +16,7 @@ actor OrderedOutcomes {
 
     init(sink: any ImportSink, window: Int) {
         self.sink = sink
+        self.sinkWantsRows = sink.wantsRows
         self.window = max(1, window)
     }
 
@@ -35,7 +37,7 @@ actor OrderedOutcomes {
         held[outcome.planned.sequence] = outcome
         while let next = held.removeValue(forKey: nextToEmit) {
             counts.add(next)
-            await sink.rowFinished(next)
+            if sinkWantsRows { await sink.rowFinished(next) }
             nextToEmit += 1
             emittedSoFar.store(nextToEmit, ordering: .releasing)
         }
