@@ -10,6 +10,7 @@ let cases: [String: ([String]) async throws -> Void] = [
     "sandbox-post": sandboxPostBenchmark,
     "import": ImportBenchmark.run,
     "client-post": ClientPostBenchmark.run,
+    "client-post-ahc": ClientPostAHCBenchmark.run,
     "export": ExportBenchmark.run,
     "validate": ValidateBench.run,
     "validate-measure": ValidateBench.measureHere, // hidden: one measurement in a fresh process

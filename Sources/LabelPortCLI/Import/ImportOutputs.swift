@@ -11,6 +11,7 @@ actor ImportOutputs: ImportSink {
     private let planAsJSON: Bool
     private var planRows = 0
     private var failure: FileError?
+    nonisolated let wantsRows: Bool
 
     init(
         reportPath: String?, rejectsPath: String?, recordWriter: RecordWriter, spoolPlan: Bool, planAsJSON: Bool, renderer: PlanRenderer
@@ -20,6 +21,7 @@ actor ImportOutputs: ImportSink {
         self.planSpool = spoolPlan ? try BufferedFileWriter.temporary(prefix: "labelport-plan") : nil
         self.renderer = renderer
         self.planAsJSON = planAsJSON
+        self.wantsRows = reportPath != nil || rejectsPath != nil || spoolPlan
     }
 
     func rowFinished(_ outcome: RowOutcome) async {

@@ -1,16 +1,9 @@
-import AsyncHTTPClient
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import Logging
 import NIOCore
 import NIOPosix
-import NIOHTTP1
+import NIOSSL
 
-/// The five calls of the re-factor API, over one shared AsyncHTTPClient whose HTTP/1
-/// connection pool is sized to the caller's concurrency.
+/// The five calls of the re-factor API, over one pool of keep-alive HTTP/1.1
+/// connections sized to the caller's concurrency.
 public struct RefactorClient: Sendable {
     public struct Configuration: Sendable {
         public var server: ServerAddress
@@ -26,6 +19,9 @@ public struct RefactorClient: Sendable {
         public var requestObserver: (@Sendable () -> Void)?
         /// Threads for network I/O.
         public var eventLoopThreads = 1
+        /// A PEM certificate trusted for https besides the system's roots: for tests
+        /// against a server with a self-signed certificate.
+        var additionalTrustRootPEM: String?
 
         public init(
             server: ServerAddress, token: APIToken, concurrency: Int = 8,
@@ -42,64 +38,76 @@ public struct RefactorClient: Sendable {
     }
 
     public let configuration: Configuration
-    let http: HTTPClient
-    private let authorization: String
+    let pool: HTTP1ConnectionPool
+    let writer: HTTP1RequestWriter
+    /// Runs tasks on the thread of the client's network I/O: tasks that mostly wait for
+    /// this client's answers are cheapest there (`group.addTask(executorPreference:)`).
+    public let taskExecutor: any TaskExecutor
 
-    /// Uses an existing client; the caller owns and shuts it down.
-    public init(configuration: Configuration, httpClient: HTTPClient) {
+    init(configuration: Configuration, pool: HTTP1ConnectionPool, taskExecutor: any TaskExecutor) {
         self.configuration = configuration
-        self.http = httpClient
-        self.authorization = "Bearer " + configuration.token.secret
+        self.pool = pool
+        self.taskExecutor = taskExecutor
+        self.writer = HTTP1RequestWriter(
+            endpoint: pool.settings.endpoint, authorization: "Bearer " + configuration.token.secret,
+            userAgent: "labelport/\(LabelPortCoreVersion.string)")
     }
 
-    /// Runs `body` with a client whose `HTTPClient` is shut down on every path.
+    /// Runs `body` with a client whose connections and threads are shut down on every path.
     public static func withClient<Result: Sendable>(
         _ configuration: Configuration,
         _ body: (RefactorClient) async throws -> Result
     ) async throws -> Result {
+        let endpoint = try HTTPEndpoint(configuration.server)
+        let settings = HTTP1ConnectionPool.Settings(
+            endpoint: endpoint, maximumConnections: configuration.concurrency,
+            connectTimeout: TimeAmount(configuration.connectTimeout), requestTimeout: TimeAmount(configuration.requestTimeout),
+            maximumResponseBytes: configuration.maximumResponseBytes,
+            tls: endpoint.tls ? try makeTLSContext(configuration) : nil)
         // One event-loop thread: every connection's I/O on one loop avoids hops between
         // threads, and leaves the other core to the Swift tasks (and, on a laptop, to a
-        // local server). Measured faster than one thread a core on this 2-core machine.
+        // local server).
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
-        let http = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: makeHTTPConfiguration(configuration))
+        let pool = HTTP1ConnectionPool(settings: settings, group: group)
         let result: Swift.Result<Result, any Error>
         do {
-            result = .success(try await body(RefactorClient(configuration: configuration, httpClient: http)))
+            let client = RefactorClient(configuration: configuration, pool: pool, taskExecutor: EventLoopTaskExecutor(group.next()))
+            result = .success(try await body(client))
         } catch {
             result = .failure(error)
         }
-        try? await http.shutdown()
+        await pool.shutdown()
         try? await group.shutdownGracefully()
         return try result.get()
     }
 
-    static func makeHTTPConfiguration(_ configuration: Configuration) -> HTTPClient.Configuration {
-        var http = HTTPClient.Configuration()
-        http.connectionPool = .init(
-            idleTimeout: .seconds(60),
-            concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.concurrency
-        )
-        http.timeout = .init(connect: TimeAmount(configuration.connectTimeout), read: TimeAmount(configuration.requestTimeout))
-        http.redirectConfiguration = .disallow
-        http.httpVersion = .http1Only
-        http.decompression = .disabled
-        return http
+    /// Full verification (chain to a trusted root, host name) against the system's roots.
+    static func makeTLSContext(_ configuration: Configuration) throws -> NIOSSLContext {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = .fullVerification
+        tls.applicationProtocols = ["http/1.1"]
+        // At exit, wait at most this long for each server's close_notify.
+        tls.shutdownTimeout = .seconds(1)
+        if let pem = configuration.additionalTrustRootPEM {
+            tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)))]
+        }
+        return try NIOSSLContext(configuration: tls)
     }
 
     // MARK: The five calls
 
     /// `GET /v1/run/{id}/gold-labels`
     public func listGoldLabels(runID: String) async throws(APIError) -> [GoldLabel] {
-        let operation = "list gold labels of run \(runID)"
-        let value = try await send(.GET, path: "/v1/run/\(runID)/gold-labels", body: nil, operation: operation, notFound: "run \(runID) not found")
+        let call = APICall.listGoldLabels(runID: runID)
+        let value = try await send(call, body: nil)
         guard case .array(let items) = value else {
-            throw APIError(kind: .invalidResponse, operation: operation, detail: "expected a JSON array, found \(value.kindDescription)")
+            throw APIError(kind: .invalidResponse, operation: call.operation, detail: "expected a JSON array, found \(value.kindDescription)")
         }
         var labels: [GoldLabel] = []
         labels.reserveCapacity(items.count)
         for item in items {
             do { labels.append(try GoldLabel(json: item)) } catch {
-                throw APIError(kind: .invalidResponse, operation: operation, detail: error.message)
+                throw APIError(kind: .invalidResponse, operation: call.operation, detail: error.message)
             }
         }
         return labels
@@ -107,75 +115,64 @@ public struct RefactorClient: Sendable {
 
     /// `POST /v1/run/{id}/gold-labels`
     public func createGoldLabel(runID: String, _ request: CreateGoldLabelRequest) async throws(APIError) -> GoldLabel {
-        let operation = "create gold label \"\(request.outputResourceName)\" in run \(runID)"
-        let value = try await send(.POST, path: "/v1/run/\(runID)/gold-labels", body: request.json, operation: operation, notFound: "run \(runID) not found")
-        return try decodeLabel(value, operation: operation)
+        let call = APICall.createGoldLabel(runID: runID, name: request.outputResourceName)
+        return try decodeLabel(try await send(call, body: request.json), call)
     }
 
     /// `GET /v1/run/{run_id}/gold-label/{gold_label_id}`
     public func getGoldLabel(runID: String, labelID: String) async throws(APIError) -> GoldLabel {
-        let operation = "get gold label \(labelID) of run \(runID)"
-        let value = try await send(.GET, path: "/v1/run/\(runID)/gold-label/\(labelID)", body: nil, operation: operation, notFound: "gold label \(labelID) not found in run \(runID)")
-        return try decodeLabel(value, operation: operation)
+        let call = APICall.getGoldLabel(runID: runID, labelID: labelID)
+        return try decodeLabel(try await send(call, body: nil), call)
     }
 
     /// `PUT /v1/run/{run_id}/gold-label/{gold_label_id}`
     public func updateGoldLabel(runID: String, labelID: String, _ request: UpdateGoldLabelRequest) async throws(APIError) -> GoldLabel {
-        let operation = "update gold label \(labelID) of run \(runID)"
-        let value = try await send(.PUT, path: "/v1/run/\(runID)/gold-label/\(labelID)", body: request.json, operation: operation, notFound: "gold label \(labelID) not found in run \(runID)")
-        return try decodeLabel(value, operation: operation)
+        let call = APICall.updateGoldLabel(runID: runID, labelID: labelID)
+        return try decodeLabel(try await send(call, body: request.json), call)
     }
 
     /// `GET /v1/run/{run_id}/evaluation/{evaluation_id}`
     public func getEvaluation(runID: String, evaluationID: String) async throws(APIError) -> Evaluation {
-        let operation = "get evaluation \(evaluationID) of run \(runID)"
-        let value = try await send(.GET, path: "/v1/run/\(runID)/evaluation/\(evaluationID)", body: nil, operation: operation, notFound: "evaluation \(evaluationID) not found in run \(runID)")
+        let call = APICall.getEvaluation(runID: runID, evaluationID: evaluationID)
+        let value = try await send(call, body: nil)
         do { return try Evaluation(json: value) } catch {
-            throw APIError(kind: .invalidResponse, operation: operation, detail: error.message)
+            throw APIError(kind: .invalidResponse, operation: call.operation, detail: error.message)
         }
     }
 
     // MARK: Transport
 
-    private func decodeLabel(_ value: JSONValue, operation: String) throws(APIError) -> GoldLabel {
+    private func decodeLabel(_ value: JSONValue, _ call: APICall) throws(APIError) -> GoldLabel {
         do { return try GoldLabel(json: value) } catch {
-            throw APIError(kind: .invalidResponse, operation: operation, detail: error.message)
+            throw APIError(kind: .invalidResponse, operation: call.operation, detail: error.message)
         }
     }
 
-    private func send(_ method: HTTPMethod, path: String, body: JSONValue?, operation: String, notFound: String) async throws(APIError) -> JSONValue {
-        var request = HTTPClientRequest(url: configuration.server.baseURL + path)
-        request.method = method
-        request.headers.add(name: "Authorization", value: authorization)
-        request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "labelport/\(LabelPortCoreVersion.string)")
+    private func send(_ call: APICall, body: JSONValue?) async throws(APIError) -> JSONValue {
+        var bodyBytes: [UInt8]?
         if let body {
             var bytes: [UInt8] = []
             JSONWriter().write(body, into: &bytes)
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: bytes))
+            bodyBytes = bytes
         }
-        let status: Int
-        let headers: HTTPHeaders
-        let buffer: ByteBuffer
+        let request = writer.request(method: call.method, path: call.path, body: bodyBytes)
         configuration.requestObserver?()
-        do {
-            let response = try await http.execute(request, timeout: TimeAmount(configuration.requestTimeout))
-            status = Int(response.status.code)
-            headers = response.headers
-            buffer = try await response.body.collect(upTo: configuration.maximumResponseBytes)
-        } catch {
-            throw transportError(error, operation: operation)
+        let response: HTTPResponseParser.Response
+        switch await pool.execute(request) {
+        case .success(let answer): response = answer
+        case .failure(let failure): throw transportError(failure, operation: call.operation)
         }
+        let status = response.status
+        let buffer = response.body
         if (200..<300).contains(status) {
             do {
                 return try Self.parseJSON(buffer)
             } catch {
-                throw APIError(kind: .invalidResponse, operation: operation, status: status, detail: "body is not valid JSON: \(error)")
+                throw APIError(kind: .invalidResponse, operation: call.operation, status: status, detail: "body is not valid JSON: \(error)")
             }
         }
         let serverMessage = Self.errorText(buffer).map(configuration.token.scrub)
-        let retryAfter = headers.first(name: "Retry-After").flatMap(RetryAfter.init(header:))
+        let retryAfter = response.retryAfter.flatMap(RetryAfter.init(header:))
         let kind: APIError.Kind
         switch status {
         case 400: kind = .badRequest
@@ -189,6 +186,7 @@ public struct RefactorClient: Sendable {
         let detail: String?
         if kind == .notFound {
             // Name what was missing; add the server's words only when they say more.
+            let notFound = call.notFound
             if let serverMessage, serverMessage.lowercased() != notFound.lowercased() {
                 detail = "\(notFound) (\(serverMessage))"
             } else {
@@ -197,7 +195,7 @@ public struct RefactorClient: Sendable {
         } else {
             detail = serverMessage
         }
-        throw APIError(kind: kind, operation: operation, status: status, detail: detail, retryAfter: retryAfter)
+        throw APIError(kind: kind, operation: call.operation, status: status, detail: detail, retryAfter: retryAfter)
     }
 
     static func parseJSON(_ buffer: ByteBuffer) throws(JSONSyntaxError) -> JSONValue {
@@ -219,37 +217,22 @@ public struct RefactorClient: Sendable {
         return text.isEmpty ? nil : text
     }
 
-    private func transportError(_ error: any Error, operation: String) -> APIError {
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .connectTimeout, .getConnectionFromPoolTimeout, .alreadyShutdown:
-                return APIError(kind: .connectFailed, operation: operation, detail: String(describing: error))
-            case .readTimeout, .deadlineExceeded, .writeTimeout:
-                return APIError(kind: .timeout, operation: operation)
-            case .remoteConnectionClosed:
-                return APIError(kind: .connectionDropped, operation: operation)
-            case .cancelled:
-                return APIError(kind: .cancelled, operation: operation)
-            default:
-                // Never the full description: some cases quote header values (the token).
-                return APIError(kind: .connectionDropped, operation: operation, detail: configuration.token.scrub(error.shortDescription))
-            }
-        }
-        if error is CancellationError {
+    private func transportError(_ failure: TransportFailure, operation: String) -> APIError {
+        let scrub = configuration.token.scrub
+        switch failure {
+        case .connectFailed(let detail):
+            return APIError(kind: .connectFailed, operation: operation, detail: scrub(detail))
+        case .dropped(let detail):
+            return APIError(kind: .connectionDropped, operation: operation, detail: detail.map(scrub))
+        case .timeout:
+            return APIError(kind: .timeout, operation: operation)
+        case .cancelled:
             return APIError(kind: .cancelled, operation: operation)
+        case .invalidResponse(let detail):
+            return APIError(kind: .invalidResponse, operation: operation, detail: "malformed HTTP response: \(scrub(detail))")
+        case .bodyTooLarge(let limit):
+            return APIError(kind: .invalidResponse, operation: operation, detail: "the response body is larger than \(limit) bytes")
         }
-        // Connection-establishment failures mean the request never left this machine.
-        if let io = error as? IOError, [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL].contains(io.errnoCode) {
-            return APIError(kind: .connectFailed, operation: operation, detail: String(describing: io))
-        }
-        let typeName = String(reflecting: type(of: error))
-        if typeName.contains("NIOConnectionError") || typeName.contains("SocketAddressError") || typeName.contains("Resolver") {
-            return APIError(kind: .connectFailed, operation: operation, detail: configuration.token.scrub(String(describing: error)))
-        }
-        if let channelError = error as? ChannelError, case .connectTimeout = channelError {
-            return APIError(kind: .connectFailed, operation: operation, detail: String(describing: error))
-        }
-        return APIError(kind: .connectionDropped, operation: operation, detail: configuration.token.scrub(String(describing: error)))
     }
 }
 

@@ -10,7 +10,7 @@ public final class ImportEngine: Sendable {
     let interrupt: InterruptFlag
     /// Label ids each run is known to hold (read at the start, or created by this import):
     /// a label with another id that appears after an unanswered create is that create's.
-    private let knownIDs = Mutex<[String: Set<String>]>([:])
+    private let knownIDs = Mutex<[String: KnownIDs]>([:])
     /// Ids of labels created by this import, by planner key, for later rows of the same label.
     private let createdIDs = Mutex<[ExactString: String]>([:])
     /// Keys whose create failed, with the line of the row that tried.
@@ -68,7 +68,7 @@ public final class ImportEngine: Sendable {
             switch result {
             case .success(let labels):
                 planner.addRun(runID, labels: labels)
-                knownIDs.withLock { $0[runID] = Set(labels.map { $0.id.lowercased() }) }
+                knownIDs.withLock { $0[runID] = KnownIDs(read: Set(labels.map { $0.id.lowercased() })) }
             case .failure(let error) where error.kind == .notFound:
                 planner.addMissingRun(runID)
             case .failure(let error):
@@ -100,19 +100,23 @@ public final class ImportEngine: Sendable {
     ) async -> OutcomeCounts {
         let concurrency = max(1, executor.options.concurrency)
         let ordered = OrderedOutcomes(sink: sink, window: configuration.window + concurrency)
-        let queue = WorkQueue<(PlannedRow, InputRecord?)>(capacity: concurrency * 4)
+        let queue = WorkQueue<QueuedRow>(capacity: concurrency * 4)
         let execute = writesAllowed && !configuration.dryRun
         let invalidBudget = configuration.maxErrors
 
         await withTaskGroup(of: Void.self) { group in
             if execute {
+                // Workers run where their requests' I/O runs (the client's event loop):
+                // a response resumes its worker on the thread that read it.
                 for _ in 0..<concurrency {
-                    group.addTask {
-                        while let (key, job) = await queue.next() {
-                            let outcome = await self.perform(job.0, record: job.1)
-                            await queue.finished(key: key)
+                    group.addTask(executorPreference: client.taskExecutor) {
+                        var next = await queue.next()
+                        while let (key, job) = next {
+                            let outcome = await self.perform(job.planned, record: job.record)
                             self.finishedRows.add(1, ordering: .relaxed)
+                            // The outcome goes out before this worker may wait for a job.
                             await ordered.finish(outcome)
+                            next = await queue.finishedThenNext(key: key)
                         }
                     }
                 }
@@ -147,13 +151,13 @@ public final class ImportEngine: Sendable {
                     outcome.status = .skipped
                     outcome.error = reason
                 } else {
-                    await queue.submit((planned, record), key: planned.key)
+                    await queue.submit(QueuedRow(planned: planned, record: record), key: planned.key)
                     continue
                 }
                 finishedRows.add(1, ordering: .relaxed)
                 await ordered.finish(outcome)
             }
-            await queue.close()
+            queue.close()
             await group.waitForAll()
         }
         return await ordered.counts
@@ -173,7 +177,7 @@ public final class ImportEngine: Sendable {
         do {
             switch write {
             case .create(let request):
-                outcome.labelID = try await create(request, runID: runID, key: planned.key)
+                outcome.labelID = try await create(request, runID: runID, key: planned.key, laterRowsNeedID: planned.laterRowsNeedID)
             case .update(let target, let request):
                 let id = try resolve(target, key: planned.key)
                 outcome.labelID = id
@@ -216,14 +220,14 @@ public final class ImportEngine: Sendable {
     /// never resent blindly: the run's labels are read again, and a label with this name
     /// that the run did not hold before is taken as this create's (updated if its values
     /// differ); only if there is none is the create sent again.
-    private func create(_ request: CreateGoldLabelRequest, runID: String, key: String) async throws(APIError) -> String {
+    private func create(_ request: CreateGoldLabelRequest, runID: String, key: String, laterRowsNeedID: Bool) async throws(APIError) -> String {
         var unknownOutcomes = 0
         while true {
             do throws(APIError) {
                 let label = try await executor.perform(.create) { () async throws(APIError) -> GoldLabel in
                     try await self.client.createGoldLabel(runID: runID, request)
                 }
-                record(created: label.id, runID: runID, key: key)
+                record(created: label.id, runID: runID, key: key, laterRowsNeedID: laterRowsNeedID)
                 return label.id
             } catch where error.outcomeUnknown && error.kind != .cancelled {
                 unknownOutcomes += 1
@@ -242,12 +246,12 @@ public final class ImportEngine: Sendable {
                         kind: .cancelled, operation: error.operation,
                         detail: "interrupted after sending: the label may exist; run the import again (upsert finds it)")
                 }
-                let known = knownIDs.withLock { $0[runID] ?? [] }
+                let known = knownIDs.withLock { $0[runID]?.all ?? [] }
                 let candidates = labels.filter {
                     $0.outputResourceName.utf8.elementsEqual(request.outputResourceName.utf8) && !known.contains($0.id.lowercased())
                 }
                 if let found = candidates.first, candidates.count == 1 {
-                    record(created: found.id, runID: runID, key: key)
+                    record(created: found.id, runID: runID, key: key, laterRowsNeedID: laterRowsNeedID)
                     let wanted = LabelValues(textValue: request.textValue, objectValue: request.objectValue, objectValueIsPartial: request.objectValueIsPartial)
                     if LabelValues(found) != wanted {
                         _ = try await executor.perform(.update) { () async throws(APIError) -> GoldLabel in
@@ -271,10 +275,34 @@ public final class ImportEngine: Sendable {
         }
     }
 
-    private func record(created id: String, runID: String, key: String) {
-        knownIDs.withLock { _ = $0[runID, default: []].insert(id.lowercased()) }
-        createdIDs.withLock { $0[ExactString(key)] = id }
+    /// Notes a label this import created; its id is kept by key only when a later row
+    /// names the same label (the planner says so), as the planner keeps pending values.
+    private func record(created id: String, runID: String, key: String, laterRowsNeedID: Bool) {
+        knownIDs.withLock { $0[runID, default: KnownIDs(read: [])].created.append(id) }
+        if laterRowsNeedID { createdIDs.withLock { $0[ExactString(key)] = id } }
     }
+}
+
+/// A row waiting for a worker: boxed, so the queue moves one reference, not the row's fields.
+final class QueuedRow: Sendable {
+    let planned: PlannedRow
+    let record: InputRecord?
+
+    init(planned: PlannedRow, record: InputRecord?) {
+        self.planned = planned
+        self.record = record
+    }
+}
+
+/// The ids of one run's labels that this import knows of. Creates only append (the
+/// common path); the set is built when an unanswered create needs it (the rare one).
+struct KnownIDs {
+    /// Lower-cased, as read at the start.
+    var read: Set<String>
+    /// As the server wrote them.
+    var created: [String] = []
+
+    var all: Set<String> { read.union(created.lazy.map { $0.lowercased() }) }
 }
 
 /// Set from a signal handler (Ctrl-C): the import takes no new rows; requests in flight finish.

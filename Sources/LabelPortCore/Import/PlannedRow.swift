@@ -29,6 +29,8 @@ public struct PlannedRow: Sendable {
     public var problem: String?
     /// Rows with the same key touch the same label and run one after another in file order.
     public var key: String
+    /// A create whose label later rows update: its id must be remembered for them.
+    public var laterRowsNeedID = true
 
     /// The row is doomed before any request: it fails or is skipped whatever the server does.
     public var plannedStatus: RowStatus? {

@@ -96,7 +96,8 @@ public struct Planner {
         planned.write = .create(CreateGoldLabelRequest(
             outputResourceName: row.outputResourceName, textValue: row.textValue,
             objectValue: row.objectValue, objectValueIsPartial: row.objectValueIsPartial))
-        if repeatedLabels?.contains(Self.labelHash(run: row.runID, name: row.outputResourceName)) ?? true {
+        planned.laterRowsNeedID = repeatedLabels?.contains(Self.labelHash(run: row.runID, name: row.outputResourceName)) ?? true
+        if planned.laterRowsNeedID {
             run.setPending(values, name: row.outputResourceName)
         }
     }

@@ -24,4 +24,11 @@ public struct RowOutcome: Sendable {
 /// Receives every row's outcome exactly once, in input order.
 public protocol ImportSink: Sendable {
     func rowFinished(_ outcome: RowOutcome) async
+    /// False when the sink does nothing with rows (no report, rejects or plan): the
+    /// import then skips the call for every row.
+    var wantsRows: Bool { get }
+}
+
+extension ImportSink {
+    public var wantsRows: Bool { true }
 }

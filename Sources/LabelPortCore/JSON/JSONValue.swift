@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Any JSON value, as found in a gold label's `object_value`.
 ///
 /// Numbers keep their exact text (see ``JSONNumber``); objects keep their keys in the
@@ -88,10 +94,15 @@ public struct ExactString: Hashable, Sendable {
     public let string: String
     public init(_ string: String) { self.string = string }
     public static func == (lhs: ExactString, rhs: ExactString) -> Bool {
-        lhs.string.utf8.elementsEqual(rhs.string.utf8)
+        guard lhs.string.utf8.count == rhs.string.utf8.count else { return false }
+        var l = lhs.string
+        var r = rhs.string
+        // One memcmp of the contiguous bytes (dictionary probes compare keys often).
+        return l.withUTF8 { lb in r.withUTF8 { rb in lb.count == 0 || memcmp(lb.baseAddress!, rb.baseAddress!, lb.count) == 0 } }
     }
     public func hash(into hasher: inout Hasher) {
-        for byte in string.utf8 { hasher.combine(byte) }
+        var s = string
+        s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         hasher.combine(0xFF as UInt8)
     }
 }

@@ -22,14 +22,14 @@ struct WorkQueueTests {
                         await Task.yield()
                         log.withLock { $0[key, default: []].append(job) }
                         running.withLock { _ = $0.remove(key) }
-                        await queue.finished(key: key)
+                        queue.finished(key: key)
                     }
                 }
             }
             for i in 0..<300 {
                 await queue.submit(i, key: keys[i % 3 == 0 ? 0 : (i % 7 == 0 ? 1 : 2)])
             }
-            await queue.close()
+            queue.close()
             await group.waitForAll()
         }
         let result = log.withLock { $0 }
@@ -47,7 +47,7 @@ struct WorkQueueTests {
                 await queue.submit(i, key: "k\(i)")
                 submitted.withLock { $0 += 1 }
             }
-            await queue.close()
+            queue.close()
         }
         // With no worker taking jobs, the producer can get at most `capacity` jobs in.
         while submitted.withLock { $0 } < 2 { await Task.yield() }
@@ -56,7 +56,7 @@ struct WorkQueueTests {
         var taken: [Int] = []
         while let (key, job) = await queue.next() {
             taken.append(job)
-            await queue.finished(key: key)
+            queue.finished(key: key)
         }
         await producer.value
         #expect(taken == [0, 1, 2, 3, 4])

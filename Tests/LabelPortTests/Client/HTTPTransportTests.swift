@@ -1,0 +1,226 @@
+@testable import LabelPortCore
+import Testing
+
+/// The keep-alive HTTP/1.1 transport against a scripted server on loopback: framing,
+/// connection reuse and limits, and which failures say a request may have been applied.
+@Suite("HTTP/1.1 transport")
+struct HTTPTransportTests {
+    static let run = "11111111-1111-4111-8111-111111111111"
+    static let token = "transport-test-token-77ab"
+    static let emptyList = ScriptedHTTPServer.response(200, "[]")
+    static let label = #"{"id":"aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa","account_id":"acc","run_id":"\#(run)","output_resource_name":"doc-1","text_value":"x","created_at":"2024-01-01T00:00:00Z"}"#
+
+    static func configuration(
+        _ server: ScriptedHTTPServer, concurrency: Int = 2, requestTimeout: Duration = .seconds(10), maximumResponseBytes: Int = 1 << 20
+    ) throws -> RefactorClient.Configuration {
+        RefactorClient.Configuration(
+            server: try ServerAddress("http://127.0.0.1:\(server.port)"), token: APIToken(token)!, concurrency: concurrency,
+            requestTimeout: requestTimeout, maximumResponseBytes: maximumResponseBytes)
+    }
+
+    /// Waits (polling, up to 10 s) until `condition` holds.
+    static func eventually(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { return }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    @Test("a request carries its method, path, host, token, content length and JSON body")
+    func requestBytes() async throws {
+        let seen = Locked<ScriptedHTTPServer.Request?>(nil)
+        try await ScriptedHTTPServer.withRunning({ request in
+            seen.withLock { $0 = request }
+            return .send(ScriptedHTTPServer.response(201, Self.label))
+        }) { server in
+            let created = try await RefactorClient.withClient(try Self.configuration(server)) { client in
+                try await client.createGoldLabel(runID: Self.run, CreateGoldLabelRequest(outputResourceName: "doc-1", textValue: "x"))
+            }
+            #expect(created.outputResourceName == "doc-1")
+            let request = try #require(seen.withLock { $0 })
+            #expect(request.requestLine == "POST /v1/run/\(Self.run)/gold-labels HTTP/1.1")
+            let headers = request.head.split(separator: "\r\n").dropFirst().map(String.init)
+            #expect(headers.contains("Host: 127.0.0.1:\(server.port)"))
+            #expect(headers.contains("Authorization: Bearer \(Self.token)"))
+            #expect(headers.contains("Content-Type: application/json"))
+            #expect(headers.contains("Content-Length: \(request.body.utf8.count)"))
+            #expect(request.body == #"{"output_resource_name":"doc-1","text_value":"x"}"#)
+        }
+    }
+
+    @Test("a chunked body is read whole")
+    func chunked() async throws {
+        let halves = [String(Self.label.prefix(40)), String(Self.label.dropFirst(40))]
+        try await ScriptedHTTPServer.withRunning({ _ in
+            .send(ScriptedHTTPServer.chunkedResponse(chunks: ["["] + halves + [",", Self.label, "]"]))
+        }) { server in
+            let labels = try await RefactorClient.withClient(try Self.configuration(server)) { client in
+                try await client.listGoldLabels(runID: Self.run)
+            }
+            #expect(labels.map(\.outputResourceName) == ["doc-1", "doc-1"])
+        }
+    }
+
+    @Test("keep-alive: sequential requests share one connection")
+    func keepAlive() async throws {
+        try await ScriptedHTTPServer.withRunning({ _ in .send(Self.emptyList) }) { server in
+            try await RefactorClient.withClient(try Self.configuration(server)) { client in
+                for _ in 0..<5 { _ = try await client.listGoldLabels(runID: Self.run) }
+            }
+            #expect(server.connectionCounts.accepted == 1)
+            #expect(server.connectionCounts.requests == 5)
+        }
+    }
+
+    @Test("Connection: close is honoured: the connection is not reused, and no request fails")
+    func connectionClose() async throws {
+        try await ScriptedHTTPServer.withRunning({ _ in
+            .send(ScriptedHTTPServer.response(200, "[]", headers: ["Connection: close"]), close: true)
+        }) { server in
+            try await RefactorClient.withClient(try Self.configuration(server, concurrency: 1)) { client in
+                for _ in 0..<3 { _ = try await client.listGoldLabels(runID: Self.run) }
+            }
+            #expect(server.connectionCounts.accepted == 3)
+            #expect(server.connectionCounts.requests == 3)
+        }
+    }
+
+    @Test("an idle connection the server closed is replaced before writing, not reported as a failure")
+    func idleClosedByServer() async throws {
+        try await ScriptedHTTPServer.withRunning({ _ in .send(Self.emptyList, close: true) }) { server in
+            try await RefactorClient.withClient(try Self.configuration(server, concurrency: 1)) { client in
+                _ = try await client.listGoldLabels(runID: Self.run)
+                // Once the client has seen the close, the pooled connection is known dead.
+                try await Self.eventually { client.pool.openConnections == 0 }
+                #expect(client.pool.openConnections == 0)
+                _ = try await client.listGoldLabels(runID: Self.run)
+            }
+            #expect(server.connectionCounts.accepted == 2)
+            #expect(server.connectionCounts.requests == 2)
+        }
+    }
+
+    @Test("a request the server received and then closed on is connectionDropped, and never resent")
+    func droppedAfterSending() async throws {
+        try await ScriptedHTTPServer.withRunning({ _ in .closeWithoutAnswer }) { server in
+            let error = await expectAPIError {
+                try await RefactorClient.withClient(try Self.configuration(server)) { client in
+                    _ = try await client.createGoldLabel(runID: Self.run, CreateGoldLabelRequest(outputResourceName: "doc-1", textValue: "x"))
+                }
+            }
+            #expect(error?.kind == .connectionDropped)
+            #expect(error?.outcomeUnknown == true)
+            #expect(server.connectionCounts.requests == 1)
+        }
+    }
+
+    @Test("a response cut short is connectionDropped", arguments: [
+        "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n[1,2",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n[1,2",
+        "HTTP/1.1 200 OK\r\nContent-Le",
+    ])
+    func cutShort(reply: String) async throws {
+        try await ScriptedHTTPServer.withRunning({ _ in .send(reply, close: true) }) { server in
+            let error = await expectAPIError {
+                try await RefactorClient.withClient(try Self.configuration(server)) { client in
+                    _ = try await client.listGoldLabels(runID: Self.run)
+                }
+            }
+            #expect(error?.kind == .connectionDropped)
+        }
+    }
+
+    @Test("a body larger than maximumResponseBytes is an error, not a crash or an unbounded buffer", arguments: [
+        // Declares 50 MB and sends a little: refused from the header, without waiting.
+        "HTTP/1.1 200 OK\r\nContent-Length: 50000000\r\n\r\n[1,2,3",
+        ScriptedHTTPServer.chunkedResponse(chunks: ["[" + String(repeating: "1,", count: 300), String(repeating: "2,", count: 300) + "3]"]),
+        "HTTP/1.1 200 OK\r\n\r\n[" + String(repeating: "1,", count: 1000) + "2]",
+    ])
+    func bodyTooLarge(reply: String) async throws {
+        try await ScriptedHTTPServer.withRunning({ _ in .send(reply, close: true) }) { server in
+            let error = await expectAPIError {
+                try await RefactorClient.withClient(try Self.configuration(server, maximumResponseBytes: 1000)) { client in
+                    _ = try await client.listGoldLabels(runID: Self.run)
+                }
+            }
+            #expect(error?.kind == .invalidResponse)
+            #expect(error?.detail?.contains("larger than 1000 bytes") == true, "\(String(describing: error))")
+        }
+    }
+
+    @Test("a response that is not HTTP is invalidResponse")
+    func notHTTP() async throws {
+        try await ScriptedHTTPServer.withRunning({ _ in .send("SSH-2.0-OpenSSH_9.6\r\n\r\n") }) { server in
+            let error = await expectAPIError {
+                try await RefactorClient.withClient(try Self.configuration(server)) { client in
+                    _ = try await client.listGoldLabels(runID: Self.run)
+                }
+            }
+            #expect(error?.kind == .invalidResponse)
+        }
+    }
+
+    @Test("concurrency N never opens more than N connections, however many tasks ask")
+    func connectionLimit() async throws {
+        try await ScriptedHTTPServer.withRunning({ _ in .send(Self.emptyList) }) { server in
+            try await RefactorClient.withClient(try Self.configuration(server, concurrency: 4)) { client in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<16 {
+                        group.addTask { for _ in 0..<10 { _ = try await client.listGoldLabels(runID: Self.run) } }
+                    }
+                    try await group.waitForAll()
+                }
+                #expect(client.pool.openConnections <= 4)
+            }
+            #expect(server.connectionCounts.requests == 160)
+            #expect(server.connectionCounts.mostOpen <= 4)
+            #expect(server.connectionCounts.accepted <= 4)
+        }
+    }
+
+    @Test("cancelling a task in flight ends its request as .cancelled")
+    func cancelInFlight() async throws {
+        try await ScriptedHTTPServer.withRunning({ _ in .ignore }) { server in
+            try await RefactorClient.withClient(try Self.configuration(server)) { client in
+                let task = Task {
+                    await expectAPIError { _ = try await client.listGoldLabels(runID: Self.run) }
+                }
+                try await Self.eventually { server.connectionCounts.requests == 1 }
+                task.cancel()
+                let error = await task.value
+                #expect(error?.kind == .cancelled)
+                // The connection is not reused for a later request (its answer could still come).
+                try await Self.eventually { client.pool.openConnections == 0 }
+                #expect(client.pool.openConnections == 0)
+            }
+        }
+    }
+
+    @Test("an HTTP error keeps the server's text and Retry-After, without the token")
+    func httpErrors() async throws {
+        try await ScriptedHTTPServer.withRunning({ request in
+            switch request.index {
+            case 1: .send(ScriptedHTTPServer.response(429, #"{"error":"slow down"}"#, headers: ["Retry-After: 7"]))
+            case 2: .send(ScriptedHTTPServer.chunkedResponse(503, chunks: [#"{"error":"#, #""overloaded"}"#]))
+            default: .send(ScriptedHTTPServer.response(400, #"{"error":"bad header Bearer \#(Self.token)"}"#))
+            }
+        }) { server in
+            try await RefactorClient.withClient(try Self.configuration(server, concurrency: 1)) { client in
+                let throttled = await expectAPIError { _ = try await client.listGoldLabels(runID: Self.run) }
+                #expect(throttled?.kind == .throttled)
+                #expect(throttled?.retryAfter == .seconds(7))
+                #expect(throttled?.detail == "slow down")
+                let failed = await expectAPIError { _ = try await client.listGoldLabels(runID: Self.run) }
+                #expect(failed?.kind == .serverError)
+                #expect(failed?.status == 503)
+                #expect(failed?.detail == "overloaded")
+                let bad = await expectAPIError { _ = try await client.listGoldLabels(runID: Self.run) }
+                #expect(bad?.kind == .badRequest)
+                #expect(bad?.description.contains(Self.token) == false)
+                #expect(bad?.description.contains("<redacted>") == true)
+            }
+            #expect(server.connectionCounts.accepted == 1)
+        }
+    }
+}
