@@ -8,20 +8,28 @@ enum UTF8Text {
         return .success(String(decoding: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self))
     }
 
-    /// Like ``UTF8Validation/firstInvalidOffset(_:)`` with a word-at-a-time ASCII fast path.
+    /// Like ``UTF8Validation/firstInvalidOffset(_:)``, with a word-at-a-time ASCII fast
+    /// path that resumes after every multi-byte character (text mixes both).
     @inline(__always)
     static func firstInvalidOffset(_ bytes: UnsafeRawBufferPointer) -> Int? {
         let count = bytes.count
+        guard let base = bytes.baseAddress else { return nil }
         var i = 0
-        if let base = bytes.baseAddress {
-            while i + 8 <= count {
-                if base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
+        while i < count {
+            if i + 8 <= count, base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                 i += 8
+                continue
             }
-            while i < count, base.load(fromByteOffset: i, as: UInt8.self) < 0x80 { i += 1 }
+            let b = base.load(fromByteOffset: i, as: UInt8.self)
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            let length = UTF8Validation.sequenceLength(at: i, in: bytes)
+            if length == 0 { return i }
+            i += length
         }
-        if i == count { return nil }
-        return UTF8Validation.firstInvalidOffset(UnsafeRawBufferPointer(rebasing: bytes[i...])).map { $0 + i }
+        return nil
     }
 
     struct InvalidByte: Error {
