@@ -1,6 +1,6 @@
 import Foundation
 
-/// `labelport-bench import [--rows N] [--dry-run-rows N] [--rate-seconds S]`: the import
+/// `labelport-bench import [--rows N] [--rounds N] [--dry-run-rows N] [--rate-seconds S]`: the import
 /// targets, each against a release-built `labelport sandbox` child process:
 /// 1. 20k new rows at concurrency 32: labelport vs a Python aiohttp importer doing the
 ///    same upsert vs `wrk` posting one fixed body (targets ≥ 1.5× Python, ≥ 70% of wrk);
@@ -27,20 +27,37 @@ enum ImportBenchmark {
         try writeRows(rowsFile, count: rows)
         let env = ["REFACTOR_API_TOKEN": token]
 
+        let rounds = option("--rounds", 3)
         say("== import throughput: \(rows) new rows, concurrency 32, release sandbox on loopback")
+        say("   \(rounds) interleaved rounds (labelport, python, wrk 5 s), each into a new run; the machine is shared, so medians are compared")
         let sandbox = try BenchProcess.Sandbox(labelport, ["--create-runs", "--token", "\(token)=bench"])
         defer { sandbox.stop() }
-        let ours = try importRun(labelport, rowsFile, run: uuid(1), url: sandbox.baseURL, env: env, extra: ["--concurrency", "32"])
-        say(String(format: "labelport import:   %8.0f req/s  (%d requests in %.2f s)", ours.rps, ours.requests, ours.seconds))
-        if let python = pythonRPS(url: sandbox.baseURL, file: rowsFile, run: uuid(2)) {
-            say(String(format: "python aiohttp:     %8.0f req/s  → labelport is %.2f× (target ≥ 1.5×)", python, ours.rps / python))
-        } else {
-            say("python aiohttp:     skipped (run: python3 -m venv .venv-bench && .venv-bench/bin/pip install aiohttp)")
+        var ours: [Double] = [], pythons: [Double] = [], wrks: [Double] = []
+        for round in 0..<rounds {
+            let figures = try importRun(labelport, rowsFile, run: uuid(10 + 3 * round), url: sandbox.baseURL, env: env, extra: ["--concurrency", "32"])
+            ours.append(figures.rps)
+            var line = String(format: "round %d: labelport %6.0f req/s (%d requests in %.2f s)", round + 1, figures.rps, figures.requests, figures.seconds)
+            if let python = pythonRPS(url: sandbox.baseURL, file: rowsFile, run: uuid(11 + 3 * round)) {
+                pythons.append(python)
+                line += String(format: ", python %6.0f", python)
+            }
+            if let wrk = try wrkRPS(url: sandbox.baseURL, run: uuid(12 + 3 * round), dir: dir) {
+                wrks.append(wrk)
+                line += String(format: ", wrk %6.0f", wrk)
+            }
+            say(line)
         }
-        if let wrk = try wrkRPS(url: sandbox.baseURL, run: uuid(3), dir: dir) {
-            say(String(format: "wrk (fixed POST):   %8.0f req/s  → labelport is %.0f%% of wrk (target ≥ 70%%)", wrk, 100 * ours.rps / wrk))
+        let ourMedian = median(ours)
+        say(String(format: "labelport import:   %8.0f req/s (median)", ourMedian))
+        if pythons.isEmpty {
+            say("python aiohttp:     skipped (run: python3 -m venv .venv-bench && .venv-bench/bin/pip install aiohttp)")
         } else {
+            say(String(format: "python aiohttp:     %8.0f req/s (median) → labelport is %.2f× (target ≥ 1.5×)", median(pythons), ourMedian / median(pythons)))
+        }
+        if wrks.isEmpty {
             say("wrk:                skipped (apt-get install wrk)")
+        } else {
+            say(String(format: "wrk (fixed POST):   %8.0f req/s (median) → labelport is %.0f%% of wrk (target ≥ 70%%)", median(wrks), 100 * ourMedian / median(wrks)))
         }
 
         say("\n== 20 ms injected latency, concurrency 64 (Little's law: 64 / 0.020 s = 3,200 req/s)")
@@ -110,9 +127,15 @@ enum ImportBenchmark {
             wrk.headers["Content-Type"] = "application/json"
             wrk.headers["Authorization"] = "Bearer \(token)"
             """.write(toFile: script, atomically: true, encoding: .utf8)
-        let result = try BenchProcess.run(wrk, ["-t2", "-c32", "-d10s", "-s", script, "\(url)/v1/run/\(run)/gold-labels"])
+        let result = try BenchProcess.run(wrk, ["-t2", "-c32", "-d5s", "-s", script, "\(url)/v1/run/\(run)/gold-labels"])
         guard let line = result.stdout.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }) else { return nil }
         return Double(line.split(separator: " ").last ?? "")
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     static func uuid(_ n: Int) -> String {
