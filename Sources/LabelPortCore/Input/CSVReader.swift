@@ -359,7 +359,7 @@ struct CSVReader {
         var problems = rowProblems
         let cellCount = marks.count
         let wholeRowIsUTF8 = rowBytes.withUnsafeBytes { raw -> Bool in
-            guard UTF8Text.firstInvalidOffset(raw) == nil else { return false }
+            guard UTF8Validation.firstInvalidOffset(raw) == nil else { return false }
             // Valid as a whole; a cell could still start inside another's multi-byte character.
             for mark in marks.dropLast() where mark >> 1 < raw.count && raw[mark >> 1] & 0xC0 == 0x80 { return false }
             return true
@@ -369,7 +369,7 @@ struct CSVReader {
                 var start = 0
                 for (index, mark) in marks.enumerated() {
                     let slice = UnsafeRawBufferPointer(rebasing: raw[start..<(mark >> 1)])
-                    if let bad = UTF8Text.firstInvalidOffset(slice) {
+                    if let bad = UTF8Validation.firstInvalidOffset(slice) {
                         let at = locateInRow(cell: index, offset: bad)
                         problems.append(Diagnostic(
                             file: file, line: at.line, column: at.column,

@@ -119,11 +119,8 @@ enum CellText {
 
     /// `true`/`false` in any letter case.
     static func boolean(_ text: String) -> Bool? {
-        switch text.lowercased() {
-        case "true": true
-        case "false": false
-        default: nil
-        }
+        var text = text
+        return text.withUTF8 { boolean(bytes: UnsafeRawBufferPointer($0)) }
     }
 
     /// The value of an `object_value.KEY` cell of type `type`, or a problem message with

@@ -347,10 +347,18 @@ public struct JSONParser {
 /// Locating invalid UTF-8, for messages that point at the bad byte.
 public enum UTF8Validation {
     /// The offset of the first byte that does not start or continue a valid UTF-8 sequence.
+    /// ASCII is read eight bytes at a time, resuming after every multi-byte character
+    /// (text mixes both).
     public static func firstInvalidOffset(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return nil }
         var i = 0
-        while i < bytes.count {
-            if bytes[i] < 0x80 {
+        while i < count {
+            if i + 8 <= count, base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+                continue
+            }
+            if base.load(fromByteOffset: i, as: UInt8.self) < 0x80 {
                 i += 1
                 continue
             }

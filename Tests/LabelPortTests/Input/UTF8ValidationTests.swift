@@ -4,7 +4,7 @@ import Testing
 /// The readers' UTF-8 check against the standard library's own validation, on byte
 /// strings that mix ASCII runs (the eight-byte path) with valid and broken sequences.
 @Suite("UTF-8 checks")
-struct UTF8TextTests {
+struct UTF8ValidationTests {
     /// Pieces chosen to straddle the eight-byte words at every alignment.
     static let pieces: [[UInt8]] = [
         Array("plain ascii ".utf8), Array("a".utf8), Array("é".utf8), Array("東京".utf8), Array("👍🏽".utf8),
@@ -17,9 +17,9 @@ struct UTF8TextTests {
         for _ in 0..<5_000 {
             var bytes: [UInt8] = []
             for _ in 0..<Int.random(in: 0...12, using: &random) {
-                bytes += UTF8TextTests.pieces.randomElement(using: &random)!
+                bytes += UTF8ValidationTests.pieces.randomElement(using: &random)!
             }
-            let found = bytes.withUnsafeBytes { UTF8Text.firstInvalidOffset($0) }
+            let found = bytes.withUnsafeBytes { UTF8Validation.firstInvalidOffset($0) }
             // The longest valid prefix, by the standard library.
             var valid = bytes.count
             while valid > 0, String(validating: bytes[0..<valid], as: UTF8.self) == nil { valid -= 1 }
