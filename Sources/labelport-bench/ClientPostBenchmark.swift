@@ -18,7 +18,7 @@ enum ClientPostBenchmark {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for worker in 0..<concurrency {
                     // As the import engine runs its workers: on the client's event loop.
-                    group.addTask(executorPreference: client.taskExecutor) {
+                    group.addTask(executorPreference: client.taskExecutor(worker)) {
                         var i = worker
                         while i < total {
                             _ = try await client.createGoldLabel(

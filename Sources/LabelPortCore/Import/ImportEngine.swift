@@ -108,8 +108,8 @@ public final class ImportEngine: Sendable {
             if execute {
                 // Workers run where their requests' I/O runs (the client's event loop):
                 // a response resumes its worker on the thread that read it.
-                for _ in 0..<concurrency {
-                    group.addTask(executorPreference: client.taskExecutor) {
+                for worker in 0..<concurrency {
+                    group.addTask(executorPreference: client.taskExecutor(worker)) {
                         var next = await queue.next()
                         while let (key, job) = next {
                             let outcome = await self.perform(job.planned, record: job.record)
@@ -160,7 +160,7 @@ public final class ImportEngine: Sendable {
             queue.close()
             await group.waitForAll()
         }
-        return await ordered.counts
+        return ordered.counts
     }
 
     // MARK: Applying one row
@@ -181,8 +181,8 @@ public final class ImportEngine: Sendable {
             case .update(let target, let request):
                 let id = try resolve(target, key: planned.key)
                 outcome.labelID = id
-                _ = try await executor.perform(.update) { () async throws(APIError) -> GoldLabel in
-                    try await self.client.updateGoldLabel(runID: runID, labelID: id, request)
+                _ = try await executor.perform(.update) { () async throws(APIError) -> String in
+                    try await self.client.updateGoldLabelID(runID: runID, labelID: id, request)
                 }
             }
         } catch let error as APIError where error.kind == .cancelled && interrupt.isSet && error.detail?.hasPrefix("interrupted after sending") != true {
@@ -224,11 +224,11 @@ public final class ImportEngine: Sendable {
         var unknownOutcomes = 0
         while true {
             do throws(APIError) {
-                let label = try await executor.perform(.create) { () async throws(APIError) -> GoldLabel in
-                    try await self.client.createGoldLabel(runID: runID, request)
+                let id = try await executor.perform(.create) { () async throws(APIError) -> String in
+                    try await self.client.createGoldLabelID(runID: runID, request)
                 }
-                record(created: label.id, runID: runID, key: key, laterRowsNeedID: laterRowsNeedID)
-                return label.id
+                record(created: id, runID: runID, key: key, laterRowsNeedID: laterRowsNeedID)
+                return id
             } catch where error.outcomeUnknown && error.kind != .cancelled {
                 unknownOutcomes += 1
                 // A timeout or a 5xx (perhaps from a proxy) may still be applied after the
@@ -254,8 +254,8 @@ public final class ImportEngine: Sendable {
                     record(created: found.id, runID: runID, key: key, laterRowsNeedID: laterRowsNeedID)
                     let wanted = LabelValues(textValue: request.textValue, objectValue: request.objectValue, objectValueIsPartial: request.objectValueIsPartial)
                     if LabelValues(found) != wanted {
-                        _ = try await executor.perform(.update) { () async throws(APIError) -> GoldLabel in
-                            try await self.client.updateGoldLabel(
+                        _ = try await executor.perform(.update) { () async throws(APIError) -> String in
+                            try await self.client.updateGoldLabelID(
                                 runID: runID, labelID: found.id,
                                 UpdateGoldLabelRequest(textValue: request.textValue, objectValue: request.objectValue, objectValueIsPartial: request.objectValueIsPartial))
                         }

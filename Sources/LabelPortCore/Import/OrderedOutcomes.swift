@@ -1,18 +1,49 @@
+import NIOCore
 import Synchronization
 
 /// Puts outcomes that finish out of order back into input order for the sink, and keeps
-/// the reader at most `window` rows ahead of the oldest unfinished row, so the rows held
-/// here stay bounded.
-actor OrderedOutcomes {
+/// the reader at most `window` rows ahead of the oldest row not yet given to the sink, so
+/// the rows held here stay bounded.
+///
+/// A lock, not an actor: every row passes through here from the worker that finished it,
+/// and a hop to an actor per row cost more than the work. One caller at a time gives
+/// rows to the sink, in order; the others only queue them.
+final class OrderedOutcomes: Sendable {
+    private typealias Reader = (sequence: Int, continuation: UnsafeContinuation<Void, Never>)
+
+    private struct State {
+        /// The sequence number of the next row to release from `held`.
+        var nextToRelease = 0
+        /// Rows that finished before an earlier one, by sequence number.
+        var held: [Int: RowOutcome] = [:]
+        /// Released rows, in order, not yet given to the sink.
+        var ready = CircularBuffer<RowOutcome>()
+        var delivering = false
+        /// Rows given to the sink (or released, when the sink wants none).
+        var delivered = 0
+        var waitingReader: Reader?
+        var counts = OutcomeCounts()
+
+        mutating func release(_ outcome: RowOutcome, keep: Bool) {
+            counts.add(outcome)
+            nextToRelease += 1
+            if keep { ready.append(outcome) } else { delivered += 1 }
+        }
+
+        /// The waiting reader, if `delivered` now leaves it room.
+        mutating func readerWithRoom(window: Int) -> Reader? {
+            guard let reader = waitingReader, reader.sequence - delivered < window else { return nil }
+            waitingReader = nil
+            return reader
+        }
+    }
+
     private let sink: any ImportSink
     private let sinkWantsRows: Bool
     private let window: Int
-    private var nextToEmit = 0
-    private var held: [Int: RowOutcome] = [:]
-    private var waitingReader: (sequence: Int, continuation: CheckedContinuation<Void, Never>)?
-    private(set) var counts = OutcomeCounts()
-    /// `nextToEmit`, readable without a hop to the actor.
-    private let emittedSoFar = Atomic<Int>(0)
+    private let state = Mutex(State())
+    /// `delivered`, readable without the lock.
+    private let deliveredSoFar = Atomic<Int>(0)
 
     init(sink: any ImportSink, window: Int) {
         self.sink = sink
@@ -21,33 +52,62 @@ actor OrderedOutcomes {
     }
 
     /// Waits until row `sequence` may be taken in. The common case (room in the window)
-    /// returns without a call to the actor: the reader calls this for every row.
-    nonisolated func admit(_ sequence: Int) async {
-        if sequence - emittedSoFar.load(ordering: .acquiring) < window { return }
-        await waitForRoom(sequence)
-    }
-
-    private func waitForRoom(_ sequence: Int) async {
-        while sequence - nextToEmit >= window {
-            await withCheckedContinuation { waitingReader = (sequence, $0) }
+    /// returns without taking the lock: the reader calls this for every row.
+    func admit(_ sequence: Int) async {
+        let window = window
+        if sequence - deliveredSoFar.load(ordering: .acquiring) < window { return }
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            let roomNow = state.withLock { state in
+                if sequence - state.delivered < window { return true }
+                state.waitingReader = (sequence, continuation)
+                return false
+            }
+            if roomNow { continuation.resume() }
         }
     }
 
+    /// Takes a finished row; gives it and any rows it unblocks to the sink, in order.
     func finish(_ outcome: RowOutcome) async {
-        held[outcome.planned.sequence] = outcome
-        while let next = held.removeValue(forKey: nextToEmit) {
-            counts.add(next)
-            if sinkWantsRows { await sink.rowFinished(next) }
-            nextToEmit += 1
-            emittedSoFar.store(nextToEmit, ordering: .releasing)
+        let keep = sinkWantsRows
+        let window = window
+        let (deliver, reader) = state.withLock { state -> (Bool, Reader?) in
+            if outcome.planned.sequence == state.nextToRelease {
+                state.release(outcome, keep: keep)
+            } else {
+                state.held[outcome.planned.sequence] = outcome
+            }
+            while !state.held.isEmpty, let next = state.held.removeValue(forKey: state.nextToRelease) {
+                state.release(next, keep: keep)
+            }
+            deliveredSoFar.store(state.delivered, ordering: .releasing)
+            let deliver = !state.delivering && !state.ready.isEmpty
+            if deliver { state.delivering = true }
+            return (deliver, state.readerWithRoom(window: window))
         }
-        if let reader = waitingReader, reader.sequence - nextToEmit < window {
-            waitingReader = nil
-            reader.continuation.resume()
+        reader?.continuation.resume()
+        guard deliver else { return }
+        while true {
+            let batch = state.withLock { state -> [RowOutcome]? in
+                if state.ready.isEmpty {
+                    state.delivering = false
+                    return nil
+                }
+                let batch = Array(state.ready)
+                state.ready.removeAll(keepingCapacity: true)
+                return batch
+            }
+            guard let batch else { return }
+            for row in batch { await sink.rowFinished(row) }
+            let reader = state.withLock { state -> Reader? in
+                state.delivered += batch.count
+                deliveredSoFar.store(state.delivered, ordering: .releasing)
+                return state.readerWithRoom(window: window)
+            }
+            reader?.continuation.resume()
         }
     }
 
-    var emitted: Int { nextToEmit }
+    var counts: OutcomeCounts { state.withLock { $0.counts } }
 }
 
 /// Rows counted by action and by status.

@@ -45,6 +45,27 @@ public struct JSONParser {
         return try result.get()
     }
 
+    /// Parses a JSON object, building only the top-level entries whose keys are in
+    /// `keep`; the other values are checked, not built. For reading a few fields of a
+    /// large answer (the id of a created label). Nil when the text is valid JSON but not
+    /// an object. Duplicate keys are refused at the top level only.
+    public static func parseObject(
+        _ bytes: UnsafeRawBufferPointer, keeping keep: [String]
+    ) throws(JSONSyntaxError) -> JSONObject? {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipWhitespace()
+        guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "{") else {
+            try parser.skipValue(depth: 0)
+            parser.skipWhitespace()
+            if parser.position < bytes.count { throw parser.error("unexpected text after the JSON value") }
+            return nil
+        }
+        let object = try parser.parseObject(depth: 1, keeping: keep)
+        parser.skipWhitespace()
+        if parser.position < bytes.count { throw parser.error("unexpected text after the JSON value") }
+        return object
+    }
+
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
 
@@ -109,12 +130,15 @@ public struct JSONParser {
         position += count
     }
 
-    private mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONObject {
+    /// With `keep`, only the entries with those keys are built; the other values are skipped.
+    private mutating func parseObject(depth: Int, keeping keep: [String]? = nil) throws(JSONSyntaxError) -> JSONObject {
         if depth > JSONParser.maximumDepth { throw error("JSON nested deeper than \(JSONParser.maximumDepth) levels") }
         position += 1 // {
         var entries: [(key: String, value: JSONValue)] = []
         entries.reserveCapacity(8)
         var seen: Set<ExactString>? = nil
+        /// Keys of skipped entries (for the duplicate check).
+        var keys: [String] = []
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -129,13 +153,15 @@ public struct JSONParser {
             let keyStart = position
             let key = try parseString()
             // Duplicate keys would silently lose a value: refuse them.
-            if entries.count < 16 {
+            if entries.count + keys.count < 16 {
                 let length = key.utf8.count
-                if entries.contains(where: { $0.key.utf8.count == length && $0.key.utf8.elementsEqual(key.utf8) }) {
+                if entries.contains(where: { $0.key.utf8.count == length && $0.key.utf8.elementsEqual(key.utf8) })
+                    || keys.contains(where: { $0.utf8.count == length && $0.utf8.elementsEqual(key.utf8) })
+                {
                     throw error("duplicate key \"\(key)\" in object", at: keyStart)
                 }
             } else {
-                if seen == nil { seen = Set(entries.map { ExactString($0.key) }) }
+                if seen == nil { seen = Set(entries.map { ExactString($0.key) } + keys.map(ExactString.init)) }
                 if !seen!.insert(ExactString(key)).inserted {
                     throw error("duplicate key \"\(key)\" in object", at: keyStart)
                 }
@@ -146,8 +172,13 @@ public struct JSONParser {
             }
             position += 1
             skipWhitespace()
-            let value = try parseValue(depth: depth)
-            entries.append((key: key, value: value))
+            if let keep, !keep.contains(where: { $0.utf8.elementsEqual(key.utf8) }) {
+                try skipValue(depth: depth)
+                keys.append(key)
+            } else {
+                let value = try parseValue(depth: depth)
+                entries.append((key: key, value: value))
+            }
             seen?.insert(ExactString(key))
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of JSON text inside an object") }
@@ -161,6 +192,99 @@ public struct JSONParser {
                 throw error("expected ',' or '}' in object, found \(describe(byte: bytes[position]))")
             }
         }
+    }
+
+    /// Moves past one value, checking it as ``parseValue(depth:)`` would (but for
+    /// duplicate keys) without building it.
+    private mutating func skipValue(depth: Int) throws(JSONSyntaxError) {
+        guard position < bytes.count else { throw error("unexpected end of JSON text") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            try skipContainer(depth: depth + 1)
+        case UInt8(ascii: "\""):
+            try skipString()
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            try skipNumber()
+        default:
+            throw error("unexpected character \(describe(byte: bytes[position])); expected a JSON value")
+        }
+    }
+
+    /// Moves past an object or an array.
+    private mutating func skipContainer(depth: Int) throws(JSONSyntaxError) {
+        if depth > JSONParser.maximumDepth { throw error("JSON nested deeper than \(JSONParser.maximumDepth) levels") }
+        let isObject = bytes[position] == UInt8(ascii: "{")
+        let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+        let what = isObject ? "an object" : "an array"
+        position += 1
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == close {
+            position += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            if isObject {
+                guard position < bytes.count else { throw error("unexpected end of JSON text inside an object") }
+                guard bytes[position] == UInt8(ascii: "\"") else {
+                    throw error("expected a string key in double quotes, found \(describe(byte: bytes[position]))")
+                }
+                try skipString()
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+                    throw error("expected ':' after an object key")
+                }
+                position += 1
+                skipWhitespace()
+            }
+            try skipValue(depth: depth)
+            skipWhitespace()
+            guard position < bytes.count else { throw error("unexpected end of JSON text inside \(what)") }
+            switch bytes[position] {
+            case UInt8(ascii: ","):
+                position += 1
+            case close:
+                position += 1
+                return
+            default:
+                throw error("expected ',' or '\(Character(Unicode.Scalar(close)))' in \(isObject ? "object" : "array"), found \(describe(byte: bytes[position]))")
+            }
+        }
+    }
+
+    /// Moves past a string, checking it; builds it only when it has escapes (rare).
+    private mutating func skipString() throws(JSONSyntaxError) {
+        let open = position
+        position += 1
+        let start = position
+        var sawNonASCII = false
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                if sawNonASCII, let bad = UTF8Validation.firstInvalidOffset(UnsafeRawBufferPointer(rebasing: bytes[start..<position])) {
+                    throw error("invalid UTF-8 in string", at: start + bad)
+                }
+                position += 1
+                return
+            }
+            if byte == UInt8(ascii: "\\") {
+                position = open
+                _ = try parseString()
+                return
+            }
+            if byte < 0x20 {
+                throw error("control character \(describe(byte: byte)) must be escaped inside a string")
+            }
+            if byte >= 0x80 { sawNonASCII = true }
+            position += 1
+        }
+        throw error("unterminated string", at: open)
     }
 
     private mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> [JSONValue] {
@@ -190,6 +314,14 @@ public struct JSONParser {
     }
 
     private mutating func parseNumber() throws(JSONSyntaxError) -> JSONNumber {
+        let start = position
+        try skipNumber()
+        let literal = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        return JSONNumber(uncheckedLiteral: literal)
+    }
+
+    /// Moves past one number, checking its grammar.
+    private mutating func skipNumber() throws(JSONSyntaxError) {
         let start = position
         @inline(__always) func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
@@ -221,8 +353,6 @@ public struct JSONParser {
             }
             while position < bytes.count, isDigit(bytes[position]) { position += 1 }
         }
-        let literal = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-        return JSONNumber(uncheckedLiteral: literal)
     }
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {

@@ -91,3 +91,46 @@ extension JSONValue: CustomStringConvertible {
     /// Compact JSON text, keys in their own order.
     public var description: String { JSONWriter().string(self) }
 }
+
+/// Writes one JSON object's members straight to bytes in the order they are added,
+/// leaving out absent values: request bodies, without building a ``JSONValue`` first.
+struct JSONMemberWriter {
+    private var bytes: [UInt8] = []
+
+    init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
+        bytes.append(UInt8(ascii: "{"))
+    }
+
+    mutating func add(_ key: StaticString, _ value: String?) {
+        guard let value else { return }
+        start(key)
+        JSONWriter.writeString(value, into: &bytes)
+    }
+
+    mutating func add(_ key: StaticString, _ value: JSONObject?) {
+        guard let value else { return }
+        start(key)
+        JSONWriter().write(value, into: &bytes)
+    }
+
+    mutating func add(_ key: StaticString, _ value: Bool?) {
+        guard let value else { return }
+        start(key)
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    /// The object's text.
+    consuming func finish() -> [UInt8] {
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
+    }
+
+    /// A comma if needed, then `"key":` (keys here are plain ASCII).
+    private mutating func start(_ key: StaticString) {
+        if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+    }
+}

@@ -139,6 +139,16 @@ public struct CreateGoldLabelRequest: Sendable, Equatable {
         w.set("object_value_is_partial", objectValueIsPartial)
         return .object(w.object)
     }
+
+    /// ``json`` as JSON text, written straight to bytes (the import sends one per row).
+    var jsonBytes: [UInt8] {
+        var w = JSONMemberWriter(capacity: 128 + outputResourceName.utf8.count + (textValue?.utf8.count ?? 0))
+        w.add("output_resource_name", outputResourceName)
+        w.add("text_value", textValue)
+        w.add("object_value", objectValue)
+        w.add("object_value_is_partial", objectValueIsPartial)
+        return w.finish()
+    }
 }
 
 /// The body of `PUT /v1/run/{run_id}/gold-label/{gold_label_id}`: only the fields
@@ -169,6 +179,15 @@ public struct UpdateGoldLabelRequest: Sendable, Equatable {
         w.set("object_value", objectValue)
         w.set("object_value_is_partial", objectValueIsPartial)
         return .object(w.object)
+    }
+
+    /// ``json`` as JSON text, written straight to bytes.
+    var jsonBytes: [UInt8] {
+        var w = JSONMemberWriter(capacity: 128 + (textValue?.utf8.count ?? 0))
+        w.add("text_value", textValue)
+        w.add("object_value", objectValue)
+        w.add("object_value_is_partial", objectValueIsPartial)
+        return w.finish()
     }
 
     public var isEmpty: Bool { textValue == nil && objectValue == nil && objectValueIsPartial == nil }

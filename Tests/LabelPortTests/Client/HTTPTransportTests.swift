@@ -161,6 +161,65 @@ struct HTTPTransportTests {
         }
     }
 
+    @Test("a write that reads only the id gets it, and a 2xx body that is no label is invalidResponse", arguments: [
+        (#"{"output_resource_name":"x","id":"id-7","object_value":{"a":[1,{"b":null}]}}"#, "id-7"),
+        (#"{"id": 7}"#, "RunGoldLabel.id must be a string"),
+        (#"{"output_resource_name":"x"}"#, #"RunGoldLabel is missing "id""#),
+        (#"["id"]"#, "RunGoldLabel must be a JSON object"),
+        (#"{"id":"id-7","object_value":{"a":[1,}}"#, "body is not valid JSON"),
+    ])
+    func writeReturningID(body: String, outcome: String) async throws {
+        try await ScriptedHTTPServer.withRunning({ request in
+            .send(ScriptedHTTPServer.response(request.requestLine.hasPrefix("POST") ? 201 : 200, body))
+        }) { server in
+            try await RefactorClient.withClient(try Self.configuration(server)) { client in
+                let create = { try await client.createGoldLabelID(runID: Self.run, CreateGoldLabelRequest(outputResourceName: "x", textValue: "t")) }
+                let update = { try await client.updateGoldLabelID(runID: Self.run, labelID: "id-7", UpdateGoldLabelRequest(textValue: "t")) }
+                for call in [create, update] {
+                    if outcome == "id-7" {
+                        let id = try await call()
+                        #expect(id == "id-7")
+                    } else {
+                        let error = await expectAPIError { _ = try await call() }
+                        #expect(error?.kind == .invalidResponse)
+                        #expect(error?.detail?.contains(outcome) == true, "\(String(describing: error))")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("with two event loops, tasks stay on their loop, each loop gets connections, and N connections at most")
+    func connectionsFollowTheirLoop() async throws {
+        try await ScriptedHTTPServer.withRunning({ _ in .send(Self.emptyList) }) { server in
+            var configuration = try Self.configuration(server, concurrency: 4)
+            configuration.eventLoopThreads = 2
+            try await RefactorClient.withClient(configuration) { client in
+                let loops = client.pool.loops
+                #expect(loops.count == 2)
+                let onOwnLoop = Locked(0)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for worker in 0..<4 {
+                        group.addTask(executorPreference: client.taskExecutor(worker)) {
+                            for _ in 0..<25 {
+                                _ = try await client.listGoldLabels(runID: Self.run)
+                                if loops[worker % 2].inEventLoop { onOwnLoop.withLock { $0 += 1 } }
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                #expect(onOwnLoop.withLock { $0 } == 100)
+                #expect(client.pool.openConnections <= 4)
+                // Each loop's tasks opened their connections on their own loop.
+                let idle = client.pool.idleConnectionsByLoop
+                #expect(idle.count == 2 && idle.allSatisfy { $0 >= 1 } && idle.reduce(0, +) <= 4, "\(idle)")
+            }
+            #expect(server.connectionCounts.requests == 100)
+            #expect(server.connectionCounts.mostOpen <= 4)
+        }
+    }
+
     @Test("concurrency N never opens more than N connections, however many tasks ask")
     func connectionLimit() async throws {
         try await ScriptedHTTPServer.withRunning({ _ in .send(Self.emptyList) }) { server in

@@ -54,6 +54,42 @@ struct JSONValueTests {
         #expect(throws: JSONSyntaxError(offset: offset, message: message)) { try JSONParser.parse(text) }
     }
 
+    @Test("a parse keeping some keys finds the same errors as a full parse", arguments: [
+        #"{"a":1,}"#, #"{"a":01}"#, #"{"a":1,"a":2}"#, #"[1,2"#, #""abc"#, "{\"a\":\"\u{1}\"}", "[\"ab\\ncd\u{1}\"]",
+        #"[tru]"#, #"{"a":1} x"#, #""\ud800""#, #"{"a":{"b":[1,2,{"c":nul}]}}"#, #"{"a":[1 2]}"#, #"{"a":{"b" 1}}"#,
+        #"{"a":"\q"}"#, #"{"a":1.}"#, #"{"a":-}"#, #"{"a":1e}"#, #"{"a":[}"#,
+    ])
+    func selectiveParseErrors(text: String) {
+        var expected: JSONSyntaxError?
+        do { _ = try JSONParser.parse(text) } catch { expected = error }
+        #expect(expected != nil)
+        #expect(throws: expected!) {
+            _ = try Array(text.utf8).withUnsafeBytes { try JSONParser.parseObject($0, keeping: ["id"]) }
+        }
+    }
+
+    @Test("a parse keeping some keys builds only those, and nil for a document that is not an object")
+    func selectiveParse() throws {
+        func parse(_ text: String, keeping keys: [String]) throws -> JSONObject? {
+            try Array(text.utf8).withUnsafeBytes { try JSONParser.parseObject($0, keeping: keys) }
+        }
+        let label = #"{"id":"a-1","object_value":{"tags":["x","é\u00e9",{"k":[1e5,-0.5,true,null]}]},"text_value":null,"n":12}"#
+        let kept = try #require(try parse(label, keeping: ["id", "n"]))
+        #expect(kept.keys == ["id", "n"])
+        #expect(kept["id"] == .string("a-1"))
+        #expect(kept["n"] == .number(JSONNumber(12)))
+        #expect(try parse(label, keeping: ["id", "object_value", "text_value", "n"]) == (try JSONParser.parse(label)).objectValue)
+        #expect(try parse(#" [1, {"id": 2}] "#, keeping: ["id"]) == nil)
+        // Duplicates are refused at the top level and inside kept values, not looked for in skipped ones.
+        #expect(throws: JSONSyntaxError.self) { try parse(#"{"n":1,"id":"a","n":2}"#, keeping: ["id"]) }
+        #expect(throws: JSONSyntaxError.self) { try parse(#"{"id":{"a":1,"a":2}}"#, keeping: ["id"]) }
+        #expect(try parse(#"{"id":"a","x":{"a":1,"a":2}}"#, keeping: ["id"])?["id"] == .string("a"))
+        let badUTF8: [UInt8] = Array(#"{"id":"a","x":"ok"#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        #expect(throws: JSONSyntaxError(offset: 17, message: "invalid UTF-8 in string")) {
+            try badUTF8.withUnsafeBytes { try JSONParser.parseObject($0, keeping: ["id"]) }
+        }
+    }
+
     @Test("strings with escapes between plain runs decode exactly")
     func escapedStrings() throws {
         let text = #"["x, \"y\"\nz é\u00e9\ud83d\udc4d!", "\\", "\t"]"#

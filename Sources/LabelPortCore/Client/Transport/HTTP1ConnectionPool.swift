@@ -6,6 +6,10 @@ import Synchronization
 /// Keep-alive HTTP/1.1 connections to one endpoint: at most `maximumConnections` open
 /// at once (counted from the start of connecting to the close of the socket), each
 /// carrying one request at a time; no pipelining. Callers beyond that wait their turn.
+///
+/// Connections live on several event loops. A caller running on one of them gets a
+/// connection of that loop when one is idle, and a new connection is opened there: its
+/// request is written and its answer read on the caller's own thread.
 final class HTTP1ConnectionPool: Sendable {
     struct Settings: Sendable {
         var endpoint: HTTPEndpoint
@@ -19,6 +23,8 @@ final class HTTP1ConnectionPool: Sendable {
 
     struct Connection: Sendable {
         let id: Int
+        /// The index of its event loop in ``HTTP1ConnectionPool/loops``.
+        let loop: Int
         let channel: any Channel
         let handler: NIOLoopBound<HTTP1ConnectionHandler>
     }
@@ -30,7 +36,8 @@ final class HTTP1ConnectionPool: Sendable {
     }
 
     private struct State {
-        var idle: [Connection] = []
+        /// Idle connections by the index of their event loop.
+        var idle: [[Connection]]
         /// Every open connection, leased or idle, for shutdown.
         var open: [Int: any Channel] = [:]
         var connecting = 0
@@ -38,10 +45,22 @@ final class HTTP1ConnectionPool: Sendable {
         var nextID = 0
         var isShutdown = false
 
-        /// A lease for the caller, or nil when it must wait.
-        mutating func lease(limit: Int) -> Lease? {
+        init(loops: Int) {
+            idle = Array(repeating: [], count: loops)
+        }
+
+        /// A lease for a caller on event loop `loop` (nil: on none of the pool's), or nil
+        /// when it must wait. A caller on a loop takes an idle connection of that loop,
+        /// else opens one there while under the limit; then any idle connection will do.
+        mutating func lease(limit: Int, loop: Int?) -> Lease? {
             if isShutdown { return .failed(.connectFailed("the client was shut down")) }
-            if let connection = idle.popLast() { return .connection(connection) }
+            if let loop {
+                if let connection = idle[loop].popLast() { return .connection(connection) }
+                if open.count + connecting < limit { return startConnecting() }
+            }
+            for index in idle.indices {
+                if let connection = idle[index].popLast() { return .connection(connection) }
+            }
             if open.count + connecting < limit { return startConnecting() }
             return nil
         }
@@ -52,6 +71,10 @@ final class HTTP1ConnectionPool: Sendable {
             return .connect(id: nextID)
         }
 
+        mutating func removeIdle(id: Int) {
+            for index in idle.indices { idle[index].removeAll { $0.id == id } }
+        }
+
         /// A slot came free: the first waiter may open a connection.
         mutating func slotFreed() -> (UnsafeContinuation<Lease, Never>, Lease)? {
             guard let waiter = waiters.popFirst() else { return nil }
@@ -60,13 +83,23 @@ final class HTTP1ConnectionPool: Sendable {
     }
 
     let settings: Settings
-    private let group: any EventLoopGroup
-    private let state = Mutex(State())
+    /// The event loops connections are opened on.
+    let loops: [any EventLoop]
+    private let state: Mutex<State>
     private let requestIDs = Atomic<UInt64>(0)
+    /// Picks the loop for a connection opened by a caller on none of them.
+    private let nextLoop = Atomic<Int>(0)
 
-    init(settings: Settings, group: any EventLoopGroup) {
+    init(settings: Settings, loops: [any EventLoop]) {
+        precondition(!loops.isEmpty)
         self.settings = settings
-        self.group = group
+        self.loops = loops
+        self.state = Mutex(State(loops: loops.count))
+    }
+
+    /// The index of the pool's event loop the caller runs on, if any.
+    private var currentLoop: Int? {
+        loops.count == 1 ? (loops[0].inEventLoop ? 0 : nil) : loops.firstIndex { $0.inEventLoop }
     }
 
     /// Sends `request` on a pooled connection and returns the response. A connection
@@ -118,11 +151,12 @@ final class HTTP1ConnectionPool: Sendable {
 
     private func lease() async -> Result<Connection, TransportFailure> {
         let limit = settings.maximumConnections
-        var lease = state.withLock { $0.lease(limit: limit) }
+        let loop = currentLoop
+        var lease = state.withLock { $0.lease(limit: limit, loop: loop) }
         if lease == nil {
             lease = await withUnsafeContinuation { (continuation: UnsafeContinuation<Lease, Never>) in
                 let now = state.withLock { state -> Lease? in
-                    let now = state.lease(limit: limit)
+                    let now = state.lease(limit: limit, loop: loop)
                     if now == nil { state.waiters.append(continuation) }
                     return now
                 }
@@ -132,7 +166,10 @@ final class HTTP1ConnectionPool: Sendable {
         switch lease! {
         case .connection(let connection): return .success(connection)
         case .failed(let failure): return .failure(failure)
-        case .connect(let id): return await connect(id: id)
+        case .connect(let id):
+            // On the caller's loop; a caller on none of them spreads its connections.
+            let index = currentLoop ?? nextLoop.add(1, ordering: .relaxed).oldValue % loops.count
+            return await connect(id: id, loop: index)
         }
     }
 
@@ -145,7 +182,7 @@ final class HTTP1ConnectionPool: Sendable {
         let waiter = state.withLock { state -> UnsafeContinuation<Lease, Never>? in
             if state.isShutdown { return nil }
             if let waiter = state.waiters.popFirst() { return waiter }
-            state.idle.append(connection)
+            state.idle[connection.loop].append(connection)
             return nil
         }
         if let waiter {
@@ -159,15 +196,15 @@ final class HTTP1ConnectionPool: Sendable {
     private func closed(id: Int) {
         let next = state.withLock { state -> (UnsafeContinuation<Lease, Never>, Lease)? in
             guard state.open.removeValue(forKey: id) != nil else { return nil }
-            state.idle.removeAll { $0.id == id }
+            state.removeIdle(id: id)
             return state.slotFreed()
         }
         if let (waiter, lease) = next { waiter.resume(returning: lease) }
     }
 
-    private func connect(id: Int) async -> Result<Connection, TransportFailure> {
+    private func connect(id: Int, loop: Int) async -> Result<Connection, TransportFailure> {
         let settings = settings
-        let bootstrap = ClientBootstrap(group: group)
+        let bootstrap = ClientBootstrap(group: loops[loop])
             .connectTimeout(settings.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in
@@ -189,7 +226,7 @@ final class HTTP1ConnectionPool: Sendable {
             do {
                 let handler = try channel.pipeline.syncOperations.handler(type: HTTP1ConnectionHandler.self)
                 let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)
-                return handler.ready.map { Connection(id: id, channel: channel, handler: bound) }.flatMapErrorThrowing { error in
+                return handler.ready.map { Connection(id: id, loop: loop, channel: channel, handler: bound) }.flatMapErrorThrowing { error in
                     channel.close(promise: nil)
                     throw error
                 }
@@ -239,7 +276,7 @@ final class HTTP1ConnectionPool: Sendable {
     func shutdown() async {
         let (channels, waiters) = state.withLock { state in
             state.isShutdown = true
-            state.idle = []
+            state.idle = Array(repeating: [], count: state.idle.count)
             let waiters = Array(state.waiters)
             state.waiters.removeAll()
             return (Array(state.open.values), waiters)
@@ -252,4 +289,7 @@ final class HTTP1ConnectionPool: Sendable {
 
     /// Connections open now (leased or idle): for tests of the limit.
     var openConnections: Int { state.withLock { $0.open.count + $0.connecting } }
+
+    /// Idle connections on each event loop: for tests of where connections live.
+    var idleConnectionsByLoop: [Int] { state.withLock { $0.idle.map(\.count) } }
 }
