@@ -50,5 +50,41 @@ public func fuzzReaders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         print("chunk size \(small) and 65536 disagree:\n\(a)\n---\n\(b)")
         abort()
     }
+    #if FUZZ_JSONL
+    checkSelectiveParse(bytes)
+    #endif
     return 0
+}
+
+/// The parse that builds only some keys (used on every create's answer) must agree
+/// with the full parse: same kept values, and an error wherever the full parse finds
+/// one, but for duplicate keys inside skipped values, which it does not look for.
+private func checkSelectiveParse(_ bytes: [UInt8]) {
+    let full: Result<JSONValue, JSONSyntaxError> = bytes.withUnsafeBytes { raw in
+        Result { () throws(JSONSyntaxError) -> JSONValue in try JSONParser.parse(raw) }
+    }
+    let kept: Result<JSONObject?, JSONSyntaxError> = bytes.withUnsafeBytes { raw in
+        Result { () throws(JSONSyntaxError) -> JSONObject? in try JSONParser.parseObject(raw, keeping: ["id", "a"]) }
+    }
+    switch (full, kept) {
+    case (.success(let value), .success(let object)):
+        let expected = value.objectValue.map { o in JSONObject(o.entries.filter { $0.key == "id" || $0.key == "a" }) }
+        if expected != object {
+            print("selective parse kept \(String(describing: object)), expected \(String(describing: expected))")
+            abort()
+        }
+    case (.failure(let a), .failure(let b)):
+        if a != b && !a.message.hasPrefix("duplicate key") {
+            print("selective parse error \(b) differs from \(a)")
+            abort()
+        }
+    case (.failure(let error), .success):
+        if !error.message.hasPrefix("duplicate key") {
+            print("selective parse accepted what the full parse refuses: \(error)")
+            abort()
+        }
+    case (.success, .failure(let error)):
+        print("selective parse refused valid JSON: \(error)")
+        abort()
+    }
 }

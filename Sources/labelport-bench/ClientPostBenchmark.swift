@@ -17,11 +17,12 @@ enum ClientPostBenchmark {
         try await RefactorClient.withClient(configuration) { client in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for worker in 0..<concurrency {
-                    // As the import engine runs its workers: on the client's event loop.
+                    // As the import engine runs its workers: spread over the client's event
+                    // loops, each sending the same calls (reading only the new label's id).
                     group.addTask(executorPreference: client.taskExecutor(worker)) {
                         var i = worker
                         while i < total {
-                            _ = try await client.createGoldLabel(
+                            _ = try await client.createGoldLabelID(
                                 runID: run, CreateGoldLabelRequest(outputResourceName: "doc-\(i)", objectValue: object, objectValueIsPartial: false))
                             i += concurrency
                         }

@@ -26,10 +26,10 @@ public struct JSONObject: Sendable {
 
     public subscript(key: String) -> JSONValue? {
         get {
-            entries.first { $0.key.utf8.elementsEqual(key.utf8) }?.value
+            entries.first { $0.key.hasSameBytes(as: key) }?.value
         }
         set {
-            let index = entries.firstIndex { $0.key.utf8.elementsEqual(key.utf8) }
+            let index = entries.firstIndex { $0.key.hasSameBytes(as: key) }
             switch (index, newValue) {
             case let (index?, value?): entries[index].value = value
             case let (index?, nil): entries.remove(at: index)
@@ -51,7 +51,7 @@ extension JSONObject: Equatable, Hashable {
         let a = lhs.sortedEntries
         let b = rhs.sortedEntries
         for (x, y) in zip(a, b) {
-            guard x.key.utf8.elementsEqual(y.key.utf8), x.value == y.value else { return false }
+            guard x.key.hasSameBytes(as: y.key), x.value == y.value else { return false }
         }
         return true
     }

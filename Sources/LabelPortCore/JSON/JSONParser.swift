@@ -139,6 +139,7 @@ public struct JSONParser {
         var seen: Set<ExactString>? = nil
         /// Keys of skipped entries (for the duplicate check).
         var keys: [String] = []
+        if keep != nil { keys.reserveCapacity(16) }
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -154,10 +155,7 @@ public struct JSONParser {
             let key = try parseString()
             // Duplicate keys would silently lose a value: refuse them.
             if entries.count + keys.count < 16 {
-                let length = key.utf8.count
-                if entries.contains(where: { $0.key.utf8.count == length && $0.key.utf8.elementsEqual(key.utf8) })
-                    || keys.contains(where: { $0.utf8.count == length && $0.utf8.elementsEqual(key.utf8) })
-                {
+                if entries.contains(where: { $0.key.hasSameBytes(as: key) }) || keys.contains(where: { $0.hasSameBytes(as: key) }) {
                     throw error("duplicate key \"\(key)\" in object", at: keyStart)
                 }
             } else {
@@ -172,7 +170,7 @@ public struct JSONParser {
             }
             position += 1
             skipWhitespace()
-            if let keep, !keep.contains(where: { $0.utf8.elementsEqual(key.utf8) }) {
+            if let keep, !keep.contains(where: { $0.hasSameBytes(as: key) }) {
                 try skipValue(depth: depth)
                 keys.append(key)
             } else {
@@ -264,6 +262,7 @@ public struct JSONParser {
         position += 1
         let start = position
         var sawNonASCII = false
+        position = plainRunEnd(from: position)
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
@@ -355,12 +354,39 @@ public struct JSONParser {
         }
     }
 
+    /// The offset of the first byte from `from` on that is a quote, a backslash, a
+    /// control byte or not ASCII (or `bytes.count`): eight bytes at a time.
+    @inline(__always)
+    private func plainRunEnd(from: Int) -> Int {
+        var i = from
+        guard let base = bytes.baseAddress else { return i }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= bytes.count {
+            let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let quote = w ^ (ones &* 0x22)
+            let backslash = w ^ (ones &* 0x5C)
+            // A high bit in any lane: a zero byte (quote or backslash), a byte below 0x20,
+            // or a byte of 0x80 or more.
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (w &- ones &* 0x20) | w
+            if special & highs != 0 { break }
+            i += 8
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { return i }
+            i += 1
+        }
+        return i
+    }
+
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         let open = position
         position += 1 // opening quote
         let start = position
         // Fast path: no escapes, ASCII or valid UTF-8 only.
         var sawNonASCII = false
+        position = plainRunEnd(from: position)
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {

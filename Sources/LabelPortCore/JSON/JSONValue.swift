@@ -56,7 +56,7 @@ extension JSONValue: Equatable, Hashable {
         case (.null, .null): true
         case let (.bool(a), .bool(b)): a == b
         case let (.number(a), .number(b)): a == b
-        case let (.string(a), .string(b)): a.utf8.elementsEqual(b.utf8)
+        case let (.string(a), .string(b)): a.hasSameBytes(as: b)
         case let (.array(a), .array(b)): a == b
         case let (.object(a), .object(b)): a == b
         default: false
@@ -90,6 +90,15 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 
 /// A string compared and hashed by its exact UTF-8 bytes, not by Unicode canonical
 /// equivalence as `String` does: "é" precomposed and decomposed are different keys here.
+extension String {
+    /// Equal byte for byte, not merely canonically equivalent as `==` says. `==` goes
+    /// first: for ASCII it is a quick compare of the bytes, and it rejects most pairs.
+    @inline(__always)
+    func hasSameBytes(as other: String) -> Bool {
+        self == other && ExactString(self) == ExactString(other)
+    }
+}
+
 public struct ExactString: Hashable, Sendable {
     public let string: String
     public init(_ string: String) { self.string = string }

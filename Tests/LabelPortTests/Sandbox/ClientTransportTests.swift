@@ -1,6 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import LabelPortCore
 import LabelPortSandbox
 import Testing
+
+/// A TCP socket bound to a free loopback port, never listening.
+struct BoundSocket {
+    let descriptor: Int32
+    let port: Int
+
+    init?() {
+        #if canImport(Glibc)
+        let descriptor = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let descriptor = Darwin.socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard descriptor >= 0 else { return nil }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
+            }
+        }
+        guard bound else {
+            Self.close(descriptor)
+            return nil
+        }
+        self.descriptor = descriptor
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() {
+        Self.close(descriptor)
+    }
+
+    private static func close(_ descriptor: Int32) {
+        #if canImport(Glibc)
+        _ = Glibc.close(descriptor)
+        #else
+        _ = Darwin.close(descriptor)
+        #endif
+    }
+}
 
 /// The client tells apart a timeout, a dropped connection, a refused connection and an
 /// HTTP error, because import must know whether a create may have been applied.
@@ -26,8 +74,11 @@ struct ClientTransportTests {
 
     @Test("nothing listening is .connectFailed: the request was never sent, so resending is safe")
     func refused() async throws {
-        // Learn a free port by starting and stopping a sandbox on port 0.
-        let port = try await TestSandbox.withRunning { $0.port }
+        // A socket bound to a free port but not listening: connections to it are refused,
+        // and no other test's server can take the port meanwhile.
+        let socket = try #require(BoundSocket())
+        defer { socket.close() }
+        let port = socket.port
         let configuration = RefactorClient.Configuration(
             server: try ServerAddress("http://127.0.0.1:\(port)"), token: APIToken("t")!, concurrency: 1,
             requestTimeout: .seconds(2), connectTimeout: .milliseconds(500))
