@@ -27,7 +27,7 @@ enum ImportBenchmark {
         try writeRows(rowsFile, count: rows)
         let env = ["REFACTOR_API_TOKEN": token]
 
-        let rounds = option("--rounds", 3)
+        let rounds = option("--rounds", 5)
         say("== import throughput: \(rows) new rows, concurrency 32, release sandbox on loopback")
         say("   \(rounds) interleaved rounds (labelport, python, wrk 5 s), each into a new run; the machine is shared, so medians are compared")
         let sandbox = try BenchProcess.Sandbox(labelport, ["--create-runs", "--token", "\(token)=bench"])
