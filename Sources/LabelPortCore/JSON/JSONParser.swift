@@ -259,24 +259,30 @@ public struct JSONParser {
     /// Moves past a string, checking it; builds it only when it has escapes (rare).
     private mutating func skipString() throws(JSONSyntaxError) {
         let open = position
-        position += 1
-        let start = position
+        let run = try scanPlainString()
+        if run.escaped {
+            position = open
+            _ = try parseString()
+        } else if run.sawNonASCII, let bad = UTF8Validation.firstInvalidOffset(UnsafeRawBufferPointer(rebasing: bytes[run.start..<run.end])) {
+            throw error("invalid UTF-8 in string", at: run.start + bad)
+        }
+    }
+
+    /// Reads the plain part of the string whose opening quote is at `position`: up to its
+    /// closing quote (`position` then after it), or to its first backslash (`escaped`,
+    /// `position` then at it). The run is `start..<end`; its UTF-8 is not yet checked.
+    private mutating func scanPlainString() throws(JSONSyntaxError) -> (start: Int, end: Int, sawNonASCII: Bool, escaped: Bool) {
+        let open = position
+        let start = open + 1
         var sawNonASCII = false
-        position = plainRunEnd(from: position)
+        position = plainRunEnd(from: start)
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                if sawNonASCII, let bad = UTF8Validation.firstInvalidOffset(UnsafeRawBufferPointer(rebasing: bytes[start..<position])) {
-                    throw error("invalid UTF-8 in string", at: start + bad)
-                }
                 position += 1
-                return
+                return (start, position - 1, sawNonASCII, false)
             }
-            if byte == UInt8(ascii: "\\") {
-                position = open
-                _ = try parseString()
-                return
-            }
+            if byte == UInt8(ascii: "\\") { return (start, position, sawNonASCII, true) }
             if byte < 0x20 {
                 throw error("control character \(describe(byte: byte)) must be escaped inside a string")
             }
@@ -382,27 +388,14 @@ public struct JSONParser {
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         let open = position
-        position += 1 // opening quote
-        let start = position
-        // Fast path: no escapes, ASCII or valid UTF-8 only.
-        var sawNonASCII = false
-        position = plainRunEnd(from: position)
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
-                position += 1
-                if !sawNonASCII { return String(decoding: slice, as: UTF8.self) }
-                return try validatedUTF8(slice, offset: start)
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 {
-                throw error("control character \(describe(byte: byte)) must be escaped inside a string")
-            }
-            if byte >= 0x80 { sawNonASCII = true }
-            position += 1
+        let run = try scanPlainString()
+        let start = run.start
+        var sawNonASCII = run.sawNonASCII
+        if !run.escaped {
+            let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<run.end])
+            if !sawNonASCII { return String(decoding: slice, as: UTF8.self) }
+            return try validatedUTF8(slice, offset: start)
         }
-        guard position < bytes.count else { throw error("unterminated string", at: open) }
         // Slow path: escapes present.
         var buffer: [UInt8] = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
         while position < bytes.count {
