@@ -286,8 +286,8 @@ public struct JSONParser {
             if byte < 0x20 {
                 throw error("control character \(describe(byte: byte)) must be escaped inside a string")
             }
-            if byte >= 0x80 { sawNonASCII = true }
-            position += 1
+            sawNonASCII = true
+            position = plainRunEnd(from: position + 1)
         }
         throw error("unterminated string", at: open)
     }
@@ -374,8 +374,9 @@ public struct JSONParser {
             let backslash = w ^ (ones &* 0x5C)
             // A high bit in any lane: a zero byte (quote or backslash), a byte below 0x20,
             // or a byte of 0x80 or more.
-            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (w &- ones &* 0x20) | w
-            if special & highs != 0 { break }
+            let special = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (w &- ones &* 0x20) | w) & highs
+            // A borrow can only mark lanes above a special byte: the lowest mark is exact.
+            if special != 0 { return i + special.trailingZeroBitCount >> 3 }
             i += 8
         }
         while i < bytes.count {

@@ -91,11 +91,11 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 /// A string compared and hashed by its exact UTF-8 bytes, not by Unicode canonical
 /// equivalence as `String` does: "é" precomposed and decomposed are different keys here.
 extension String {
-    /// Equal byte for byte, not merely canonically equivalent as `==` says. `==` goes
-    /// first: for ASCII it is a quick compare of the bytes, and it rejects most pairs.
+    /// Equal byte for byte, not merely canonically equivalent as `==` says. The lengths
+    /// go first (most pairs differ there), then `==`, quick on ASCII, then the bytes.
     @inline(__always)
     func hasSameBytes(as other: String) -> Bool {
-        self == other && ExactString(self) == ExactString(other)
+        utf8.count == other.utf8.count && self == other && ExactString(self) == ExactString(other)
     }
 }
 
