@@ -168,7 +168,7 @@ final class HTTP1ConnectionPool: Sendable {
         case .failed(let failure): return .failure(failure)
         case .connect(let id):
             // On the caller's loop; a caller on none of them spreads its connections.
-            let index = currentLoop ?? nextLoop.add(1, ordering: .relaxed).oldValue % loops.count
+            let index = loop ?? nextLoop.add(1, ordering: .relaxed).oldValue % loops.count
             return await connect(id: id, loop: index)
         }
     }
