@@ -5,7 +5,7 @@ labelport client against a server that is not our own sandbox.
 
   python3 scripts/independent_server.py --port 0 --token TOKEN=ACCOUNT \
       --runs RUN_UUID[=ACCOUNT],... [--create-runs] [--evaluation JSON] \
-      [--framing keepalive|close|chunked|http10-close] [--log FILE]
+      [--framing keepalive|close|chunked|http10-close|close-after-3] [--log FILE]
 
 The first stdout line is the port. Each framing mode also uses its own header-name casing:
   keepalive     HTTP/1.1, Content-Length, persistent connections, Canonical-Case headers
@@ -13,6 +13,8 @@ The first stdout line is the port. Each framing mode also uses its own header-na
   chunked       HTTP/1.1, persistent, Transfer-Encoding: chunked in small uneven chunks,
                 UPPER-CASE headers
   http10-close  HTTP/1.0 status line, no Content-Length, body ends when the server closes
+  close-after-3 as keepalive, but each connection is closed after its third answer without
+                a "connection: close" (a request sent on it meanwhile meets a closed socket)
 Every label and evaluation returned carries an unknown "extra_field", optional fields are
 sent as explicit null where the seed says nullable, and keys come in an unusual order.
 Numbers in object_value and evaluation values are kept as the client wrote them.
@@ -164,7 +166,7 @@ class State:
 
 
 def make_handler(state, framing, log):
-    case = {"keepalive": str, "http10-close": str, "close": str.lower, "chunked": str.upper}[framing]
+    case = {"keepalive": str, "http10-close": str, "close": str.lower, "chunked": str.upper, "close-after-3": str}[framing]
     log_lock, connections = threading.Lock(), itertools.count(1)
 
     class Handler(BaseHTTPRequestHandler):
@@ -173,6 +175,7 @@ def make_handler(state, framing, log):
         def setup(self):
             super().setup()
             self.connection_number = next(connections)  # one handler per TCP connection
+            self.answers = 0
 
         def log_message(self, *a):
             pass
@@ -205,6 +208,9 @@ def make_handler(state, framing, log):
                 self.send_header(case("Connection"), "close")
             if framing in ("close", "http10-close"):
                 self.close_connection = True
+            self.answers += 1
+            if framing == "close-after-3" and self.answers == 3:
+                self.close_connection = True  # closed after the third answer, without a word
             self.end_headers()
             if framing == "chunked":
                 i, sizes = 0, itertools.cycle((1, 7, 50, 300, 4096))
@@ -235,7 +241,7 @@ def main():
     p.add_argument("--runs", action="append", default=[], help="RUN[=ACCOUNT],... (repeatable)")
     p.add_argument("--create-runs", action="store_true", help="accept any run UUID on first use")
     p.add_argument("--evaluation", action="append", default=[], help="a RunEvaluation as JSON")
-    p.add_argument("--framing", default="keepalive", choices=["keepalive", "close", "chunked", "http10-close"])
+    p.add_argument("--framing", default="keepalive", choices=["keepalive", "close", "chunked", "http10-close", "close-after-3"])
     p.add_argument("--log", help="append one JSON line per request (no tokens)")
     args = p.parse_args()
     server = ThreadingHTTPServer((args.host, args.port), make_handler(State(args), args.framing, args.log))

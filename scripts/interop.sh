@@ -16,7 +16,7 @@ else
   swift build --product labelport >&2 || exit 1
   bin="$(swift build --show-bin-path)/labelport"
 fi
-read -r -a modes <<<"${INTEROP_FRAMINGS:-http10-close close chunked keepalive}"
+read -r -a modes <<<"${INTEROP_FRAMINGS:-http10-close close chunked keepalive close-after-3}"
 
 random_hex() { od -An -N12 -tx1 /dev/urandom | tr -d ' \n'; }
 TOKEN="interop-$(random_hex)"  # never printed; only passed to the server and labelport

@@ -33,6 +33,6 @@ enum ClientPostBenchmark {
         }
         let (s, atto) = (ContinuousClock.now - started).components
         let seconds = Double(s) + Double(atto) / 1e18
-        say(String(format: "bare client (lean NIO transport): %d creates, %d tasks: %.0f req/s", total, concurrency, Double(total) / seconds))
+        say(String(format: "bare client (RefactorClient on AsyncHTTPClient): %d creates, %d tasks: %.0f req/s", total, concurrency, Double(total) / seconds))
     }
 }

@@ -53,7 +53,7 @@ struct ExportEvaluationsCommand: AsyncParsableCommand {
 
     func run(session: ExportSession) async throws {
         let started = ContinuousClock.now
-        _ = try session.resolveConnection()
+        _ = try session.clientConfiguration()
         try await CommandFailure.reporting {
             var keys = zip(runs, ids).map { RecordKey(runID: $0, id: $1) }
             if let idsFile { keys += try ExportFileInput.readKeys(idsFile, idColumns: ["evaluation_id", "id"]) }

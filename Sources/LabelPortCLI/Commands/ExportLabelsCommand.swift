@@ -73,7 +73,7 @@ struct ExportLabelsCommand: AsyncParsableCommand {
 
     func run(session: ExportSession) async throws {
         let started = ContinuousClock.now
-        _ = try session.resolveConnection()
+        _ = try session.clientConfiguration()
         try await CommandFailure.reporting {
             var runIDs = runs
             if let runsFile { runIDs += try ExportFileInput.readRunIDs(runsFile) }

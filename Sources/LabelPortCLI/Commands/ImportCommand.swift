@@ -80,16 +80,16 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console.current
-        let (server, token): (ServerAddress, APIToken)
+        let executionOptions = execution.options
+        let clientConfiguration: RefactorClient.Configuration
         do {
-            (server, token) = try connection.resolve()
+            clientConfiguration = try connection.clientConfiguration(concurrency: executionOptions.concurrency)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
         let inputOptions = try input.labelInputOptions()
         let configuration = ImportConfiguration(
             mode: mode, remapRuns: try remapTable(), dryRun: dryRun, maxErrors: maxErrors)
-        let executionOptions = execution.options
 
         let source = try InputFile(path: file, options: inputOptions)
         defer { source.remove() }
@@ -111,8 +111,6 @@ struct ImportCommand: AsyncParsableCommand {
         }
         defer { signals.cancel() }
 
-        var clientConfiguration = RefactorClient.Configuration(server: server, token: token, concurrency: executionOptions.concurrency)
-        clientConfiguration.requestTimeout = .seconds(30)
         let status: Int32 = try await RefactorClient.withClient(clientConfiguration) { client in
             let engine = ImportEngine(configuration: configuration, client: client, executor: executor, interrupt: interrupt)
             var (planner, unreadable) = await engine.loadRuns(validation.runIDs)

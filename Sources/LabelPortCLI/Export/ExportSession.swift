@@ -11,10 +11,10 @@ struct ExportSession {
     var output: ExportOutputOptions
     var environment: [String: String] = ProcessEnvironment.current
 
-    /// The server and token, or a usage error (exit 64) when they are missing or refused.
-    func resolveConnection() throws -> (ServerAddress, APIToken) {
+    /// The client's settings, or a usage error (exit 64) when the connection is missing or refused.
+    func clientConfiguration() throws -> RefactorClient.Configuration {
         do {
-            return try connection.resolve(environment: environment)
+            return try connection.clientConfiguration(concurrency: execution.options.concurrency, environment: environment)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
@@ -24,9 +24,8 @@ struct ExportSession {
     func withAPI<Result: Sendable>(
         _ body: (API) async throws -> Result
     ) async throws -> Result {
-        let (server, token) = try resolveConnection()
+        let configuration = try clientConfiguration()
         let options = execution.options
-        let configuration = RefactorClient.Configuration(server: server, token: token, concurrency: options.concurrency)
         let executor = RequestExecutor(options: options)
         return try await RefactorClient.withClient(configuration) { client in
             try await body(API(client: client, executor: executor))

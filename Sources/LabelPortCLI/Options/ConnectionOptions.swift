@@ -19,6 +19,28 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .customLong("allow-insecure-http"), help: "Allow plain http:// to a host that is not loopback (sends the token unencrypted).")
     var allowInsecureHTTP = false
 
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp("Also trust the CA certificates in this PEM file (a private CA); $SSL_CERT_FILE replaces the system's roots.", valueName: "PATH"))
+    var caFile: String?
+
+    @Option(help: ArgumentHelp("Go through this proxy: http://[USER:PASSWORD@]HOST:PORT (default: $HTTPS_PROXY / $HTTP_PROXY, minus $NO_PROXY; never for loopback).", valueName: "URL"))
+    var proxy: String?
+
+    @Option(help: ArgumentHelp("Seconds a request may go without progress (connecting, or no byte received) before it times out.", valueName: "SECONDS"))
+    var timeout: Double = 30
+
+    /// The client's settings: server, token, trust, proxy and timeout, from flags and the
+    /// environment; a ``ConfigurationError`` (exit 64) for anything missing or refused.
+    func clientConfiguration(concurrency: Int, environment: [String: String] = ProcessEnvironment.current) throws -> RefactorClient.Configuration {
+        let (server, token) = try resolve(environment: environment)
+        guard timeout > 0, timeout.isFinite else { throw ConfigurationError("--timeout must be a number of seconds above 0") }
+        var configuration = RefactorClient.Configuration(
+            server: server, token: token, concurrency: concurrency, requestTimeout: .milliseconds(Int64(timeout * 1000)))
+        configuration.trust = try TrustSettings(caFile: caFile, environment: environment)
+        let explicit = try proxy.map { text throws(ConfigurationError) in try ProxySettings(url: text, source: "--proxy") }
+        configuration.proxy = try ProxySettings.select(for: server, explicit: explicit, environment: environment)
+        return configuration
+    }
+
     /// The server and token, from flags and the environment; a ``ConfigurationError``
     /// (exit 64) when either is missing or the URL is refused.
     func resolve(environment: [String: String] = ProcessEnvironment.current) throws -> (ServerAddress, APIToken) {

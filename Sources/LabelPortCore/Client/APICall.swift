@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// One of the five calls, as the client sends and names it. The texts for errors are
 /// built only when an error needs them, not for every request.
 enum APICall {
@@ -7,11 +9,11 @@ enum APICall {
     case updateGoldLabel(runID: String, labelID: String)
     case getEvaluation(runID: String, evaluationID: String)
 
-    var method: StaticString {
+    var method: HTTPMethod {
         switch self {
-        case .listGoldLabels, .getGoldLabel, .getEvaluation: "GET"
-        case .createGoldLabel: "POST"
-        case .updateGoldLabel: "PUT"
+        case .listGoldLabels, .getGoldLabel, .getEvaluation: .GET
+        case .createGoldLabel: .POST
+        case .updateGoldLabel: .PUT
         }
     }
 

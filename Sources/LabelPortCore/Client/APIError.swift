@@ -18,8 +18,16 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case serverError
         /// Any other unexpected status.
         case unexpectedStatus
-        /// No connection could be made: the request was never sent.
+        /// No connection could be made (refused, timed out, unreachable): the request was never sent.
         case connectFailed
+        /// The server's host name does not resolve: never sent, not worth retrying.
+        case hostNotFound
+        /// The server's certificate was not accepted: never sent, not retried.
+        case certificateRejected
+        /// The proxy refused the tunnel or wants credentials: never sent, not retried.
+        case proxyFailed
+        /// A 3xx: the base URL points somewhere else (``APIError/detail`` says where). Not followed.
+        case redirected
         /// The connection closed after the request was sent, before a full answer.
         case connectionDropped
         /// No full answer within the request timeout.
@@ -52,7 +60,9 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var isRetryable: Bool {
         switch kind {
         case .throttled, .serverError, .connectFailed, .connectionDropped, .timeout: true
-        case .badRequest, .unauthorized, .forbidden, .notFound, .unexpectedStatus, .invalidResponse, .cancelled: false
+        case .badRequest, .unauthorized, .forbidden, .notFound, .unexpectedStatus, .invalidResponse, .cancelled,
+            .hostNotFound, .certificateRejected, .proxyFailed, .redirected:
+            false
         }
     }
 
@@ -65,6 +75,17 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// This error, saying that the server's `Retry-After` asked for more than `limit`,
+    /// the longest labelport waits.
+    func waitingLongerThan(_ limit: Duration) -> APIError {
+        var copy = self
+        copy.exceededWait = limit
+        return copy
+    }
+
+    /// Set when the server asked for a longer wait than labelport allows.
+    var exceededWait: Duration?
+
     public var description: String {
         var text: String
         switch kind {
@@ -75,13 +96,18 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case .throttled: text = "\(operation): throttled by the server (429)"
         case .serverError: text = "\(operation): server error (\(status ?? 500))"
         case .unexpectedStatus: text = "\(operation): unexpected HTTP status \(status ?? 0)"
-        case .connectFailed: text = "\(operation): could not connect to the server"
-        case .connectionDropped: text = "\(operation): the connection closed before the server answered"
-        case .timeout: text = "\(operation): no answer within the request timeout"
+        case .connectFailed, .hostNotFound, .certificateRejected, .proxyFailed, .connectionDropped, .timeout:
+            // The detail is the whole sentence (NetworkFailure).
+            text = "\(operation)"
+        case .redirected: text = "\(operation): the server answered with a redirect (\(status ?? 300))"
         case .invalidResponse: text = "\(operation): the server's answer was not valid"
         case .cancelled: text = "\(operation): cancelled"
         }
         if let detail, !detail.isEmpty { text += ": \(detail)" }
+        if let retryAfter, kind == .throttled || kind == .serverError {
+            text += "; the server asked to wait \(retryAfter.spoken) before retrying"
+            if let exceededWait { text += ", longer than labelport waits (\(RetryAfter.seconds(Int(exceededWait.components.seconds)).spoken)), so it gave up: try again later" }
+        }
         return text
     }
 }

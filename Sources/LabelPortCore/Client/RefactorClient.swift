@@ -1,38 +1,41 @@
+import AsyncHTTPClient
+import Logging
 import NIOCore
+import NIOHTTP1
 import NIOPosix
-import NIOSSL
 
-/// The five calls of the re-factor API, over one pool of keep-alive HTTP/1.1
-/// connections sized to the caller's concurrency.
+/// The five calls of the re-factor API, over one AsyncHTTPClient for the process: a
+/// keep-alive HTTP/1.1 pool sized to the caller's concurrency (HTTP/2 where the server
+/// offers it), gzip asked for and decoded, proxies and private CAs as configured.
 public struct RefactorClient: Sendable {
     public struct Configuration: Sendable {
         public var server: ServerAddress
         public var token: APIToken
-        /// Requests the caller keeps in flight; the connection pool is sized to it.
+        /// Requests the caller keeps in flight; the HTTP/1 connection pool is sized to it.
         public var concurrency: Int
-        /// Time allowed for one request, from sending to the last byte of the answer.
+        /// How long a request may go without progress: no byte received, or connecting.
+        /// An answer that keeps arriving is never cut off by it.
         public var requestTimeout: Duration
         public var connectTimeout: Duration
-        /// The largest response body accepted (a big run's label list).
+        /// The largest response body accepted (a big run's label list), after decompression.
         public var maximumResponseBytes: Int
-        /// Called as each request is sent (benchmarks time the rate limiter with it).
-        public var requestObserver: (@Sendable () -> Void)?
-        /// Threads for network I/O (event loops); connections are spread over them.
+        /// Threads for network I/O (event loops).
         public var eventLoopThreads = RefactorClient.defaultEventLoopThreads
-        /// A PEM certificate trusted for https besides the system's roots: for tests
-        /// against a server with a self-signed certificate.
-        var additionalTrustRootPEM: String?
+        /// Which certificate authorities https trusts.
+        public var trust = TrustSettings()
+        /// The forward proxy to go through, if any (see ``ProxySettings/select(for:explicit:environment:)``).
+        public var proxy: ProxySettings?
 
         public init(
             server: ServerAddress, token: APIToken, concurrency: Int = 8,
-            requestTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
+            requestTimeout: Duration = .seconds(30), connectTimeout: Duration? = nil,
             maximumResponseBytes: Int = 1 << 30
         ) {
             self.server = server
             self.token = token
             self.concurrency = max(1, concurrency)
             self.requestTimeout = requestTimeout
-            self.connectTimeout = connectTimeout
+            self.connectTimeout = connectTimeout ?? requestTimeout
             self.maximumResponseBytes = maximumResponseBytes
         }
     }
@@ -44,17 +47,23 @@ public struct RefactorClient: Sendable {
     public static let defaultEventLoopThreads = min(2, max(1, System.coreCount))
 
     public let configuration: Configuration
-    let pool: HTTP1ConnectionPool
-    let writer: HTTP1RequestWriter
+    private let http: HTTPClient
+    private let headers: HTTPHeaders
+    private let failure: NetworkFailure
     private let taskExecutors: [EventLoopTaskExecutor]
 
-    init(configuration: Configuration, pool: HTTP1ConnectionPool) {
+    private init(configuration: Configuration, http: HTTPClient, loops: [any EventLoop]) {
         self.configuration = configuration
-        self.pool = pool
-        self.taskExecutors = pool.loops.map(EventLoopTaskExecutor.init)
-        self.writer = HTTP1RequestWriter(
-            endpoint: pool.settings.endpoint, authorization: "Bearer " + configuration.token.secret,
-            userAgent: "labelport/\(LabelPortCoreVersion.string)")
+        self.http = http
+        self.taskExecutors = loops.map(EventLoopTaskExecutor.init)
+        var headers = HTTPHeaders()
+        headers.add(name: "Authorization", value: "Bearer " + configuration.token.secret)
+        headers.add(name: "User-Agent", value: "labelport/\(LabelPortCoreVersion.string)")
+        headers.add(name: "Accept", value: "application/json")
+        self.headers = headers
+        self.failure = NetworkFailure(
+            server: configuration.server.hostAndPort, proxy: configuration.proxy,
+            timeout: configuration.requestTimeout, trust: configuration.trust)
     }
 
     /// Runs tasks on the thread of one of the client's event loops, by `index` (spread
@@ -70,37 +79,41 @@ public struct RefactorClient: Sendable {
         _ configuration: Configuration,
         _ body: (RefactorClient) async throws -> Result
     ) async throws -> Result {
-        let endpoint = try HTTPEndpoint(configuration.server)
-        let settings = HTTP1ConnectionPool.Settings(
-            endpoint: endpoint, maximumConnections: configuration.concurrency,
-            connectTimeout: TimeAmount(configuration.connectTimeout), requestTimeout: TimeAmount(configuration.requestTimeout),
-            maximumResponseBytes: configuration.maximumResponseBytes,
-            tls: endpoint.tls ? try makeTLSContext(configuration) : nil)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
-        let pool = HTTP1ConnectionPool(settings: settings, loops: Array(group.makeIterator()))
+        let http = HTTPClient(eventLoopGroup: group, configuration: httpConfiguration(configuration))
         let result: Swift.Result<Result, any Error>
         do {
-            let client = RefactorClient(configuration: configuration, pool: pool)
+            let client = RefactorClient(configuration: configuration, http: http, loops: Array(group.makeIterator()))
             result = .success(try await body(client))
         } catch {
             result = .failure(error)
         }
-        await pool.shutdown()
+        try? await http.shutdown()
         try? await group.shutdownGracefully()
         return try result.get()
     }
 
-    /// Full verification (chain to a trusted root, host name) against the system's roots.
-    static func makeTLSContext(_ configuration: Configuration) throws -> NIOSSLContext {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        tls.certificateVerification = .fullVerification
-        tls.applicationProtocols = ["http/1.1"]
-        // At exit, wait at most this long for each server's close_notify.
-        tls.shutdownTimeout = .seconds(1)
-        if let pem = configuration.additionalTrustRootPEM {
-            tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)))]
+    /// AsyncHTTPClient's settings for `configuration`.
+    static func httpConfiguration(_ configuration: Configuration) -> HTTPClient.Configuration {
+        var http = HTTPClient.Configuration()
+        http.tlsConfiguration = configuration.trust.tlsConfiguration()
+        http.redirectConfiguration = .disallow
+        http.timeout = .init(connect: TimeAmount(configuration.connectTimeout), read: TimeAmount(configuration.requestTimeout))
+        http.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.concurrency
+        // The executor retries; a connection that cannot be made fails its requests at once.
+        http.connectionPool.retryConnectionEstablishment = false
+        http.httpVersion = .automatic
+        http.decompression = .enabled(limit: .size(configuration.maximumResponseBytes))
+        if let proxy = configuration.proxy {
+            switch proxy.kind {
+            case .http:
+                let authorization = proxy.username.map { HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "") }
+                http.proxy = .server(host: proxy.host, port: proxy.port, authorization: authorization)
+            case .socks5:
+                http.proxy = .socksServer(host: proxy.host, port: proxy.port)
+            }
         }
-        return try NIOSSLContext(configuration: tls)
+        return http
     }
 
     // MARK: The five calls
@@ -206,20 +219,33 @@ public struct RefactorClient: Sendable {
 
     /// Sends one call; returns the body of a 2xx answer, throws for anything else.
     private func send(_ call: APICall, body: [UInt8]?) async throws(APIError) -> ByteBuffer {
-        let request = writer.request(method: call.method, path: call.path, body: body)
-        configuration.requestObserver?()
-        let response: HTTPResponseParser.Response
-        switch await pool.execute(request) {
-        case .success(let answer): response = answer
-        case .failure(let failure): throw transportError(failure, operation: call.operation)
+        var request = HTTPClientRequest(url: configuration.server.baseURL + call.path)
+        request.method = call.method
+        request.headers = headers
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let status = response.status
-        let buffer = response.body
+        let response: HTTPClientResponse
+        do {
+            // No deadline for the whole request: the read timeout (no byte received for
+            // `requestTimeout`) is what ends a request that makes no progress.
+            response = try await http.execute(request, deadline: .now() + .hours(24))
+        } catch {
+            throw failure.apiError(error, operation: call.operation)
+        }
+        let buffer = try await collectBody(response, call)
+        let status = Int(response.status.code)
         if (200..<300).contains(status) { return buffer }
         let serverMessage = Self.errorText(buffer).map(configuration.token.scrub)
-        let retryAfter = response.retryAfter.flatMap(RetryAfter.init(header:))
+        let retryAfter = response.headers.first(name: "Retry-After").flatMap(RetryAfter.init(header:))
         let kind: APIError.Kind
         switch status {
+        case 300..<400:
+            let location = response.headers.first(name: "Location").map(configuration.token.scrub)
+            throw APIError(
+                kind: .redirected, operation: call.operation, status: status,
+                detail: "it points to \(location.map { "\"\($0)\"" } ?? "no Location") and labelport does not follow redirects: check --base-url")
         case 400: kind = .badRequest
         case 401: kind = .unauthorized
         case 403: kind = .forbidden
@@ -243,6 +269,35 @@ public struct RefactorClient: Sendable {
         throw APIError(kind: kind, operation: call.operation, status: status, detail: detail, retryAfter: retryAfter)
     }
 
+    /// The whole body of an answer, as it arrives; a connection that drops or stalls
+    /// mid-answer is an error that says how much had arrived.
+    private func collectBody(_ response: HTTPClientResponse, _ call: APICall) async throws(APIError) -> ByteBuffer {
+        let limit = configuration.maximumResponseBytes
+        let tooLarge = APIError(
+            kind: .invalidResponse, operation: call.operation,
+            detail: "the answer is larger than \(NetworkFailure.bytes(limit)), the most labelport accepts")
+        var buffer = ByteBuffer()
+        // A compressed answer's length says nothing of its decoded size.
+        if response.headers.first(name: "Content-Encoding") == nil,
+            let length = response.headers.first(name: "Content-Length").flatMap(Int.init)
+        {
+            guard length <= limit else { throw tooLarge }
+            buffer.reserveCapacity(length)
+        }
+        do {
+            for try await chunk in response.body {
+                guard buffer.readableBytes + chunk.readableBytes <= limit else { throw tooLarge }
+                var chunk = chunk
+                buffer.writeBuffer(&chunk)
+            }
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw failure.apiError(error, operation: call.operation, received: buffer.readableBytes)
+        }
+        return buffer
+    }
+
     static func parseJSON(_ buffer: ByteBuffer) throws(JSONSyntaxError) -> JSONValue {
         let result: Result<JSONValue, JSONSyntaxError> = buffer.withUnsafeReadableBytes { raw in
             Result { () throws(JSONSyntaxError) -> JSONValue in try JSONParser.parse(raw) }
@@ -260,24 +315,6 @@ public struct RefactorClient: Sendable {
         }
         let text = buffer.getString(at: buffer.readerIndex, length: min(buffer.readableBytes, 200)) ?? ""
         return text.isEmpty ? nil : text
-    }
-
-    private func transportError(_ failure: TransportFailure, operation: String) -> APIError {
-        let scrub = configuration.token.scrub
-        switch failure {
-        case .connectFailed(let detail):
-            return APIError(kind: .connectFailed, operation: operation, detail: scrub(detail))
-        case .dropped(let detail):
-            return APIError(kind: .connectionDropped, operation: operation, detail: detail.map(scrub))
-        case .timeout:
-            return APIError(kind: .timeout, operation: operation)
-        case .cancelled:
-            return APIError(kind: .cancelled, operation: operation)
-        case .invalidResponse(let detail):
-            return APIError(kind: .invalidResponse, operation: operation, detail: "malformed HTTP response: \(scrub(detail))")
-        case .bodyTooLarge(let limit):
-            return APIError(kind: .invalidResponse, operation: operation, detail: "the response body is larger than \(limit) bytes")
-        }
     }
 }
 

@@ -15,6 +15,18 @@ public enum RetryAfter: Sendable, Equatable {
         }
     }
 
+    /// The wait in words: `3600 s (1 h)`, `90 s (1 min 30 s)`, `5 s`, or `until DATE`.
+    public var spoken: String {
+        switch self {
+        case .seconds(let s) where s < 60: return "\(s) s"
+        case .seconds(let s):
+            let (h, m, r) = (s / 3600, s % 3600 / 60, s % 60)
+            let parts = [h > 0 ? "\(h) h" : nil, m > 0 ? "\(m) min" : nil, r > 0 ? "\(r) s" : nil].compactMap { $0 }
+            return "\(s) s (\(parts.joined(separator: " ")))"
+        case .date(let epoch): return "until \(HTTPDate.format(epochSeconds: epoch))"
+        }
+    }
+
     /// The wait this asks for, given the wall-clock time now in seconds since 1970.
     public func delay(nowEpochSeconds: Double) -> Duration {
         switch self {

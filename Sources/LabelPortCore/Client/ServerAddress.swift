@@ -5,8 +5,13 @@ public struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
     public let baseURL: String
     public let scheme: String
     public let host: String
+    /// The port, explicit or the scheme's.
+    public let port: Int
 
     public var description: String { baseURL }
+
+    /// `host:port`, as messages name the server.
+    public var hostAndPort: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     public init(_ text: String, allowInsecureHTTP: Bool = false) throws(ConfigurationError) {
         var url = text.trimmingWhitespace()
@@ -33,6 +38,22 @@ public struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
             host = String(authority.prefix { $0 != ":" })
         }
         guard !host.isEmpty else { throw ConfigurationError("base URL \"\(text)\" has no host") }
+        let portText = authority.hasPrefix("[")
+            ? authority.drop { $0 != "]" }.dropFirst().drop { $0 == ":" }
+            : authority.drop { $0 != ":" }.dropFirst()
+        if portText.isEmpty {
+            port = scheme == "https" ? 443 : 80
+        } else if let number = Int(portText), (1...65535).contains(number) {
+            port = number
+        } else {
+            throw ConfigurationError("base URL \"\(text)\" has an invalid port \"\(portText)\"")
+        }
+        let path = rest.dropFirst(authority.count)
+        if path.lowercased().hasSuffix("/v1") {
+            throw ConfigurationError(
+                "base URL \"\(text)\" ends in /v1, but labelport adds /v1/... itself: give the server root, e.g. \(scheme)://\(authority)\(path.dropLast(3))"
+            )
+        }
         if scheme == "http" && !allowInsecureHTTP && !ServerAddress.isLoopback(host) {
             throw ConfigurationError(
                 "refusing plain http:// to \(host): the token would cross the network unencrypted; use https:// or pass --allow-insecure-http"

@@ -107,7 +107,7 @@ public final class RequestExecutor: Sendable {
                     s.statistics.failed += 1
                     s.statistics[kind].failed += 1
                 }
-                throw error
+                throw decision == .giveUp(.retryAfterTooLong) ? error.waitingLongerThan(policy.maxRetryAfter) : error
             }
             lastError = error
             guard await sleep(until: clock.now() + delay) else {

@@ -54,7 +54,7 @@ struct BoundSocket {
 /// HTTP error, because import must know whether a create may have been applied.
 @Suite("Client transport errors")
 struct ClientTransportTests {
-    @Test("no answer within the request timeout is .timeout, and its outcome is unknown")
+    @Test("no byte within the timeout is .timeout, and its outcome is unknown")
     func timeout() async throws {
         try await TestSandbox.withRunning({ $0.faults = FaultSpec(latency: .milliseconds(600)) }) { sandbox in
             let server = try ServerAddress(sandbox.baseURL)
@@ -89,6 +89,21 @@ struct ClientTransportTests {
         }
         #expect(error?.kind == .connectFailed, "\(String(describing: error))")
         #expect(error?.outcomeUnknown == false)
+        #expect(error?.description == "list gold labels of run \(TestSandbox.runA): could not connect to 127.0.0.1:\(port): connection refused (is the server running, and is the port right?)")
+    }
+
+    @Test("a host name that does not resolve is said in words, and not retried")
+    func nameNotFound() async throws {
+        let configuration = RefactorClient.Configuration(
+            server: try ServerAddress("https://no-such-host.invalid"), token: APIToken("t")!, concurrency: 1, requestTimeout: .seconds(5))
+        let error = await expectAPIError {
+            try await RefactorClient.withClient(configuration) { client in
+                _ = try await client.listGoldLabels(runID: TestSandbox.runA)
+            }
+        }
+        #expect(error?.kind == .hostNotFound, "\(String(describing: error))")
+        #expect(error?.isRetryable == false)
+        #expect(error?.description == "list gold labels of run \(TestSandbox.runA): no-such-host.invalid: name not found (check the host name in --base-url)")
     }
 
     @Test("an HTTP error carries the status and the server's error text, and says what is missing")
@@ -112,5 +127,10 @@ struct ClientTransportTests {
         #expect(try ServerAddress("http://localhost:8787/").baseURL == "http://localhost:8787")
         #expect(try ServerAddress("http://127.0.0.2:1").host == "127.0.0.2")
         #expect(try ServerAddress("https://api.example.com/").baseURL == "https://api.example.com")
+        #expect(try ServerAddress("https://api.example.com/api/").baseURL == "https://api.example.com/api")
+        #expect(try ServerAddress("https://api.example.com:8443/api").hostAndPort == "api.example.com:8443")
+        #expect(throws: ConfigurationError(#"base URL "https://api.example.com/api/v1/" ends in /v1, but labelport adds /v1/... itself: give the server root, e.g. https://api.example.com/api"#)) {
+            try ServerAddress("https://api.example.com/api/v1/")
+        }
     }
 }

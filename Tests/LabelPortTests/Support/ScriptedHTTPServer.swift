@@ -25,6 +25,9 @@ final class ScriptedHTTPServer: Sendable {
         case closeWithoutAnswer
         /// Never answers (a hung server).
         case ignore
+        /// Writes the pieces one after another, `every` apart (a slow link); with `close`,
+        /// then closes the connection.
+        case trickle([String], every: TimeAmount, close: Bool = false)
     }
 
     struct Counts: Sendable {
@@ -154,6 +157,17 @@ private final class ScriptedConnectionHandler: ChannelInboundHandler {
                 return
             case .ignore:
                 break
+            case .trickle(let pieces, let every, let close):
+                let loop = context.eventLoop
+                let bound = NIOLoopBound(context, eventLoop: loop)
+                for (index, piece) in pieces.enumerated() {
+                    loop.scheduleTask(in: every * Int64(index + 1)) {
+                        let context = bound.value
+                        context.writeAndFlush(NIOAny(ByteBuffer(string: piece)), promise: nil)
+                        if close && index == pieces.count - 1 { context.close(promise: nil) }
+                    }
+                }
+                if close { return }
             }
         }
     }

@@ -6,9 +6,9 @@ import NIOCore
 import NIOSSL
 import Testing
 
-/// https through the lean transport, against a Hummingbird server with the self-signed
+/// https through the client, against a Hummingbird server with the self-signed
 /// `localhost` certificate in Fixtures/tls: full verification of chain and host name.
-@Suite("TLS transport")
+@Suite("TLS", .timeLimit(.minutes(2)))
 struct TLSTransportTests {
     static let directory: String = {
         var path = #filePath
@@ -66,7 +66,7 @@ struct TLSTransportTests {
         var configuration = RefactorClient.Configuration(
             server: try ServerAddress(url), token: APIToken(token)!, concurrency: 2, requestTimeout: .seconds(10), connectTimeout: .seconds(5))
         if trustFixture {
-            configuration.additionalTrustRootPEM = try String(contentsOfFile: directory + "localhost-cert.pem")
+            configuration.trust = try TrustSettings(caFile: directory + "localhost-cert.pem", environment: [:])
         }
         return configuration
     }
@@ -94,10 +94,10 @@ struct TLSTransportTests {
                     _ = try await client.createGoldLabel(runID: Self.run, CreateGoldLabelRequest(outputResourceName: "tls-doc", textValue: "x"))
                 }
             }
-            #expect(error?.kind == .connectFailed, "\(String(describing: error))")
+            #expect(error?.kind == .certificateRejected, "\(String(describing: error))")
             #expect(error?.outcomeUnknown == false)
-            #expect(error?.description.uppercased().contains("CERTIFICATE") == true, "\(String(describing: error))")
-            #expect(error?.description.contains(Self.token) == false)
+            #expect(error?.isRetryable == false)
+            #expect(error?.description == #"create gold label "tls-doc" in run \#(Self.run): the certificate of localhost:\#(port) is not trusted (signed by an unknown authority, expired, or for another host name); if the server uses a private CA, pass --ca-file PATH with its certificate (PEM) or set SSL_CERT_FILE to a bundle that holds it"#)
         }
     }
 
@@ -111,8 +111,25 @@ struct TLSTransportTests {
                     _ = try await client.listGoldLabels(runID: Self.run)
                 }
             }
-            #expect(error?.kind == .connectFailed, "\(String(describing: error))")
-            #expect(error?.description.lowercased().contains("hostname") == true, "\(String(describing: error))")
+            #expect(error?.kind == .certificateRejected, "\(String(describing: error))")
+            #expect(error?.description.contains("certificate of 127.0.0.1:\(port)") == true, "\(String(describing: error))")
+        }
+    }
+
+    @Test("SSL_CERT_FILE is the trust bundle; a --ca-file that holds no certificate is a usage error")
+    func trustFiles() async throws {
+        try await Self.withTLSServer { port in
+            var configuration = try Self.configuration("https://localhost:\(port)", trustFixture: false)
+            configuration.trust = try TrustSettings(caFile: nil, environment: ["SSL_CERT_FILE": Self.directory + "localhost-cert.pem"])
+            try await RefactorClient.withClient(configuration) { client in
+                #expect(try await client.listGoldLabels(runID: Self.run).isEmpty)
+            }
+        }
+        #expect(throws: ConfigurationError("--ca-file \(Self.directory)localhost-key.pem holds no PEM certificate (it should hold lines like -----BEGIN CERTIFICATE-----)")) {
+            try TrustSettings(caFile: Self.directory + "localhost-key.pem", environment: [:])
+        }
+        #expect(throws: ConfigurationError("SSL_CERT_FILE /nonexistent.pem: cannot read it (No such file or directory)")) {
+            try TrustSettings(caFile: nil, environment: ["SSL_CERT_FILE": "/nonexistent.pem"])
         }
     }
 }

@@ -1,0 +1,160 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import NIOHTTPCompression
+import NIOPosix
+import NIOSSL
+
+/// The one place that turns a failure of the network stack into an ``APIError``: what it
+/// means for the request (never sent, or outcome unknown) and a sentence naming the server
+/// and the cause in words — no library type names, errno dumps or source paths.
+struct NetworkFailure {
+    /// `host:port` of the API server, as messages name it.
+    let server: String
+    let proxy: ProxySettings?
+    let timeout: Duration
+    let trust: TrustSettings
+
+    /// The APIError for `error`, thrown while waiting for an answer (`received == nil`) or
+    /// while its body was arriving (`received` bytes of it so far).
+    func apiError(_ error: any Error, operation: String, received: Int? = nil) -> APIError {
+        let (kind, detail) = classify(error, received: received)
+        return APIError(kind: kind, operation: operation, detail: detail)
+    }
+
+    private func classify(_ error: any Error, received: Int?) -> (APIError.Kind, String) {
+        if error is CancellationError { return (.cancelled, "cancelled") }
+        if let error = error as? HTTPClientError { return classify(error, received: received) }
+        if let error = error as? NIOConnectionError { return connectionFailure(error) }
+        if let error = error as? ChannelError { return classify(error, received: received) }
+        if error is SocketAddressError { return (.hostNotFound, "\(targetHostName): name not found (check the host name in --base-url)") }
+        // Only a failed handshake is a certificate problem (nothing was sent yet); other
+        // TLS errors (an unclean close) happen on a connection that may have carried a request.
+        if case .handshakeFailed? = error as? NIOSSLError { return certificateFailure(String(describing: error)) }
+        if let error = error as? NIOSSLExtraError, error == .failedToValidateHostname || error == .serverHostnameImpossibleToMatch {
+            return (.certificateRejected, "the certificate of \(server) is not valid for its host name: check the host in --base-url")
+        }
+        if let error = error as? IOError {
+            // A socket error on an established connection: the request may have arrived.
+            let during = received.map { " mid-answer, after \(Self.bytes($0)) of it had arrived" } ?? ""
+            return (.connectionDropped, "the connection to \(server) failed\(during): \(Self.socketReason(error.errnoCode))")
+        }
+        if error is NIOHTTPDecompression.DecompressionError {
+            return (.invalidResponse, "the compressed answer from \(server) could not be decoded, or it expands beyond the size labelport accepts")
+        }
+        if error is HTTPParserError {
+            return (.invalidResponse, "\(server) sent an answer that is not valid HTTP")
+        }
+        return (.connectionDropped, "the connection to \(server) failed")
+    }
+
+    private func classify(_ error: HTTPClientError, received: Int?) -> (APIError.Kind, String) {
+        switch error {
+        case .connectTimeout, .tlsHandshakeTimeout:
+            return (.connectFailed, "could not connect to \(target) within \(Self.seconds(timeout)) (--timeout)")
+        case .httpProxyHandshakeTimeout, .socksHandshakeTimeout:
+            return (.connectFailed, "\(proxyName) did not open a tunnel to \(server) within \(Self.seconds(timeout))")
+        case .proxyAuthenticationRequired:
+            let what = proxy?.hasCredentials == true ? "rejected the credentials in the proxy URL" : "asks for credentials: put them in the proxy URL (http://USER:PASSWORD@HOST:PORT)"
+            return (.proxyFailed, "\(proxyName) \(what) (407)")
+        case .invalidProxyResponse:
+            return (.proxyFailed, "\(proxyName) refused to open a tunnel to \(server) (check that the proxy allows this host and port)")
+        case .readTimeout:
+            return (.timeout, noProgress(received))
+        case .deadlineExceeded:
+            return (.timeout, noProgress(received))
+        case .remoteConnectionClosed:
+            if let received {
+                return (.connectionDropped, "\(server) closed the connection mid-answer, after \(Self.bytes(received)) of it had arrived")
+            }
+            return (.connectionDropped, "\(server) closed the connection before answering")
+        case .cancelled, .requestStreamCancelled:
+            return (.cancelled, "cancelled")
+        case .bodyLengthMismatch, .contentLengthMissing, .chunkedSpecifiedMultipleTimes, .identityCodingIncorrectlyPresent,
+            .httpEndReceivedAfterHeadWith1xx:
+            return (.invalidResponse, "\(server) sent a malformed HTTP answer")
+        default:
+            return (.connectionDropped, "the request to \(server) failed")
+        }
+    }
+
+    private func classify(_ error: ChannelError, received: Int?) -> (APIError.Kind, String) {
+        switch error {
+        case .connectTimeout:
+            return (.connectFailed, "could not connect to \(target) within \(Self.seconds(timeout)) (--timeout)")
+        case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed, .inputClosed:
+            if let received {
+                return (.connectionDropped, "\(server) closed the connection mid-answer, after \(Self.bytes(received)) of it had arrived")
+            }
+            return (.connectionDropped, "\(server) closed the connection before answering")
+        default:
+            return (.connectionDropped, "the connection to \(server) failed")
+        }
+    }
+
+    /// Connecting failed: the host has no address, or no address took the connection.
+    private func connectionFailure(_ error: NIOConnectionError) -> (APIError.Kind, String) {
+        let host = "\(error.host):\(error.port)"
+        let viaProxy = proxy.map { error.host == $0.host } ?? false
+        if error.connectionErrors.isEmpty, error.dnsAError != nil || error.dnsAAAAError != nil {
+            if viaProxy {
+                return (.hostNotFound, "the proxy's host name \(error.host) was not found (check the proxy URL in \(proxy?.source ?? "--proxy"))")
+            }
+            return (.hostNotFound, "\(error.host): name not found (check the host name in --base-url)")
+        }
+        if let ioError = error.connectionErrors.lazy.compactMap({ $0.error as? IOError }).first {
+            return (.connectFailed, "could not connect to \(viaProxy ? proxyName : host): \(Self.socketReason(ioError.errnoCode))")
+        }
+        return (.connectFailed, "could not connect to \(viaProxy ? proxyName : host)")
+    }
+
+    /// A socket error in words.
+    static func socketReason(_ errno: Int32) -> String {
+        switch errno {
+        case 111, 61: "connection refused (is the server running, and is the port right?)"  // ECONNREFUSED (Linux, Darwin)
+        case 110, 60: "timed out"  // ETIMEDOUT
+        case 101, 51: "network unreachable"  // ENETUNREACH
+        case 113, 65: "no route to host"  // EHOSTUNREACH
+        case 104, 54: "connection reset by the peer"  // ECONNRESET
+        case 32: "the peer closed the connection"  // EPIPE
+        default: "the connection failed"
+        }
+    }
+
+    private func certificateFailure(_ text: String) -> (APIError.Kind, String) {
+        let upper = text.uppercased()
+        if upper.contains("HOSTNAME") || upper.contains("HOST NAME") {
+            return (.certificateRejected, "the certificate of \(server) is not valid for its host name: check the host in --base-url")
+        }
+        if upper.contains("CERTIFICATE") {
+            return (.certificateRejected, "the certificate of \(server) is not trusted (signed by an unknown authority, expired, or for another host name); \(trust.advice)")
+        }
+        return (.certificateRejected, "the secure connection (TLS) to \(server) could not be set up; check that the server speaks https on this port")
+    }
+
+    private func noProgress(_ received: Int?) -> String {
+        let limit = Self.seconds(timeout)
+        if let received {
+            return "\(server) sent nothing for \(limit) mid-answer (after \(Self.bytes(received))); --timeout sets how long to wait"
+        }
+        return "no answer from \(server) for \(limit); --timeout sets how long to wait"
+    }
+
+    private var target: String { proxy.map { "\($0.host):\($0.port)" } ?? server }
+    private var targetHostName: String { proxy?.host ?? server }
+    private var proxyName: String { proxy?.description ?? "the proxy" }
+
+    static func seconds(_ duration: Duration) -> String {
+        let (s, atto) = duration.components
+        let value = Double(s) + Double(atto) / 1e18
+        return value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+
+    static func bytes(_ count: Int) -> String {
+        switch count {
+        case ..<1024: "\(count) bytes"
+        case ..<(1024 * 1024): "\(count / 1024) KiB"
+        default: "\(count / (1024 * 1024)) MiB"
+        }
+    }
+}

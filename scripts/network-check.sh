@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# labelport through real network parts on loopback: nginx terminating TLS (a certificate
+# from a throwaway CA, HTTP/2, gzip, the API under the path prefix /api) in front of the
+# sandbox, and squid as a forward proxy that alone can resolve the API's host name.
+# Installs nginx, squid and openssl from the OS packages when they are missing.
+#   bash scripts/network-check.sh
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need+=(nginx)
+command -v squid >/dev/null || [[ -x /usr/sbin/squid ]] || need+=(squid)
+command -v openssl >/dev/null || need+=(openssl)
+command -v curl >/dev/null || need+=(curl)
+if ((${#need[@]})); then
+  echo "installing ${need[*]}" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
+    || { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >/dev/null; } \
+    || { echo "network-check: cannot install ${need[*]}" >&2; exit 1; }
+fi
+export PATH="$PATH:/usr/sbin"
+
+swift build --product labelport >&2 || exit 1
+bin=$(swift build --show-bin-path)/labelport
+work=$(mktemp -d)
+chmod 755 "$work"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
+  wait 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+failures=0
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+TOKEN="net-check-token-$RANDOM$RANDOM"
+PROXY_PASSWORD="proxy-secret-$RANDOM"
+RUN=3f0c8a52-6d1e-4b7a-9c2f-1a2b3c4d5e6f
+BIG=4b1d0000-0000-4000-8000-000000005000
+HOST=api.labelport.test   # resolvable only by the proxy
+
+# 1. A throwaway CA and a certificate for localhost and $HOST.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=labelport throwaway CA" \
+  -keyout "$work/ca.key" -out "$work/ca.pem" >/dev/null 2>&1
+openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$work/server.key" -out "$work/server.csr" >/dev/null 2>&1
+printf 'subjectAltName=DNS:localhost,DNS:%s\nbasicConstraints=CA:FALSE\n' "$HOST" > "$work/ext.cnf"
+openssl x509 -req -in "$work/server.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial -days 2 \
+  -extfile "$work/ext.cnf" -out "$work/server.pem" >/dev/null 2>&1 || { echo "cannot make certificates" >&2; exit 1; }
+
+# 2. The sandbox, seeded with the examples and a run of 5,000 labels.
+python3 - "$work/seed.json" "$RUN" "$BIG" <<'EOF'
+import json, sys
+seed = json.load(open("examples/sandbox-seed.json"))
+seed["runs"].append({"id": sys.argv[3], "account_id": "sandbox"})
+for i in range(5000):
+    seed["gold_labels"].append({"run_id": sys.argv[3], "output_resource_name": f"doc-{i:05d}.pdf",
+        "object_value": {"vendor": "ACME Corporation GmbH", "total": 100 + i / 100, "currency": "EUR",
+                         "approved": i % 3 == 0, "lines": [{"sku": f"SKU-{i % 97}", "qty": i % 7}]},
+        "object_value_is_partial": False})
+json.dump(seed, open(sys.argv[1], "w"))
+EOF
+"$bin" sandbox --port 0 --seed "$work/seed.json" --token "$TOKEN=sandbox" > "$work/sandbox.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do grep -q 'listening on' "$work/sandbox.log" 2>/dev/null && break; sleep 0.1; done
+SANDBOX=$(grep -o 'http://[0-9.:]*' "$work/sandbox.log" | head -n 1)
+[[ -n "$SANDBOX" ]] || { cat "$work/sandbox.log" >&2; exit 1; }
+
+# 3. nginx: TLS + HTTP/2 + gzip, the API under /api/.
+NGINX_PORT=$(free_port)
+mkdir -p "$work/nginx"
+cat > "$work/nginx.conf" <<EOF
+user root;
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 256; }
+http {
+  access_log off;
+  log_format api '\$request \$status \$server_protocol sent=\$body_bytes_sent gzip=\$gzip_ratio';
+  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
+  server {
+    listen 127.0.0.1:$NGINX_PORT ssl http2;
+    server_name localhost $HOST;
+    ssl_certificate $work/server.pem;
+    ssl_certificate_key $work/server.key;
+    access_log $work/nginx-access.log api;
+    keepalive_requests 3;
+    gzip on; gzip_types application/json; gzip_proxied any; gzip_min_length 256;
+    location /api/ {
+      proxy_pass $SANDBOX/;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+EOF
+nginx -c "$work/nginx.conf" -p "$work" 2>"$work/nginx-start.log" || { cat "$work/nginx-start.log" >&2; exit 1; }
+API="https://localhost:$NGINX_PORT/api"
+
+# 4. squid: a forward proxy whose hosts file alone knows $HOST.
+SQUID_PORT=$(free_port)
+mkdir -p "$work/squid"
+chmod 777 "$work/squid"
+echo "127.0.0.1 $HOST" > "$work/hosts"
+cat > "$work/squid.conf" <<EOF
+http_port 127.0.0.1:$SQUID_PORT
+acl all_ports port 1-65535
+http_access allow all
+hosts_file $work/hosts
+cache deny all
+access_log $work/squid/access.log
+cache_log $work/squid/cache.log
+pid_filename $work/squid/squid.pid
+coredump_dir $work/squid
+shutdown_lifetime 0 seconds
+EOF
+squid -N -f "$work/squid.conf" > "$work/squid/stdout.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$SQUID_PORT" && break; sleep 0.1; done
+
+export REFACTOR_API_TOKEN=$TOKEN
+unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy NO_PROXY no_proxy SSL_CERT_FILE
+lp() { "$bin" "$@"; }
+nginx_requests() { wc -l < "$work/nginx-access.log" 2>/dev/null || echo 0; }
+
+# Untrusted certificate: refused at once, not retried, nothing sent, advice given.
+before=$(nginx_requests)
+start=$(date +%s%N)
+lp export labels --base-url "$API" --run "$RUN" > "$work/untrusted.out" 2> "$work/untrusted.err"
+rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+if [[ $rc -ne 0 && $(nginx_requests) -eq $before && $ms -lt 3000 ]] && grep -q "is not trusted" "$work/untrusted.err" \
+   && grep -q -- "--ca-file" "$work/untrusted.err" && ! grep -qiE "boringssl|\.cc|errno|NIO" "$work/untrusted.err"; then
+  pass "untrusted certificate: refused in $ms ms, not retried, in words"
+else fail "untrusted certificate" "exit $rc, $ms ms, requests $(nginx_requests) vs $before: $(cat "$work/untrusted.err")"; fi
+
+# Trusted by --ca-file and by SSL_CERT_FILE; the export through the prefix equals the direct one.
+lp export labels --base-url "$SANDBOX" --run "$RUN" --out "$work/direct.jsonl" 2>/dev/null
+if lp export labels --base-url "$API" --ca-file "$work/ca.pem" --run "$RUN" --out "$work/via-ca.jsonl" 2>"$work/ca.err" \
+   && cmp -s "$work/direct.jsonl" "$work/via-ca.jsonl"; then pass "--ca-file: export through nginx's /api prefix equals the direct export"
+else fail "--ca-file" "$(cat "$work/ca.err")"; fi
+if SSL_CERT_FILE="$work/ca.pem" lp export labels --base-url "$API" --run "$RUN" --out "$work/via-env.jsonl" 2>"$work/env.err" \
+   && cmp -s "$work/direct.jsonl" "$work/via-env.jsonl"; then pass "SSL_CERT_FILE: trusted as the bundle"
+else fail "SSL_CERT_FILE" "$(cat "$work/env.err")"; fi
+
+# Import through the prefix, then re-plan: nothing left to do; the export matches.
+maps=(--run-id "$RUN" --map "Document=output_resource_name" --map "Vendor=object_value.vendor"
+  --map "Total=object_value.total:number" --map "Currency=object_value.currency"
+  --map "Line items=object_value.lines:number" --map "Partial?=object_value_is_partial")
+if lp import examples/labels.csv "${maps[@]}" --base-url "$API" --ca-file "$work/ca.pem" > "$work/import.out" 2> "$work/import.err" \
+   && lp import examples/labels.csv "${maps[@]}" --base-url "$API" --ca-file "$work/ca.pem" --dry-run --json > "$work/replan.json" 2>/dev/null \
+   && python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); sys.exit(0 if p["summary"]["actions"]["unchanged"]==5 else 1)' "$work/replan.json"; then
+  pass "import through nginx (TLS, HTTP/2, prefix, keep-alive closed every 3 requests): a re-plan finds nothing to do"
+else fail "import through nginx" "$(cat "$work/import.err") $(head -c 400 "$work/replan.json")"; fi
+lp export labels --base-url "$SANDBOX" --run "$RUN" --out "$work/direct2.jsonl" 2>/dev/null
+lp export labels --base-url "$API" --ca-file "$work/ca.pem" --run "$RUN" --out "$work/via-ca2.jsonl" 2>/dev/null
+cmp -s "$work/direct2.jsonl" "$work/via-ca2.jsonl" && pass "export after the import: identical through nginx and direct" \
+  || fail "export after import" "files differ"
+grep -q 'HTTP/2.0' "$work/nginx-access.log" && pass "HTTP/2 negotiated with nginx (ALPN)" \
+  || fail "HTTP/2" "$(tail -n 3 "$work/nginx-access.log")"
+
+# gzip: the 5,000-label list arrives compressed; bytes on the wire vs the whole answer.
+raw=$(curl -s -H "Authorization: Bearer $TOKEN" "$SANDBOX/v1/run/$BIG/gold-labels" | wc -c)
+lp export labels --base-url "$API" --ca-file "$work/ca.pem" --run "$BIG" --out "$work/big-via.jsonl" 2>/dev/null
+lp export labels --base-url "$SANDBOX" --run "$BIG" --out "$work/big-direct.jsonl" 2>/dev/null
+sent=$(grep "GET /api/v1/run/$BIG/gold-labels" "$work/nginx-access.log" | tail -n 1 | sed -n 's/.*sent=\([0-9]*\).*/\1/p')
+if [[ -n "$sent" && "$raw" -gt 0 ]] && cmp -s "$work/big-via.jsonl" "$work/big-direct.jsonl" && (( sent * 100 <= raw * 25 )); then
+  pass "gzip: the 5,000-label answer crossed as $sent bytes of $raw ($((sent * 100 / raw))%), decoded exactly"
+else fail "gzip" "sent=$sent raw=$raw; $(grep "$BIG" "$work/nginx-access.log" | tail -n 1)"; fi
+
+# Through the proxy by CONNECT, to a host name only the proxy can resolve.
+PROXY_URL="http://labelport:$PROXY_PASSWORD@127.0.0.1:$SQUID_PORT"
+if HTTPS_PROXY="$PROXY_URL" lp export labels --base-url "https://$HOST:$NGINX_PORT/api" --ca-file "$work/ca.pem" --run "$RUN" \
+     --out "$work/via-proxy.jsonl" 2>"$work/proxy.err" \
+   && cmp -s "$work/direct2.jsonl" "$work/via-proxy.jsonl" && grep -q "CONNECT $HOST:$NGINX_PORT" "$work/squid/access.log"; then
+  pass "HTTPS_PROXY: export by CONNECT through squid to $HOST"
+else fail "proxy export" "$(cat "$work/proxy.err") $(tail -n 2 "$work/squid/access.log" 2>/dev/null)"; fi
+if https_proxy="$PROXY_URL" lp import examples/labels.jsonl --base-url "https://$HOST:$NGINX_PORT/api" --ca-file "$work/ca.pem" \
+     > "$work/proxy-import.out" 2>"$work/proxy-import.err"; then
+  pass "https_proxy: import through squid"
+else fail "proxy import" "$(cat "$work/proxy-import.err")"; fi
+connects=$(grep -c "CONNECT" "$work/squid/access.log")
+if lp export labels --proxy "$PROXY_URL" --base-url "https://$HOST:$NGINX_PORT/api" --ca-file "$work/ca.pem" --run "$RUN" \
+     --out "$work/via-flag.jsonl" 2>"$work/flag.err" && (( $(grep -c "CONNECT" "$work/squid/access.log") > connects )); then
+  pass "--proxy overrides the environment"
+else fail "--proxy" "$(cat "$work/flag.err")"; fi
+
+# NO_PROXY bypasses it (and then the name is unknown); loopback never uses a proxy.
+HTTPS_PROXY="$PROXY_URL" NO_PROXY="labelport.test" lp export labels --base-url "https://$HOST:$NGINX_PORT/api" \
+  --ca-file "$work/ca.pem" --run "$RUN" > /dev/null 2>"$work/noproxy.err"
+rc=$?
+if [[ $rc -ne 0 ]] && grep -q "$HOST: name not found" "$work/noproxy.err"; then pass "NO_PROXY: the proxy is bypassed"
+else fail "NO_PROXY" "exit $rc: $(cat "$work/noproxy.err")"; fi
+if HTTPS_PROXY="http://127.0.0.1:1" lp export labels --base-url "$API" --ca-file "$work/ca.pem" --run "$RUN" > /dev/null 2>"$work/loop.err"; then
+  pass "loopback is never proxied"
+else fail "loopback bypass" "$(cat "$work/loop.err")"; fi
+
+# A dead proxy: said in words, naming the proxy, not its credentials.
+HTTPS_PROXY="http://user:$PROXY_PASSWORD@127.0.0.1:1" lp export labels --base-url "https://$HOST:$NGINX_PORT/api" \
+  --ca-file "$work/ca.pem" --run "$RUN" --retries 0 > /dev/null 2>"$work/deadproxy.err"
+grep -q "could not connect to proxy 127.0.0.1:1 (from HTTPS_PROXY): connection refused" "$work/deadproxy.err" \
+  && pass "a refused proxy is named in words" || fail "dead proxy" "$(cat "$work/deadproxy.err")"
+
+# Secrets: neither the token nor the proxy password in anything written or printed.
+if grep -rqF -e "$TOKEN" -e "$PROXY_PASSWORD" "$work"/*.out "$work"/*.err "$work"/*.jsonl "$work"/*.json 2>/dev/null; then
+  fail "secrets" "found in $(grep -rlF -e "$TOKEN" -e "$PROXY_PASSWORD" "$work"/*.out "$work"/*.err "$work"/*.jsonl "$work"/*.json | tr '\n' ' ')"
+else pass "the token and the proxy password appear in no output or file"; fi
+
+echo "network-check: $failures failure(s)"
+((failures == 0))
