@@ -35,14 +35,21 @@ struct NetworkFailure {
             return (.certificateRejected, "the certificate of \(server) is not valid for its host name: check the host in --base-url")
         }
         if let error = error as? IOError {
-            // A socket error on an established connection: the request may have arrived.
+            // Refused and unreachable come only from connecting: nothing was sent.
+            if received == nil, [111, 61, 101, 51, 113, 65].contains(error.errnoCode) {
+                return (.connectFailed, "could not connect to \(target): \(Self.socketReason(error.errnoCode))")
+            }
+            // Any other socket error may come from an established connection: the request may have arrived.
             let during = received.map { " mid-answer, after \(Self.bytes($0)) of it had arrived" } ?? ""
             return (.connectionDropped, "the connection to \(server) failed\(during): \(Self.socketReason(error.errnoCode))")
         }
         if error is NIOHTTPDecompression.DecompressionError {
             return (.invalidResponse, "the compressed answer from \(server) could not be decoded, or it expands beyond the size labelport accepts")
         }
-        if error is HTTPParserError {
+        if let error = error as? HTTPParserError {
+            if error == .invalidEOFState {
+                return (.connectionDropped, "\(server) closed the connection mid-answer\(received.map { ", after \(Self.bytes($0)) of it had arrived" } ?? "")")
+            }
             return (.invalidResponse, "\(server) sent an answer that is not valid HTTP")
         }
         return (.connectionDropped, "the connection to \(server) failed")
@@ -140,7 +147,7 @@ struct NetworkFailure {
         return "no answer from \(server) for \(limit); --timeout sets how long to wait"
     }
 
-    private var target: String { proxy.map { "\($0.host):\($0.port)" } ?? server }
+    private var target: String { proxy?.description ?? server }
     private var targetHostName: String { proxy?.host ?? server }
     private var proxyName: String { proxy?.description ?? "the proxy" }
 

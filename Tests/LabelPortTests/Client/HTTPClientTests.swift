@@ -140,7 +140,8 @@ struct HTTPClientTests {
             pieces.append(String(rest.prefix(body.count / 10 + 1)))
             rest = rest.dropFirst(body.count / 10 + 1)
         }
-        try await ScriptedHTTPServer.withRunning({ _ in .trickle(pieces, every: .milliseconds(100)) }) { server in
+        let trickled = pieces
+        try await ScriptedHTTPServer.withRunning({ _ in .trickle(trickled, every: .milliseconds(100)) }) { server in
             let labels = try await RefactorClient.withClient(try Self.configuration(server, requestTimeout: .milliseconds(400))) { client in
                 try await client.listGoldLabels(runID: Self.run)
             }

@@ -121,9 +121,10 @@ struct TLSTransportTests {
         try await Self.withTLSServer { port in
             var configuration = try Self.configuration("https://localhost:\(port)", trustFixture: false)
             configuration.trust = try TrustSettings(caFile: nil, environment: ["SSL_CERT_FILE": Self.directory + "localhost-cert.pem"])
-            try await RefactorClient.withClient(configuration) { client in
-                #expect(try await client.listGoldLabels(runID: Self.run).isEmpty)
+            let labels = try await RefactorClient.withClient(configuration) { client in
+                try await client.listGoldLabels(runID: Self.run)
             }
+            #expect(labels.isEmpty)
         }
         #expect(throws: ConfigurationError("--ca-file \(Self.directory)localhost-key.pem holds no PEM certificate (it should hold lines like -----BEGIN CERTIFICATE-----)")) {
             try TrustSettings(caFile: Self.directory + "localhost-key.pem", environment: [:])
