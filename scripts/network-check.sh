@@ -20,7 +20,7 @@ if ((${#need[@]})); then
 fi
 export PATH="$PATH:/usr/sbin"
 
-swift build --product labelport >&2 || exit 1
+swift build >&2 || exit 1
 bin=$(swift build --show-bin-path)/labelport
 work=$(mktemp -d)
 chmod 755 "$work"
