@@ -133,16 +133,17 @@ struct HTTPClientTests {
     func trickle() async throws {
         let body = "[" + Self.label + "," + Self.label + "]"
         let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
-        // 12 pieces 100 ms apart: 1.2 s in all, against a 400 ms timeout without progress.
+        // 25 pieces 100 ms apart: 2.5 s in all, against a timeout of 1 s without progress.
         var pieces = [head]
         var rest = Substring(body)
+        let size = body.utf8.count / 24 + 1
         while !rest.isEmpty {
-            pieces.append(String(rest.prefix(body.count / 10 + 1)))
-            rest = rest.dropFirst(body.count / 10 + 1)
+            pieces.append(String(rest.prefix(size)))
+            rest = rest.dropFirst(size)
         }
         let trickled = pieces
         try await ScriptedHTTPServer.withRunning({ _ in .trickle(trickled, every: .milliseconds(100)) }) { server in
-            let labels = try await RefactorClient.withClient(try Self.configuration(server, requestTimeout: .milliseconds(400))) { client in
+            let labels = try await RefactorClient.withClient(try Self.configuration(server, requestTimeout: .seconds(1))) { client in
                 try await client.listGoldLabels(runID: Self.run)
             }
             #expect(labels.count == 2)
