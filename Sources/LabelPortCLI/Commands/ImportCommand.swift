@@ -113,6 +113,7 @@ struct ImportCommand: AsyncParsableCommand {
 
         var clientConfiguration = RefactorClient.Configuration(server: server, token: token, concurrency: executionOptions.concurrency)
         clientConfiguration.requestTimeout = .seconds(30)
+        clientConfiguration.rateLimitObserver = { executor.observe($0) }
         let status: Int32 = try await RefactorClient.withClient(clientConfiguration) { client in
             let engine = ImportEngine(configuration: configuration, client: client, executor: executor, interrupt: interrupt)
             var (planner, unreadable) = await engine.loadRuns(validation.runIDs)
@@ -133,6 +134,7 @@ struct ImportCommand: AsyncParsableCommand {
             let statistics = executor.statistics
             let summary = ImportSummary(
                 counts: counts, runs: validation.runIDs.count, requests: statistics.requestsSent, retries: statistics.retries,
+                refused: statistics.throttled, allowedRate: statistics.allowedRate,
                 elapsedSeconds: (ContinuousClock.now - startedAt).seconds, dryRun: dryRun,
                 interrupted: interrupt.isSet, invalidInput: invalidInput)
             try await outputs.finish(

@@ -26,8 +26,9 @@ struct ExportSession {
     ) async throws -> Result {
         let (server, token) = try resolveConnection()
         let options = execution.options
-        let configuration = RefactorClient.Configuration(server: server, token: token, concurrency: options.concurrency)
+        var configuration = RefactorClient.Configuration(server: server, token: token, concurrency: options.concurrency)
         let executor = RequestExecutor(options: options)
+        configuration.rateLimitObserver = { executor.observe($0) }
         return try await RefactorClient.withClient(configuration) { client in
             try await body(API(client: client, executor: executor))
         }

@@ -17,6 +17,9 @@ public struct RefactorClient: Sendable {
         public var maximumResponseBytes: Int
         /// Called as each request is sent (benchmarks time the rate limiter with it).
         public var requestObserver: (@Sendable () -> Void)?
+        /// Called with the rate-limit headers of every answer that carries them (429s
+        /// too): the executor paces by them (``RequestExecutor/observe(_:)``).
+        package var rateLimitObserver: (@Sendable (RateLimitHeaders) -> Void)?
         /// Threads for network I/O (event loops); connections are spread over them.
         public var eventLoopThreads = RefactorClient.defaultEventLoopThreads
         /// A PEM certificate trusted for https besides the system's roots: for tests
@@ -215,6 +218,9 @@ public struct RefactorClient: Sendable {
         }
         let status = response.status
         let buffer = response.body
+        let fields = response.rateLimitFields
+        let rateLimit = fields.isEmpty ? nil : RateLimitHeaders(header: { fields[$0.lowercased()] })
+        if let rateLimit { configuration.rateLimitObserver?(rateLimit) }
         if (200..<300).contains(status) { return buffer }
         let serverMessage = Self.errorText(buffer).map(configuration.token.scrub)
         let retryAfter = response.retryAfter.flatMap(RetryAfter.init(header:))
@@ -240,7 +246,9 @@ public struct RefactorClient: Sendable {
         } else {
             detail = serverMessage
         }
-        throw APIError(kind: kind, operation: call.operation, status: status, detail: detail, retryAfter: retryAfter)
+        var error = APIError(kind: kind, operation: call.operation, status: status, detail: detail, retryAfter: retryAfter)
+        error.rateLimit = rateLimit
+        throw error
     }
 
     static func parseJSON(_ buffer: ByteBuffer) throws(JSONSyntaxError) -> JSONValue {

@@ -9,6 +9,8 @@ struct HTTPResponseParser {
     struct Response {
         var status: Int
         var retryAfter: String?
+        /// `RateLimit-*` and `X-RateLimit-*` fields by lowercased name; empty when none.
+        var rateLimitFields: [String: String] = [:]
         /// False when the connection must not carry another request.
         var keepAlive: Bool
         var body: ByteBuffer
@@ -36,6 +38,7 @@ struct HTTPResponseParser {
     private var state = State.head(scanned: 0)
     private var status = 0
     private var retryAfter: String?
+    private var rateLimitFields: [String: String] = [:]
     private var keepAlive = true
     private var body = ByteBuffer()
 
@@ -131,10 +134,12 @@ struct HTTPResponseParser {
     }
 
     private mutating func finish(body: ByteBuffer) -> Response {
-        let response = Response(status: status, retryAfter: retryAfter, keepAlive: keepAlive, body: body)
+        let response = Response(
+            status: status, retryAfter: retryAfter, rateLimitFields: rateLimitFields, keepAlive: keepAlive, body: body)
         state = .head(scanned: 0)
         self.body = ByteBuffer()
         retryAfter = nil
+        rateLimitFields = [:]
         return response
     }
 
@@ -187,6 +192,7 @@ struct HTTPResponseParser {
         status = code
         keepAlive = !http10
         retryAfter = nil
+        rateLimitFields = [:]
         var contentLength: Int?
         var chunked = false
         var otherCoding = false
@@ -229,6 +235,11 @@ struct HTTPResponseParser {
                 }
             case 11 where Self.equalsLowercased(name, "retry-after"):
                 retryAfter = String(decoding: value, as: UTF8.self)
+            case 15, 17, 19, 21:
+                let lowered = String(decoding: name, as: UTF8.self).lowercased()
+                if lowered.hasPrefix("ratelimit-") || lowered.hasPrefix("x-ratelimit-") {
+                    rateLimitFields[lowered] = String(decoding: value, as: UTF8.self)
+                }
             default:
                 break
             }
