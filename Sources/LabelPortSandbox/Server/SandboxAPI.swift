@@ -18,7 +18,8 @@ struct SandboxAPI: Sendable {
         var response = try await handle(endpoint, request, context, limit: &limit)
         if let limiter = sandbox.rateLimiter, limiter.spec.headers, let limit {
             for (name, value) in limiter.headers(limit) {
-                if let field = HTTPField.Name(name) { response.headers[field] = value }
+                // The three names are valid field names: the initializer cannot fail.
+                response.headers[.init(name)!] = value
             }
         }
         return response
