@@ -3,7 +3,9 @@
 
 Reads a JSONL file of label rows for one run, lists the run's labels once, then POSTs a
 create for every row whose output_resource_name is not there yet, with a fixed number of
-requests in flight. Prints one JSON line: {"rows", "requests", "seconds", "rps"}.
+requests in flight. A 429 is retried the straightforward way: every worker pauses for the
+Retry-After the server asked, then all resume. Prints one JSON line:
+{"rows", "requests", "refused", "seconds", "rps"}.
 
 usage: bench_import_aiohttp.py BASE_URL TOKEN FILE.jsonl --run-id UUID --concurrency N
 """
@@ -34,6 +36,8 @@ async def main():
 
     connector = aiohttp.TCPConnector(limit=args.concurrency)
     requests = 0
+    refused = 0
+    resume_at = 0.0
     start = time.perf_counter()
     async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
         async with session.get(url) as response:
@@ -45,22 +49,32 @@ async def main():
                 queue.put_nowait(row)
 
         async def worker():
-            nonlocal requests
+            nonlocal requests, refused, resume_at
             while True:
                 try:
                     row = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
-                body = {k: row[k] for k in ("output_resource_name", "text_value", "object_value", "object_value_is_partial") if k in row}
-                async with session.post(url, data=json.dumps(body)) as response:
-                    await response.read()
-                    if response.status != 201:
-                        raise RuntimeError(f"status {response.status}")
-                requests += 1
+                body = json.dumps({k: row[k] for k in ("output_resource_name", "text_value", "object_value", "object_value_is_partial") if k in row})
+                while True:
+                    wait = resume_at - time.perf_counter()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                    async with session.post(url, data=body) as response:
+                        await response.read()
+                        requests += 1
+                        if response.status == 429:
+                            refused += 1
+                            delay = float(response.headers.get("Retry-After", "1"))
+                            resume_at = max(resume_at, time.perf_counter() + delay)
+                            continue
+                        if response.status != 201:
+                            raise RuntimeError(f"status {response.status}")
+                        break
 
         await asyncio.gather(*(worker() for _ in range(args.concurrency)))
     seconds = time.perf_counter() - start
-    print(json.dumps({"rows": len(rows), "requests": requests, "seconds": seconds, "rps": requests / seconds}))
+    print(json.dumps({"rows": len(rows), "requests": requests, "refused": refused, "seconds": seconds, "rps": requests / seconds}))
 
 
 asyncio.run(main())

@@ -9,6 +9,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let cases: [String: ([String]) async throws -> Void] = [
     "sandbox-post": sandboxPostBenchmark,
     "import": ImportBenchmark.run,
+    "rate-limit": RateLimitBenchmark.run,
     "client-post": ClientPostBenchmark.run,
     "client-post-ahc": ClientPostAHCBenchmark.run,
     "export": ExportBenchmark.run,

@@ -81,7 +81,7 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console.current
         let executionOptions = execution.options
-        let clientConfiguration: RefactorClient.Configuration
+        var clientConfiguration: RefactorClient.Configuration
         do {
             clientConfiguration = try connection.clientConfiguration(concurrency: executionOptions.concurrency)
         } catch let error as ConfigurationError {
@@ -111,6 +111,7 @@ struct ImportCommand: AsyncParsableCommand {
         }
         defer { signals.cancel() }
 
+        clientConfiguration.rateLimitObserver = { executor.observe($0) }
         let status: Int32 = try await RefactorClient.withClient(clientConfiguration) { client in
             let engine = ImportEngine(configuration: configuration, client: client, executor: executor, interrupt: interrupt)
             var (planner, unreadable) = await engine.loadRuns(validation.runIDs)
@@ -131,6 +132,7 @@ struct ImportCommand: AsyncParsableCommand {
             let statistics = executor.statistics
             let summary = ImportSummary(
                 counts: counts, runs: validation.runIDs.count, requests: statistics.requestsSent, retries: statistics.retries,
+                refused: statistics.throttled, allowedRate: statistics.allowedRate,
                 elapsedSeconds: (ContinuousClock.now - startedAt).seconds, dryRun: dryRun,
                 interrupted: interrupt.isSet, invalidInput: invalidInput)
             try await outputs.finish(

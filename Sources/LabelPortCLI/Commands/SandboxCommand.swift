@@ -37,15 +37,22 @@ struct SandboxCommand: AsyncParsableCommand {
             is stored, then the connection closes with no answer), latency=DURATION (every \
             request). --fault-seed N repeats the same fault sequence.
 
+            --rate-limit R enforces R requests per second per token, as a real API does: a \
+            token bucket of --rate-limit-burst N (default R/10); above it, 429 with \
+            Retry-After in whole seconds. --rate-limit-headers adds RateLimit-Limit (the most \
+            requests any one-second window may hold: R + N), RateLimit-Remaining (requests \
+            that may still be sent in the next second) and RateLimit-Reset (1) to every answer.
+
             GET /_sandbox/stats (no token) counts requests by endpoint and status, writes \
-            applied, requests in flight (highest at once) and faults; POST \
-            /_sandbox/stats/reset zeroes them.
+            applied, requests in flight (highest at once), faults and requests refused by the \
+            rate limit; POST /_sandbox/stats/reset zeroes them.
 
             Examples:
               labelport sandbox --seed examples/sandbox-seed.json
               labelport sandbox --port 0 --create-runs --token secret=team-a --token other=team-b
               labelport sandbox --create-runs --data sandbox-state.json
               labelport sandbox --create-runs --faults error=0.1,throttle=0.05,drop-after-commit=0.02,latency=20ms --fault-seed 7
+              labelport sandbox --create-runs --rate-limit 200 --rate-limit-burst 20 --rate-limit-headers
             """
     )
 
@@ -73,7 +80,24 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault-seed"), help: ArgumentHelp("Seed of the fault sequence (default 0).", valueName: "N"))
     var faultSeed: UInt64 = 0
 
+    @Option(name: .customLong("rate-limit"), help: ArgumentHelp("Requests per second allowed per token (default: unlimited).", valueName: "R"))
+    var rateLimit: Double?
+
+    @Option(name: .customLong("rate-limit-burst"), help: ArgumentHelp("Requests a token may send at once after a quiet spell (default: R/10, at least 1).", valueName: "N"))
+    var rateLimitBurst: Int?
+
+    @Flag(name: .customLong("rate-limit-headers"), help: "Send RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset on every answer.")
+    var rateLimitHeaders = false
+
     func validate() throws {
+        if let rateLimit {
+            guard rateLimit > 0, rateLimit.isFinite else { throw ValidationError("--rate-limit must be a positive number of requests per second") }
+        }
+        if let rateLimitBurst {
+            guard rateLimitBurst >= 1 else { throw ValidationError("--rate-limit-burst must be at least 1") }
+            guard rateLimit != nil else { throw ValidationError("--rate-limit-burst needs --rate-limit") }
+        }
+        if rateLimitHeaders && rateLimit == nil { throw ValidationError("--rate-limit-headers needs --rate-limit") }
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port): must be 0…65535") }
         guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
         _ = try tokenMap(environment: [:])
@@ -115,7 +139,8 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         return SandboxConfiguration(
             host: host, port: port, tokens: try tokenMap(environment: environment), seedFile: seed,
-            createRuns: createRuns, dataFile: data, faults: faultSpec, faultSeed: faultSeed
+            createRuns: createRuns, dataFile: data, faults: faultSpec, faultSeed: faultSeed,
+            rateLimit: rateLimit.map { RateLimitSpec(rate: $0, burst: rateLimitBurst, headers: rateLimitHeaders) }
         )
     }
 

@@ -24,9 +24,10 @@ struct ExportSession {
     func withAPI<Result: Sendable>(
         _ body: (API) async throws -> Result
     ) async throws -> Result {
-        let configuration = try clientConfiguration()
+        var configuration = try clientConfiguration()
         let options = execution.options
         let executor = RequestExecutor(options: options)
+        configuration.rateLimitObserver = { executor.observe($0) }
         return try await RefactorClient.withClient(configuration) { client in
             try await body(API(client: client, executor: executor))
         }

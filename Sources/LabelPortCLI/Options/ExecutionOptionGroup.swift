@@ -7,7 +7,7 @@ struct ExecutionOptionGroup: ParsableArguments {
     @Option(help: ArgumentHelp("Requests in flight at once.", valueName: "N"))
     var concurrency: Int = 8
 
-    @Option(help: ArgumentHelp("Requests per second, every request and retry counted (default: unlimited).", valueName: "R"))
+    @Option(help: ArgumentHelp("At most R requests per second, every request and retry counted (default: as fast as the server allows, paced to its limit).", valueName: "R"))
     var rate: Double?
 
     @Option(help: ArgumentHelp("Requests allowed at once after a quiet spell: no one-second window holds more than rate + burst (default: 10% of --rate, at least 1).", valueName: "N"))

@@ -46,6 +46,8 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The server's `error` text, or a transport detail.
     public var detail: String?
     public var retryAfter: RetryAfter?
+    /// The answer's rate-limit headers, when it had any.
+    package var rateLimit: RateLimitHeaders?
 
     public init(kind: Kind, operation: String, status: Int? = nil, detail: String? = nil, retryAfter: RetryAfter? = nil) {
         self.kind = kind

@@ -19,6 +19,9 @@ public struct RefactorClient: Sendable {
         public var connectTimeout: Duration
         /// The largest response body accepted (a big run's label list), after decompression.
         public var maximumResponseBytes: Int
+        /// Called with the rate-limit headers of every answer that carries them (429s
+        /// too): the executor paces by them (``RequestExecutor/observe(_:)``).
+        package var rateLimitObserver: (@Sendable (RateLimitHeaders) -> Void)?
         /// Threads for network I/O (event loops).
         public var eventLoopThreads = RefactorClient.defaultEventLoopThreads
         /// Which certificate authorities https trusts.
@@ -234,6 +237,8 @@ public struct RefactorClient: Sendable {
         } catch {
             throw failure.apiError(error, operation: call.operation)
         }
+        let rateLimit = RateLimitHeaders(header: { response.headers.first(name: $0) })
+        if let rateLimit { configuration.rateLimitObserver?(rateLimit) }
         let buffer = try await collectBody(response, call)
         let status = Int(response.status.code)
         if (200..<300).contains(status) { return buffer }
@@ -266,7 +271,9 @@ public struct RefactorClient: Sendable {
         } else {
             detail = serverMessage
         }
-        throw APIError(kind: kind, operation: call.operation, status: status, detail: detail, retryAfter: retryAfter)
+        var error = APIError(kind: kind, operation: call.operation, status: status, detail: detail, retryAfter: retryAfter)
+        error.rateLimit = rateLimit
+        throw error
     }
 
     /// The whole body of an answer, as it arrives; a connection that drops or stalls

@@ -15,8 +15,14 @@ public struct ExecutionStatistics: Sendable, Equatable {
     public var requestsSent = 0
     /// Attempts sent after a first attempt.
     public var retries = 0
-    /// 429 answers received.
+    /// 429 answers received: requests the server refused.
     public var throttled = 0
+    /// The pace the server's limit imposes now (requests per second), when it is below
+    /// `--rate`; nil while the server has not limited the run.
+    public var pace: Double?
+    /// The server's sustainable rate as the executor last learned it (from refusals or its
+    /// rate-limit headers); nil when it never limited the run.
+    public var allowedRate: Double?
     /// `perform` calls that returned a value.
     public var succeeded = 0
     /// `perform` calls that threw, cancelled ones included.

@@ -9,7 +9,9 @@ import Darwin
 /// injected clock.
 ///
 /// - A 429 pauses every caller: the executor keeps a shared "not before" instant that each
-///   attempt waits for, then resumes at the rate without a burst.
+///   attempt waits for (never shorter than `Retry-After`), then resumes without a burst at
+///   the pace the ``AdaptivePacer`` learned from what the server accepted; rate-limit
+///   headers given to ``observe(_:)`` pace it before any refusal. `rate` stays a ceiling.
 /// - Every attempt (retries too) takes a concurrency permit and a rate token; a permit is
 ///   held only while waiting for the token and sending, not during backoff.
 /// - Cancellation (of the calling task, or of all callers with ``cancelAll()``): no attempt
@@ -18,7 +20,7 @@ import Darwin
 ///   ``cancelAll()`` is the way to stop new requests while letting in-flight ones complete.)
 public final class RequestExecutor: Sendable {
     private struct State {
-        var bucket: TokenBucket?
+        var pacer: AdaptivePacer
         /// Shared pause after a 429: no attempt is sent before this offset.
         var notBefore: Duration = .zero
         var budget: RetryBudget
@@ -51,11 +53,8 @@ public final class RequestExecutor: Sendable {
         self.random = random
         self.wallClock = wallClock
         semaphore = AsyncSemaphore(permits: options.concurrency)
-        var initial = State(budget: options.retryBudget)
-        if let rate = options.rate, rate > 0 {
-            initial.bucket = TokenBucket(rate: rate, capacity: options.effectiveBurst)
-        }
-        state = Locked(initial)
+        state = Locked(State(
+            pacer: AdaptivePacer(ceiling: options.rate, burst: options.effectiveBurst), budget: options.retryBudget))
     }
 
     /// Seconds since 1970 from the system's real-time clock.
@@ -65,7 +64,25 @@ public final class RequestExecutor: Sendable {
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
-    public var statistics: ExecutionStatistics { state.withLock { $0.statistics } }
+    public var statistics: ExecutionStatistics {
+        let now = clock.now()
+        return state.withLock { s in
+            var statistics = s.statistics
+            statistics.pace = s.pacer.limitedPace(at: now)
+            statistics.allowedRate = s.pacer.serverRate
+            return statistics
+        }
+    }
+
+    /// Rate-limit headers of an answer (the client's `rateLimitObserver`): paces by them.
+    package func observe(_ headers: RateLimitHeaders) {
+        let now = clock.now()
+        state.withLock { s in
+            if let pause = s.pacer.observe(headers, now: now), pause > s.notBefore {
+                s.notBefore = pause
+            }
+        }
+    }
 
     /// Whether ``cancelAll()`` was called.
     public var isCancelled: Bool { shutdown.isTriggered }
@@ -133,6 +150,7 @@ public final class RequestExecutor: Sendable {
         defer { semaphore.release() }
         try await waitForTurn()
         guard !shutdown.isTriggered, !Task.isCancelled else { throw Cancelled() }
+        let sentAt = clock.now()
         state.withLock { s in
             s.statistics.requestsSent += 1
             s.statistics[kind].sent += 1
@@ -144,6 +162,7 @@ public final class RequestExecutor: Sendable {
             let value = try await body()
             state.withLock { s in
                 s.inFlight -= 1
+                s.pacer.accepted(sentAt: sentAt)
                 s.budget.recordAnswer()
                 s.statistics.succeeded += 1
                 s.statistics[kind].succeeded += 1
@@ -152,7 +171,11 @@ public final class RequestExecutor: Sendable {
         } catch {
             state.withLock { s in
                 s.inFlight -= 1
-                if error.kind == .throttled { s.statistics.throttled += 1 }
+                if error.kind == .throttled {
+                    s.statistics.throttled += 1
+                } else if error.status != nil {
+                    s.pacer.accepted(sentAt: sentAt)
+                }
                 if error.isRetryable { s.budget.recordFailure() } else { s.budget.recordAnswer() }
             }
             return .failure(error)
@@ -166,7 +189,7 @@ public final class RequestExecutor: Sendable {
             let now = clock.now()
             let sendAt: Duration? = state.withLock { s in
                 if s.notBefore > now { return nil }
-                return s.bucket?.reserve(now: now) ?? now
+                return s.pacer.reserve(now: now)
             }
             guard let sendAt else {
                 let pause = state.withLock { $0.notBefore }
@@ -196,8 +219,17 @@ public final class RequestExecutor: Sendable {
             case .retry(let delay):
                 s.budget.recordRetry()
                 if error.kind == .throttled {
-                    s.notBefore = max(s.notBefore, now + delay)
-                    s.bucket?.empty(at: s.notBefore)
+                    let resumeAt = max(s.notBefore, now + delay)
+                    // A 429 that asks for no wait (`Retry-After: 0`) is a transient refusal, not
+                    // a rate limit; the first refusal of an episode teaches the pacer, later
+                    // ones were sent before the pause.
+                    let asksToWait = error.retryAfter.map { $0.delay(nowEpochSeconds: wall) > .zero } ?? true
+                    if s.notBefore <= now && asksToWait {
+                        s.pacer.refused(at: now, resumeAt: resumeAt)
+                    } else {
+                        s.pacer.pause(until: resumeAt)
+                    }
+                    s.notBefore = resumeAt
                 }
             case .giveUp(.budgetExhausted):
                 s.statistics.retriesRefusedByBudget += 1

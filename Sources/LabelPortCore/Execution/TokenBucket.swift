@@ -6,13 +6,24 @@
 ///
 /// Times are offsets from an origin (the executor's start).
 struct TokenBucket: Sendable, Equatable {
-    let interval: Duration
-    let capacity: Int
+    private(set) var rate: Double
+    private(set) var interval: Duration
+    private(set) var capacity: Int
     /// When the next token would be due if the bucket were empty ("theoretical arrival time").
     private(set) var nextDue: Duration = .zero
 
     init(rate: Double, capacity: Int) {
+        self.rate = rate
         interval = .seconds(1 / rate)
+        self.capacity = max(1, capacity)
+    }
+
+    /// Changes the rate and capacity from now on, keeping the schedule already reserved.
+    mutating func retune(rate: Double, capacity: Int) {
+        if rate != self.rate {
+            self.rate = rate
+            interval = .seconds(1 / rate)
+        }
         self.capacity = max(1, capacity)
     }
 

@@ -4,16 +4,25 @@ public struct ImportSummary: Sendable {
     public var runs: Int
     public var requests: Int
     public var retries: Int
+    /// Requests the server refused with 429.
+    public var refused: Int
+    /// The rate the server allowed (requests per second), when it limited the run.
+    public var allowedRate: Double?
     public var elapsedSeconds: Double
     public var dryRun: Bool
     public var interrupted: Bool
     public var invalidInput: Bool
 
-    public init(counts: OutcomeCounts, runs: Int, requests: Int, retries: Int, elapsedSeconds: Double, dryRun: Bool, interrupted: Bool, invalidInput: Bool) {
+    public init(
+        counts: OutcomeCounts, runs: Int, requests: Int, retries: Int, refused: Int = 0, allowedRate: Double? = nil,
+        elapsedSeconds: Double, dryRun: Bool, interrupted: Bool, invalidInput: Bool
+    ) {
         self.counts = counts
         self.runs = runs
         self.requests = requests
         self.retries = retries
+        self.refused = refused
+        self.allowedRate = allowedRate
         self.elapsedSeconds = elapsedSeconds
         self.dryRun = dryRun
         self.interrupted = interrupted
@@ -41,6 +50,8 @@ public struct ImportSummary: Sendable {
         object["statuses"] = .object(statuses)
         object["requests"] = .number(JSONNumber(requests))
         object["retries"] = .number(JSONNumber(retries))
+        object["refused"] = .number(JSONNumber(refused))
+        object["allowed_rate"] = allowedRate.map { .number(JSONNumber(uncheckedLiteral: Self.decimal($0, digits: 1))) } ?? .null
         object["elapsed_seconds"] = .number(JSONNumber(uncheckedLiteral: Self.decimal(elapsedSeconds, digits: 3)))
         object["dry_run"] = .bool(dryRun)
         object["interrupted"] = .bool(interrupted)
@@ -57,6 +68,10 @@ public struct ImportSummary: Sendable {
             "\(c.rows) rows: \(actions)" + (statuses.isEmpty ? "" : " (\(statuses))"),
             "\(requests) request\(requests == 1 ? "" : "s") (\(retries) retr\(retries == 1 ? "y" : "ies")) in \(Self.decimal(elapsedSeconds, digits: 2)) s, \(Self.decimal(rate, digits: 0)) req/s",
         ]
+        if refused > 0 || allowedRate != nil {
+            let allowed = allowedRate.map { "the server allowed about \(Self.decimal($0, digits: 0)) req/s" } ?? "the server limited the rate"
+            lines.append("rate limited: \(allowed); \(refused) request\(refused == 1 ? "" : "s") refused (429)")
+        }
         if dryRun { lines.append("dry run: nothing was written") }
         if invalidInput { lines.append("the input has invalid rows: nothing was written (fix them, or allow some with --max-errors N)") }
         if interrupted { lines.append("interrupted: rows not attempted are marked skipped in the report") }

@@ -18,6 +18,8 @@ public struct SandboxConfiguration: Sendable {
     /// and `seedFile` is ignored; otherwise the seed is loaded and saved there.
     public var dataFile: String?
     public var faults: FaultSpec
+    /// The rate each token may send at; nil: unlimited.
+    public var rateLimit: RateLimitSpec?
     /// Seed of the fault sequence: the same seed and the same requests give the same faults.
     public var faultSeed: UInt64
     /// How often changed state is written to `dataFile` (also written on shutdown).
@@ -27,8 +29,10 @@ public struct SandboxConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 8787,
         tokens: [String: String] = [SandboxConfiguration.defaultToken: SandboxConfiguration.defaultAccount],
         seedFile: String? = nil, createRuns: Bool = false, dataFile: String? = nil,
-        faults: FaultSpec = FaultSpec(), faultSeed: UInt64 = 0, flushInterval: Duration = .milliseconds(500)
+        faults: FaultSpec = FaultSpec(), faultSeed: UInt64 = 0, flushInterval: Duration = .milliseconds(500),
+        rateLimit: RateLimitSpec? = nil
     ) {
+        self.rateLimit = rateLimit
         self.host = host
         self.port = port
         self.tokens = tokens

@@ -13,6 +13,8 @@ public final class Sandbox: Sendable {
     public let configuration: SandboxConfiguration
     public let stats = SandboxStats()
     let faults: FaultInjector
+    /// The per-token rate limit, when `--rate-limit` is set.
+    public let rateLimiter: RateLimiter?
     private let state: Mutex<SandboxState>
     /// The version last written to `--data`; held while writing so flushes never overlap.
     private let flushedVersion: Mutex<UInt64>
@@ -21,6 +23,7 @@ public final class Sandbox: Sendable {
     public init(_ configuration: SandboxConfiguration) throws(SandboxConfigurationError) {
         self.configuration = configuration
         self.faults = FaultInjector(spec: configuration.faults, seed: configuration.faultSeed)
+        self.rateLimiter = configuration.rateLimit.map { RateLimiter(spec: $0) }
         let now = Timestamp.now()
         var initial = SandboxState()
         var loadedVersion: UInt64 = 0

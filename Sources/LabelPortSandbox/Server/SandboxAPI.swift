@@ -14,6 +14,20 @@ struct SandboxAPI: Sendable {
     struct ConnectionDropped: Error {}
 
     func handle(_ endpoint: SandboxEndpoint, _ request: Request, _ context: SandboxRequestContext) async throws -> Response {
+        var limit: RateLimiter.Decision?
+        var response = try await handle(endpoint, request, context, limit: &limit)
+        if let limiter = sandbox.rateLimiter, limiter.spec.headers, let limit {
+            for (name, value) in limiter.headers(limit) {
+                // The three names are valid field names: the initializer cannot fail.
+                response.headers[.init(name)!] = value
+            }
+        }
+        return response
+    }
+
+    private func handle(
+        _ endpoint: SandboxEndpoint, _ request: Request, _ context: SandboxRequestContext, limit: inout RateLimiter.Decision?
+    ) async throws -> Response {
         let stats = sandbox.stats
         stats.begin()
         var status = "500"
@@ -26,9 +40,24 @@ struct SandboxAPI: Sendable {
             stats.recordFault("latency")
             try? await Task.sleep(for: faults.spec.latency)
         }
-        guard let account = authenticate(request) else {
+        guard let caller = authenticate(request) else {
             status = "401"
             return Self.error(401, "missing or unknown bearer token: send Authorization: Bearer TOKEN")
+        }
+        let (token, account) = caller
+        if let limiter = sandbox.rateLimiter {
+            let decision = limiter.take(token: token)
+            limit = decision
+            if !decision.allowed {
+                stats.recordRateLimited()
+                status = "429"
+                let r = limiter.spec.rate
+                let rate = r == r.rounded() && r < 1e15 ? String(Int(r)) : String(r)
+                var response = Self.error(
+                    429, "rate limit exceeded: \(rate) requests per second per token (burst \(limiter.spec.burst)); retry after \(decision.retryAfterSeconds)s")
+                response.headers[.retryAfter] = String(decision.retryAfterSeconds)
+                return response
+            }
         }
         let fault = faults.next(isWrite: endpoint.isWrite)
         switch fault {
@@ -63,12 +92,12 @@ struct SandboxAPI: Sendable {
         return Self.json(code, value)
     }
 
-    private func authenticate(_ request: Request) -> String? {
+    private func authenticate(_ request: Request) -> (token: String, account: String)? {
         guard let header = request.headers[.authorization] else { return nil }
         let prefix = "bearer "
         guard header.utf8.count > prefix.utf8.count, header.lowercased().hasPrefix(prefix) else { return nil }
         let token = header.dropFirst(prefix.count).trimmingSpaces()
-        return sandbox.configuration.tokens[token]
+        return sandbox.configuration.tokens[token].map { (token, $0) }
     }
 
     private func apply(

@@ -14,6 +14,8 @@ public struct SandboxStatsSnapshot: Sendable, Equatable {
     public var maxInFlight = 0
     /// Injected faults by kind: `error`, `throttle`, `drop-after-commit`, `latency`.
     public var faults: [String: Int] = [:]
+    /// Requests refused with 429 by the `--rate-limit` bucket.
+    public var rateLimited = 0
     /// The most `/v1` requests that arrived within any one-second window (sliding).
     public var peakRequestsInOneSecond = 0
     /// Seconds from the first to the last `/v1` arrival: with `totalRequests` it gives
@@ -39,6 +41,7 @@ public struct SandboxStatsSnapshot: Sendable, Equatable {
             (key: "in_flight", value: .number(JSONNumber(inFlight))),
             (key: "max_in_flight", value: .number(JSONNumber(maxInFlight))),
             (key: "faults", value: sorted(faultCounts)),
+            (key: "rate_limited", value: .number(JSONNumber(rateLimited))),
             (key: "peak_requests_in_1s", value: .number(JSONNumber(peakRequestsInOneSecond))),
             (key: "arrival_span_seconds", value: .number(JSONNumber("\(arrivalSpanSeconds)") ?? JSONNumber(0))),
         ]))
@@ -72,6 +75,10 @@ public final class SandboxStats: Sendable {
 
     func recordWrite() {
         state.withLock { $0.writesApplied += 1 }
+    }
+
+    func recordRateLimited() {
+        state.withLock { $0.rateLimited += 1 }
     }
 
     func recordFault(_ kind: String) {

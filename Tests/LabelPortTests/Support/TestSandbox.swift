@@ -45,11 +45,14 @@ enum TestSandbox {
 
     /// Runs `body` with a ``RefactorClient`` for `sandbox` using `token`.
     static func withClient<Result: Sendable>(
-        _ sandbox: RunningSandbox, token: String = tokenA, _ body: (RefactorClient) async throws -> Result
+        _ sandbox: RunningSandbox, token: String = tokenA,
+        configure: (inout RefactorClient.Configuration) -> Void = { _ in },
+        _ body: (RefactorClient) async throws -> Result
     ) async throws -> Result {
         let server = try ServerAddress(sandbox.baseURL, allowInsecureHTTP: false)
         guard let apiToken = APIToken(token) else { throw ConfigurationError("empty test token") }
-        let configuration = RefactorClient.Configuration(server: server, token: apiToken, concurrency: 8, requestTimeout: .seconds(10))
+        var configuration = RefactorClient.Configuration(server: server, token: apiToken, concurrency: 8, requestTimeout: .seconds(10))
+        configure(&configuration)
         return try await RefactorClient.withClient(configuration, body)
     }
 }
