@@ -28,6 +28,10 @@ struct ExportSession {
         let options = execution.options
         let configuration = RefactorClient.Configuration(server: server, token: token, concurrency: options.concurrency)
         let executor = RequestExecutor(options: options)
+        if output.verbose {
+            let console = Console.current
+            executor.logRequests { console.message($0) }
+        }
         return try await RefactorClient.withClient(configuration) { client in
             try await body(API(client: client, executor: executor))
         }

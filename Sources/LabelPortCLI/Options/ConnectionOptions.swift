@@ -19,6 +19,18 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .customLong("allow-insecure-http"), help: "Allow plain http:// to a host that is not loopback (sends the token unencrypted).")
     var allowInsecureHTTP = false
 
+    /// Refused with advice: a token on the command line shows in `ps` and shell history.
+    @Option(name: .customLong("token"), help: .hidden)
+    var plainToken: String?
+
+    func validate() throws {
+        if plainToken != nil {
+            throw ValidationError(
+                "--token is not accepted here (a token on the command line shows in ps and shell history): "
+                    + "set REFACTOR_API_TOKEN, or put the token on the first line of a file and pass --token-file PATH")
+        }
+    }
+
     /// The server and token, from flags and the environment; a ``ConfigurationError``
     /// (exit 64) when either is missing or the URL is refused.
     func resolve(environment: [String: String] = ProcessEnvironment.current) throws -> (ServerAddress, APIToken) {

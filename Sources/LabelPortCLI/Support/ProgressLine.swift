@@ -23,8 +23,12 @@ final class ProgressLine: Sendable {
                 let elapsed = (ContinuousClock.now - start).seconds
                 let rate = elapsed > 0 ? Double(stats.requestsSent) / elapsed : 0
                 let rowRate = elapsed > 0 ? Double(done) / elapsed : 0
-                let eta = rowRate > 0 ? Int(Double(max(0, total - done)) / rowRate) : 0
-                console.status("\r\u{1B}[K\(done)/\(total) rows  \(Int(rate)) req/s  ETA \(eta / 60)m\(eta % 60)s  retries \(stats.retries)")
+                // No estimate before the first row is done: it would read "0m0s".
+                let eta = done > 0 && rowRate > 0
+                    ? Int(Double(max(0, total - done)) / rowRate).formattedETA
+                    : "--"
+                console.status(
+                    "\r\u{1B}[K\(Formatting.count(done))/\(Formatting.count(total, "row"))  \(Formatting.count(Int(rate))) req/s  ETA \(eta)  retries \(Formatting.count(stats.retries))")
             }
         }
         return ProgressLine(task: task, console: console)
@@ -34,5 +38,13 @@ final class ProgressLine: Sendable {
         task.cancel()
         await task.value
         console.status("\r\u{1B}[K")
+    }
+}
+
+extension Int {
+    /// Seconds as `1m05s` for the progress line.
+    fileprivate var formattedETA: String {
+        let seconds = self % 60
+        return "\(self / 60)m\(seconds < 10 ? "0" : "")\(seconds)s"
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Sends API requests for many concurrent callers: at most `concurrency` in flight, paced by
 /// a token bucket, retried with capped exponential backoff and full jitter, all on an
@@ -34,6 +35,8 @@ public final class RequestExecutor: Sendable {
     private let semaphore: AsyncSemaphore
     private let shutdown = ShutdownSignal()
     private let state: Locked<State>
+    /// `--verbose`: called after every attempt with one line (method, status, time; never headers).
+    private let requestLog = Mutex<(@Sendable (String) -> Void)?>(nil)
 
     /// - Parameters:
     ///   - clock: paces rate and backoff; a manual clock in tests.
@@ -66,6 +69,14 @@ public final class RequestExecutor: Sendable {
     }
 
     public var statistics: ExecutionStatistics { state.withLock { $0.statistics } }
+
+    /// Logs every attempt from now on (see ``RequestLogLine``).
+    public func logRequests(_ log: @escaping @Sendable (String) -> Void) {
+        requestLog.withLock { $0 = log }
+    }
+
+    /// Requests sent and not yet answered.
+    public var requestsInFlight: Int { state.withLock { $0.inFlight } }
 
     /// Whether ``cancelAll()`` was called.
     public var isCancelled: Bool { shutdown.isTriggered }
@@ -140,8 +151,11 @@ public final class RequestExecutor: Sendable {
             s.inFlight += 1
             s.statistics.peakInFlight = max(s.statistics.peakInFlight, s.inFlight)
         }
+        let log = requestLog.withLock { $0 }
+        let sentAt = log == nil ? nil : ContinuousClock.now
         do {
             let value = try await body()
+            if let log, let sentAt { log(RequestLogLine.success(kind, elapsed: .now - sentAt)) }
             state.withLock { s in
                 s.inFlight -= 1
                 s.budget.recordAnswer()
@@ -150,6 +164,7 @@ public final class RequestExecutor: Sendable {
             }
             return .success(value)
         } catch {
+            if let log, let sentAt { log(RequestLogLine.failure(kind, error, elapsed: .now - sentAt)) }
             state.withLock { s in
                 s.inFlight -= 1
                 if error.kind == .throttled { s.statistics.throttled += 1 }

@@ -61,6 +61,9 @@ struct CLIProcess {
     /// What the process has printed on stdout so far.
     var stdoutSoFar: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
 
+    /// What the process has printed on stderr so far.
+    var stderrSoFar: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+
     func signal(_ number: Int32) {
         kill(process.processIdentifier, number)
     }
