@@ -1,6 +1,5 @@
 import ArgumentParser
 import LabelPortCore
-import Synchronization
 
 /// `labelport import FILE`: create and update gold labels from a CSV or JSONL file.
 struct ImportCommand: AsyncParsableCommand {
@@ -124,7 +123,7 @@ struct ImportCommand: AsyncParsableCommand {
         let interrupt = InterruptFlag()
         let executor = RequestExecutor(options: executionOptions)
         if verbose { executor.logRequests { console.message($0) } }
-        let outputsForSignals = Mutex<ImportOutputs?>(nil)
+        let outputsForSignals = ImportOutputs.Holder()
         // Ctrl-C: take no new rows and send nothing new; requests in flight finish. The
         // report goes to disk row by row from then on; a second Ctrl-C quits at once.
         let signals = SignalWatcher.interrupts(quit: {
@@ -133,7 +132,7 @@ struct ImportCommand: AsyncParsableCommand {
             interrupt.set()
             executor.cancelAll()
             let inFlight = executor.requestsInFlight
-            let outputs = outputsForSignals.withLock { $0 }
+            let outputs = outputsForSignals.current
             Task {
                 await outputs?.flushNow()
                 console.message("stopping: finishing \(CountText.count(inFlight, "request")) in flight; Ctrl-C again to quit")
@@ -157,7 +156,7 @@ struct ImportCommand: AsyncParsableCommand {
             let outputs = try ImportOutputs(
                 reportPath: report, rejectsPath: rejects, recordWriter: RecordWriter(for: firstPass),
                 spoolPlan: dryRun, planAsJSON: json, renderer: renderer, inputName: firstPass.displayName, verbose: verbose)
-            outputsForSignals.withLock { $0 = outputs }
+            outputsForSignals.set(outputs)
             let progress = console.errorIsTerminal && !dryRun
                 ? ProgressLine.start(total: validation.totalRows, finished: { engine.finishedRows.load(ordering: .relaxed) }, statistics: { executor.statistics }, console: console)
                 : nil

@@ -1,4 +1,5 @@
 import LabelPortCore
+import Synchronization
 
 /// Where an import's row outcomes go, in input order: the `--report` JSONL file, the
 /// `--rejects` file (failed rows in the input's own format), and for a dry run the plan,
@@ -132,4 +133,13 @@ struct ConsoleOutput: ByteSink {
     let console: Console
     func write(_ bytes: [UInt8]) throws(FileError) { console.writeOutput(bytes) }
     func write(_ text: String) throws(FileError) { console.output(text) }
+}
+
+extension ImportOutputs {
+    /// The outputs once made, for the Ctrl-C handler (which runs on another thread).
+    final class Holder: Sendable {
+        private let outputs = Mutex<ImportOutputs?>(nil)
+        func set(_ value: ImportOutputs) { outputs.withLock { $0 = value } }
+        var current: ImportOutputs? { outputs.withLock { $0 } }
+    }
 }
