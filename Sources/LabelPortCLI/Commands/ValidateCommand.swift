@@ -30,7 +30,7 @@ struct ValidateCommand: ParsableCommand {
     var verbose = false
 
     /// Where lines go (stdout in the tool; captured in tests).
-    var output: (String) -> Void = { print($0) }
+    var output: (String) -> Void = { line in Console.current.output(line + "\n") }
 
     enum CodingKeys: String, CodingKey {
         case file, input, verbose

@@ -1,3 +1,4 @@
+import ArgumentParser
 import LabelPortCore
 import LabelPortSandbox
 import Testing
