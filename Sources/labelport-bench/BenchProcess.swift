@@ -32,8 +32,8 @@ enum BenchProcess {
         let scratch = NSTemporaryDirectory() + "labelport-bench-\(UUID().uuidString)"
         let outPath = stdoutTo ?? scratch + ".out"
         let errPath = scratch + ".err"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         process.standardInput = FileHandle.nullDevice
@@ -53,7 +53,7 @@ enum BenchProcess {
 
         init(_ labelport: String, _ arguments: [String]) throws {
             let log = NSTemporaryDirectory() + "labelport-bench-sandbox-\(UUID().uuidString).log"
-            FileManager.default.createFile(atPath: log, contents: nil)
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
             process.executableURL = URL(fileURLWithPath: labelport)
             process.arguments = ["sandbox", "--port", "0"] + arguments
             process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: log))

@@ -145,7 +145,7 @@ enum ImportBenchmark {
 
     /// JSONL rows with object values; with `runs`, rows spread over that many runs.
     static func writeRows(_ path: String, count: Int, runs: Int? = nil) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         var buffer = ""

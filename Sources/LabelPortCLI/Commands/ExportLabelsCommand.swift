@@ -59,10 +59,16 @@ struct ExportLabelsCommand: AsyncParsableCommand {
             guard !output.toStandardOutput else { throw ValidationError("--dry-run compares with an existing file: pass --out FILE") }
             guard idsFile == nil else { throw ValidationError("--dry-run compares whole runs; it does not take --ids") }
         } else {
-            guard idsFile != nil || !runs.isEmpty || runsFile != nil else {
-                throw ValidationError("name what to export: --run UUID, --runs-file FILE or --ids FILE")
-            }
             if json { throw ValidationError("--json goes with --dry-run") }
+        }
+    }
+
+    /// Checked when the command runs, not in `validate()`: ArgumentParser reports an
+    /// unknown option (`--runz`) only after `validate()` passes, and a mistyped flag must
+    /// be named as such, not as a missing one.
+    func checkSomethingToExport() throws {
+        guard dryRun || idsFile != nil || !runs.isEmpty || runsFile != nil else {
+            throw ValidationError("name what to export: --run UUID, --runs-file FILE or --ids FILE")
         }
     }
 
@@ -72,6 +78,7 @@ struct ExportLabelsCommand: AsyncParsableCommand {
     }
 
     func run(session: ExportSession) async throws {
+        try checkSomethingToExport()
         let started = ContinuousClock.now
         _ = try session.clientConfiguration()
         try await CommandFailure.reporting {

@@ -10,24 +10,34 @@ struct ImportCommand: AsyncParsableCommand {
             Every row becomes a create or an update of one gold label. The whole file is \
             checked before the first write: any invalid row means nothing is written (exit 2) \
             unless --max-errors allows it. --dry-run reads the runs' labels and prints the plan \
-            (counts, then each change field by field) without writing anything.
+            (counts, then each change field by field; the first 20, all with --verbose) \
+            without writing anything. Failed rows are listed on stderr with their reason.
 
             Modes: upsert (default) updates the label a row names by id, else the one label of \
             the run with that output_resource_name, and creates one when there is none; create \
             always creates; update only updates. Values are compared by meaning, and a row that \
-            changes nothing sends nothing; an empty CSV cell leaves the field as it is.
+            changes nothing sends nothing; an empty CSV cell leaves the field as it is. \
+            Several rows for one label are merged in file order into one change. Columns \
+            mapped to object_value.KEY set their keys in the label's object; a whole \
+            object_value replaces it.
+
+            Ctrl-C stops taking rows and lets requests in flight finish; a second Ctrl-C \
+            quits at once (exit 130).
 
             Exit status: 0 every row ok; 1 some rows failed, conflicted or were skipped \
-            (also after Ctrl-C); 2 the input is invalid and nothing was written; 64 usage error.
+            (also after Ctrl-C); 2 the input is invalid and nothing was written; 64 usage \
+            error; 130 quit by a second Ctrl-C.
 
             \(InputOptions.discussion)
 
             Examples:
               labelport import labels.jsonl --dry-run
-              labelport import sheet.csv --map "Document=output_resource_name" \\
-                  --map "Answer=text_value" --run-id 3f0c6a52-8a0e-4c4f-9d59-6f4f0d1f5a11
-              labelport import backup.jsonl --remap-run OLD_RUN=NEW_RUN --report report.jsonl
-              labelport import big.csv --concurrency 32 --rate 200 --rejects rejects.csv
+              labelport import sheet.csv --run-id RUN_UUID \\
+                  --map "Document=output_resource_name" --map "Answer=text_value"
+              labelport import backup.jsonl --remap-run OLD_RUN=NEW_RUN \\
+                  --report report.jsonl
+              labelport import big.csv --concurrency 32 --rate 200 \\
+                  --rejects rejects.csv
             """
     )
 
@@ -58,6 +68,9 @@ struct ImportCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("max-errors"), help: ArgumentHelp("Go on past up to N invalid or failed rows.", valueName: "N"))
     var maxErrors: Int?
+
+    @Flag(help: "List every row problem, failed row and plan entry (not just the first 20), and log each request.")
+    var verbose = false
 
     func validate() throws {
         _ = try remapTable()
@@ -97,31 +110,52 @@ struct ImportCommand: AsyncParsableCommand {
         // 1. Validate the whole input before anything is sent.
         var firstPass = try source.open()
         let validation = ValidationPass(&firstPass, configuration: configuration)
-        for warning in firstPass.warnings { console.message(warning.description) }
-        for diagnostic in validation.diagnostics { console.message(diagnostic.description) }
+        var problems = CappedList(verbose: verbose)
+        for diagnostic in firstPass.warnings + validation.diagnostics where problems.admit() {
+            console.message(diagnostic.description)
+        }
+        if let more = problems.moreLine("problems", hint: "--verbose lists them all") {
+            console.message(more)
+        }
         let invalidInput = validation.invalidRows > (maxErrors ?? 0)
 
         let startedAt = ContinuousClock.now
         let interrupt = InterruptFlag()
         let executor = RequestExecutor(options: executionOptions)
-        // Ctrl-C: take no new rows and send nothing new; requests in flight finish.
-        let signals = SignalWatcher.interrupts {
+        let outputsForSignals = ImportOutputs.Holder()
+        // Ctrl-C: take no new rows and send nothing new; requests in flight finish. The
+        // report goes to disk row by row from then on; a second Ctrl-C quits at once.
+        let signals = SignalWatcher.interrupts(quit: {
+            console.message("labelport: quit (second Ctrl-C); the report holds the rows finished so far")
+        }) {
             interrupt.set()
             executor.cancelAll()
+            let inFlight = executor.requestsInFlight
+            let outputs = outputsForSignals.current
+            Task {
+                await outputs?.flushNow()
+                console.message("stopping: finishing \(CountText.count(inFlight, "request")) in flight; Ctrl-C again to quit")
+            }
         }
         defer { signals.cancel() }
 
         clientConfiguration.rateLimitObserver = { executor.observe($0) }
+        if verbose { clientConfiguration.requestLog = { console.message($0) } }
         let status: Int32 = try await RefactorClient.withClient(clientConfiguration) { client in
             let engine = ImportEngine(configuration: configuration, client: client, executor: executor, interrupt: interrupt)
             var (planner, unreadable) = await engine.loadRuns(validation.runIDs)
             for problem in Set(unreadable).sorted() { console.message("labelport import: \(problem)") }
             planner.repeatedLabels = validation.repeatedLabels
+            if !validation.repeatedLabels.isEmpty {
+                var mergePass = try source.open()
+                planner.repeatedRows = RepeatedRows(&mergePass, labels: validation.repeatedLabels, configuration: configuration)
+            }
             var secondPass = try source.open()
             let renderer = PlanRenderer(color: !json && console.outputIsTerminal)
             let outputs = try ImportOutputs(
                 reportPath: report, rejectsPath: rejects, recordWriter: RecordWriter(for: firstPass),
-                spoolPlan: dryRun, planAsJSON: json, renderer: renderer)
+                spoolPlan: dryRun, planAsJSON: json, renderer: renderer, inputName: firstPass.displayName, verbose: verbose)
+            outputsForSignals.set(outputs)
             let progress = console.errorIsTerminal && !dryRun
                 ? ProgressLine.start(total: validation.totalRows, finished: { engine.finishedRows.load(ordering: .relaxed) }, statistics: { executor.statistics }, console: console)
                 : nil
@@ -141,6 +175,9 @@ struct ImportCommand: AsyncParsableCommand {
             if json && !dryRun {
                 console.output(JSONWriter().string(summary.json) + "\n")
             }
+            let hint = report.map { "all of them are in \($0)" } ?? "--report FILE or --verbose lists them all"
+            for line in await outputs.failedRowLines(hint: hint) { console.message(line) }
+            if let note = firstPass.delimiterNote { console.message("\(firstPass.displayName): \(note)") }
             for line in summary.humanLines { console.message(line) }
             return summary.exitStatus
         }

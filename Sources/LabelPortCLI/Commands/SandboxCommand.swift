@@ -47,12 +47,18 @@ struct SandboxCommand: AsyncParsableCommand {
             applied, requests in flight (highest at once), faults and requests refused by the \
             rate limit; POST /_sandbox/stats/reset zeroes them.
 
+            Listening on an address other machines can reach (--host 0.0.0.0) needs \
+            --token. A port in use is an error (exit 1): pass --port 0 for a free one.
+
             Examples:
               labelport sandbox --seed examples/sandbox-seed.json
-              labelport sandbox --port 0 --create-runs --token secret=team-a --token other=team-b
+              labelport sandbox --port 0 --create-runs \\
+                  --token secret=team-a --token other=team-b
               labelport sandbox --create-runs --data sandbox-state.json
-              labelport sandbox --create-runs --faults error=0.1,throttle=0.05,drop-after-commit=0.02,latency=20ms --fault-seed 7
-              labelport sandbox --create-runs --rate-limit 200 --rate-limit-burst 20 --rate-limit-headers
+              labelport sandbox --create-runs --fault-seed 7 \\
+                  --faults error=0.1,throttle=0.05,drop-after-commit=0.02,latency=20ms
+              labelport sandbox --create-runs --rate-limit 200 --rate-limit-burst 20 \\
+                  --rate-limit-headers
             """
     )
 
@@ -77,7 +83,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Faults to inject, e.g. error=0.1,throttle=0.05,drop-after-commit=0.02,latency=20ms.", valueName: "SPEC"))
     var faults: String?
 
-    @Option(name: .customLong("fault-seed"), help: ArgumentHelp("Seed of the fault sequence (default 0).", valueName: "N"))
+    @Option(name: .customLong("fault-seed"), help: ArgumentHelp("Seed of the fault sequence.", valueName: "N"))
     var faultSeed: UInt64 = 0
 
     @Option(name: .customLong("rate-limit"), help: ArgumentHelp("Requests per second allowed per token (default: unlimited).", valueName: "R"))
@@ -101,9 +107,20 @@ struct SandboxCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port): must be 0…65535") }
         guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
         _ = try tokenMap(environment: [:])
+        if tokens.isEmpty, !SandboxCommand.isLoopback(host) {
+            throw ValidationError(
+                "--host \(host) is reachable from other machines: give the sandbox a token of your own with --token TOKEN "
+                    + "(the default token is well known)")
+        }
         if let faults {
             do { _ = try FaultSpec(parsing: faults) } catch { throw ValidationError(error.message) }
         }
+    }
+
+    /// Whether `host` is a loopback address (only this machine can connect).
+    static func isLoopback(_ host: String) -> Bool {
+        let lower = host.lowercased()
+        return lower == "localhost" || lower == "::1" || lower == "[::1]" || lower.hasPrefix("127.")
     }
 
     /// Token → account from `--token`, else `REFACTOR_API_TOKEN`, else the default token.
@@ -156,6 +173,8 @@ struct SandboxCommand: AsyncParsableCommand {
             }
         } catch let error as SandboxConfigurationError {
             throw ValidationError(error.message)
+        } catch let error as SandboxListenError {
+            throw CommandFailure(error.message)
         }
     }
 }

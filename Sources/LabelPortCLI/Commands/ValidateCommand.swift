@@ -7,14 +7,16 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check a CSV or JSONL file of gold labels offline (no token or server needed).",
         discussion: """
-            Prints every problem as FILE:LINE[:COLUMN]: message (warnings marked), then a count. \
+            Prints the problems as FILE:LINE[:COLUMN]: message (warnings marked; the first 20, \
+            all with --verbose), then a count. \
             Exit status: 0 no problems (warnings allowed), 2 problems found, 64 usage error.
 
             """ + InputOptions.discussion + """
 
 
-            Example:
-              labelport validate labels.csv --map "Document=output_resource_name" --run-id RUN
+            Examples:
+              labelport validate labels.csv --run-id RUN_UUID \\
+                  --map "Document=output_resource_name"
               cat labels.jsonl | labelport validate - --format jsonl
             """
     )
@@ -24,11 +26,14 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    @Flag(help: "List every problem (not just the first 20).")
+    var verbose = false
+
     /// Where lines go (stdout in the tool; captured in tests).
-    var output: (String) -> Void = { print($0) }
+    var output: (String) -> Void = { line in Console.current.output(line + "\n") }
 
     enum CodingKeys: String, CodingKey {
-        case file, input
+        case file, input, verbose
     }
 
     func run() throws {
@@ -48,8 +53,12 @@ struct ValidateCommand: ParsableCommand {
             output("1 problem in 0 rows")
             return 2
         }
-        let summary = InputValidator.run(&reader) { output($0.description) }
-        output(summary.line)
+        var shown = CappedList(verbose: verbose)
+        let summary = InputValidator.run(&reader) { diagnostic in
+            if shown.admit() { output(diagnostic.description) }
+        }
+        if let more = shown.moreLine("problems", hint: "--verbose lists them all") { output(more) }
+        output(summary.line + (reader.delimiterNote.map { " (\($0))" } ?? ""))
         return summary.errors == 0 ? 0 : 2
     }
 }

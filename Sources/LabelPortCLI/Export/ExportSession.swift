@@ -28,6 +28,10 @@ struct ExportSession {
         let options = execution.options
         let executor = RequestExecutor(options: options)
         configuration.rateLimitObserver = { executor.observe($0) }
+        if output.verbose {
+            let console = Console.current
+            configuration.requestLog = { console.message($0) }
+        }
         return try await RefactorClient.withClient(configuration) { client in
             try await body(API(client: client, executor: executor))
         }

@@ -1,4 +1,5 @@
 import LabelPortCore
+import Synchronization
 
 /// Where an import's row outcomes go, in input order: the `--report` JSONL file, the
 /// `--rejects` file (failed rows in the input's own format), and for a dry run the plan,
@@ -10,21 +11,37 @@ actor ImportOutputs: ImportSink {
     private let renderer: PlanRenderer
     private let planAsJSON: Bool
     private var planRows = 0
+    /// Plan entries shown on the terminal (all of them as JSON or with `--verbose`).
+    private var planEntries: CappedList
+    private let verbose: Bool
+    /// Failed and conflicting rows of a real import, for stderr.
+    private var failedRows: FailedRows?
     private var failure: FileError?
+    /// After a Ctrl-C every row goes to disk as it is written, so a second Ctrl-C (which
+    /// quits at once) leaves the report and rejects holding every row written so far.
+    private var flushEachRow = false
     nonisolated let wantsRows: Bool
 
+    /// A plan entry shows at most this many changed fields (all with `--verbose`).
+    static let fieldLimit = 10
+
     init(
-        reportPath: String?, rejectsPath: String?, recordWriter: RecordWriter, spoolPlan: Bool, planAsJSON: Bool, renderer: PlanRenderer
+        reportPath: String?, rejectsPath: String?, recordWriter: RecordWriter, spoolPlan: Bool, planAsJSON: Bool, renderer: PlanRenderer,
+        inputName: String = "", verbose: Bool = false
     ) throws(FileError) {
         self.report = try reportPath.map { path throws(FileError) in try BufferedFileWriter(path: path) }
         self.rejects = try rejectsPath.map { path throws(FileError) in try RejectsFile(path: path, writer: recordWriter) }
         self.planSpool = spoolPlan ? try BufferedFileWriter.temporary(prefix: "labelport-plan") : nil
         self.renderer = renderer
         self.planAsJSON = planAsJSON
-        self.wantsRows = reportPath != nil || rejectsPath != nil || spoolPlan
+        self.verbose = verbose
+        self.planEntries = CappedList(verbose: verbose || planAsJSON)
+        self.failedRows = spoolPlan ? nil : FailedRows(file: inputName, verbose: verbose)
+        self.wantsRows = true
     }
 
     func rowFinished(_ outcome: RowOutcome) async {
+        failedRows?.add(outcome)
         do throws(FileError) {
             if let report {
                 var line: [UInt8] = []
@@ -35,6 +52,10 @@ actor ImportOutputs: ImportSink {
             if let rejects, outcome.status == .failed || outcome.status == .skipped, let record = outcome.record {
                 try rejects.write(record)
             }
+            if flushEachRow {
+                try report?.flush()
+                try rejects?.flush()
+            }
             if let planSpool {
                 if planAsJSON {
                     guard outcome.planned.action != .unchanged else { return }
@@ -42,8 +63,13 @@ actor ImportOutputs: ImportSink {
                     JSONWriter().write(renderer.json(for: outcome), into: &line)
                     try planSpool.write(line)
                 } else {
-                    let lines = renderer.lines(for: outcome)
-                    guard !lines.isEmpty else { return }
+                    var lines = renderer.lines(for: outcome)
+                    guard !lines.isEmpty, planEntries.admit() else { return }
+                    let fields = lines.count - 1
+                    if !verbose, fields > Self.fieldLimit {
+                        lines = Array(lines.prefix(1 + Self.fieldLimit))
+                        lines.append("    … \(CountText.count(fields - Self.fieldLimit, "more field"))")
+                    }
                     try planSpool.write(lines.joined(separator: "\n") + "\n")
                 }
                 planRows += 1
@@ -71,11 +97,30 @@ actor ImportOutputs: ImportSink {
             } else {
                 if let planHeader { try out.write(planHeader + "\n") }
                 try BufferedFileWriter.copy(planSpool.path, to: out)
-                if unchanged > 0 { try out.write("\(unchanged) unchanged row\(unchanged == 1 ? "" : "s") not listed.\n") }
+                if let more = planEntries.moreLine("changes", hint: "--json or --verbose lists them all") {
+                    try out.write(more + "\n")
+                }
+                if unchanged > 0 { try out.write("\(CountText.count(unchanged, "unchanged row")) not listed.\n") }
             }
             try planSpool.close(removing: true)
         }
         if let failure { throw failure }
+    }
+
+    /// Writes what is buffered now, and every later row at once (after a Ctrl-C).
+    func flushNow() {
+        flushEachRow = true
+        do throws(FileError) {
+            try report?.flush()
+            try rejects?.flush()
+        } catch {
+            if failure == nil { failure = error }
+        }
+    }
+
+    /// The failed and conflicting rows of a real import, for stderr (nothing for a dry run).
+    func failedRowLines(hint: String) -> [String] {
+        failedRows?.render(hint: hint) ?? []
     }
 
     func discard() {
@@ -88,4 +133,13 @@ struct ConsoleOutput: ByteSink {
     let console: Console
     func write(_ bytes: [UInt8]) throws(FileError) { console.writeOutput(bytes) }
     func write(_ text: String) throws(FileError) { console.output(text) }
+}
+
+extension ImportOutputs {
+    /// The outputs once made, for the Ctrl-C handler (which runs on another thread).
+    final class Holder: Sendable {
+        private let outputs = Mutex<ImportOutputs?>(nil)
+        func set(_ value: ImportOutputs) { outputs.withLock { $0 = value } }
+        var current: ImportOutputs? { outputs.withLock { $0 } }
+    }
 }

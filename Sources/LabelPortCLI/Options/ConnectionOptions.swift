@@ -28,11 +28,23 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds a request may go without progress (connecting, or no byte received) before it times out.", valueName: "SECONDS"))
     var timeout: Double = 30
 
+    /// Refused with advice: a token on the command line shows in `ps` and shell history.
+    @Option(name: .customLong("token"), help: .hidden)
+    var plainToken: String?
+
+    func validate() throws {
+        if plainToken != nil {
+            throw ValidationError(
+                "--token is not accepted here (a token on the command line shows in ps and shell history): "
+                    + "set REFACTOR_API_TOKEN, or put the token on the first line of a file and pass --token-file PATH")
+        }
+        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a number of seconds above 0") }
+    }
+
     /// The client's settings: server, token, trust, proxy and timeout, from flags and the
     /// environment; a ``ConfigurationError`` (exit 64) for anything missing or refused.
     func clientConfiguration(concurrency: Int, environment: [String: String] = ProcessEnvironment.current) throws -> RefactorClient.Configuration {
         let (server, token) = try resolve(environment: environment)
-        guard timeout > 0, timeout.isFinite else { throw ConfigurationError("--timeout must be a number of seconds above 0") }
         var configuration = RefactorClient.Configuration(
             server: server, token: token, concurrency: concurrency, requestTimeout: .milliseconds(Int64(timeout * 1000)))
         configuration.trust = try TrustSettings(caFile: caFile, environment: environment)

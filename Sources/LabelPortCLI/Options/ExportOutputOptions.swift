@@ -12,6 +12,9 @@ struct ExportOutputOptions: ParsableArguments {
     @Flag(help: "CSV for Excel: a UTF-8 byte order mark and CRLF line ends.")
     var excel = false
 
+    @Flag(help: "Log each request on standard error (method, status, time).")
+    var verbose = false
+
     var resolvedFormat: ExportFormat {
         format ?? ExportFormat.detect(path: out) ?? .jsonl
     }

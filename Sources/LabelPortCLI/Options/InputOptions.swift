@@ -6,8 +6,11 @@ struct InputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Input format: csv or jsonl (default: from the file extension, else jsonl).", valueName: "csv|jsonl"))
     var format: String?
 
-    @Option(help: ArgumentHelp("CSV cell separator: one character, or 'tab' (default: ',', or tab for .tsv).", valueName: "CHAR"))
+    @Option(help: ArgumentHelp("CSV cell separator: one character, or 'tab' (default: found from the header line: , ; tab or |).", valueName: "CHAR"))
     var delimiter: String?
+
+    @Flag(name: .customLong("decimal-comma"), help: "Read :number cells written with a decimal comma (0,75 or 1.234,5).")
+    var decimalComma = false
 
     @Option(
         name: .customLong("map"),
@@ -30,12 +33,14 @@ struct InputOptions: ParsableArguments {
         --map "HEADER=FIELD" reads a differently named column. FIELD may be object_value.KEY \
         (object_value.a.b nests) to build the object from several columns; such cells are \
         strings unless typed: :number (JSON number text, kept exactly), :boolean (true/false), \
-        :json (any JSON text). Empty cells leave the key out.
+        :json (any JSON text). Empty cells leave the key out. Headers match exactly, else \
+        ignoring surrounding spaces and letter case (with a warning).
 
-        Examples:
-          --map "Document=output_resource_name" --run-id 123e4567-e89b-12d3-a456-426614174000
-          --map "Score=object_value.score:number" --map "Label=object_value.label"
-          --map "Reviewed=object_value.meta.reviewed:boolean" --delimiter ";"
+        Mapping columns, for instance:
+          --map "Document=output_resource_name" --run-id RUN_UUID
+          --map "Score=object_value.score:number" --decimal-comma
+          --map "Label=object_value.label" --delimiter ";"
+          --map "Reviewed=object_value.meta.reviewed:boolean"
         """
 
     func validate() throws {
@@ -54,6 +59,7 @@ struct InputOptions: ParsableArguments {
         if let delimiter {
             options.delimiter = try InputOptions.parseDelimiter(delimiter)
         }
+        options.decimalComma = decimalComma
         for text in maps {
             do {
                 options.mappings.append(try FieldMapping(parsing: text))

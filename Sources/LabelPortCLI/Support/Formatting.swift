@@ -1,19 +1,13 @@
+import LabelPortCore
+
 /// Numbers and durations for summary lines.
 enum Formatting {
     /// `1234567` → `1,234,567`.
-    static func count(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
+    static func count(_ n: Int) -> String { CountText.grouped(n) }
 
     /// `3 runs`, `1 run`.
     static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
-        "\(count(n)) \(n == 1 ? singular : (plural ?? singular + "s"))"
+        CountText.count(n, singular, plural)
     }
 
     /// Seconds rounded to one decimal: `0.4 s`, `12.0 s`.

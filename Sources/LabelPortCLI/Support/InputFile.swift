@@ -85,6 +85,10 @@ final class RejectsFile {
         try file.write(out)
     }
 
+    func flush() throws(FileError) {
+        try file.flush()
+    }
+
     func close() throws(FileError) {
         try file.close()
     }

@@ -24,10 +24,14 @@ final class ProgressLine: Sendable {
                 let elapsed = (ContinuousClock.now - start).seconds
                 let rate = elapsed > 0 ? Double(stats.requestsSent) / elapsed : 0
                 let rowRate = elapsed > 0 ? Double(done) / elapsed : 0
-                let eta = rowRate > 0 ? Int(Double(max(0, total - done)) / rowRate) : 0
-                let limited = stats.pace.map { "  paced at \(Int($0)) req/s (server limit)" } ?? ""
-                let refused = stats.throttled > 0 ? "  refused \(stats.throttled)" : ""
-                console.status("\r\u{1B}[K\(done)/\(total) rows  \(Int(rate)) req/s  ETA \(eta / 60)m\(eta % 60)s  retries \(stats.retries)\(refused)\(limited)")
+                // No estimate before the first row is done: it would read "0m0s".
+                let eta = done > 0 && rowRate > 0
+                    ? Int(Double(max(0, total - done)) / rowRate).formattedETA
+                    : "--"
+                let limited = stats.pace.map { "  paced at \(Formatting.count(Int($0))) req/s (server limit)" } ?? ""
+                let refused = stats.throttled > 0 ? "  refused \(Formatting.count(stats.throttled))" : ""
+                console.status(
+                    "\r\u{1B}[K\(Formatting.count(done))/\(Formatting.count(total, "row"))  \(Formatting.count(Int(rate))) req/s  ETA \(eta)  retries \(Formatting.count(stats.retries))\(refused)\(limited)")
             }
         }
         return ProgressLine(task: task, console: console)
@@ -37,5 +41,13 @@ final class ProgressLine: Sendable {
         task.cancel()
         await task.value
         console.status("\r\u{1B}[K")
+    }
+}
+
+extension Int {
+    /// Seconds as `1m05s` for the progress line.
+    fileprivate var formattedETA: String {
+        let seconds = self % 60
+        return "\(self / 60)m\(seconds < 10 ? "0" : "")\(seconds)s"
     }
 }

@@ -8,7 +8,8 @@ import Darwin
 #endif
 
 /// Turns SIGINT and SIGTERM into a callback (stop taking work, let in-flight requests
-/// finish). A second signal ends the process at once, as users expect of Ctrl-C.
+/// finish). A second signal ends the process at once with exit status 130, as users
+/// expect of Ctrl-C, after `quit` has run (it must not wait for anything).
 final class SignalWatcher {
     private let sources: [any DispatchSourceSignal]
 
@@ -16,7 +17,9 @@ final class SignalWatcher {
         self.sources = sources
     }
 
-    static func interrupts(_ handler: @escaping @Sendable () -> Void) -> SignalWatcher {
+    static func interrupts(
+        quit: @escaping @Sendable () -> Void = {}, _ handler: @escaping @Sendable () -> Void
+    ) -> SignalWatcher {
         let signals = [SIGINT, SIGTERM]
         let queue = DispatchQueue(label: "labelport.signals")
         let count = SignalCount()
@@ -27,8 +30,11 @@ final class SignalWatcher {
             source.setEventHandler {
                 let seen = count.value.add(1, ordering: .relaxed).newValue
                 if seen > 1 {
-                    signal(number, SIG_DFL)
-                    raise(number)
+                    quit()
+                    // Not raise(): dispatch threads block signals, so a re-raised one would
+                    // stay pending until the process ends of itself. The one exit outside
+                    // main: the contract's status for a second Ctrl-C.
+                    _exit(130)
                 }
                 handler()
             }

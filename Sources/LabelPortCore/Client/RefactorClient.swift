@@ -22,6 +22,9 @@ public struct RefactorClient: Sendable {
         /// Called with the rate-limit headers of every answer that carries them (429s
         /// too): the executor paces by them (``RequestExecutor/observe(_:)``).
         package var rateLimitObserver: (@Sendable (RateLimitHeaders) -> Void)?
+        /// Called with one line per request (`--verbose`): method, path, status and time,
+        /// never a header. See ``RequestLogLine``.
+        package var requestLog: (@Sendable (String) -> Void)?
         /// Threads for network I/O (event loops).
         public var eventLoopThreads = RefactorClient.defaultEventLoopThreads
         /// Which certificate authorities https trusts.
@@ -222,6 +225,19 @@ public struct RefactorClient: Sendable {
 
     /// Sends one call; returns the body of a 2xx answer, throws for anything else.
     private func send(_ call: APICall, body: [UInt8]?) async throws(APIError) -> ByteBuffer {
+        guard let log = configuration.requestLog else { return try await exchange(call, body: body) }
+        let started = ContinuousClock.now
+        do {
+            let answer = try await exchange(call, body: body)
+            log(RequestLogLine.success(call, elapsed: .now - started))
+            return answer
+        } catch {
+            log(RequestLogLine.failure(call, error, elapsed: .now - started))
+            throw error
+        }
+    }
+
+    private func exchange(_ call: APICall, body: [UInt8]?) async throws(APIError) -> ByteBuffer {
         var request = HTTPClientRequest(url: configuration.server.baseURL + call.path)
         request.method = call.method
         request.headers = headers

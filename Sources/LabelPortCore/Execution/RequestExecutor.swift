@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Sends API requests for many concurrent callers: at most `concurrency` in flight, paced by
 /// a token bucket, retried with capped exponential backoff and full jitter, all on an
@@ -36,6 +37,7 @@ public final class RequestExecutor: Sendable {
     private let semaphore: AsyncSemaphore
     private let shutdown = ShutdownSignal()
     private let state: Locked<State>
+    /// `--verbose`: called after every attempt with one line (method, status, time; never headers).
 
     /// - Parameters:
     ///   - clock: paces rate and backoff; a manual clock in tests.
@@ -83,6 +85,9 @@ public final class RequestExecutor: Sendable {
             }
         }
     }
+
+    /// Requests sent and not yet answered.
+    public var requestsInFlight: Int { state.withLock { $0.inFlight } }
 
     /// Whether ``cancelAll()`` was called.
     public var isCancelled: Bool { shutdown.isTriggered }

@@ -61,12 +61,12 @@ public struct ImportSummary: Sendable {
 
     public var humanLines: [String] {
         let c = counts
-        let actions = ImportAction.allCases.map { "\(c.count($0)) \($0.rawValue)" }.joined(separator: ", ")
-        let statuses = RowStatus.allCases.filter { c.count($0) > 0 }.map { "\(c.count($0)) \($0.rawValue)" }.joined(separator: ", ")
+        let actions = ImportAction.allCases.map { "\(CountText.grouped(c.count($0))) \($0.rawValue)" }.joined(separator: ", ")
+        let statuses = RowStatus.allCases.filter { c.count($0) > 0 }.map { "\(CountText.grouped(c.count($0))) \($0.rawValue)" }.joined(separator: ", ")
         let rate = elapsedSeconds > 0 ? Double(requests) / elapsedSeconds : 0
         var lines = [
-            "\(c.rows) rows: \(actions)" + (statuses.isEmpty ? "" : " (\(statuses))"),
-            "\(requests) request\(requests == 1 ? "" : "s") (\(retries) retr\(retries == 1 ? "y" : "ies")) in \(Self.decimal(elapsedSeconds, digits: 2)) s, \(Self.decimal(rate, digits: 0)) req/s",
+            "\(CountText.count(c.rows, "row")): \(actions)" + (statuses.isEmpty ? "" : " (\(statuses))"),
+            "\(CountText.count(requests, "request")) (\(CountText.count(retries, "retry", "retries"))) in \(Self.decimal(elapsedSeconds, digits: 2)) s, \(Self.decimal(rate, digits: 0)) req/s",
         ]
         if refused > 0 || allowedRate != nil {
             let allowed = allowedRate.map { "the server allowed about \(Self.decimal($0, digits: 0)) req/s" } ?? "the server limited the rate"

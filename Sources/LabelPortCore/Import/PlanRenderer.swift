@@ -14,9 +14,9 @@ public struct PlanRenderer: Sendable {
 
     /// The counts line that heads a plan.
     public func header(_ counts: OutcomeCounts, runs: Int, dryRun: Bool) -> String {
-        let parts = ImportAction.allCases.map { "\($0.rawValue) \(counts.count($0))" }
+        let parts = ImportAction.allCases.map { "\($0.rawValue) \(CountText.grouped(counts.count($0)))" }
         let verb = dryRun ? "Plan" : "Result"
-        return "\(verb): \(counts.rows) rows in \(runs) run\(runs == 1 ? "" : "s"): " + parts.joined(separator: ", ")
+        return "\(verb): \(CountText.count(counts.rows, "row")) in \(CountText.count(runs, "run")): " + parts.joined(separator: ", ")
     }
 
     /// The lines for one row of the plan; nothing for an unchanged row.

@@ -9,6 +9,11 @@ public struct Planner {
     /// rows; the rest are named by one row only, so nothing will look them up. Keeps a
     /// plan of a million new labels from holding a million values.
     public var repeatedLabels: Set<Int>?
+    /// Labels several rows name, merged into one row each: the first of them plans the
+    /// merged change, the others follow its outcome without a write of their own.
+    public var repeatedRows = RepeatedRows()
+    /// What the first row of each merged label was planned to do.
+    private var mergedPlans: [ExactString: PlannedRow] = [:]
     private var runs: [String: RunSnapshot] = [:]
     private var sequence = 0
 
@@ -55,16 +60,46 @@ public struct Planner {
             planned.problem = reason
             return planned
         }
+        if !repeatedRows.isEmpty, let merged = repeatedRows.merged[ExactString(planned.key)] {
+            let mergeKey = ExactString(planned.key)
+            if let first = mergedPlans[mergeKey] {
+                return follower(of: first, planned)
+            }
+            var row = merged
+            row.line = planned.line
+            plan(row, in: run, into: &planned)
+            mergedPlans[mergeKey] = planned
+            return planned
+        }
+        plan(row, in: run, into: &planned)
+        return planned
+    }
 
+    /// A later row of a merged label: its values are in the first row's change. It shares
+    /// that row's conflict or failure; otherwise it needs nothing of its own.
+    private func follower(of first: PlannedRow, _ planned: PlannedRow) -> PlannedRow {
+        var planned = planned
+        planned.labelID = first.labelID
+        planned.key = first.key
+        if first.action == .conflict || first.problem != nil {
+            planned.action = first.action
+            planned.problem = first.problem
+        } else {
+            planned.action = .unchanged
+        }
+        return planned
+    }
+
+    private func plan(_ row: LabelRow, in run: RunSnapshot, into planned: inout PlannedRow) {
         if mode == .create {
             create(row, in: run, into: &planned)
-            return planned
+            return
         }
 
         // By id first: an id this run holds names exactly that label.
         if let id = row.id, let entry = run.entry(id: id) {
             update(row, .existing(id: entry.id), current: entry.values, in: run, into: &planned)
-            return planned
+            return
         }
         let ids = run.ids(named: row.outputResourceName)
         let pending = run.pendingValues(named: row.outputResourceName)
@@ -86,7 +121,6 @@ public struct Planner {
             planned.action = .conflict
             planned.problem = "\(ids.count + (pending == nil ? 0 : 1)) labels in run \(row.runID) share output_resource_name \"\(row.outputResourceName)\": \(ids.joined(separator: ", ")); add an id column to say which"
         }
-        return planned
     }
 
     private func create(_ row: LabelRow, in run: RunSnapshot, into planned: inout PlannedRow) {
@@ -137,7 +171,7 @@ public struct Planner {
         if let text = row.textValue, current.textValue.map({ !$0.utf8.elementsEqual(text.utf8) }) ?? true {
             request.textValue = text
         }
-        if let object = row.objectValue, current.objectValue != object {
+        if let object = current.objectAfter(row), current.objectValue != object {
             request.objectValue = object
         }
         if let partial = row.objectValueIsPartial, current.objectValueIsPartial != partial {

@@ -47,9 +47,22 @@ final class RunSnapshot {
 }
 
 extension LabelValues {
-    /// The values after applying a row: import never clears a field.
+    /// The values after applying a row: import never clears a field. An object built
+    /// from key columns is merged into the label's object key by key; a whole object
+    /// replaces it.
     func applying(_ row: LabelRow) -> LabelValues {
-        updated(textValue: row.textValue, objectValue: row.objectValue, objectValueIsPartial: row.objectValueIsPartial)
+        updated(textValue: row.textValue, objectValue: objectAfter(row), objectValueIsPartial: row.objectValueIsPartial)
+    }
+
+    /// The object a row leaves: nil when the row gives none.
+    func objectAfter(_ row: LabelRow) -> JSONObject? {
+        guard let given = row.objectValue else { return nil }
+        guard let paths = row.objectKeyPaths else { return given }
+        var object = objectValue ?? JSONObject()
+        for path in paths {
+            if let value = given.value(at: path) { object.setValue(value, at: path) }
+        }
+        return object
     }
 
     init(_ row: LabelRow) {

@@ -34,6 +34,9 @@ public struct CSVCells: Sendable, Equatable {
 
     public var count: Int { marks.count }
 
+    /// Every cell is empty (a row of only delimiters).
+    var allEmpty: Bool { bytes.isEmpty }
+
     /// Each cell as text (bytes that are not UTF-8 show as U+FFFD; rows holding them are
     /// reported invalid before anything reads them as values).
     public var fields: [String] { (0..<count).map(field) }

@@ -37,13 +37,23 @@ struct CSVReader {
     private static let quote: UInt8 = 0x22
 
     let file: String
-    let delimiter: UInt8
+    /// The delimiter in use: as given, or found from the header line.
+    private(set) var delimiter: UInt8
+    /// Find the delimiter from the header line (`,` `;` tab `|`), with `delimiter` as the fallback.
+    private let detectDelimiter: Bool
+    /// The file starts with a UTF-8 byte order mark.
+    private(set) var hadByteOrderMark = false
+    /// The header line ends with CRLF.
+    private(set) var crlf = false
     /// The header's cell count, once known: rows with another count are reported.
     var expectedFieldCount: Int?
+    /// Rows may have fewer cells than the header down to this count (trailing columns
+    /// with no header name, which Excel leaves).
+    var minimumFieldCount: Int?
 
     private let source: ByteSource
     /// Per byte value: 1 when it ends a run of an unquoted cell, 2 when it ends a run in a quoted one.
-    private let stops: [UInt8]
+    private var stops: [UInt8]
     private var chunk: [UInt8] = []
     private var chunkCount = 0
     private var position = 0
@@ -62,14 +72,58 @@ struct CSVReader {
     private var fieldHasProblem = false
     private var rowProblems: [Diagnostic] = []
 
-    init(source: ByteSource, file: String, delimiter: UInt8) {
+    init(source: ByteSource, file: String, delimiter: UInt8, detectDelimiter: Bool = false) {
         self.source = source
         self.file = file
         self.delimiter = delimiter
+        self.detectDelimiter = detectDelimiter
+        self.stops = CSVReader.stopTable(delimiter)
+    }
+
+    private static func stopTable(_ delimiter: UInt8) -> [UInt8] {
         var stops = [UInt8](repeating: 0, count: 256)
         for byte in [CSVReader.lf, CSVReader.cr, CSVReader.quote, 0] { stops[Int(byte)] = 3 }
         stops[Int(delimiter)] |= 1
-        self.stops = stops
+        return stops
+    }
+
+    /// The delimiters looked for in a header line, in order of preference on a tie.
+    static let candidateDelimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09, UInt8(ascii: "|")]
+
+    /// The candidate delimiter found most often outside quotes in the first line of
+    /// `bytes`; nil when none is there.
+    static func sniffDelimiter(_ bytes: ArraySlice<UInt8>) -> UInt8? {
+        var counts = [Int](repeating: 0, count: candidateDelimiters.count)
+        var quoted = false
+        for byte in bytes {
+            if byte == quote { quoted.toggle(); continue }
+            if quoted { continue }
+            if byte == lf || byte == cr { break }
+            if let index = candidateDelimiters.firstIndex(of: byte) { counts[index] += 1 }
+        }
+        guard let best = counts.indices.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }),
+              counts[best] > 0 else { return nil }
+        return candidateDelimiters[best]
+    }
+
+    /// Whether the first line of `bytes` (outside quotes) is complete.
+    private static func hasFirstLineEnd(_ bytes: [UInt8]) -> Bool {
+        var quoted = false
+        for byte in bytes {
+            if byte == quote { quoted.toggle() } else if !quoted, byte == lf || byte == cr { return true }
+        }
+        return false
+    }
+
+    /// Whether the first line of `bytes` ends with CRLF.
+    private static func firstLineEndsWithCRLF(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var quoted = false
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if byte == quote { quoted.toggle() } else if !quoted, byte == lf { return previous == cr } else if !quoted, byte == cr, previous == cr { return false }
+            previous = byte
+        }
+        return false
     }
 
     /// The next row, or a fatal problem; nil at the end of the file (and after a fatal problem).
@@ -99,7 +153,8 @@ struct CSVReader {
     private mutating func readFirstChunk() -> Event? {
         var first: [UInt8] = []
         var buffer: [UInt8] = []
-        while first.count < 3 {
+        // At least 3 bytes (a BOM); to find the delimiter, the whole header line (up to 1 MiB).
+        while first.count < 3 || (detectDelimiter && first.count < 1 << 20 && !CSVReader.hasFirstLineEnd(first)) {
             switch source.read(into: &buffer) {
             case .failure(let error):
                 finished = true
@@ -115,7 +170,15 @@ struct CSVReader {
             finished = true
             return .fatal(Diagnostic(file: file, line: 1, column: 1, message: "the file is UTF-16 text: save it as UTF-8 (in Excel: \"CSV UTF-8\")"))
         }
-        if first.starts(with: CSVWriter.byteOrderMark) { first.removeFirst(3) }
+        if first.starts(with: CSVWriter.byteOrderMark) {
+            first.removeFirst(3)
+            hadByteOrderMark = true
+        }
+        crlf = CSVReader.firstLineEndsWithCRLF(first[...])
+        if detectDelimiter, let found = CSVReader.sniffDelimiter(first[...]), found != delimiter {
+            delimiter = found
+            stops = CSVReader.stopTable(found)
+        }
         chunk = first
         chunkCount = first.count
         position = 0
@@ -379,7 +442,8 @@ struct CSVReader {
                 }
             }
         }
-        if let expected = expectedFieldCount, cellCount != expected {
+        if let expected = expectedFieldCount, cellCount != expected,
+           cellCount > expected || cellCount < (minimumFieldCount ?? expected) {
             let name = CSVReader.delimiterName(delimiter)
             if cellCount > expected {
                 let at = locateInRow(cell: expected, offset: nil)

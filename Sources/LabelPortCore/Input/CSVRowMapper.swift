@@ -17,16 +17,25 @@ struct CSVRowMapper {
     private var nextRecentSlot = 0
     private static let recentRunIDLimit = 8
 
-    init(file: String, columns: [Column], defaultRunID: String?) {
+    /// Header cells up to the last one with a name: later columns have no name and must
+    /// hold no values (Excel leaves such columns).
+    let namedColumnCount: Int
+    /// `:number` cells may use a decimal comma.
+    let decimalComma: Bool
+
+    init(file: String, columns: [Column], defaultRunID: String?, namedColumnCount: Int = Int.max, decimalComma: Bool = false) {
         self.file = file
         self.columns = columns
         self.defaultRunID = defaultRunID
+        self.namedColumnCount = namedColumnCount
+        self.decimalComma = decimalComma
     }
 
     /// The plan for `header`, or the header's problems (which make the file unreadable).
     /// Unknown columns add one warning each to `warnings`.
     static func make(
-        header: CSVRow, file: String, mappings: [FieldMapping], defaultRunID: String?, warnings: inout [Diagnostic]
+        header: CSVRow, file: String, mappings: [FieldMapping], defaultRunID: String?, decimalComma: Bool = false,
+        warnings: inout [Diagnostic]
     ) -> Result<CSVRowMapper, MappingProblems> {
         var problems: [Diagnostic] = []
         var unknown: [Diagnostic] = []
@@ -37,11 +46,14 @@ struct CSVRowMapper {
         }
         var mapped: [String: FieldMapping] = [:]
         for mapping in mappings { mapped[mapping.header] = mapping }
+        let names = header.fields
+        let namedCount = (names.lastIndex { !$0.isEmpty } ?? -1) + 1
+        let matches = CSVHeaderMatch(names: Array(names[..<namedCount]), mappings: mappings)
         var columns: [Column] = []
         var seen: [String: Int] = [:]
         var filledBy: [TargetField: String] = [:]
         var knownCount = 0
-        for (index, name) in header.fields.enumerated() {
+        for (index, name) in names.enumerated() where index < namedCount {
             if name.isEmpty {
                 problem(index, "column \(index + 1) has an empty header name: name it, or delete the column")
                 continue
@@ -54,8 +66,23 @@ struct CSVRowMapper {
             let target: (TargetField, CellType)
             if let mapping = mapped[name] {
                 target = (mapping.field, mapping.type)
+            } else if let typed = CSVRowMapper.typedKeyHeader(name) {
+                target = (typed.field, typed.type)
             } else if let field = TargetField(name: name) {
                 target = (field, .string)
+            } else if let loose = matches.loose[index] {
+                switch loose {
+                case .mapping(let mapping):
+                    target = (mapping.field, mapping.type)
+                    warnings.append(Diagnostic(
+                        file: file, line: header.line, column: place(index).column, severity: .warning,
+                        message: "column \"\(name)\" is read as --map \"\(mapping.header)\" (ignoring spaces and letter case)"))
+                case .column(let field):
+                    target = (field, .string)
+                    warnings.append(Diagnostic(
+                        file: file, line: header.line, column: place(index).column, severity: .warning,
+                        message: "column \"\(name)\" is read as \(field) (ignoring spaces and letter case)"))
+                }
             } else {
                 unknown.append(Diagnostic(
                     file: file, line: header.line, column: place(index).column, severity: .warning,
@@ -71,12 +98,14 @@ struct CSVRowMapper {
             filledBy[target.0] = name
             columns.append(Column(index: index, field: target.0, type: target.1))
         }
-        for mapping in mappings where seen[mapping.header] == nil {
-            problem(nil, "--map names the column \"\(mapping.header)\" but the header has no such column")
+        for problemText in matches.problems { problem(nil, problemText) }
+        for mapping in mappings where seen[mapping.header] == nil && !matches.looselyMatched.contains(mapping.header) {
+            problem(nil, "--map names the column \"\(mapping.header)\" but the file has no such column; "
+                + matches.listing(closestTo: mapping.header))
         }
         if knownCount == 0 {
             let shown = header.fields.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")
-            return .failure(MappingProblems(diagnostics: [Diagnostic(
+            return .failure(MappingProblems(diagnostics: problems + [Diagnostic(
                 file: file, line: header.line, column: 1,
                 message: "the first row (\(shown)) names no gold-label column: a CSV needs a header row such as "
                     + "run_id,output_resource_name,text_value, or --map \"HEADER=FIELD\" for your own column names")]))
@@ -84,9 +113,6 @@ struct CSVRowMapper {
         let paths = columns.compactMap { column -> (String, [String])? in
             if case .objectKey(let path) = column.field { return (header.fields[column.index], path) }
             return nil
-        }
-        if let whole = filledBy[.objectValue], let part = paths.first {
-            problem(nil, "columns \"\(whole)\" (object_value) and \"\(part.0)\" (\(TargetField.objectKey(part.1))) both fill object_value: use one or the other")
         }
         for a in paths {
             for b in paths where b.1.count > a.1.count && Array(b.1.prefix(a.1.count)) == a.1 {
@@ -104,7 +130,16 @@ struct CSVRowMapper {
         }
         guard problems.isEmpty else { return .failure(MappingProblems(diagnostics: problems)) }
         warnings.append(contentsOf: unknown)
-        return .success(CSVRowMapper(file: file, columns: columns, defaultRunID: defaultRunID))
+        return .success(CSVRowMapper(
+            file: file, columns: columns, defaultRunID: defaultRunID, namedColumnCount: namedCount, decimalComma: decimalComma))
+    }
+
+    /// A header `object_value.KEY[.KEY…]:TYPE` (as export --flatten writes them): its key and type.
+    static func typedKeyHeader(_ name: String) -> FieldMapping? {
+        guard name.hasPrefix("object_value."), name.contains(":"), !name.contains("="),
+              let mapping = try? FieldMapping(parsing: "\(name)=\(name)"), case .objectKey = mapping.field
+        else { return nil }
+        return mapping
     }
 
     /// Maps one row (already read without problems) to a label, or its problems.
@@ -114,6 +149,14 @@ struct CSVRowMapper {
         let cells = row.cells
         func place(_ cell: Int, _ offset: Int? = nil) -> (line: Int, column: Int) {
             row.locate(cell: cell, offset: offset)
+        }
+        if cells.count > namedColumnCount {
+            for index in namedColumnCount..<cells.count where !cells.isEmpty(index) {
+                let at = place(index)
+                draft.problem("column \(index + 1) has no header name but holds a value on this row: name the column, or delete the value",
+                              column: at.column, line: at.line)
+                break
+            }
         }
         for column in columns where column.index < cells.count {
             if cells.isEmpty(column.index) { continue }
@@ -170,7 +213,7 @@ struct CSVRowMapper {
                     draft.problem("object_value_is_partial \"\(text)\" is not a boolean: write true or false (or leave the cell empty)", column: at.column, line: at.line)
                 }
             case .objectKey(let path):
-                switch CellText.value(cells.field(column.index), as: column.type) {
+                switch CellText.value(cells.field(column.index), as: column.type, decimalComma: decimalComma) {
                 case .success(let value):
                     _ = draft.setObjectKey(path, value)
                 case .failure(let problem):

@@ -12,20 +12,10 @@ public enum InputValidator {
 
         /// `1,000 rows, no problems` / `2 problems in 1,000 rows` (with warnings counted apart).
         public var line: String {
-            let rowsText = "\(Summary.grouped(rows)) \(rows == 1 ? "row" : "rows")"
-            let warningText = warnings == 0 ? "" : " (\(Summary.grouped(warnings)) \(warnings == 1 ? "warning" : "warnings"))"
+            let rowsText = CountText.count(rows, "row")
+            let warningText = warnings == 0 ? "" : " (\(CountText.count(warnings, "warning")))"
             if errors == 0 { return "\(rowsText), no problems\(warningText)" }
-            return "\(Summary.grouped(errors)) \(errors == 1 ? "problem" : "problems") in \(rowsText)\(warningText)"
-        }
-
-        static func grouped(_ n: Int) -> String {
-            let digits = Array(String(n))
-            var text = ""
-            for (i, d) in digits.enumerated() {
-                if i > 0, (digits.count - i) % 3 == 0 { text.append(",") }
-                text.append(d)
-            }
-            return text
+            return "\(CountText.count(errors, "problem")) in \(rowsText)\(warningText)"
         }
     }
 
@@ -34,6 +24,9 @@ public enum InputValidator {
     public static func run(_ input: inout LabelInput, report: (Diagnostic) -> Void) -> Summary {
         var summary = Summary()
         var warningsSeen = 0
+        // The first line of each label (by a hash of run and output_resource_name): a
+        // repeat is merged by import, and worth a warning.
+        var firstLines: [Int: Int] = [:]
         while true {
             let item = input.next()
             // Warnings are rare: look only at the count, without copying the input.
@@ -44,8 +37,15 @@ public enum InputValidator {
             }
             guard let item else { break }
             switch item {
-            case .row:
+            case .row(let row, _):
                 summary.rows += 1
+                let hash = Planner.labelHash(run: row.runID, name: row.outputResourceName)
+                if let first = firstLines[hash] {
+                    report(Diagnostic(file: input.displayName, line: row.line, severity: .warning, message: "same label as line \(first)"))
+                    summary.warnings += 1
+                } else {
+                    firstLines[hash] = row.line
+                }
             case .invalid(_, let diagnostics, let record):
                 if record != nil {
                     summary.rows += 1

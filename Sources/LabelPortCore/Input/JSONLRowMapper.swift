@@ -49,7 +49,6 @@ struct JSONLRowMapper {
         }
         var draft = LabelRowDraft(file: file, line: line)
         var filledBy: [(field: TargetField, key: String)] = [] // a few entries: faster than hashing
-        var objectKeyFrom: String?
         for (key, value) in object.entries {
             let field: TargetField
             var type = CellType.string
@@ -72,11 +71,7 @@ struct JSONLRowMapper {
                 continue
             }
             filledBy.append((field, key))
-            if case .objectKey = field, objectKeyFrom == nil { objectKeyFrom = key }
             set(field, type: type, key: key, value: value, in: &draft)
-        }
-        if let part = objectKeyFrom, let whole = filledBy.first(where: { $0.field == .objectValue }) {
-            draft.problem("keys \"\(whole.key)\" and \"\(part)\" both fill object_value: use one or the other")
         }
         if let label = draft.finish(defaultRunID: defaultRunID) { return .success(label) }
         return .failure(MappingProblems(diagnostics: draft.problems))

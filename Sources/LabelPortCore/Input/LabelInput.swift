@@ -9,8 +9,21 @@ public struct LabelInput {
     public let format: InputFormat
     /// The name used in diagnostics (the path, or `<stdin>`).
     public let displayName: String
-    /// The CSV delimiter in use (for a rejects file).
-    public let delimiter: UInt8
+    /// The CSV delimiter in use (for a rejects file): as given, or found from the header line.
+    public var delimiter: UInt8 { csv?.delimiter ?? givenDelimiter }
+    /// Whether the CSV file starts with a UTF-8 byte order mark (kept in a rejects file).
+    public var hadByteOrderMark: Bool { csv?.hadByteOrderMark ?? false }
+    /// Whether the CSV header line ends with CRLF (kept in a rejects file).
+    public var crlf: Bool { csv?.crlf ?? false }
+    private let givenDelimiter: UInt8
+    /// For a summary: `cells separated by ';'` when a CSV's delimiter is not a comma.
+    public var delimiterNote: String? {
+        guard format == .csv, delimiter != UInt8(ascii: ",") else { return nil }
+        return "cells separated by \(CSVReader.delimiterName(delimiter))"
+    }
+    /// Rows whose cells are all empty, skipped (one warning at the end counts them).
+    public private(set) var emptyRows = 0
+    private var firstEmptyRowLine = 0
     /// Warnings so far: one per unknown column (CSV, after the header) or key (JSONL, when first seen).
     public private(set) var warnings: [Diagnostic] = []
     /// The CSV header row, once read.
@@ -40,11 +53,13 @@ public struct LabelInput {
         let detected = InputFormat.detect(path: path)
         self.format = options.format ?? detected ?? .jsonl
         self.displayName = displayName
-        self.delimiter = options.delimiter ?? InputFormat.defaultDelimiter(path: path)
+        self.givenDelimiter = options.delimiter ?? InputFormat.defaultDelimiter(path: path)
         self.options = options
         switch format {
         case .csv:
-            csv = CSVReader(source: source, file: displayName, delimiter: delimiter)
+            csv = CSVReader(
+                source: source, file: displayName, delimiter: givenDelimiter,
+                detectDelimiter: options.delimiter == nil && !path.lowercased().hasSuffix(".tsv"))
         case .jsonl:
             jsonl = JSONLReader(source: source, file: displayName)
             jsonlMapper = JSONLRowMapper(
@@ -73,7 +88,8 @@ public struct LabelInput {
             header = headerRow.fields
             guard headerRow.problems.isEmpty else { return fatal(.fatal(headerRow.problems[0]), more: headerRow.problems) }
             switch CSVRowMapper.make(
-                header: headerRow, file: displayName, mappings: options.mappings, defaultRunID: options.runID, warnings: &warnings)
+                header: headerRow, file: displayName, mappings: options.mappings, defaultRunID: options.runID,
+                decimalComma: options.decimalComma, warnings: &warnings)
             {
             case .failure(let problems):
                 finished = true
@@ -81,11 +97,25 @@ public struct LabelInput {
             case .success(let mapper):
                 csvMapper = mapper
                 csv!.expectedFieldCount = headerRow.cells.count
+                csv!.minimumFieldCount = mapper.namedColumnCount
             }
         }
-        guard let event = csv!.next() else {
-            finished = true
-            return nil
+        var event: CSVReader.Event
+        while true {
+            guard let next = csv!.next() else {
+                finished = true
+                if emptyRows > 0 {
+                    warnings.append(Diagnostic(
+                        file: displayName, line: firstEmptyRowLine, severity: .warning,
+                        message: "skipped \(CountText.count(emptyRows, "row")) whose cells are all empty (the first here)"))
+                }
+                return nil
+            }
+            event = next
+            // Rows of only delimiters (spreadsheet leftovers) are skipped, and counted.
+            guard case .row(let candidate) = next, candidate.cells.allEmpty else { break }
+            if emptyRows == 0 { firstEmptyRowLine = candidate.line }
+            emptyRows += 1
         }
         guard case .row(let row) = event else { return fatal(event) }
         let record = InputRecord(line: row.line, content: .cells(row.cells))

@@ -7,6 +7,8 @@ public struct LabelInputOptions: Sendable {
     public var mappings: [FieldMapping]
     /// The run for rows that carry no `run_id`.
     public var runID: String?
+    /// `:number` cells may use a decimal comma (`0,75`, `1.234,5`).
+    public var decimalComma = false
     /// Bytes read from the file at a time (tests use tiny chunks to split tokens).
     public var chunkSize: Int
 

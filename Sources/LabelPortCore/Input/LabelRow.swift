@@ -10,11 +10,16 @@ public struct LabelRow: Sendable, Equatable {
     public var textValue: String?
     /// Keys in the input's order.
     public var objectValue: JSONObject?
+    /// Set when `objectValue` was built from `object_value.KEY` columns (and no whole
+    /// `object_value`): the key paths the row sets, merged into the label's object key by
+    /// key. Nil when `objectValue` replaces the label's object.
+    public var objectKeyPaths: [[String]]?
     public var objectValueIsPartial: Bool?
 
     public init(
         line: Int, runID: String, outputResourceName: String, id: String? = nil,
-        textValue: String? = nil, objectValue: JSONObject? = nil, objectValueIsPartial: Bool? = nil
+        textValue: String? = nil, objectValue: JSONObject? = nil, objectKeyPaths: [[String]]? = nil,
+        objectValueIsPartial: Bool? = nil
     ) {
         self.line = line
         self.runID = runID
@@ -22,6 +27,7 @@ public struct LabelRow: Sendable, Equatable {
         self.id = id
         self.textValue = textValue
         self.objectValue = objectValue
+        self.objectKeyPaths = objectKeyPaths
         self.objectValueIsPartial = objectValueIsPartial
     }
 }

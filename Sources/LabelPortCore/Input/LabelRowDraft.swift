@@ -7,7 +7,11 @@ struct LabelRowDraft {
     var outputResourceName: String?
     var id: String?
     var textValue: String?
+    /// A whole `object_value` (JSON cell or key).
     var objectValue: JSONObject?
+    /// The object built from `object_value.KEY` columns, and the paths they set.
+    var keyedObject: JSONObject?
+    var keyPaths: [[String]] = []
     var objectValueIsPartial: Bool?
     var problems: [Diagnostic] = []
     /// A run_id was given but refused (so "missing" is not reported too).
@@ -43,13 +47,29 @@ struct LabelRowDraft {
         if field == .runID { runID = normalized } else { id = normalized }
     }
 
-    /// Puts `value` at `path` inside `objectValue`, creating nested objects in input order.
-    /// False when the path runs through a value that is not an object.
+    /// Puts `value` at `path` inside the object built from key columns, creating nested
+    /// objects in input order. False when the path runs through a value that is not an object.
     mutating func setObjectKey(_ path: [String], _ value: JSONValue) -> Bool {
-        var object = objectValue ?? JSONObject()
+        var object = keyedObject ?? JSONObject()
         guard LabelRowDraft.insert(value, at: path[...], into: &object) else { return false }
-        objectValue = object
+        keyedObject = object
+        keyPaths.append(path)
         return true
+    }
+
+    /// Combines a whole `object_value` with key columns: the keys are set in the whole
+    /// object (which then replaces the label's); key columns alone merge into the label's.
+    private mutating func combineObject() -> [[String]]? {
+        guard let keyedObject else { return nil }
+        guard var whole = objectValue else {
+            objectValue = keyedObject
+            return keyPaths
+        }
+        for path in keyPaths {
+            if let value = keyedObject.value(at: path) { whole.setValue(value, at: path) }
+        }
+        objectValue = whole
+        return nil
     }
 
     private static func insert(_ value: JSONValue, at path: ArraySlice<String>, into object: inout JSONObject) -> Bool {
@@ -71,6 +91,7 @@ struct LabelRowDraft {
 
     /// The checks every row gets, whatever its format; the row, or nil with `problems` set.
     mutating func finish(defaultRunID: String?) -> LabelRow? {
+        let objectKeyPaths = combineObject()
         if let defaultRunID {
             let normalized = UUIDText.normalized(defaultRunID)
             if let runID, runID != normalized {
@@ -99,7 +120,8 @@ struct LabelRowDraft {
         guard problems.isEmpty, let runID, let outputResourceName else { return nil }
         return LabelRow(
             line: line, runID: runID, outputResourceName: outputResourceName, id: id,
-            textValue: textValue, objectValue: objectValue, objectValueIsPartial: objectValueIsPartial)
+            textValue: textValue, objectValue: objectValue, objectKeyPaths: objectKeyPaths,
+            objectValueIsPartial: objectValueIsPartial)
     }
 }
 
@@ -125,13 +147,17 @@ enum CellText {
 
     /// The value of an `object_value.KEY` cell of type `type`, or a problem message with
     /// the byte offset in `text` it concerns.
-    static func value(_ text: String, as type: CellType) -> Result<JSONValue, CellProblem> {
+    static func value(_ text: String, as type: CellType, decimalComma: Bool = false) -> Result<JSONValue, CellProblem> {
         switch type {
         case .string:
             return .success(.string(text))
         case .number:
+            if decimalComma, let number = decimalCommaNumber(text) { return .success(.number(number)) }
             guard let number = JSONNumber(text) else {
-                return .failure(CellProblem(offset: 0, message: "\"\(text)\" is not a JSON number (e.g. 42, -1.5, 2e10; no leading zeros, '+' or thousands separators)"))
+                let hint = decimalComma
+                    ? "e.g. 42, -1,5, 1.234,5 or 2e10"
+                    : "e.g. 42, -1.5, 2e10; no leading zeros, '+' or thousands separators; --decimal-comma reads 0,75"
+                return .failure(CellProblem(offset: 0, message: "\"\(text)\" is not a number (\(hint))"))
             }
             return .success(.number(number))
         case .boolean:
@@ -146,6 +172,55 @@ enum CellText {
                 return .failure(CellProblem(offset: error.offset, message: "invalid JSON: \(error.message)"))
             }
         }
+    }
+}
+
+extension CellText {
+    /// A number written with a decimal comma and optional `.` thousands separators
+    /// (`0,75`, `-1.234,5`, `1.234`), as the JSON number it means; nil for anything else.
+    static func decimalCommaNumber(_ text: String) -> JSONNumber? {
+        let bytes = Array(text.utf8)
+        var index = 0
+        var digits: [UInt8] = []
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
+            digits.append(bytes[index])
+            index += 1
+        }
+        let isDigit: (UInt8) -> Bool = { $0 >= 0x30 && $0 <= 0x39 }
+        // The whole part: plain digits, or groups of three after a first group of 1-3.
+        var group = 0
+        var groups = 0
+        var sawSeparator = false
+        while index < bytes.count, bytes[index] != UInt8(ascii: ",") {
+            let byte = bytes[index]
+            if isDigit(byte) {
+                digits.append(byte)
+                group += 1
+            } else if byte == UInt8(ascii: ".") {
+                guard group >= 1, groups > 0 ? group == 3 : group <= 3 else { return nil }
+                sawSeparator = true
+                groups += 1
+                group = 0
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard group >= 1, !sawSeparator || group == 3 else { return nil }
+        let hasComma = index < bytes.count
+        // "1.5" without a comma is not a decimal-comma number: left to JSON rules.
+        guard hasComma || sawSeparator else { return nil }
+        if hasComma {
+            index += 1
+            guard index < bytes.count else { return nil }
+            digits.append(UInt8(ascii: "."))
+            while index < bytes.count {
+                guard isDigit(bytes[index]) else { return nil }
+                digits.append(bytes[index])
+                index += 1
+            }
+        }
+        return JSONNumber(String(decoding: digits, as: UTF8.self))
     }
 }
 

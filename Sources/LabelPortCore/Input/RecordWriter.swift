@@ -5,17 +5,23 @@ public struct RecordWriter: Sendable {
     /// Settable, for a writer made before the input's header was read.
     public var header: [String]?
     private let csv: CSVWriter
+    /// Start a CSV with a UTF-8 byte order mark, as the input did.
+    private let byteOrderMark: Bool
     private var headerWritten = false
 
-    public init(format: InputFormat, header: [String]?, delimiter: UInt8 = UInt8(ascii: ",")) {
+    public init(format: InputFormat, header: [String]?, delimiter: UInt8 = UInt8(ascii: ","), byteOrderMark: Bool = false, crlf: Bool = false) {
         self.format = format
         self.header = header
-        self.csv = CSVWriter(delimiter: delimiter)
+        self.csv = CSVWriter(delimiter: delimiter, crlf: crlf)
+        self.byteOrderMark = byteOrderMark
     }
 
-    /// The writer matching what `input` has read so far (call after the first row).
+    /// The writer matching what `input` has read so far (call after the first row): its
+    /// header, delimiter, byte order mark and line ends.
     public init(for input: LabelInput) {
-        self.init(format: input.format, header: input.header, delimiter: input.delimiter)
+        self.init(
+            format: input.format, header: input.header, delimiter: input.delimiter,
+            byteOrderMark: input.hadByteOrderMark, crlf: input.crlf)
     }
 
     /// Appends `record`, after the CSV header the first time.
@@ -23,6 +29,7 @@ public struct RecordWriter: Sendable {
         switch record.content {
         case .cells(let cells):
             if !headerWritten, let header {
+                if byteOrderMark { out.append(contentsOf: CSVWriter.byteOrderMark) }
                 csv.appendRow(header, into: &out)
             }
             headerWritten = true
@@ -36,6 +43,7 @@ public struct RecordWriter: Sendable {
     /// Appends just the CSV header, for a rejects file with no rows (no-op for JSONL or if written).
     public mutating func appendHeader(into out: inout [UInt8]) {
         guard format == .csv, !headerWritten, let header else { return }
+        if byteOrderMark { out.append(contentsOf: CSVWriter.byteOrderMark) }
         csv.appendRow(header, into: &out)
         headerWritten = true
     }

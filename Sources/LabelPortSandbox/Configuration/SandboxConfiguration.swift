@@ -52,3 +52,10 @@ public struct SandboxConfigurationError: Error, Sendable, Equatable, CustomStrin
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
+
+/// The sandbox could not listen (a port in use, an address no interface has).
+public struct SandboxListenError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,4 +1,10 @@
 import Hummingbird
+import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LabelPortCore
 import Logging
 
@@ -75,10 +81,17 @@ public enum SandboxServer {
         let app = buildSandboxApplication(sandbox, logger: logger) { port in
             await onListening(RunningSandbox(sandbox: sandbox, host: configuration.host, port: port))
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await sandbox.runFlushLoop(logger: logger) }
-            try await app.runService()
-            group.cancelAll()
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await sandbox.runFlushLoop(logger: logger) }
+                try await app.runService()
+                group.cancelAll()
+            }
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw SandboxListenError(
+                "port \(configuration.port) is in use on \(configuration.host); pass --port 0 to pick a free one")
+        } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL {
+            throw SandboxListenError("cannot listen on \(configuration.host): no network interface has that address")
         }
         try sandbox.flush()
     }

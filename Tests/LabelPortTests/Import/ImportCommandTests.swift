@@ -166,7 +166,7 @@ struct ImportCommandTests {
             let lines = try ImportFixtures.report(report)
             #expect(lines.count == 1, "the report is written even when the runs cannot be read")
             #expect(lines.first?["status"] == "failed")
-            #expect(result.stderr.contains("1 rows"))
+            #expect(result.stderr.contains("1 row:"))
             for text in [result.stdout, result.stderr, (try? FileText.read(report)) ?? "", (try? FileText.read(rejects)) ?? ""] {
                 #expect(!text.contains(secret))
             }

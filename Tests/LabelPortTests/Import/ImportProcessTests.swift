@@ -64,7 +64,7 @@ struct ImportProcessTests {
             let result = await process.wait()
             #expect(result.status == 1, "\(result.stderr)")
             #expect(result.stderr.contains("interrupted"))
-            #expect(result.stderr.contains("\(Self.rows) rows"))
+            #expect(result.stderr.contains("3,000 rows"))
             let lines = try ImportFixtures.report(report)
             #expect(lines.count == Self.rows, "one line per input row")
             let ok = lines.filter { $0["status"] == "ok" }.count

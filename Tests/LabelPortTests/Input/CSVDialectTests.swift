@@ -27,8 +27,9 @@ struct CSVDialectTests {
             runID: run.uppercased())
         let rows = try #require(try InputFixtures.rows("semicolon.csv", options: options))
         #expect(rows == [
-            LabelRow(line: 2, runID: run, outputResourceName: "doc-1", objectValue: JSONObject([("answer", "a;b"), ("score", .number(JSONNumber("0.5")!))])),
-            LabelRow(line: 3, runID: run, outputResourceName: "doc-2", objectValue: JSONObject([("answer", "plain")])),
+            LabelRow(line: 2, runID: run, outputResourceName: "doc-1", objectValue: JSONObject([("answer", "a;b"), ("score", .number(JSONNumber("0.5")!))]),
+                     objectKeyPaths: [["answer"], ["score"]]),
+            LabelRow(line: 3, runID: run, outputResourceName: "doc-2", objectValue: JSONObject([("answer", "plain")]), objectKeyPaths: [["answer"]]),
         ])
         #expect(rows[0].objectValue?.keys == ["answer", "score"])
     }
@@ -96,9 +97,10 @@ struct CSVDialectTests {
             return
         }
         let expected = try JSONParser.parse(#"{"score": 0.90, "label": "cat", "meta": {"reviewed": true, "extra": {"k": [1]}}}"#).objectValue
-        #expect(first == LabelRow(line: 2, runID: run, outputResourceName: "doc-1", objectValue: expected))
+        #expect(first == LabelRow(line: 2, runID: run, outputResourceName: "doc-1", objectValue: expected,
+                                   objectKeyPaths: [["score"], ["label"], ["meta", "reviewed"], ["meta", "extra"]]))
         #expect(first.objectValue?.keys == ["score", "label", "meta"])
-        #expect(second == LabelRow(line: 3, runID: run, outputResourceName: "doc-2", objectValue: JSONObject([("label", "dog")])))
+        #expect(second == LabelRow(line: 3, runID: run, outputResourceName: "doc-2", objectValue: JSONObject([("label", "dog")]), objectKeyPaths: [["label"]]))
         // All its object cells empty: no value given, which changes nothing (not an error).
         #expect(empty == LabelRow(line: 4, runID: run, outputResourceName: "doc-3"))
     }
@@ -129,7 +131,7 @@ struct CSVDialectTests {
         }
         #expect(problems.map(\.description) == [
             "h.csv:1:5: columns \"Doc\" and \"output_resource_name\" both fill output_resource_name: keep one, or map one elsewhere",
-            "h.csv:1: --map names the column \"Nope\" but the header has no such column",
+            "h.csv:1: --map names the column \"Nope\" but the file has no such column; the file's columns are \"Doc\", \"output_resource_name\", \"x\" (closest: \"Doc\")",
             "h.csv:1: no run_id column: add one, or pass --run-id UUID for the whole file",
             "h.csv:1: no value column: add text_value or object_value, or map columns to object_value.KEY with --map",
         ])

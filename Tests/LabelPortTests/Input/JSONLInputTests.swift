@@ -36,7 +36,7 @@ struct JSONLInputTests {
             Issue.record("unexpected items \(items)")
             return
         }
-        #expect(row == LabelRow(line: 1, runID: run, outputResourceName: "d", objectValue: expected))
+        #expect(row == LabelRow(line: 1, runID: run, outputResourceName: "d", objectValue: expected, objectKeyPaths: [["score"], ["ok"], ["n"]]))
     }
 
     @Test("a last line without a line break that is complete JSON is fine")

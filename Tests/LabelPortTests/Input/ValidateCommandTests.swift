@@ -51,7 +51,7 @@ struct ValidateCommandTests {
             "--map", "Document=output_resource_name", "--map", "Answer=object_value.answer",
             "--map", "Score=object_value.score:number", "--run-id", InputFixtures.runID,
         ])
-        #expect(lines == ["2 rows, no problems"])
+        #expect(lines == ["2 rows, no problems (cells separated by ';')"])
         #expect(status == 0)
     }
 

@@ -1,0 +1,74 @@
+import LabelPortCore
+
+/// The rows of a real import that failed or conflicted, for stderr: each with its reason,
+/// up to 20; when more fail, rows that share a reason are one line with their count.
+struct FailedRows: Sendable {
+    private struct Group {
+        var reason: String
+        var count: Int
+        var firstLine: Int
+    }
+
+    let file: String
+    let verbose: Bool
+    private(set) var total = 0
+    /// The first rows (all of them with `--verbose`), as printed when few fail.
+    private var lines: [String] = []
+    private var groups: [Group] = []
+    private var groupIndex: [String: Int] = [:]
+    /// Rows whose reason came after ``maxGroups`` distinct reasons.
+    private var ungrouped = 0
+    private static let maxGroups = 1000
+
+    init(file: String, verbose: Bool) {
+        self.file = file
+        self.verbose = verbose
+    }
+
+    /// Notes the row when it failed or conflicted.
+    mutating func add(_ outcome: RowOutcome) {
+        let kind: String
+        if outcome.planned.action == .conflict {
+            kind = "conflict"
+        } else if outcome.status == .failed {
+            kind = "failed"
+        } else {
+            return
+        }
+        total += 1
+        let reason = "\(kind): \(outcome.error ?? "no reason given")"
+        if verbose || lines.count < CappedList.limit {
+            lines.append("\(file):\(outcome.planned.line): \(reason)")
+        }
+        guard !verbose else { return }
+        if let index = groupIndex[reason] {
+            groups[index].count += 1
+        } else if groups.count < FailedRows.maxGroups {
+            groupIndex[reason] = groups.count
+            groups.append(Group(reason: reason, count: 1, firstLine: outcome.planned.line))
+        } else {
+            ungrouped += 1
+        }
+    }
+
+    /// The lines to print; `hint` says where to find every row.
+    func render(hint: String) -> [String] {
+        if verbose || total <= CappedList.limit { return lines }
+        var list = CappedList(verbose: false)
+        var result: [String] = []
+        var hiddenRows = ungrouped
+        for group in groups {
+            if list.admit() {
+                result.append(group.count == 1
+                    ? "\(file):\(group.firstLine): \(group.reason)"
+                    : "\(CountText.count(group.count, "row")) (first \(file):\(group.firstLine)): \(group.reason)")
+            } else {
+                hiddenRows += group.count
+            }
+        }
+        if hiddenRows > 0 {
+            result.append("… and \(CountText.count(hiddenRows, "more row", "more rows")) (\(hint))")
+        }
+        return result
+    }
+}

@@ -1,0 +1,113 @@
+/// Header names that name a `--map` header or a contract column only when surrounding
+/// spaces and letter case are ignored (`Document ` for `--map Document=…`,
+/// `Output_Resource_Name`). Such a match is used with a warning; two headers matching
+/// one target that way are an error naming both.
+struct CSVHeaderMatch {
+    enum Target {
+        case mapping(FieldMapping)
+        case column(TargetField)
+
+        var name: String {
+            switch self {
+            case .mapping(let mapping): "--map \"\(mapping.header)\""
+            case .column(let field): field.description
+            }
+        }
+    }
+
+    /// By header index: the target of a header that matches only loosely.
+    private(set) var loose: [Int: Target] = [:]
+    /// `--map` headers matched loosely by some header.
+    private(set) var looselyMatched: Set<String> = []
+    /// Headers that match one target loosely: messages for the header's problems.
+    private(set) var problems: [String] = []
+    let names: [String]
+
+    init(names: [String], mappings: [FieldMapping]) {
+        self.names = names
+        let exact = Set(names)
+        var mappingsByKey: [String: FieldMapping] = [:]
+        for mapping in mappings where !exact.contains(mapping.header) {
+            mappingsByKey[CSVHeaderMatch.key(mapping.header)] = mapping
+        }
+        let mappedExactly = Set(mappings.map(\.header))
+        var byTarget: [String: [Int]] = [:]
+        var targets: [String: Target] = [:]
+        for (index, name) in names.enumerated() where !name.isEmpty && !mappedExactly.contains(name) && TargetField(name: name) == nil {
+            let target: Target
+            if let mapping = mappingsByKey[CSVHeaderMatch.key(name)] {
+                target = .mapping(mapping)
+            } else if let field = CSVHeaderMatch.looseField(name) {
+                target = .column(field)
+            } else {
+                continue
+            }
+            byTarget[target.name, default: []].append(index)
+            targets[target.name] = target
+        }
+        for (targetName, indices) in byTarget.sorted(by: { $0.value[0] < $1.value[0] }) {
+            guard let target = targets[targetName] else { continue }
+            if indices.count > 1 {
+                let shown = indices.map { "\"\(names[$0])\"" }.joined(separator: " and ")
+                problems.append("columns \(shown) both match \(targetName) when spaces and letter case are ignored: rename one of them")
+                continue
+            }
+            loose[indices[0]] = target
+            if case .mapping(let mapping) = target { looselyMatched.insert(mapping.header) }
+        }
+    }
+
+    /// A contract column a header names once spaces around it (and, outside an
+    /// `object_value.KEY`'s key, letter case) are ignored.
+    private static func looseField(_ name: String) -> TargetField? {
+        let trimmed = trim(name)
+        if let field = TargetField(name: trimmed) { return field }
+        let lower = trimmed.lowercased()
+        let prefix = "object_value."
+        if lower.hasPrefix(prefix) {
+            return TargetField(name: prefix + String(trimmed.dropFirst(prefix.count)))
+        }
+        return TargetField(name: lower)
+    }
+
+    /// How headers compare loosely: surrounding spaces removed, lower-cased.
+    static func key(_ name: String) -> String { trim(name).lowercased() }
+
+    static func trim(_ text: String) -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{A0}" }
+        guard let start = text.firstIndex(where: { !isSpace($0) }), let end = text.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(text[start...end])
+    }
+
+    /// `the file's columns are "A", "B" (closest: "A")`, for a `--map` header the file lacks.
+    func listing(closestTo wanted: String) -> String {
+        let shown = names.filter { !$0.isEmpty }
+        guard !shown.isEmpty else { return "the file's header has no column names" }
+        let limit = 30
+        var text = "the file's columns are " + shown.prefix(limit).map { "\"\($0)\"" }.joined(separator: ", ")
+        if shown.count > limit { text += " and \(shown.count - limit) more" }
+        let target = CSVHeaderMatch.key(wanted)
+        if let closest = shown.min(by: { CSVHeaderMatch.distance(CSVHeaderMatch.key($0), target) < CSVHeaderMatch.distance(CSVHeaderMatch.key($1), target) }) {
+            text += " (closest: \"\(closest)\")"
+        }
+        return text
+    }
+
+    /// Edit distance (insertions, deletions, substitutions) between two strings' characters.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,127 @@
+import LabelPortCore
+import LabelPortSandbox
+import Testing
+@testable import LabelPortCLI
+
+/// Issue 14, items 3 and 10: several rows for one label merge into one change, and
+/// objects built from columns merge key by key into the server's object.
+@Suite("import: repeated rows and object keys", .timeLimit(.minutes(2)))
+struct RepeatedRowsTests {
+    @Test("two rows for one label: one change, the later row wins, a re-run writes nothing")
+    func repeatedRowsMerge() async throws {
+        try await ExportFixtures.withSandbox(seed: ImportFixtures.seed([#"{"output_resource_name": "doc-1.pdf", "text_value": "old"}"#])) { sandbox, dir in
+            let file = try dir.write("labels.csv", """
+                output_resource_name,text_value
+                doc-1.pdf,first
+                doc-2.pdf,a
+                doc-1.pdf,second
+                doc-2.pdf,b
+
+                """)
+            let report = dir.url("report.jsonl")
+            let first = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", ImportFixtures.runA, "--report", report])
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stderr.contains("4 rows: 1 create, 1 update, 2 unchanged"), "\(first.stderr)")
+            let labels = ImportFixtures.labelsByName(sandbox)
+            #expect(labels["doc-1.pdf"]?.textValue == "second")
+            #expect(labels["doc-2.pdf"]?.textValue == "b")
+            #expect(sandbox.stats.writesApplied == 2)
+            let lines = try ImportFixtures.report(report)
+            #expect(lines.map { $0["action"]?.stringValue } == ["update", "create", "unchanged", "unchanged"])
+
+            for _ in 0..<2 {
+                let again = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", ImportFixtures.runA])
+                #expect(again.status == 0, "\(again.stderr)")
+                #expect(again.stderr.contains("4 rows: 0 create, 0 update, 4 unchanged"), "\(again.stderr)")
+            }
+            #expect(sandbox.stats.writesApplied == 2, "a re-run must make zero writes")
+        }
+    }
+
+    @Test("validate warns about each repeat of a label")
+    func validateWarns() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let file = try dir.write("labels.csv", "output_resource_name,text_value\ndoc-1.pdf,a\ndoc-2.pdf,b\ndoc-1.pdf,c\ndoc-1.pdf,d\n")
+        let result = await runLabelPort(["validate", file, "--run-id", ImportFixtures.runA])
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+            \(file):4: warning: same label as line 2
+            \(file):5: warning: same label as line 2
+            4 rows, no problems (2 warnings)
+
+            """)
+    }
+
+    @Test("key columns merge into the server's object; an empty cell leaves its key")
+    func keyColumnsMerge() async throws {
+        let seed = [#"{"output_resource_name": "doc-1", "object_value": {"answer": "yes", "score": 1, "keep": true}}"#,
+                    #"{"output_resource_name": "doc-2", "text_value": "was text"}"#]
+        try await ExportFixtures.withSandbox(seed: ImportFixtures.seed(seed)) { sandbox, dir in
+            let file = try dir.write("labels.csv", """
+                Document,Answer,Score
+                doc-1,,2
+                doc-2,no,
+
+                """)
+            let maps = ["--run-id", ImportFixtures.runA, "--map", "Document=output_resource_name",
+                        "--map", "Answer=object_value.answer", "--map", "Score=object_value.score:number"]
+            let result = try await ImportFixtures.importFile(file, sandbox, dir, maps)
+            #expect(result.status == 0, "\(result.stderr)")
+            let labels = ImportFixtures.labelsByName(sandbox)
+            #expect(labels["doc-1"]?.objectValue == (try ImportFixtures.value(#"{"answer":"yes","score":2,"keep":true}"#)))
+            #expect(labels["doc-2"]?.objectValue == (try ImportFixtures.value(#"{"answer":"no"}"#)))
+            #expect(labels["doc-2"]?.textValue == nil, "setting the object clears the text")
+            let writes = sandbox.stats.writesApplied
+            let again = try await ImportFixtures.importFile(file, sandbox, dir, maps)
+            #expect(again.status == 0)
+            #expect(sandbox.stats.writesApplied == writes)
+        }
+    }
+
+    @Test("a whole object_value replaces; with key columns, the columns set keys in it")
+    func wholeObjectReplaces() async throws {
+        let seed = [#"{"output_resource_name": "doc-1", "object_value": {"old": 1}}"#,
+                    #"{"output_resource_name": "doc-2", "object_value": {"old": 1}}"#,
+                    #"{"output_resource_name": "doc-3", "object_value": {"old": 1}}"#]
+        try await ExportFixtures.withSandbox(seed: ImportFixtures.seed(seed)) { sandbox, dir in
+            let file = try dir.write("labels.csv", """
+                output_resource_name,object_value,object_value.b:number,text_value
+                doc-1,"{""a"": 1}",,
+                doc-2,"{""a"": 1}",7,
+                doc-3,,,now text
+
+                """)
+            let result = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", ImportFixtures.runA])
+            #expect(result.status == 0, "\(result.stderr)")
+            let labels = ImportFixtures.labelsByName(sandbox)
+            #expect(labels["doc-1"]?.objectValue == (try ImportFixtures.value(#"{"a":1}"#)))
+            #expect(labels["doc-2"]?.objectValue == (try ImportFixtures.value(#"{"a":1,"b":7}"#)))
+            #expect(labels["doc-3"]?.textValue == "now text")
+            #expect(labels["doc-3"]?.objectValue == nil, "setting the text clears the object")
+        }
+    }
+
+    @Test("JSONL: repeated rows merge text, object and key columns in file order")
+    func jsonlMerge() async throws {
+        try await ExportFixtures.withSandbox(seed: ImportFixtures.seed([#"{"output_resource_name": "x", "object_value": {"k": 0, "z": 9}}"#])) { sandbox, dir in
+            let file = try dir.write("labels.jsonl", """
+                {"output_resource_name": "x", "object_value.k": 1}
+                {"output_resource_name": "x", "object_value.m": 2}
+                {"output_resource_name": "y", "text_value": "t"}
+                {"output_resource_name": "y", "object_value.a": 1}
+
+                """)
+            let result = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", ImportFixtures.runA])
+            #expect(result.status == 0, "\(result.stderr)")
+            let labels = ImportFixtures.labelsByName(sandbox)
+            #expect(labels["x"]?.objectValue == (try ImportFixtures.value(#"{"k":1,"z":9,"m":2}"#)))
+            #expect(labels["y"]?.objectValue == (try ImportFixtures.value(#"{"a":1}"#)))
+            #expect(labels["y"]?.textValue == nil)
+            #expect(sandbox.stats.writesApplied == 2)
+            let again = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", ImportFixtures.runA])
+            #expect(again.status == 0)
+            #expect(sandbox.stats.writesApplied == 2)
+        }
+    }
+}

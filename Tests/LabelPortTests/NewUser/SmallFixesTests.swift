@@ -1,0 +1,67 @@
+import ArgumentParser
+import LabelPortCore
+import LabelPortSandbox
+import Testing
+@testable import LabelPortCLI
+
+/// Issue 14, item 11: the smaller things a new user tripped over.
+@Suite("small fixes from a new user's first hour", .timeLimit(.minutes(2)))
+struct SmallFixesTests {
+    @Test("one row is '1 row'; counts carry thousands separators")
+    func singular() async throws {
+        try await ExportFixtures.withSandbox(seed: ImportFixtures.seed()) { sandbox, dir in
+            let file = try dir.write("one.jsonl", #"{"output_resource_name": "a", "text_value": "b"}"# + "\n")
+            let result = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", ImportFixtures.runA])
+            #expect(result.status == 0)
+            #expect(result.stderr.hasPrefix("1 row: 1 create, 0 update, 0 unchanged, 0 conflict, 0 invalid (1 ok)\n2 requests (0 retries) in "))
+        }
+        #expect(CountText.count(50_000, "row") == "50,000 rows")
+        #expect(CountText.count(1, "retry", "retries") == "1 retry")
+    }
+
+    @Test("import --token points to REFACTOR_API_TOKEN and --token-file")
+    func tokenFlag() async throws {
+        let result = await runLabelPort(["import", "x.csv", "--token", "secret-value"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--token is not accepted here"))
+        #expect(result.stderr.contains("set REFACTOR_API_TOKEN, or put the token on the first line of a file and pass --token-file PATH"))
+        #expect(!result.stderr.contains("secret-value"))
+    }
+
+    @Test("export labels --runz X reports the unknown option")
+    func unknownExportOption() async throws {
+        let result = await runLabelPort(["export", "labels", "--runz", TestSandbox.runA])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("Unknown option '--runz'"), "\(result.stderr)")
+        #expect(!result.stderr.contains("name what to export"))
+        let nothing = await runLabelPort(["export", "labels"])
+        #expect(nothing.stderr.contains("name what to export"))
+    }
+
+    @Test("help: examples fit 80 columns, 'Examples:' once, defaults printed once")
+    func help() {
+        for command in [ImportCommand.self, ValidateCommand.self, SandboxCommand.self, ExportLabelsCommand.self] as [any ParsableCommand.Type] {
+            let text = LabelPortCommand.helpMessage(for: command, columns: 80)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            for line in lines where line.contains("labelport ") && line.hasPrefix("    ") {
+                #expect(line.count <= 80, "\(command): \(line)")
+            }
+            #expect(text.components(separatedBy: "Examples:").count <= 2, "\(command)")
+        }
+        let sandbox = LabelPortCommand.helpMessage(for: SandboxCommand.self, columns: 80)
+        #expect(sandbox.components(separatedBy: "default 0").count + sandbox.components(separatedBy: "default: 0").count == 3)
+    }
+
+    @Test("the sandbox: a busy port is named with a hint (exit 1); a non-loopback host needs --token (exit 64)")
+    func sandboxListen() async throws {
+        try await TestSandbox.withRunning { running in
+            let result = await runLabelPort(["sandbox", "--port", String(running.port), "--create-runs"])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("port \(running.port) is in use on 127.0.0.1; pass --port 0 to pick a free one"), "\(result.stderr)")
+            #expect(!result.stderr.contains("errno"))
+        }
+        let open = await runLabelPort(["sandbox", "--host", "0.0.0.0", "--port", "0"])
+        #expect(open.status == 64)
+        #expect(open.stderr.contains("--host 0.0.0.0 is reachable from other machines"))
+    }
+}

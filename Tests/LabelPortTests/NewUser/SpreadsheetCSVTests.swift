@@ -1,0 +1,107 @@
+import LabelPortCore
+import LabelPortSandbox
+import Testing
+@testable import LabelPortCLI
+
+/// Issue 14, items 5, 6, 7 and the rejects part of 11: CSVs as spreadsheets write them.
+@Suite("spreadsheet-style CSV input", .timeLimit(.minutes(2)))
+struct SpreadsheetCSVTests {
+    static let run = ImportFixtures.runA
+
+    func validate(_ name: String, _ text: String, _ extra: [String] = []) async throws -> (CLIResult, String) {
+        let dir = try TemporaryDirectory()
+        let file = try dir.write(name, text)
+        let result = await runLabelPort(["validate", file] + extra)
+        dir.remove()
+        return (result, file)
+    }
+
+    @Test("the delimiter is found from the header line and named in the summary", arguments: [
+        (";", "';'"), ("\t", "a tab"), ("|", "'|'"),
+    ])
+    func delimiterFound(delimiter: String, name: String) async throws {
+        let d = delimiter
+        let (result, _) = try await validate("labels.csv", "output_resource_name\(d)text_value\(d)run_id\ndoc-1\(d)a,b\(d)\(Self.run)\n")
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout == "1 row, no problems (cells separated by \(name))\n")
+    }
+
+    @Test("--decimal-comma reads 0,75 and 1.234,5 in :number columns")
+    func decimalComma() async throws {
+        try await ExportFixtures.withSandbox(seed: ImportFixtures.seed()) { sandbox, dir in
+            let file = try dir.write("eu.csv", "Dokument;Wert;Menge\ndoc-1;0,75;1.234,5\ndoc-2;-3;12\n")
+            let maps = ["--run-id", Self.run, "--decimal-comma", "--map", "Dokument=output_resource_name",
+                        "--map", "Wert=object_value.value:number", "--map", "Menge=object_value.amount:number"]
+            let result = try await ImportFixtures.importFile(file, sandbox, dir, maps)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("eu.csv: cells separated by ';'"))
+            let labels = ImportFixtures.labelsByName(sandbox)
+            #expect(labels["doc-1"]?.objectValue == (try ImportFixtures.value(#"{"value":0.75,"amount":1234.5}"#)))
+            #expect(labels["doc-2"]?.objectValue == (try ImportFixtures.value(#"{"value":-3,"amount":12}"#)))
+        }
+        let (refused, file) = try await validate("eu.csv", "output_resource_name;object_value.v:number\nd;0,75\n", ["--run-id", Self.run])
+        #expect(refused.status == 2)
+        #expect(refused.stdout.hasPrefix("\(file):2:3: object_value.v: \"0,75\" is not a number ("))
+        #expect(refused.stdout.contains("--decimal-comma reads 0,75"))
+    }
+
+    @Test("headers differing in spaces and case match with a warning; two such headers are an error")
+    func looseHeaders() async throws {
+        let (result, file) = try await validate(
+            "labels.csv", "Document ,Output_Resource_Name2,TEXT_VALUE\ndoc-1,x,hello\n",
+            ["--run-id", Self.run, "--map", "Document=output_resource_name"])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout == """
+            \(file):1:1: warning: column "Document " is read as --map "Document" (ignoring spaces and letter case)
+            \(file):1:33: warning: column "TEXT_VALUE" is read as text_value (ignoring spaces and letter case)
+            \(file):1:11: warning: column "Output_Resource_Name2" is not a gold-label field and is ignored (to use it: --map "Output_Resource_Name2=FIELD")
+            1 row, no problems (3 warnings)
+
+            """)
+
+        let (twice, twiceFile) = try await validate("labels.csv", "Text_Value,text_value ,output_resource_name\na,b,c\n", ["--run-id", Self.run])
+        #expect(twice.status == 2)
+        #expect(twice.stdout.hasPrefix("\(twiceFile):1: columns \"Text_Value\" and \"text_value \" both match text_value when spaces and letter case are ignored: rename one of them\n"))
+    }
+
+    @Test("a --map header the file lacks: exit 2, the file's headers and the closest one")
+    func missingMapHeader() async throws {
+        try await ExportFixtures.withSandbox(seed: ImportFixtures.seed()) { sandbox, dir in
+            let file = try dir.write("labels.csv", "Documnet,Answer\ndoc-1,yes\n")
+            let result = try await ImportFixtures.importFile(file, sandbox, dir, [
+                "--run-id", Self.run, "--map", "Document=output_resource_name", "--map", "Answer=text_value"])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains(
+                "\(file):1: --map names the column \"Document\" but the file has no such column; the file's columns are \"Documnet\", \"Answer\" (closest: \"Documnet\")"),
+                "\(result.stderr)")
+            #expect(sandbox.stats.writesApplied == 0)
+        }
+    }
+
+    @Test("Excel leftovers: trailing unnamed empty columns ignored, all-empty rows skipped with one warning")
+    func excelLeftovers() async throws {
+        let (result, file) = try await validate(
+            "labels.csv", "output_resource_name,text_value,,\r\ndoc-1,a,,\r\n,,,\r\ndoc-2,b,,\r\n,,,\r\n,,,\r\n", ["--run-id", Self.run])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout == """
+            \(file):3: warning: skipped 3 rows whose cells are all empty (the first here)
+            2 rows, no problems (1 warning)
+
+            """)
+        let (valueThere, valueFile) = try await validate("labels.csv", "output_resource_name,text_value,\ndoc-1,a,oops\n", ["--run-id", Self.run])
+        #expect(valueThere.status == 2)
+        #expect(valueThere.stdout.hasPrefix("\(valueFile):2:9: column 3 has no header name but holds a value on this row"))
+    }
+
+    @Test("the rejects file keeps the input's byte order mark, CRLF and delimiter")
+    func rejectsKeepDialect() async throws {
+        try await ExportFixtures.withSandbox(seed: ImportFixtures.seed()) { sandbox, dir in
+            let file = try dir.write("labels.csv", "\u{FEFF}run_id;output_resource_name;text_value\r\n\(TestSandbox.unknownUUID);doc-1;a\r\n")
+            let rejects = dir.url("rejects.csv")
+            let result = try await ImportFixtures.importFile(file, sandbox, dir, ["--rejects", rejects])
+            #expect(result.status == 1)
+            let bytes = try FileText.readBytes(rejects)
+            #expect(bytes == Array("\u{FEFF}run_id;output_resource_name;text_value\r\n\(TestSandbox.unknownUUID);doc-1;a\r\n".utf8))
+        }
+    }
+}
