@@ -7,6 +7,8 @@ actor ImportOutputs: ImportSink {
     private let report: BufferedFileWriter?
     private let rejects: RejectsFile?
     private let planSpool: BufferedFileWriter?
+    /// `--plan-out`: the plan's writes, saved for `labelport apply`.
+    private let planOut: SavedPlanWriter?
     private let renderer: PlanRenderer
     private let planAsJSON: Bool
     private var planRows = 0
@@ -14,14 +16,16 @@ actor ImportOutputs: ImportSink {
     nonisolated let wantsRows: Bool
 
     init(
-        reportPath: String?, rejectsPath: String?, recordWriter: RecordWriter, spoolPlan: Bool, planAsJSON: Bool, renderer: PlanRenderer
+        reportPath: String?, rejectsPath: String?, recordWriter: RecordWriter?, spoolPlan: Bool, planAsJSON: Bool, renderer: PlanRenderer,
+        planOut: SavedPlanWriter? = nil
     ) throws(FileError) {
+        self.planOut = planOut
         self.report = try reportPath.map { path throws(FileError) in try BufferedFileWriter(path: path) }
-        self.rejects = try rejectsPath.map { path throws(FileError) in try RejectsFile(path: path, writer: recordWriter) }
+        self.rejects = try rejectsPath.flatMap { path throws(FileError) in try recordWriter.map { writer throws(FileError) in try RejectsFile(path: path, writer: writer) } }
         self.planSpool = spoolPlan ? try BufferedFileWriter.temporary(prefix: "labelport-plan") : nil
         self.renderer = renderer
         self.planAsJSON = planAsJSON
-        self.wantsRows = reportPath != nil || rejectsPath != nil || spoolPlan
+        self.wantsRows = reportPath != nil || rejectsPath != nil || spoolPlan || planOut != nil
     }
 
     func rowFinished(_ outcome: RowOutcome) async {
@@ -34,6 +38,9 @@ actor ImportOutputs: ImportSink {
             }
             if let rejects, outcome.status == .failed || outcome.status == .skipped, let record = outcome.record {
                 try rejects.write(record)
+            }
+            if let planOut, outcome.status == .planned, outcome.planned.problem == nil {
+                try planOut.add(outcome.planned)
             }
             if let planSpool {
                 if planAsJSON {
@@ -53,11 +60,15 @@ actor ImportOutputs: ImportSink {
         }
     }
 
-    /// Closes the files; for a dry run writes the plan (header, then the spooled rows) to `out`.
-    func finish(planHeader: String?, summaryJSON: JSONValue?, unchanged: Int, to console: Console) throws(FileError) {
+    /// Closes the files; for a dry run writes the plan (header, then the spooled rows) to
+    /// `out`. The `--plan-out` file is saved when `savePlan`, else dropped.
+    func finish(planHeader: String?, summaryJSON: JSONValue?, unchanged: Int, savePlan: Bool = true, to console: Console) throws(FileError) {
         let out = ConsoleOutput(console: console)
         try report?.close()
         try rejects?.close()
+        if let planOut {
+            if savePlan && failure == nil { try planOut.commit() } else { planOut.abort() }
+        }
         if let planSpool {
             try planSpool.flush()
             if planAsJSON {
@@ -79,6 +90,7 @@ actor ImportOutputs: ImportSink {
     }
 
     func discard() {
+        planOut?.abort()
         try? planSpool?.close(removing: true)
     }
 }
