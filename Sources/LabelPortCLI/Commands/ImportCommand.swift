@@ -120,7 +120,7 @@ struct ImportCommand: AsyncParsableCommand {
         var clientConfiguration = RefactorClient.Configuration(server: server, token: token, concurrency: executionOptions.concurrency)
         clientConfiguration.requestTimeout = .seconds(30)
         let status: Int32 = try await RefactorClient.withClient(clientConfiguration) { client in
-            let journalWriter = dryRun || invalidInput ? nil : try journal.open(command: "import", server: server, source: source.displayName, console: console)
+            let journalWriter = try (dryRun || invalidInput ? nil : journal.open(command: "import", server: server, source: source.displayName, console: console))
             let engine = ImportEngine(configuration: configuration, client: client, executor: executor, interrupt: interrupt, journal: journalWriter)
             var (planner, unreadable) = await engine.loadRuns(validation.runIDs)
             for problem in Set(unreadable).sorted() { console.message("labelport import: \(problem)") }

@@ -64,7 +64,7 @@ struct UndoCommand: AsyncParsableCommand {
         for entry in recorded.entries where seen.insert(entry.write.runID).inserted { runIDs.append(entry.write.runID) }
 
         let session = WriteSession(execution: execution.options)
-        let journalWriter = dryRun ? nil : try journal.open(command: "undo", server: server, source: path, console: console)
+        let journalWriter = try (dryRun ? nil : journal.open(command: "undo", server: server, source: path, console: console))
         let status: Int32 = try await session.withEngine(server: server, token: token, mode: .update, journal: journalWriter) { engine in
             let (labels, problems) = await WriteSession.read(runIDs, with: engine, missingIsEmpty: true)
             if !problems.isEmpty {

@@ -53,6 +53,13 @@ extension JSONObject {
         return value
     }
 
+    func optionalInt(_ key: String) throws(RecordFormatError) -> Int? {
+        switch self[key] {
+        case nil, .null?: return nil
+        default: return try int(key)
+        }
+    }
+
     func optionalObject(_ key: String) throws(RecordFormatError) -> JSONObject? {
         switch self[key] {
         case nil, .null?: return nil

@@ -164,7 +164,8 @@ public final class ImportEngine: Sendable {
                     }
                 }
             }
-            while let (planned, record) = next() {
+            while let item = next() {
+                let (planned, record) = item
                 await ordered.admit(planned.sequence)
                 if let budget = invalidBudget, failures.load(ordering: .relaxed) > budget {
                     stop("not attempted: more than \(budget) rows failed or were invalid (--max-errors)")

@@ -31,11 +31,11 @@ public enum JournalReader {
             let number = index + 1
             let isLast = index == lines.count - 1
             do throws(RecordFormatError) {
-                guard case .object(let object) = try? JSONParser.parse(line) else {
+                guard case .object(let object)? = try? JSONParser.parse(line) else {
                     if isLast && tornLast { break }
                     throw RecordFormatError("not a JSON object")
                 }
-                switch object["type"]?.stringValue {
+                switch object["type"]?.stringValue ?? "" {
                 case "header" where index == 0:
                     header = try JournalHeader(json: object)
                     guard header?.version == JournalHeader.currentVersion else {

@@ -80,7 +80,7 @@ public struct JournalWrite: Sendable, Equatable {
             outputResourceName: try object.optionalString("output_resource_name"),
             before: try object.optionalObject("before").map { object throws(RecordFormatError) in try LabelValues(json: object) },
             after: try LabelValues(json: after),
-            line: object["line"] == nil ? nil : try object.int("line"))
+            line: try object.optionalInt("line"))
     }
 }
 

@@ -37,7 +37,8 @@ public enum RestorePlanner {
                 runID: first.write.runID, labelID: label?.id ?? id, outputResourceName: first.write.outputResourceName ?? label?.outputResourceName,
                 seq: first.write.seq, decision: .created, before: first.write.before, after: last.write.after,
                 current: label.map(LabelValues.init), request: nil)
-            item.decision = decide(&item)
+            let decision = decide(&item)
+            item.decision = decision
             items.append(item)
         }
         items.append(contentsOf: unknownCreates)
