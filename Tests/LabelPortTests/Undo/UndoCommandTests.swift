@@ -9,7 +9,8 @@ struct UndoCommandTests {
     static func importInput(_ sandbox: RunningSandbox, _ dir: TemporaryDirectory, journal: String? = nil) async throws -> (CLIResult, String) {
         let input = try dir.write("labels.jsonl", UndoFixtures.input)
         let path = journal ?? dir.url("import.jsonl")
-        let result = try await UndoFixtures.run(["import", input, "--run-id", UndoFixtures.runA, "--journal", path], sandbox, dir)
+        // One request at a time: the journal's write numbers are then the input's order.
+        let result = try await UndoFixtures.run(["import", input, "--run-id", UndoFixtures.runA, "--journal", path, "--concurrency", "1"], sandbox, dir)
         #expect(result.status == 0, "\(result.stderr)")
         return (result, path)
     }
@@ -65,11 +66,11 @@ struct UndoCommandTests {
             let input = try dir.write("labels.jsonl", """
                 {"output_resource_name": "doc-1", "text_value": "new"}
                 {"output_resource_name": "doc-2", "object_value": {"a": 2}}
-                {"output_resource_name": "doc-3", "object_value_is_partial": false}
+                {"output_resource_name": "doc-3", "object_value": {"n": 12345678901234567890, "keep": true}, "object_value_is_partial": false}
 
                 """)
             let journal = dir.url("import.jsonl")
-            let imported = try await UndoFixtures.run(["import", input, "--run-id", UndoFixtures.runA, "--journal", journal], sandbox, dir)
+            let imported = try await UndoFixtures.run(["import", input, "--run-id", UndoFixtures.runA, "--journal", journal, "--concurrency", "1"], sandbox, dir)
             #expect(imported.status == 0)
             try await TestSandbox.withClient(sandbox) { client in
                 _ = try await client.updateGoldLabel(

@@ -19,7 +19,7 @@ enum UndoFixtures {
     static let input = """
         {"output_resource_name": "doc-1", "text_value": "new"}
         {"output_resource_name": "doc-2", "object_value": {"a": 2, "b": [1, "x"]}}
-        {"output_resource_name": "doc-3", "object_value_is_partial": false}
+        {"output_resource_name": "doc-3", "object_value": {"n": 12345678901234567890, "keep": true}, "object_value_is_partial": false}
         {"output_resource_name": "doc-4", "object_value": {"now": "an object"}, "object_value_is_partial": true}
         {"output_resource_name": "doc-5", "text_value": "untouched"}
         {"output_resource_name": "new-1", "text_value": "created"}
