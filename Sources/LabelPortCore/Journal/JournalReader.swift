@@ -5,6 +5,11 @@ public struct Journal: Sendable {
         public var write: JournalWrite
         public var outcome: JournalOutcome?
 
+        public init(write: JournalWrite, outcome: JournalOutcome?) {
+            self.write = write
+            self.outcome = outcome
+        }
+
         /// The label the write went to: the write's id, else the created one's.
         public var labelID: String? { write.labelID ?? outcome?.labelID }
     }
@@ -12,6 +17,12 @@ public struct Journal: Sendable {
     public var path: String
     public var header: JournalHeader
     public var entries: [Entry]
+
+    public init(path: String, header: JournalHeader, entries: [Entry]) {
+        self.path = path
+        self.header = header
+        self.entries = entries
+    }
 }
 
 /// Reads journals written by ``JournalWriter``.

@@ -32,7 +32,6 @@ struct UndoProcessTests {
             #expect(killed.signalled)
             let reached = sandbox.stats.writesApplied
             #expect(reached > 0 && reached < Self.labels, "killed mid-run: \(reached)")
-            let changed = UndoFixtures.values(sandbox).filter { original[$0.key] != $0.value }.count
 
             let recorded = try JournalReader.read(journal)
             #expect(recorded.entries.count >= reached, "every write that reached the server has its line")
@@ -40,7 +39,8 @@ struct UndoProcessTests {
 
             let undo = try await UndoFixtures.run(["undo", journal, "--no-journal"], sandbox, dir)
             #expect(undo.status == 0, "\(undo.stderr)")
-            #expect(sandbox.stats.writesApplied - reached == changed, "one restoring write per label the import changed")
+            // (Writes the killed process had sent may still land after `reached` is read, so
+            // the number of restoring writes is not asserted; the final state is.)
             #expect(UndoFixtures.values(sandbox) == original)
         }
     }
