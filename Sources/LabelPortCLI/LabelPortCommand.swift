@@ -17,7 +17,7 @@ public struct LabelPortCommand: AsyncParsableCommand {
               labelport export labels --run RUN --out backup.jsonl
             """,
         version: LabelPortCoreVersion.string,
-        subcommands: [ImportCommand.self, ExportCommand.self, ValidateCommand.self, SandboxCommand.self]
+        subcommands: [ImportCommand.self, ApplyCommand.self, UndoCommand.self, ExportCommand.self, ValidateCommand.self, SandboxCommand.self]
     )
 
     public init() {}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LabelPortCore
 
 /// `labelport import FILE`: create and update gold labels from a CSV or JSONL file.
@@ -47,6 +48,7 @@ struct ImportCommand: AsyncParsableCommand {
     @OptionGroup(title: "Input") var input: InputOptions
     @OptionGroup(title: "Connection") var connection: ConnectionOptions
     @OptionGroup(title: "Requests") var execution: ExecutionOptionGroup
+    @OptionGroup(title: "Journal") var journal: JournalOptions
 
     @Option(help: ArgumentHelp("upsert, create or update.", valueName: "MODE"))
     var mode: ImportMode = .upsert
@@ -56,6 +58,9 @@ struct ImportCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("dry-run"), help: "Write nothing: print the plan.")
     var dryRun = false
+
+    @Option(name: .customLong("plan-out"), help: ArgumentHelp("With --dry-run: also save the plan to this file, for labelport apply.", valueName: "PLAN"))
+    var planOut: String?
 
     @Flag(help: "Print the plan (with --dry-run) or the summary as JSON on standard output.")
     var json = false
@@ -75,6 +80,7 @@ struct ImportCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try remapTable()
         if let maxErrors, maxErrors < 0 { throw ValidationError("--max-errors must be 0 or more") }
+        if planOut != nil && !dryRun { throw ValidationError("--plan-out saves the plan of a dry run: add --dry-run") }
     }
 
     func remapTable() throws -> [String: String] {
@@ -142,7 +148,8 @@ struct ImportCommand: AsyncParsableCommand {
         clientConfiguration.rateLimitObserver = { executor.observe($0) }
         if verbose { clientConfiguration.requestLog = { console.message($0) } }
         let status: Int32 = try await RefactorClient.withClient(clientConfiguration) { client in
-            let engine = ImportEngine(configuration: configuration, client: client, executor: executor, interrupt: interrupt)
+            let journalWriter = try (dryRun || invalidInput ? nil : journal.open(command: "import", server: clientConfiguration.server, source: source.displayName, console: console))
+            let engine = ImportEngine(configuration: configuration, client: client, executor: executor, interrupt: interrupt, journal: journalWriter)
             var (planner, unreadable) = await engine.loadRuns(validation.runIDs)
             for problem in Set(unreadable).sorted() { console.message("labelport import: \(problem)") }
             planner.repeatedLabels = validation.repeatedLabels
@@ -152,9 +159,15 @@ struct ImportCommand: AsyncParsableCommand {
             }
             var secondPass = try source.open()
             let renderer = PlanRenderer(color: !json && console.outputIsTerminal)
+            let planWriter = try planOut.map { path in
+                try SavedPlanWriter(path: path, head: SavedPlan(
+                    baseURL: clientConfiguration.server.baseURL, createdAt: JournalOptions.timestamp(Date()), mode: mode,
+                    inputName: source.displayName, inputSHA256: try SHA256.hexDigest(ofFile: source.path)))
+            }
             let outputs = try ImportOutputs(
                 reportPath: report, rejectsPath: rejects, recordWriter: RecordWriter(for: firstPass),
-                spoolPlan: dryRun, planAsJSON: json, renderer: renderer, inputName: firstPass.displayName, verbose: verbose)
+                spoolPlan: dryRun, planAsJSON: json, renderer: renderer, inputName: firstPass.displayName, verbose: verbose,
+                planOut: planWriter)
             outputsForSignals.set(outputs)
             let progress = console.errorIsTerminal && !dryRun
                 ? ProgressLine.start(total: validation.totalRows, finished: { engine.finishedRows.load(ordering: .relaxed) }, statistics: { executor.statistics }, console: console)
@@ -169,9 +182,11 @@ struct ImportCommand: AsyncParsableCommand {
                 refused: statistics.throttled, allowedRate: statistics.allowedRate,
                 elapsedSeconds: (ContinuousClock.now - startedAt).seconds, dryRun: dryRun,
                 interrupted: interrupt.isSet, invalidInput: invalidInput)
+            let savePlan = !invalidInput && !interrupt.isSet && unreadable.isEmpty
             try await outputs.finish(
                 planHeader: dryRun ? renderer.header(counts, runs: validation.runIDs.count, dryRun: true) : nil,
-                summaryJSON: summary.json, unchanged: counts.count(.unchanged), to: console)
+                summaryJSON: summary.json, unchanged: counts.count(.unchanged), savePlan: savePlan, to: console)
+            try journalWriter?.close()
             if json && !dryRun {
                 console.output(JSONWriter().string(summary.json) + "\n")
             }
@@ -179,6 +194,10 @@ struct ImportCommand: AsyncParsableCommand {
             for line in await outputs.failedRowLines(hint: hint) { console.message(line) }
             if let note = firstPass.delimiterNote { console.message("\(firstPass.displayName): \(note)") }
             for line in summary.humanLines { console.message(line) }
+            if let planOut {
+                console.message(savePlan ? "plan saved to \(planOut): carry it out with labelport apply \(planOut)" : "no plan saved: \(invalidInput ? "the input has invalid rows" : "not every run could be read")")
+            }
+            if let journalWriter, journalWriter.wasWritten { console.message("journal: \(journalWriter.path) (take it back with labelport undo \(journalWriter.path))") }
             return summary.exitStatus
         }
         if status != 0 { throw ExitCode(status) }

@@ -8,6 +8,8 @@ actor ImportOutputs: ImportSink {
     private let report: BufferedFileWriter?
     private let rejects: RejectsFile?
     private let planSpool: BufferedFileWriter?
+    /// `--plan-out`: the plan's writes, saved for `labelport apply`.
+    private let planOut: SavedPlanWriter?
     private let renderer: PlanRenderer
     private let planAsJSON: Bool
     private var planRows = 0
@@ -26,11 +28,12 @@ actor ImportOutputs: ImportSink {
     static let fieldLimit = 10
 
     init(
-        reportPath: String?, rejectsPath: String?, recordWriter: RecordWriter, spoolPlan: Bool, planAsJSON: Bool, renderer: PlanRenderer,
-        inputName: String = "", verbose: Bool = false
+        reportPath: String?, rejectsPath: String?, recordWriter: RecordWriter?, spoolPlan: Bool, planAsJSON: Bool, renderer: PlanRenderer,
+        inputName: String = "", verbose: Bool = false, planOut: SavedPlanWriter? = nil
     ) throws(FileError) {
+        self.planOut = planOut
         self.report = try reportPath.map { path throws(FileError) in try BufferedFileWriter(path: path) }
-        self.rejects = try rejectsPath.map { path throws(FileError) in try RejectsFile(path: path, writer: recordWriter) }
+        self.rejects = try rejectsPath.flatMap { path throws(FileError) in try recordWriter.map { writer throws(FileError) in try RejectsFile(path: path, writer: writer) } }
         self.planSpool = spoolPlan ? try BufferedFileWriter.temporary(prefix: "labelport-plan") : nil
         self.renderer = renderer
         self.planAsJSON = planAsJSON
@@ -51,6 +54,9 @@ actor ImportOutputs: ImportSink {
             }
             if let rejects, outcome.status == .failed || outcome.status == .skipped, let record = outcome.record {
                 try rejects.write(record)
+            }
+            if let planOut, outcome.status == .planned, outcome.planned.problem == nil {
+                try planOut.add(outcome.planned)
             }
             if flushEachRow {
                 try report?.flush()
@@ -79,11 +85,15 @@ actor ImportOutputs: ImportSink {
         }
     }
 
-    /// Closes the files; for a dry run writes the plan (header, then the spooled rows) to `out`.
-    func finish(planHeader: String?, summaryJSON: JSONValue?, unchanged: Int, to console: Console) throws(FileError) {
+    /// Closes the files; for a dry run writes the plan (header, then the spooled rows) to
+    /// `out`. The `--plan-out` file is saved when `savePlan`, else dropped.
+    func finish(planHeader: String?, summaryJSON: JSONValue?, unchanged: Int, savePlan: Bool = true, to console: Console) throws(FileError) {
         let out = ConsoleOutput(console: console)
         try report?.close()
         try rejects?.close()
+        if let planOut {
+            if savePlan && failure == nil { try planOut.commit() } else { planOut.abort() }
+        }
         if let planSpool {
             try planSpool.flush()
             if planAsJSON {
@@ -124,6 +134,7 @@ actor ImportOutputs: ImportSink {
     }
 
     func discard() {
+        planOut?.abort()
         try? planSpool?.close(removing: true)
     }
 }

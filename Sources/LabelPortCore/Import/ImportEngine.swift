@@ -22,7 +22,14 @@ public final class ImportEngine: Sendable {
     public let finishedRows = Atomic<Int>(0)
     private let rereader: RunRereader
 
-    public init(configuration: ImportConfiguration, client: RefactorClient, executor: RequestExecutor, interrupt: InterruptFlag = InterruptFlag()) {
+    /// Every write this engine sends, recorded before it is sent (nil: `--no-journal`).
+    let journal: JournalWriter?
+
+    public init(
+        configuration: ImportConfiguration, client: RefactorClient, executor: RequestExecutor, interrupt: InterruptFlag = InterruptFlag(),
+        journal: JournalWriter? = nil
+    ) {
+        self.journal = journal
         self.configuration = configuration
         self.client = client
         self.executor = executor
@@ -45,6 +52,26 @@ public final class ImportEngine: Sendable {
     public func loadRuns(_ runIDs: [String]) async -> (Planner, [String]) {
         var problems: [String] = []
         var planner = Planner(mode: configuration.mode)
+        for (runID, result) in await readRuns(runIDs) {
+            switch result {
+            case .success(let labels):
+                planner.addRun(runID, labels: labels)
+            case .failure(let error) where error.kind == .notFound:
+                planner.addMissingRun(runID)
+            case .failure(let error):
+                let reason = error.kind == .cancelled && interrupt.isSet
+                    ? "not attempted: the import was interrupted"
+                    : "not attempted: cannot read the labels of run \(runID): \(error)"
+                planner.addUnreadRun(runID, reason: reason)
+                problems.append(reason)
+            }
+        }
+        return (planner, problems)
+    }
+
+    /// Reads every run's labels (concurrently, through the executor) and notes the ids
+    /// read, for reconciling creates of unknown outcome. A rejected token stops the engine.
+    public func readRuns(_ runIDs: [String]) async -> [(String, Result<[GoldLabel], APIError>)] {
         let client = self.client
         let executor = self.executor
         let results = await withTaskGroup(of: (String, Result<[GoldLabel], APIError>).self) { group in
@@ -67,20 +94,12 @@ public final class ImportEngine: Sendable {
         for (runID, result) in results {
             switch result {
             case .success(let labels):
-                planner.addRun(runID, labels: labels)
                 knownIDs.withLock { $0[runID] = KnownIDs(read: Set(labels.map { $0.id.lowercased() })) }
-            case .failure(let error) where error.kind == .notFound:
-                planner.addMissingRun(runID)
             case .failure(let error):
-                let reason = error.kind == .cancelled && interrupt.isSet
-                    ? "not attempted: the import was interrupted"
-                    : "not attempted: cannot read the labels of run \(runID): \(error)"
-                planner.addUnreadRun(runID, reason: reason)
-                problems.append(reason)
                 if error.kind == .unauthorized || error.kind == .forbidden { stop(error.description) }
             }
         }
-        return (planner, problems)
+        return results
     }
 
     /// Stops taking rows: what is not yet sent is reported skipped with `reason`.
@@ -97,6 +116,30 @@ public final class ImportEngine: Sendable {
     /// false, applies them; every outcome goes to `sink` in input order.
     public func apply<Source: LabelItemSource>(
         _ source: inout Source, planner: inout Planner, sink: any ImportSink, writesAllowed: Bool, skipReason: String? = nil
+    ) async -> OutcomeCounts {
+        let configuration = configuration
+        return await run(sink: sink, writesAllowed: writesAllowed, skipReason: skipReason) {
+            guard let item = source.next() else { return nil }
+            switch item {
+            case .row(var row, let record):
+                row.runID = configuration.runID(for: row)
+                return (planner.plan(row), record)
+            case .invalid(let line, let problems, let record):
+                return (planner.planInvalid(line: line, message: problems.map(\.message).joined(separator: "; ")), record)
+            }
+        }
+    }
+
+    /// Carries out rows planned elsewhere (a saved plan, an undo) exactly as import carries
+    /// out its own: same workers, journal, and reconciling of creates of unknown outcome.
+    /// `rows` must be numbered 0, 1, 2… in order.
+    public func applyPlanned(_ rows: [PlannedRow], sink: any ImportSink) async -> OutcomeCounts {
+        var iterator = rows.makeIterator()
+        return await run(sink: sink, writesAllowed: true, skipReason: nil) { iterator.next().map { ($0, nil) } }
+    }
+
+    private func run(
+        sink: any ImportSink, writesAllowed: Bool, skipReason: String?, next: () -> (PlannedRow, InputRecord?)?
     ) async -> OutcomeCounts {
         let concurrency = max(1, executor.options.concurrency)
         let ordered = OrderedOutcomes(sink: sink, window: configuration.window + concurrency)
@@ -121,18 +164,8 @@ public final class ImportEngine: Sendable {
                     }
                 }
             }
-            while let item = source.next() {
-                let planned: PlannedRow
-                let record: InputRecord?
-                switch item {
-                case .row(var row, let rec):
-                    row.runID = configuration.runID(for: row)
-                    planned = planner.plan(row)
-                    record = rec
-                case .invalid(let line, let problems, let rec):
-                    planned = planner.planInvalid(line: line, message: problems.map(\.message).joined(separator: "; "))
-                    record = rec
-                }
+            while let item = next() {
+                let (planned, record) = item
                 await ordered.admit(planned.sequence)
                 if let budget = invalidBudget, failures.load(ordering: .relaxed) > budget {
                     stop("not attempted: more than \(budget) rows failed or were invalid (--max-errors)")
@@ -174,22 +207,28 @@ public final class ImportEngine: Sendable {
             outcome.error = reason
             return outcome
         }
+        var seq: Int?
         do {
             switch write {
             case .create(let request):
+                seq = try recordInJournal(planned, runID: runID, labelID: nil)
                 outcome.labelID = try await create(request, runID: runID, key: planned.key, laterRowsNeedID: planned.laterRowsNeedID)
             case .update(let target, let request):
                 let id = try resolve(target, key: planned.key)
                 outcome.labelID = id
+                seq = try recordInJournal(planned, runID: runID, labelID: id)
                 _ = try await executor.perform(.update) { () async throws(APIError) -> String in
                     try await self.client.updateGoldLabelID(runID: runID, labelID: id, request)
                 }
             }
+            journalOutcome(seq, .ok, labelID: outcome.labelID, error: nil)
         } catch let error as APIError where error.kind == .cancelled && interrupt.isSet && error.detail?.hasPrefix("interrupted after sending") != true {
+            journalOutcome(seq, .failed, labelID: nil, error: "not sent: interrupted")
             if case .create = write { failedCreates.withLock { $0[ExactString(planned.key)] = planned.line } }
             outcome.status = .skipped
             outcome.error = "not attempted: the import was interrupted"
         } catch let error as APIError {
+            journalOutcome(seq, error.outcomeUnknown ? .unknown : .failed, labelID: nil, error: error.description)
             if case .create = write { failedCreates.withLock { $0[ExactString(planned.key)] = planned.line } }
             outcome.status = .failed
             outcome.error = error.description
@@ -197,12 +236,33 @@ public final class ImportEngine: Sendable {
             // A rejected token fails every later row the same way: stop sending.
             if error.kind == .unauthorized || error.kind == .forbidden { stop("not attempted: \(error.description)") }
         } catch {
+            journalOutcome(seq, .failed, labelID: nil, error: String(describing: error))
             if case .create = write { failedCreates.withLock { $0[ExactString(planned.key)] = planned.line } }
             outcome.status = .failed
             outcome.error = String(describing: error)
             failures.add(1, ordering: .relaxed)
         }
         return outcome
+    }
+
+    /// Records the write in the journal before it is sent. If the journal cannot be
+    /// written, neither is the label: nothing would say what the write replaced.
+    private func recordInJournal(_ planned: PlannedRow, runID: String, labelID: String?) throws(ImportAbort) -> Int? {
+        guard let journal else { return nil }
+        let after = planned.after ?? LabelValues()
+        do {
+            return try journal.recordWrite(JournalWrite(
+                runID: runID, labelID: labelID, outputResourceName: planned.outputResourceName, before: planned.before, after: after, line: planned.line))
+        } catch {
+            let reason = "not sent: cannot write the journal: \(error)"
+            stop("not attempted: cannot write the journal: \(error)")
+            throw ImportAbort(reason)
+        }
+    }
+
+    private func journalOutcome(_ seq: Int?, _ status: JournalStatus, labelID: String?, error: String?) {
+        guard let seq, let journal else { return }
+        journal.recordOutcome(JournalOutcome(seq: seq, status: status, labelID: labelID, error: error))
     }
 
     private func resolve(_ target: LabelTarget, key: String) throws -> String {

@@ -31,6 +31,15 @@ public struct PlannedRow: Sendable {
     public var key: String
     /// A create whose label later rows update: its id must be remembered for them.
     public var laterRowsNeedID = true
+    /// For a write: the label's values before it (nil for a create) and after it, as
+    /// planned; the journal records them and a saved plan checks them.
+    public var before: LabelValues?
+    public var after: LabelValues?
+    /// The label's `updated_at` when it was read (an update of an existing label).
+    public var beforeUpdatedAt: String?
+    /// For a create: the ids of the run's labels that already had this name (a saved
+    /// plan checks that the set is the same when it is applied).
+    public var sameNameIDs: [String] = []
 
     /// The row is doomed before any request: it fails or is skipped whatever the server does.
     public var plannedStatus: RowStatus? {

@@ -126,6 +126,8 @@ public struct Planner {
     private func create(_ row: LabelRow, in run: RunSnapshot, into planned: inout PlannedRow) {
         let values = LabelValues(row)
         planned.action = .create
+        planned.after = values
+        planned.sameNameIDs = run.ids(named: row.outputResourceName)
         planned.changes = LabelDiff.changes(from: LabelValues(), to: values)
         planned.write = .create(CreateGoldLabelRequest(
             outputResourceName: row.outputResourceName, textValue: row.textValue,
@@ -159,8 +161,12 @@ public struct Planner {
         }
         planned.action = .update
         planned.write = .update(target, Self.request(row, current: current))
+        planned.before = current
+        planned.after = next
         switch target {
-        case .existing(let id): run.setValues(next, id: id)
+        case .existing(let id):
+            planned.beforeUpdatedAt = run.entry(id: id)?.updatedAt
+            run.setValues(next, id: id)
         case .pending(let name): run.setPending(next, name: name)
         }
     }

@@ -7,6 +7,7 @@ final class RunSnapshot {
         var id: String
         var name: String
         var values: LabelValues
+        var updatedAt: String?
     }
 
     let runID: String
@@ -23,7 +24,7 @@ final class RunSnapshot {
         self.runID = runID
         self.unavailable = nil
         for label in labels {
-            self.labels[label.id.lowercased()] = Entry(id: label.id, name: label.outputResourceName, values: LabelValues(label))
+            self.labels[label.id.lowercased()] = Entry(id: label.id, name: label.outputResourceName, values: LabelValues(label), updatedAt: label.updatedAt)
             idsByName[ExactString(label.outputResourceName), default: []].append(label.id)
         }
     }

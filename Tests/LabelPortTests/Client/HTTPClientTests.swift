@@ -133,7 +133,7 @@ struct HTTPClientTests {
     func trickle() async throws {
         let body = "[" + Self.label + "," + Self.label + "]"
         let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
-        // 25 pieces 100 ms apart: 2.5 s in all, against a timeout of 1 s without progress.
+        // 25 pieces 200 ms apart: 5 s in all, against a timeout of 2 s without progress.
         var pieces = [head]
         var rest = Substring(body)
         let size = body.utf8.count / 24 + 1
@@ -142,8 +142,8 @@ struct HTTPClientTests {
             rest = rest.dropFirst(size)
         }
         let trickled = pieces
-        try await ScriptedHTTPServer.withRunning({ _ in .trickle(trickled, every: .milliseconds(100)) }) { server in
-            let labels = try await RefactorClient.withClient(try Self.configuration(server, requestTimeout: .seconds(1))) { client in
+        try await ScriptedHTTPServer.withRunning({ _ in .trickle(trickled, every: .milliseconds(200)) }) { server in
+            let labels = try await RefactorClient.withClient(try Self.configuration(server, requestTimeout: .seconds(2))) { client in
                 try await client.listGoldLabels(runID: Self.run)
             }
             #expect(labels.count == 2)

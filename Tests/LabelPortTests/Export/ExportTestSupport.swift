@@ -44,7 +44,9 @@ func runLabelPort(_ arguments: [String]) async -> CLIResult {
     let err = ByteCapture()
     let console = Console(
         writeOutput: { out.append($0) }, writeError: { err.append(Array($0.utf8)) }, outputIsTerminal: false)
-    let status: Int32 = await Console.$current.withValue(console) {
+    // Journals of in-process runs go to a scratch directory, never the user's state directory.
+    let stateHome = JournalOptions.stateHomeOverride ?? ProcessInfoLite.temporaryDirectory + "/labelport-tests-state"
+    let status: Int32 = await JournalOptions.$stateHomeOverride.withValue(stateHome) { await Console.$current.withValue(console) {
         do {
             var command = try LabelPortCommand.parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -59,7 +61,7 @@ func runLabelPort(_ arguments: [String]) async -> CLIResult {
             if !message.isEmpty { err.append(Array((message + "\n").utf8)) }
             return code
         }
-    }
+    } }
     let stdoutBytes = out.contents
     return CLIResult(
         status: status, stdout: String(decoding: stdoutBytes, as: UTF8.self),

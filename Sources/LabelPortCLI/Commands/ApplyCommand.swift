@@ -1,0 +1,85 @@
+import ArgumentParser
+import LabelPortCore
+
+/// `labelport apply PLAN`: carries out a plan saved by `import --dry-run --plan-out`.
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Carry out a plan saved by import --dry-run --plan-out, exactly as reviewed.",
+        discussion: """
+            Reads every run the plan touches first. If any label is no longer as the plan saw \
+            it (its values or updated_at changed, it is gone, or a label with a name the plan \
+            creates now exists), nothing is written: the drifted labels are listed and the exit \
+            status is 3. Otherwise exactly the plan's writes are sent, as import sends them, \
+            and journaled.
+
+            Exit status: 0 every write ok; 1 some failed; 3 labels changed since the plan \
+            (nothing written); 64 usage error (also: a plan made for another base URL).
+
+            Example:
+              labelport import labels.csv --dry-run --plan-out labels.plan.json
+              labelport apply labels.plan.json
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The plan file.", valueName: "PLAN"))
+    var plan: String
+
+    @OptionGroup(title: "Connection") var connection: ConnectionOptions
+    @OptionGroup(title: "Requests") var execution: ExecutionOptionGroup
+    @OptionGroup(title: "Journal") var journal: JournalOptions
+
+    @Flag(help: "Print the summary as JSON on standard output.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Write one JSON line per planned write, in plan order, to this file.", valueName: "FILE"))
+    var report: String?
+
+    func run() async throws {
+        let console = Console.current
+        let clientConfiguration = try WriteSession.connect(connection, execution: execution.options)
+        let server = clientConfiguration.server
+        let saved: SavedPlan
+        do {
+            saved = try SavedPlan.read(plan)
+        } catch {
+            console.message("labelport apply: error: \(error)")
+            throw ExitCode(2)
+        }
+        try WriteSession.requireSameServer(saved.baseURL, server, what: "the plan \(plan)")
+        var runIDs: [String] = []
+        var seen: Set<String> = []
+        for write in saved.writes where seen.insert(write.runID).inserted { runIDs.append(write.runID) }
+
+        let session = WriteSession(execution: execution.options)
+        let journalWriter = try journal.open(command: "apply", server: server, source: plan, console: console)
+        let status: Int32 = try await session.withEngine(client: clientConfiguration, mode: saved.mode, journal: journalWriter) { engine in
+            // Every touched label, checked before the first write.
+            let (labels, problems) = await WriteSession.read(runIDs, with: engine, missingIsEmpty: false)
+            if !problems.isEmpty {
+                for problem in problems { console.message("labelport apply: \(problem)") }
+                console.message("nothing written")
+                return 1
+            }
+            let drifts = PlanDrift.check(saved, labels: labels)
+            if !drifts.isEmpty {
+                console.message("labelport apply: \(drifts.count) label\(drifts.count == 1 ? "" : "s") changed since the plan was made; nothing written:")
+                for drift in drifts.prefix(20) { console.message("  " + drift.description) }
+                if drifts.count > 20 { console.message("  … and \(drifts.count - 20) more") }
+                console.message("make a new plan with import --dry-run --plan-out")
+                return 3
+            }
+            let outputs = try ImportOutputs(
+                reportPath: report, rejectsPath: nil, recordWriter: nil, spoolPlan: false, planAsJSON: false, renderer: PlanRenderer(color: false))
+            let counts = await engine.applyPlanned(saved.plannedRows, sink: outputs)
+            let summary = session.summary(counts, runs: runIDs.count)
+            try await outputs.finish(planHeader: nil, summaryJSON: nil, unchanged: 0, to: console)
+            try journalWriter?.close()
+            if json { console.output(JSONWriter().string(summary.json) + "\n") }
+            for line in summary.humanLines { console.message(line) }
+            if let line = WriteSession.journalLine(journalWriter) { console.message(line) }
+            return summary.exitStatus
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}

@@ -1,0 +1,53 @@
+import LabelPortCore
+
+/// An undo's counts: labels restored (written, or already back) and not.
+struct UndoTally {
+    var labels = 0
+    var written = 0
+    var alreadyBack = 0
+    var conflicts = 0
+    var created = 0
+    var inexact = 0
+    var failed = 0
+    var dryRun: Bool
+
+    init(plan: RestorePlan, failedSeqs: Set<Int>, dryRun: Bool) {
+        self.dryRun = dryRun
+        for item in plan.items {
+            labels += 1
+            switch item.decision {
+            case .restore: if failedSeqs.contains(item.seq) { failed += 1 } else { written += 1 }
+            case .alreadyRestored: alreadyBack += 1
+            case .conflict: conflicts += 1
+            case .created: created += 1
+            case .inexact: inexact += 1
+            }
+        }
+    }
+
+    var allRestored: Bool { written + alreadyBack == labels }
+
+    var line: String {
+        let verb = dryRun ? "to restore" : "restored"
+        var parts = ["\(written + alreadyBack) \(verb) (\(written) \(dryRun ? "to write" : "written"), \(alreadyBack) already back)"]
+        if conflicts > 0 { parts.append("\(conflicts) conflict\(conflicts == 1 ? "" : "s") left alone") }
+        if created > 0 { parts.append("\(created) created (cannot be removed)") }
+        if inexact > 0 { parts.append("\(inexact) cannot be restored exactly") }
+        if failed > 0 { parts.append("\(failed) failed") }
+        return "\(labels) label\(labels == 1 ? "" : "s"): " + parts.joined(separator: ", ")
+    }
+
+    var json: JSONValue {
+        var object = JSONObject()
+        object["labels"] = .number(JSONNumber(labels))
+        object["restored"] = .number(JSONNumber(written + alreadyBack))
+        object["written"] = .number(JSONNumber(written))
+        object["already_restored"] = .number(JSONNumber(alreadyBack))
+        object["conflicts"] = .number(JSONNumber(conflicts))
+        object["created"] = .number(JSONNumber(created))
+        object["cannot_restore"] = .number(JSONNumber(inexact))
+        object["failed"] = .number(JSONNumber(failed))
+        object["dry_run"] = .bool(dryRun)
+        return .object(object)
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import LabelPortCore
+
+/// What `apply` and `undo` share with import: the connection, one request executor,
+/// Ctrl-C handling, an ``ImportEngine`` (with its journal) and the summary.
+struct WriteSession {
+    let executor: RequestExecutor
+    let interrupt = InterruptFlag()
+    let startedAt = ContinuousClock.now
+
+    init(execution: ExecutionOptions) {
+        executor = RequestExecutor(options: execution)
+    }
+
+    /// The client's settings (a usage error, exit 64, when the connection is missing or refused).
+    static func connect(_ connection: ConnectionOptions, execution: ExecutionOptions) throws -> RefactorClient.Configuration {
+        do {
+            return try connection.clientConfiguration(concurrency: execution.concurrency)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// A plan or journal made for another server is a usage error naming both URLs.
+    static func requireSameServer(_ recorded: String, _ server: ServerAddress, what: String) throws {
+        let normalized = (try? ServerAddress(recorded, allowInsecureHTTP: true).baseURL) ?? recorded
+        guard normalized == server.baseURL else {
+            throw ValidationError("\(what) was made for \(recorded), not for \(server.baseURL): pass --base-url \(recorded) to use it there")
+        }
+    }
+
+    /// Runs `body` with a client and an engine whose writes go to `journal`; Ctrl-C stops
+    /// taking new writes while this runs.
+    func withEngine<Result: Sendable>(
+        client configuration: RefactorClient.Configuration, mode: ImportMode, journal: JournalWriter?,
+        _ body: (ImportEngine) async throws -> Result
+    ) async throws -> Result {
+        let interrupt = interrupt
+        let executor = executor
+        let signals = SignalWatcher.interrupts {
+            interrupt.set()
+            executor.cancelAll()
+        }
+        defer { signals.cancel() }
+        var configuration = configuration
+        configuration.rateLimitObserver = { executor.observe($0) }
+        return try await RefactorClient.withClient(configuration) { client in
+            let engine = ImportEngine(
+                configuration: ImportConfiguration(mode: mode), client: client, executor: executor, interrupt: interrupt, journal: journal)
+            return try await body(engine)
+        }
+    }
+
+    /// Each run's labels; the runs that could not be read are in the second list as messages
+    /// (a run the server does not have, 404, reads as empty when `missingIsEmpty`).
+    static func read(_ runIDs: [String], with engine: ImportEngine, missingIsEmpty: Bool) async -> ([String: [GoldLabel]], [String]) {
+        var labels: [String: [GoldLabel]] = [:]
+        var problems: [String] = []
+        for (runID, result) in await engine.readRuns(runIDs) {
+            switch result {
+            case .success(let list): labels[runID] = list
+            case .failure(let error) where error.kind == .notFound && missingIsEmpty: labels[runID] = []
+            case .failure(let error): problems.append("cannot read the labels of run \(runID): \(error)")
+            }
+        }
+        return (labels, problems.sorted())
+    }
+
+    func summary(_ counts: OutcomeCounts, runs: Int, dryRun: Bool = false) -> ImportSummary {
+        let statistics = executor.statistics
+        return ImportSummary(
+            counts: counts, runs: runs, requests: statistics.requestsSent, retries: statistics.retries,
+            elapsedSeconds: (ContinuousClock.now - startedAt).seconds, dryRun: dryRun, interrupted: interrupt.isSet, invalidInput: false)
+    }
+
+    /// The summary's line naming the journal, when the run wrote one.
+    static func journalLine(_ journal: JournalWriter?) -> String? {
+        guard let journal, journal.wasWritten else { return nil }
+        return "journal: \(journal.path) (take it back with labelport undo \(journal.path))"
+    }
+}

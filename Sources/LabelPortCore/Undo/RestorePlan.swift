@@ -1,0 +1,55 @@
+/// What `labelport undo` does with each label a journal wrote to.
+public struct RestorePlan: Sendable {
+    public enum Decision: Sendable, Equatable {
+        /// Its values are still what the journaled writes set: put the earlier values back.
+        case restore
+        /// Already at its earlier values: counts as restored, nothing to send.
+        case alreadyRestored
+        /// Changed since by someone else: left alone.
+        case conflict(String)
+        /// Created by the journaled run: the API has no delete.
+        case created
+        /// The earlier values are ones the API cannot set (a field back to absent or null).
+        case inexact(String)
+    }
+
+    public struct Item: Sendable {
+        public var runID: String
+        public var labelID: String?
+        public var outputResourceName: String?
+        /// The journal's first write to this label (its `seq`).
+        public var seq: Int
+        public var decision: Decision
+        /// The values the journal says the label had before its first write (nil: created).
+        public var before: LabelValues?
+        /// The values the journal says its last write set.
+        public var after: LabelValues
+        /// The label's values now (nil: not found).
+        public var current: LabelValues?
+        /// For ``Decision/restore``: the update that puts `before` back.
+        public var request: UpdateGoldLabelRequest?
+
+        public var restored: Bool { decision == .restore || decision == .alreadyRestored }
+    }
+
+    public var items: [Item]
+
+    /// The writes of the restore, numbered for the import engine, in journal order.
+    public var rows: [PlannedRow] {
+        var rows: [PlannedRow] = []
+        for item in items where item.decision == .restore {
+            guard let id = item.labelID, let request = item.request, let before = item.before else { continue }
+            let current = item.current ?? item.after
+            var row = PlannedRow(
+                sequence: rows.count, line: item.seq, runID: item.runID, outputResourceName: item.outputResourceName,
+                action: .update, write: .update(.existing(id: id), request), labelID: id,
+                changes: LabelDiff.changes(from: current, to: before), problem: nil, key: Planner.key(run: item.runID, id: id))
+            row.before = current
+            row.after = before
+            rows.append(row)
+        }
+        return rows
+    }
+
+    public func count(where predicate: (Item) -> Bool) -> Int { items.lazy.filter(predicate).count }
+}

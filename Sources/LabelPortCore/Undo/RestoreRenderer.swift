@@ -1,0 +1,54 @@
+/// Renders an undo's plan for people and as JSON.
+public struct RestoreRenderer: Sendable {
+    private let diff: DiffRenderer
+    private let color: Bool
+
+    public init(color: Bool) {
+        self.color = color
+        self.diff = DiffRenderer(color: color)
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    public func lines(for item: RestorePlan.Item) -> [String] {
+        let name = item.outputResourceName.map { "\"\($0)\"" } ?? "(no name)"
+        let label = name + (item.labelID.map { " \($0)" } ?? "") + " (run \(item.runID), write \(item.seq))"
+        switch item.decision {
+        case .restore:
+            let changes = LabelDiff.changes(from: item.current ?? item.after, to: item.before ?? LabelValues())
+            return ["\(paint("restore", "33")) \(label)"] + changes.map { "    " + diff.render($0) }
+        case .alreadyRestored:
+            return ["\(paint("restored", "32")) \(label): already at its earlier values"]
+        case .conflict(let reason):
+            return ["\(paint("conflict", "31")) \(label): \(reason)"]
+        case .created:
+            let what = item.labelID == nil ? "created, if the create reached the server (its outcome is unknown)" : "created by the journaled run"
+            return ["\(paint("created", "31")) \(label): \(what); cannot be removed (the API has no delete)"]
+        case .inexact(let reason):
+            return ["\(paint("cannot restore", "31")) \(label): \(reason); left as it is"]
+        }
+    }
+
+    public func json(for item: RestorePlan.Item) -> JSONValue {
+        var object = JSONObject()
+        object["seq"] = .number(JSONNumber(item.seq))
+        object["run_id"] = .string(item.runID)
+        object["id"] = item.labelID.map(JSONValue.string) ?? .null
+        object["output_resource_name"] = item.outputResourceName.map(JSONValue.string) ?? .null
+        let (decision, reason): (String, String?) = switch item.decision {
+        case .restore: ("restore", nil)
+        case .alreadyRestored: ("already_restored", nil)
+        case .conflict(let reason): ("conflict", reason)
+        case .created: ("created", "cannot be removed (the API has no delete)")
+        case .inexact(let reason): ("cannot_restore", reason)
+        }
+        object["decision"] = .string(decision)
+        object["reason"] = reason.map(JSONValue.string) ?? .null
+        if item.decision == .restore {
+            object["changes"] = .array(LabelDiff.changes(from: item.current ?? item.after, to: item.before ?? LabelValues()).map(\.json))
+        }
+        return .object(object)
+    }
+}
