@@ -80,16 +80,17 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console.current
-        let (server, token): (ServerAddress, APIToken)
+        let resolved: ResolvedConnection
         do {
-            (server, token) = try connection.resolve()
+            resolved = try connection.resolve()
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
+        let (server, token) = (resolved.server, resolved.token)
         let inputOptions = try input.labelInputOptions()
         let configuration = ImportConfiguration(
             mode: mode, remapRuns: try remapTable(), dryRun: dryRun, maxErrors: maxErrors)
-        let executionOptions = execution.options
+        let executionOptions = execution.options(for: resolved)
 
         let source = try InputFile(path: file, options: inputOptions)
         defer { source.remove() }

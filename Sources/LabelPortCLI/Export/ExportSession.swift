@@ -12,7 +12,7 @@ struct ExportSession {
     var environment: [String: String] = ProcessEnvironment.current
 
     /// The server and token, or a usage error (exit 64) when they are missing or refused.
-    func resolveConnection() throws -> (ServerAddress, APIToken) {
+    func resolveConnection() throws -> ResolvedConnection {
         do {
             return try connection.resolve(environment: environment)
         } catch let error as ConfigurationError {
@@ -20,13 +20,13 @@ struct ExportSession {
         }
     }
 
-    /// Runs `body` with an API call wrapper (client + shared executor).
+    /// Runs `body` with an API call wrapper (client + shared executor) for `resolved`
+    /// (from ``resolveConnection()``, once: a profile's token_command runs once).
     func withAPI<Result: Sendable>(
-        _ body: (API) async throws -> Result
+        _ resolved: ResolvedConnection, _ body: (API) async throws -> Result
     ) async throws -> Result {
-        let (server, token) = try resolveConnection()
-        let options = execution.options
-        let configuration = RefactorClient.Configuration(server: server, token: token, concurrency: options.concurrency)
+        let options = execution.options(for: resolved)
+        let configuration = RefactorClient.Configuration(server: resolved.server, token: resolved.token, concurrency: options.concurrency)
         let executor = RequestExecutor(options: options)
         return try await RefactorClient.withClient(configuration) { client in
             try await body(API(client: client, executor: executor))

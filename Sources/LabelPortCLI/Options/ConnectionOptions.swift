@@ -19,29 +19,20 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .customLong("allow-insecure-http"), help: "Allow plain http:// to a host that is not loopback (sends the token unencrypted).")
     var allowInsecureHTTP = false
 
-    /// The server and token, from flags and the environment; a ``ConfigurationError``
-    /// (exit 64) when either is missing or the URL is refused.
-    func resolve(environment: [String: String] = ProcessEnvironment.current) throws -> (ServerAddress, APIToken) {
-        guard let urlText = baseURL ?? environment["REFACTOR_BASE_URL"], !urlText.isEmpty else {
-            throw ConfigurationError("no API base URL: pass --base-url URL or set REFACTOR_BASE_URL")
+    @Option(help: ArgumentHelp("Use this profile of the config file (default: $LABELPORT_PROFILE); flags and REFACTOR_* variables override its values.", valueName: "NAME"))
+    var profile: String?
+
+    /// The server and token, from flags, the environment and the profile; a
+    /// ``ConfigurationError`` (exit 64) when either is missing or the URL is refused.
+    func resolve(environment: [String: String] = ProcessEnvironment.current) throws -> ResolvedConnection {
+        let profile = try ProfileLoader.selected(flag: self.profile, environment: environment)
+        guard let urlText = baseURL ?? environment["REFACTOR_BASE_URL"] ?? profile?.baseURL, !urlText.isEmpty else {
+            throw ConfigurationError("no API base URL: pass --base-url URL or set REFACTOR_BASE_URL" + (profile.map { " (\($0.label) has no base_url)" } ?? ""))
         }
-        let server = try ServerAddress(urlText, allowInsecureHTTP: allowInsecureHTTP)
+        let server = try ServerAddress(urlText, allowInsecureHTTP: allowInsecureHTTP || profile?.allowInsecureHTTP == true)
         let token: APIToken
         if let tokenFile {
-            let text: String
-            do { text = try FileText.read(tokenFile) } catch {
-                throw ConfigurationError("cannot read --token-file \(tokenFile): \(error)")
-            }
-            // Split on the byte LF (a CRLF file's "\r\n" is one Character), then drop a CR.
-            var firstLine = String(decoding: text.utf8.prefix { $0 != 0x0A }, as: UTF8.self)
-            if firstLine.utf8.last == 0x0D { firstLine = String(decoding: firstLine.utf8.dropLast(), as: UTF8.self) }
-            guard !APIToken.hasControlCharacters(firstLine) else {
-                throw ConfigurationError("--token-file \(tokenFile): the token's line holds control characters")
-            }
-            guard let parsed = APIToken(firstLine) else {
-                throw ConfigurationError("--token-file \(tokenFile) is empty: its first line must be the API token")
-            }
-            token = parsed
+            token = try TokenFile.read(tokenFile, what: "--token-file \(tokenFile)")
         } else if let value = environment["REFACTOR_API_TOKEN"] {
             guard !APIToken.hasControlCharacters(value.trimmingCharacters(in: .whitespacesAndNewlines)) else {
                 throw ConfigurationError("REFACTOR_API_TOKEN holds control characters (a line break?): set it to the token alone")
@@ -50,16 +41,22 @@ struct ConnectionOptions: ParsableArguments {
                 throw ConfigurationError("REFACTOR_API_TOKEN is set but empty")
             }
             token = parsed
+        } else if let profile {
+            token = try profile.token(environment: environment)
         } else {
-            throw ConfigurationError("no API token: set REFACTOR_API_TOKEN or pass --token-file PATH")
+            throw ConfigurationError("no API token: set REFACTOR_API_TOKEN or pass --token-file PATH (or use a profile: --profile NAME)")
         }
-        return (server, token)
+        return ResolvedConnection(server: server, token: token, profile: profile)
     }
 }
 
 /// The process environment as a dictionary.
 enum ProcessEnvironment {
+    /// Tests run commands in-process with an environment of their own.
+    @TaskLocal static var override: [String: String]? = nil
+
     static var current: [String: String] {
+        if let override { return override }
         var result: [String: String] = [:]
         var pointer = environ
         while let entry = pointer.pointee {
