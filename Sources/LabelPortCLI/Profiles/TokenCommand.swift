@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import LabelPortCore
 import Synchronization
 
 /// Runs a profile's `token_command` with `/bin/sh -c` and takes the first line of its
