@@ -37,12 +37,11 @@ TOML
 export LABELPORT_CONFIG="$work/config.toml" DEMO_TOKEN=demo-token
 unset REFACTOR_API_TOKEN REFACTOR_BASE_URL LABELPORT_PROFILE
 
-# Prints the command and its output, with the sandboxes' ports and the work folder made stable.
+# Prints the command and its output, with the sandboxes' ports and the work folder written the same every run.
 show() {
   printf '\n$ labelport'; printf ' %s' "${@:2}"; printf '\n'
   local s=0; "$@" > "$work/out" 2>&1 || s=$?
-  sed -e 's#http://127\.0\.0\.1:[0-9]*#http://127.0.0.1:PORT#g' -e "s#$work#/tmp/demo#g" \
-      -e 's/ in [0-9.]* s, [0-9]* req\/s/ in 0.01 s, 200 req\/s/' "$work/out"
+  perl -pe 's{(http://127\.0\.0\.1:)(\d+)}{$1 . "PORT" . (" " x (length($2) - 4))}ge' "$work/out" | sed -e "s#$work#/tmp/demo#g"
   [ "$s" -eq 0 ] || echo "(exit status $s)"
 }
 
