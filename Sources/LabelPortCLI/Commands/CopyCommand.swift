@@ -28,7 +28,7 @@ struct CopyCommand: AsyncParsableCommand {
             after the copy; 2 the runs file is invalid; 64 usage error (a bad profile too).
 
             Examples:
-              labelport copy --from prod --to staging --run 3f0c6a52-8a0e-4c4f-9d59-6f4f0d1f5a11
+              labelport copy --from prod --to staging --run RUN_ID
               labelport copy --from prod --to staging --run SRC_RUN=DST_RUN --dry-run
               labelport copy --from prod --runs-file runs.csv --report copy.jsonl
             """

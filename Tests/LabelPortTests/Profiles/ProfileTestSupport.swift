@@ -41,3 +41,4 @@ extension APIToken {
         scrub("<\(secret)>") == "<<redacted>>"
     }
 }
+
