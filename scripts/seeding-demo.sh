@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Seeding one environment from another: export a run from sandbox A, import it into a new
-# run on sandbox B with --remap-run, then show that a dry run plans zero changes.
+# Seeding one environment from another with `labelport copy`: two sandboxes named as
+# profiles in a config file; a dry run shows the differences, the copy writes and verifies,
+# a second copy writes nothing.
 #   bash scripts/seeding-demo.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,14 +21,32 @@ start() { # NAME ARGS…: start a sandbox, print its URL
 }
 source_url=$(start source --seed examples/sandbox-seed.json)
 target_url=$(start target --create-runs)
-export REFACTOR_API_TOKEN=demo-token
 old=3f0c8a52-6d1e-4b7a-9c2f-1a2b3c4d5e6f
 new=5d5e5f60-0000-4000-8000-000000000001
 
-show() { printf '\n$ labelport'; printf ' %s' "${@:2}"; printf '\n'; local s=0; "$@" 2>&1 || s=$?; [ "$s" -eq 0 ] || echo "(exit status $s)"; }
+# The profiles: URLs and where the token comes from, never the token itself.
+cat > "$work/config.toml" <<TOML
+[profiles.prod]
+base_url = "$source_url"
+token_env = "DEMO_TOKEN"
+
+[profiles.staging]
+base_url = "$target_url"
+token_env = "DEMO_TOKEN"
+TOML
+export LABELPORT_CONFIG="$work/config.toml" DEMO_TOKEN=demo-token
+unset REFACTOR_API_TOKEN REFACTOR_BASE_URL LABELPORT_PROFILE
+
+# Prints the command and its output, with the sandboxes' ports and the work folder written the same every run.
+show() {
+  printf '\n$ labelport'; printf ' %s' "${@:2}"; printf '\n'
+  local s=0; "$@" > "$work/out" 2>&1 || s=$?
+  perl -pe 's{(http://127\.0\.0\.1:)(\d+)}{$1 . "PORT" . (" " x (length($2) - 4))}ge' "$work/out" | sed -e "s#$work#/tmp/demo#g"
+  [ "$s" -eq 0 ] || echo "(exit status $s)"
+}
 
 cd "$work"
-show "$bin" export labels --base-url "$source_url" --run "$old" --out backup.jsonl
-show "$bin" import backup.jsonl --base-url "$target_url" --remap-run "$old=$new"
-show "$bin" import backup.jsonl --base-url "$target_url" --remap-run "$old=$new" --dry-run
-show "$bin" export labels --base-url "$source_url" --run "$old" --out backup.jsonl --dry-run
+show "$bin" profiles
+show "$bin" copy --from prod --to staging --run "$old=$new" --dry-run
+show "$bin" copy --from prod --to staging --run "$old=$new"
+show "$bin" copy --from prod --to staging --run "$old=$new"

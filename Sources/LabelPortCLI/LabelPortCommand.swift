@@ -9,7 +9,8 @@ public struct LabelPortCommand: AsyncParsableCommand {
         abstract: "Move gold labels and evaluations in and out of the re-factor API in bulk.",
         discussion: """
             Connection: --base-url URL (or REFACTOR_BASE_URL) and the token in REFACTOR_API_TOKEN \
-            or the first line of --token-file PATH. Try it locally with `labelport sandbox`.
+            or the first line of --token-file PATH, or a profile of the config file (--profile NAME, \
+            see `labelport profiles`). Try it locally with `labelport sandbox`.
 
             Examples:
               labelport validate labels.csv --map "Document=output_resource_name" --run-id RUN
@@ -17,7 +18,10 @@ public struct LabelPortCommand: AsyncParsableCommand {
               labelport export labels --run RUN --out backup.jsonl
             """,
         version: LabelPortCoreVersion.string,
-        subcommands: [ImportCommand.self, ApplyCommand.self, UndoCommand.self, ExportCommand.self, ValidateCommand.self, SandboxCommand.self]
+        subcommands: [
+            ImportCommand.self, ApplyCommand.self, UndoCommand.self, ExportCommand.self, CopyCommand.self, ValidateCommand.self,
+            ProfilesCommand.self, SandboxCommand.self,
+        ]
     )
 
     public init() {}

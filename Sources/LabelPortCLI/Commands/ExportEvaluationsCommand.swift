@@ -53,12 +53,12 @@ struct ExportEvaluationsCommand: AsyncParsableCommand {
 
     func run(session: ExportSession) async throws {
         let started = ContinuousClock.now
-        _ = try session.clientConfiguration()
+        let resolved = try session.resolveConnection()
         try await CommandFailure.reporting {
             var keys = zip(runs, ids).map { RecordKey(runID: $0, id: $1) }
             if let idsFile { keys += try ExportFileInput.readKeys(idsFile, idColumns: ["evaluation_id", "id"]) }
             let exporter = EvaluationExporter(encoder: ExportEncoder(format: output.resolvedFormat, excel: output.excel), window: execution.concurrency * 4)
-            let outcome = try await session.withAPI { api in
+            let outcome = try await session.withAPI(resolved) { api in
                 try await session.withOutput { write in
                     try await exporter.export(keys, fetch: api.getEvaluation, write: write)
                 }

@@ -80,18 +80,18 @@ struct ExportLabelsCommand: AsyncParsableCommand {
     func run(session: ExportSession) async throws {
         try checkSomethingToExport()
         let started = ContinuousClock.now
-        _ = try session.clientConfiguration()
+        let resolved = try session.resolveConnection()
         try await CommandFailure.reporting {
             var runIDs = runs
             if let runsFile { runIDs += try ExportFileInput.readRunIDs(runsFile) }
             if dryRun {
                 let dryRun = ExportDryRun(path: output.out, format: output.resolvedFormat, runIDs: runIDs, json: json, window: execution.concurrency)
-                try await session.withAPI { api in try await dryRun.run(api: api) }
+                try await session.withAPI(resolved) { api in try await dryRun.run(api: api) }
                 return
             }
             let keys = try idsFile.map { try ExportFileInput.readKeys($0, idColumns: ["id"]) }
             let exporter = LabelExporter(encoder: ExportEncoder(format: output.resolvedFormat, excel: output.excel), window: execution.concurrency)
-            let outcome = try await session.withAPI { api in
+            let outcome = try await session.withAPI(resolved) { api in
                 try await session.withOutput { write in
                     if let keys {
                         return try await exporter.exportLabels(keys, fetch: api.getGoldLabel, write: write)

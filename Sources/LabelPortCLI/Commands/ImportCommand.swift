@@ -99,10 +99,12 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console.current
-        let executionOptions = execution.options
         var clientConfiguration: RefactorClient.Configuration
+        let executionOptions: ExecutionOptions
         do {
-            clientConfiguration = try connection.clientConfiguration(concurrency: executionOptions.concurrency)
+            let resolved = try connection.resolve()
+            executionOptions = execution.options(for: resolved)
+            clientConfiguration = try resolved.clientConfiguration(concurrency: executionOptions.concurrency, environment: ProcessEnvironment.current)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }

@@ -11,21 +11,27 @@ struct ExportSession {
     var output: ExportOutputOptions
     var environment: [String: String] = ProcessEnvironment.current
 
-    /// The client's settings, or a usage error (exit 64) when the connection is missing or refused.
-    func clientConfiguration() throws -> RefactorClient.Configuration {
+    /// The server, token and connection settings, or a usage error (exit 64) when they are missing or refused.
+    func resolveConnection() throws -> ResolvedConnection {
         do {
-            return try connection.clientConfiguration(concurrency: execution.options.concurrency, environment: environment)
+            return try connection.resolve(environment: environment)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
     }
 
-    /// Runs `body` with an API call wrapper (client + shared executor).
+    /// Runs `body` with an API call wrapper (client + shared executor) for `resolved`
+    /// (from ``resolveConnection()``, once: a profile's token_command runs once).
     func withAPI<Result: Sendable>(
-        _ body: (API) async throws -> Result
+        _ resolved: ResolvedConnection, _ body: (API) async throws -> Result
     ) async throws -> Result {
-        var configuration = try clientConfiguration()
-        let options = execution.options
+        let options = execution.options(for: resolved)
+        var configuration: RefactorClient.Configuration
+        do {
+            configuration = try resolved.clientConfiguration(concurrency: options.concurrency, environment: environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
         let executor = RequestExecutor(options: options)
         configuration.rateLimitObserver = { executor.observe($0) }
         if output.verbose {

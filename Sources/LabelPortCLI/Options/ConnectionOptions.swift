@@ -19,10 +19,13 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .customLong("allow-insecure-http"), help: "Allow plain http:// to a host that is not loopback (sends the token unencrypted).")
     var allowInsecureHTTP = false
 
+    @Option(help: ArgumentHelp("Use this profile of the config file (default: $LABELPORT_PROFILE); flags and REFACTOR_* variables override its values.", valueName: "NAME"))
+    var profile: String?
+
     @Option(name: .customLong("ca-file"), help: ArgumentHelp("Also trust the CA certificates in this PEM file (a private CA); $SSL_CERT_FILE replaces the system's roots.", valueName: "PATH"))
     var caFile: String?
 
-    @Option(help: ArgumentHelp("Go through this proxy: http://[USER:PASSWORD@]HOST:PORT (default: $HTTPS_PROXY / $HTTP_PROXY, minus $NO_PROXY; never for loopback).", valueName: "URL"))
+    @Option(help: ArgumentHelp("Go through this proxy: http://[USER:PASSWORD@]HOST:PORT (default: the profile's proxy, else $HTTPS_PROXY / $HTTP_PROXY minus $NO_PROXY; never for loopback).", valueName: "URL"))
     var proxy: String?
 
     @Option(help: ArgumentHelp("Seconds a request may go without progress (connecting, or no byte received) before it times out.", valueName: "SECONDS"))
@@ -41,41 +44,23 @@ struct ConnectionOptions: ParsableArguments {
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a number of seconds above 0") }
     }
 
-    /// The client's settings: server, token, trust, proxy and timeout, from flags and the
-    /// environment; a ``ConfigurationError`` (exit 64) for anything missing or refused.
+    /// The client's settings: server, token, trust, proxy and timeout, from flags, the
+    /// environment and the profile; a ``ConfigurationError`` (exit 64) for anything missing or refused.
     func clientConfiguration(concurrency: Int, environment: [String: String] = ProcessEnvironment.current) throws -> RefactorClient.Configuration {
-        let (server, token) = try resolve(environment: environment)
-        var configuration = RefactorClient.Configuration(
-            server: server, token: token, concurrency: concurrency, requestTimeout: .milliseconds(Int64(timeout * 1000)))
-        configuration.trust = try TrustSettings(caFile: caFile, environment: environment)
-        let explicit = try proxy.map { text throws(ConfigurationError) in try ProxySettings(url: text, source: "--proxy") }
-        configuration.proxy = try ProxySettings.select(for: server, explicit: explicit, environment: environment)
-        return configuration
+        try resolve(environment: environment).clientConfiguration(concurrency: concurrency, environment: environment)
     }
 
-    /// The server and token, from flags and the environment; a ``ConfigurationError``
-    /// (exit 64) when either is missing or the URL is refused.
-    func resolve(environment: [String: String] = ProcessEnvironment.current) throws -> (ServerAddress, APIToken) {
-        guard let urlText = baseURL ?? environment["REFACTOR_BASE_URL"], !urlText.isEmpty else {
-            throw ConfigurationError("no API base URL: pass --base-url URL or set REFACTOR_BASE_URL")
+    /// The server and token, from flags, the environment and the profile; a
+    /// ``ConfigurationError`` (exit 64) when either is missing or the URL is refused.
+    func resolve(environment: [String: String] = ProcessEnvironment.current) throws -> ResolvedConnection {
+        let profile = try ProfileLoader.selected(flag: self.profile, environment: environment)
+        guard let urlText = baseURL ?? environment["REFACTOR_BASE_URL"] ?? profile?.baseURL, !urlText.isEmpty else {
+            throw ConfigurationError("no API base URL: pass --base-url URL or set REFACTOR_BASE_URL" + (profile.map { " (\($0.label) has no base_url)" } ?? ""))
         }
-        let server = try ServerAddress(urlText, allowInsecureHTTP: allowInsecureHTTP)
+        let server = try ServerAddress(urlText, allowInsecureHTTP: allowInsecureHTTP || profile?.allowInsecureHTTP == true)
         let token: APIToken
         if let tokenFile {
-            let text: String
-            do { text = try FileText.read(tokenFile) } catch {
-                throw ConfigurationError("cannot read --token-file \(tokenFile): \(error)")
-            }
-            // Split on the byte LF (a CRLF file's "\r\n" is one Character), then drop a CR.
-            var firstLine = String(decoding: text.utf8.prefix { $0 != 0x0A }, as: UTF8.self)
-            if firstLine.utf8.last == 0x0D { firstLine = String(decoding: firstLine.utf8.dropLast(), as: UTF8.self) }
-            guard !APIToken.hasControlCharacters(firstLine) else {
-                throw ConfigurationError("--token-file \(tokenFile): the token's line holds control characters")
-            }
-            guard let parsed = APIToken(firstLine) else {
-                throw ConfigurationError("--token-file \(tokenFile) is empty: its first line must be the API token")
-            }
-            token = parsed
+            token = try TokenFile.read(tokenFile, what: "--token-file \(tokenFile)")
         } else if let value = environment["REFACTOR_API_TOKEN"] {
             guard !APIToken.hasControlCharacters(value.trimmingCharacters(in: .whitespacesAndNewlines)) else {
                 throw ConfigurationError("REFACTOR_API_TOKEN holds control characters (a line break?): set it to the token alone")
@@ -84,16 +69,26 @@ struct ConnectionOptions: ParsableArguments {
                 throw ConfigurationError("REFACTOR_API_TOKEN is set but empty")
             }
             token = parsed
+        } else if let profile {
+            token = try profile.token(environment: environment)
         } else {
-            throw ConfigurationError("no API token: set REFACTOR_API_TOKEN or pass --token-file PATH")
+            throw ConfigurationError("no API token: set REFACTOR_API_TOKEN or pass --token-file PATH (or use a profile: --profile NAME)")
         }
-        return (server, token)
+        var resolved = ResolvedConnection(server: server, token: token, profile: profile)
+        resolved.caFile = caFile ?? resolved.caFile
+        resolved.proxy = proxy.map { ($0, "--proxy") } ?? resolved.proxy
+        resolved.timeout = .milliseconds(Int64(timeout * 1000))
+        return resolved
     }
 }
 
 /// The process environment as a dictionary.
 enum ProcessEnvironment {
+    /// Tests run commands in-process with an environment of their own.
+    @TaskLocal static var override: [String: String]? = nil
+
     static var current: [String: String] {
+        if let override { return override }
         var result: [String: String] = [:]
         var pointer = environ
         while let entry = pointer.pointee {

@@ -4,11 +4,14 @@ import LabelPortCore
 /// How requests are paced and retried: shared by every command that talks to the API
 /// (`@OptionGroup var execution: ExecutionOptionGroup`).
 struct ExecutionOptionGroup: ParsableArguments {
-    @Option(help: ArgumentHelp("Requests in flight at once.", valueName: "N"))
-    var concurrency: Int = 8
+    @Option(name: .customLong("concurrency"), help: ArgumentHelp("Requests in flight at once (default: the profile's concurrency, else 8).", valueName: "N"))
+    var concurrencyFlag: Int?
 
-    @Option(help: ArgumentHelp("At most R requests per second, every request and retry counted (default: as fast as the server allows, paced to its limit).", valueName: "R"))
+    @Option(help: ArgumentHelp("At most R requests per second, every request and retry counted (default: the profile's rate, else as fast as the server allows, paced to its limit).", valueName: "R"))
     var rate: Double?
+
+    /// `--concurrency`, else 8 (a profile's value applies through ``options(for:)``).
+    var concurrency: Int { concurrencyFlag ?? 8 }
 
     @Option(help: ArgumentHelp("Requests allowed at once after a quiet spell: no one-second window holds more than rate + burst (default: 10% of --rate, at least 1).", valueName: "N"))
     var burst: Int?
@@ -17,7 +20,7 @@ struct ExecutionOptionGroup: ParsableArguments {
     var retries: Int = 5
 
     func validate() throws {
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        if let concurrencyFlag { guard concurrencyFlag >= 1 else { throw ValidationError("--concurrency must be at least 1") } }
         if let rate { guard rate > 0, rate.isFinite else { throw ValidationError("--rate must be a positive number of requests per second") } }
         if let burst {
             guard burst >= 1 else { throw ValidationError("--burst must be at least 1") }
@@ -28,5 +31,11 @@ struct ExecutionOptionGroup: ParsableArguments {
 
     var options: ExecutionOptions {
         ExecutionOptions(concurrency: concurrency, rate: rate, burst: burst, retries: retries)
+    }
+
+    /// The options with the profile's concurrency and rate where the flags are not given.
+    func options(for connection: ResolvedConnection) -> ExecutionOptions {
+        ExecutionOptions(
+            concurrency: concurrencyFlag ?? connection.concurrency ?? 8, rate: rate ?? connection.rate, burst: burst, retries: retries)
     }
 }

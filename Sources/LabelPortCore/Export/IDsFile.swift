@@ -16,10 +16,22 @@ public enum IDsFile {
         try read(path: path, columns: [["run_id"]], allowPlainList: true).map { UUIDText.normalized($0[0]) }
     }
 
+    /// The (run_id, dest_run_id) pairs of a copy's runs file: a CSV/JSONL file with a
+    /// `run_id` column and an optional `dest_run_id` column (empty: the same run), or one
+    /// run UUID a line.
+    public static func readRunPairs(path: String) throws(IDsFileProblems) -> [(source: String, destination: String)] {
+        try read(path: path, columns: [["run_id"]], allowPlainList: true, optional: "dest_run_id").map { row in
+            let source = UUIDText.normalized(row[0])
+            let destination = row.count > 1 && !row[1].isEmpty ? UUIDText.normalized(row[1]) : source
+            return (source, destination)
+        }
+    }
+
     private enum Layout { case csv, jsonl, plainList }
 
     /// Reads the values of `columns` (each: acceptable names in order) from every row.
-    static func read(path: String, columns: [[String]], allowPlainList: Bool) throws(IDsFileProblems) -> [[String]] {
+    /// With `optional`, each row ends with that column's value too ("" when absent or empty).
+    static func read(path: String, columns: [[String]], allowPlainList: Bool, optional: String? = nil) throws(IDsFileProblems) -> [[String]] {
         let bytes: [UInt8]
         do { bytes = try FileText.readBytes(path) } catch {
             throw IDsFileProblems(diagnostics: [Diagnostic(file: path, line: nil, message: "cannot read: \(error.reason)")])
@@ -80,12 +92,22 @@ public enum IDsFile {
                         }
                         if let id = check(value, column: name, line: number) { row.append(id) }
                     }
-                    if row.count == columns.count { rows.append(row) }
+                    if row.count == columns.count, let optional {
+                        switch object[optional] {
+                        case nil, .null?: row.append("")
+                        case .string(let value)?: if let id = check(value, column: optional, line: number) { row.append(id) }
+                        default: problems.append(Diagnostic(file: path, line: number, message: "\(optional) must be a string"))
+                        }
+                        if row.count == columns.count + 1 { rows.append(row) }
+                    } else if row.count == columns.count {
+                        rows.append(row)
+                    }
                 }
             }
         case .csv:
             var reader = CSVReader(source: ByteSource(bytes: bytes, chunkSize: 1 << 16), file: path, delimiter: InputFormat.defaultDelimiter(path: path))
             var indexes: [(name: String, index: Int)]?
+            var optionalIndex: Int?
             while let event = reader.next() {
                 guard case .row(let row) = event else {
                     if case .fatal(let diagnostic) = event { problems.append(diagnostic) }
@@ -103,6 +125,7 @@ public enum IDsFile {
                         found.append(match)
                     }
                     indexes = found
+                    optionalIndex = optional.flatMap { header.firstIndex(of: $0) }
                     continue
                 }
                 var values: [String] = []
@@ -110,7 +133,13 @@ public enum IDsFile {
                     let value = index < row.fields.count ? row.fields[index] : ""
                     if let id = check(value, column: name, line: row.line) { values.append(id) }
                 }
-                if values.count == columnIndexes.count { rows.append(values) }
+                if let optional {
+                    let value = optionalIndex.map { $0 < row.fields.count ? row.fields[$0].trimmingWhitespace() : "" } ?? ""
+                    if value.isEmpty { values.append("") } else if let id = check(value, column: optional, line: row.line) { values.append(id) }
+                    if values.count == columnIndexes.count + 1 { rows.append(values) }
+                } else if values.count == columnIndexes.count {
+                    rows.append(values)
+                }
             }
             if indexes == nil && problems.isEmpty {
                 problems.append(Diagnostic(file: path, line: nil, message: "the file is empty: it needs a header row naming \(columns.map { $0[0] }.joined(separator: " and "))"))

@@ -133,17 +133,17 @@ struct HTTPClientTests {
     func trickle() async throws {
         let body = "[" + Self.label + "," + Self.label + "]"
         let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
-        // 25 pieces 200 ms apart: 5 s in all, against a timeout of 2 s without progress.
+        // 13 pieces 500 ms apart: 6.5 s in all, against a timeout of 3 s without progress.
         var pieces = [head]
         var rest = Substring(body)
-        let size = body.utf8.count / 24 + 1
+        let size = body.utf8.count / 12 + 1
         while !rest.isEmpty {
             pieces.append(String(rest.prefix(size)))
             rest = rest.dropFirst(size)
         }
         let trickled = pieces
-        try await ScriptedHTTPServer.withRunning({ _ in .trickle(trickled, every: .milliseconds(200)) }) { server in
-            let labels = try await RefactorClient.withClient(try Self.configuration(server, requestTimeout: .seconds(2))) { client in
+        try await ScriptedHTTPServer.withRunning({ _ in .trickle(trickled, every: .milliseconds(500)) }) { server in
+            let labels = try await RefactorClient.withClient(try Self.configuration(server, requestTimeout: .seconds(3))) { client in
                 try await client.listGoldLabels(runID: Self.run)
             }
             #expect(labels.count == 2)

@@ -1,0 +1,145 @@
+import LabelPortCore
+
+/// Carries out `labelport copy`: for each run pair, read the source run once, plan its
+/// labels against the destination run with import's planner, apply them with import's
+/// engine, then read the destination back and compare. One report, plan and summary for
+/// the whole copy, as import writes them.
+struct CopySession {
+    var pairs: [CopyRunPair]
+    var source: ResolvedConnection
+    var destination: ResolvedConnection
+    var sourceOptions: ExecutionOptions
+    var destinationOptions: ExecutionOptions
+    var configuration: ImportConfiguration
+    var json: Bool
+    var report: String?
+    var beforeVerify: (@Sendable (String) async -> Void)?
+
+    /// Differences listed on the terminal before `… and N more`.
+    static let listed = 20
+
+    /// Runs the copy and returns the exit status.
+    func run() async throws -> Int32 {
+        let startedAt = ContinuousClock.now
+        let interrupt = InterruptFlag()
+        let reads = RequestExecutor(options: sourceOptions)
+        let writes = RequestExecutor(options: destinationOptions)
+        // Ctrl-C: send nothing new; requests in flight finish.
+        let signals = SignalWatcher.interrupts {
+            interrupt.set()
+            reads.cancelAll()
+            writes.cancelAll()
+        }
+        defer { signals.cancel() }
+        let environment = ProcessEnvironment.current
+        var sourceConfiguration = try source.clientConfiguration(concurrency: sourceOptions.concurrency, environment: environment)
+        sourceConfiguration.rateLimitObserver = { reads.observe($0) }
+        var destinationConfiguration = try destination.clientConfiguration(concurrency: destinationOptions.concurrency, environment: environment)
+        destinationConfiguration.rateLimitObserver = { writes.observe($0) }
+        return try await RefactorClient.withClient(sourceConfiguration) { sourceClient in
+            try await RefactorClient.withClient(destinationConfiguration) { destinationClient in
+                try await copy(from: sourceClient, to: destinationClient, reads: reads, writes: writes, interrupt: interrupt, startedAt: startedAt)
+            }
+        }
+    }
+
+    private func copy(
+        from sourceClient: RefactorClient, to destinationClient: RefactorClient,
+        reads: RequestExecutor, writes: RequestExecutor, interrupt: InterruptFlag, startedAt: ContinuousClock.Instant
+    ) async throws -> Int32 {
+        let console = Console.current
+        let renderer = PlanRenderer(color: !json && console.outputIsTerminal)
+        let outputs = try ImportOutputs(
+            reportPath: report, rejectsPath: nil, recordWriter: RecordWriter(format: .jsonl, header: nil),
+            spoolPlan: configuration.dryRun, planAsJSON: json, renderer: renderer)
+        var counts = OutcomeCounts()
+        var differences: [CopyDifference] = []
+        var problems: [String] = []
+        var checked = 0
+        for pair in pairs {
+            if interrupt.isSet {
+                problems.append("not attempted: run \(pair.source) → \(pair.destination): the copy was interrupted")
+                continue
+            }
+            let labels: [GoldLabel]
+            do throws(APIError) {
+                let read = try await reads.perform(.read) { () async throws(APIError) -> [GoldLabel] in
+                    try await sourceClient.listGoldLabels(runID: pair.source)
+                }
+                labels = CopyRows.ordered(read)
+            } catch {
+                problems.append("cannot read source run \(pair.source) at \(source.server): \(error)")
+                continue
+            }
+            let engine = ImportEngine(configuration: configuration, client: destinationClient, executor: writes, interrupt: interrupt)
+            var (planner, unreadable) = await engine.loadRuns([pair.destination])
+            problems += unreadable
+            planner.repeatedLabels = CopyRows.repeatedLabels(labels, destinationRun: pair.destination)
+            var rows = CopyRows(labels: labels, destinationRun: pair.destination)
+            let runCounts = await engine.apply(&rows, planner: &planner, sink: outputs, writesAllowed: true)
+            counts.merge(runCounts)
+            guard !configuration.dryRun, !interrupt.isSet, unreadable.isEmpty else { continue }
+
+            // Verify: the destination as it is now, against the source as it was read.
+            await beforeVerify?(pair.destination)
+            do throws(APIError) {
+                let after = try await writes.perform(.read) { () async throws(APIError) -> [GoldLabel] in
+                    try await destinationClient.listGoldLabels(runID: pair.destination)
+                }
+                differences += CopyVerifier.differences(source: labels, destination: after, sourceRun: pair.source, destinationRun: pair.destination)
+                checked += labels.count
+            } catch {
+                problems.append("cannot verify run \(pair.destination) at \(destination.server): \(error)")
+            }
+        }
+
+        let read = reads.statistics
+        let written = writes.statistics
+        let summary = ImportSummary(
+            counts: counts, runs: pairs.count, requests: read.requestsSent + written.requestsSent, retries: read.retries + written.retries,
+            elapsedSeconds: (ContinuousClock.now - startedAt).seconds, dryRun: configuration.dryRun,
+            interrupted: interrupt.isSet, invalidInput: false)
+        let verification = verificationJSON(checked: checked, differences: differences)
+        var summaryJSON = summary.json
+        if case .object(var object) = summaryJSON, !configuration.dryRun {
+            object["verify"] = verification
+            object["problems"] = .array(problems.map(JSONValue.string))
+            summaryJSON = .object(object)
+        }
+        try await outputs.finish(
+            planHeader: configuration.dryRun ? renderer.header(counts, runs: pairs.count, dryRun: true) : nil,
+            summaryJSON: summaryJSON, unchanged: counts.count(.unchanged), to: console)
+        for problem in problems { console.message("labelport copy: \(problem)") }
+        if json && !configuration.dryRun {
+            console.output(JSONWriter().string(summaryJSON) + "\n")
+        }
+        for line in summary.humanLines { console.message(line) }
+        if !configuration.dryRun && !interrupt.isSet {
+            for line in verificationLines(checked: checked, differences: differences) { console.message(line) }
+        }
+        var status = summary.exitStatus
+        if status == 0 && (!differences.isEmpty || !problems.isEmpty) { status = 1 }
+        return status
+    }
+
+    private func verificationLines(checked: Int, differences: [CopyDifference]) -> [String] {
+        if differences.isEmpty {
+            return ["verified: \(Formatting.count(checked, "label")) in the destination match the source"]
+        }
+        let renderer = DiffRenderer(color: false)
+        var lines = ["verify: \(Formatting.count(differences.count, "difference")) between the source and the destination (of \(Formatting.count(checked, "label")) checked):"]
+        for difference in differences.prefix(Self.listed) { lines += difference.lines(renderer).map { "  " + $0 } }
+        if differences.count > Self.listed {
+            lines.append("  … and \(differences.count - Self.listed) more (--json lists them all)")
+        }
+        return lines
+    }
+
+    private func verificationJSON(checked: Int, differences: [CopyDifference]) -> JSONValue {
+        var object = JSONObject()
+        object["checked"] = .number(JSONNumber(checked))
+        object["identical"] = .bool(differences.isEmpty)
+        object["differences"] = .array(differences.map(\.json))
+        return .object(object)
+    }
+}

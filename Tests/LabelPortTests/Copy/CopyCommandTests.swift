@@ -1,0 +1,112 @@
+import LabelPortCore
+import LabelPortSandbox
+import Testing
+@testable import LabelPortCLI
+
+@Suite("labelport copy between two sandboxes", .timeLimit(.minutes(3)))
+struct CopyCommandTests {
+    static let runA = TestSandbox.runA
+    static let runC = ExportFixtures.runC
+
+    @Test("copy into empty runs recreates every label exactly; a second copy writes nothing")
+    func copyAndRecopy() async throws {
+        try await CopyEnvironments.with { env in
+            let report = env.directory.url("copy.jsonl")
+            let first = await env.copy(["--run", Self.runA, "--run", Self.runC, "--report", report])
+            #expect(first.status == 0, "\(first.stderr)")
+            env.expectExactCopy(run: Self.runA)
+            env.expectExactCopy(run: Self.runC)
+            let labels = ExportFixtures.trickyLabels.count + 3
+            #expect(env.destination.stats.writesApplied == labels)
+            #expect(env.source.stats.writesApplied == 0)
+            #expect(first.stderr.contains("\(labels) rows: \(labels) create, 0 update, 0 unchanged"), "\(first.stderr)")
+            #expect(first.stderr.contains("verified: \(labels) labels in the destination match the source"))
+            let lines = try ImportFixtures.report(report)
+            #expect(lines.count == labels)
+            #expect(lines.allSatisfy { $0["status"] == "ok" && $0["action"] == "create" })
+
+            let second = await env.copy(["--run", Self.runA, "--run", Self.runC, "--json"])
+            #expect(second.status == 0, "\(second.stderr)")
+            #expect(env.destination.stats.writesApplied == labels, "a second copy makes no write")
+            let summary = try ImportFixtures.value(second.stdout)
+            #expect(summary["actions"]?.objectValue?["unchanged"] == .number(JSONNumber(labels)))
+            #expect(summary["verify"]?.objectValue?["identical"] == true)
+
+            // The token is in no output and no file written.
+            let reportText = try FileText.read(report)
+            for text in [first.stdout, first.stderr, second.stdout, second.stderr, reportText] {
+                #expect(!text.contains(CopyEnvironments.token))
+            }
+        }
+    }
+
+    static let driftedSeed: String = ImportFixtures.seed([
+        #"{"id": "d0000000-0000-4000-8000-000000000001", "output_resource_name": "doc-text", "text_value": "stale text"}"#,
+        #"{"id": "d0000000-0000-4000-8000-000000000002", "output_resource_name": "doc-partial-false", "object_value": {"answer": {"tags": ["cat"], "score": 0.30000000000000004}}, "object_value_is_partial": false}"#,
+        #"{"id": "d0000000-0000-4000-8000-000000000003", "output_resource_name": "only-in-destination", "text_value": "kept"}"#,
+    ])
+
+    @Test("--dry-run lists the differences field by field and writes nothing")
+    func dryRun() async throws {
+        try await CopyEnvironments.with(destinationSeed: Self.driftedSeed) { env in
+            let result = await env.copy(["--run", Self.runA, "--dry-run"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(env.destination.stats.writesApplied == 0)
+            #expect(env.source.stats.writesApplied == 0)
+            #expect(result.stdout == (try ProfileFixtures.golden("copy-dry-run.txt")))
+            #expect(result.stderr.contains("dry run: nothing was written"))
+
+            let json = await env.copy(["--run", Self.runA, "--dry-run", "--json"])
+            #expect(json.status == 0)
+            let plan = try ImportFixtures.value(json.stdout)
+            #expect(plan["summary"]?.objectValue?["actions"]?.objectValue?["update"] == 2)
+            #expect(env.destination.stats.writesApplied == 0)
+        }
+    }
+
+    @Test("a destination changed by another client between write and verify is reported (exit 1)")
+    func driftBeforeVerify() async throws {
+        try await CopyEnvironments.with { env in
+            let destination = env.destination
+            let result = await CopyCommand.$beforeVerify.withValue({ run in
+                guard let label = destination.sandbox.goldLabels(runID: run).first(where: { $0.outputResourceName == "doc-text" }) else { return }
+                _ = try? await TestSandbox.withClient(destination) { client in
+                    try await client.updateGoldLabel(runID: run, labelID: label.id, UpdateGoldLabelRequest(textValue: "changed by someone else"))
+                }
+            }) {
+                await env.copy(["--run", Self.runA])
+            }
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("verify: 1 difference between the source and the destination (of 6 labels checked):"), "\(result.stderr)")
+            #expect(result.stderr.contains("  differs \"doc-text\" "))
+            #expect(result.stderr.contains(#"~ text_value: "commas, \"quotes\"\nand newlines\r\n, too" → "changed by someone else""#))
+        }
+    }
+
+    @Test("a side without a profile uses flags; --runs-file with dest_run_id")
+    func runsFileAndFlags() async throws {
+        try await CopyEnvironments.with { env in
+            let runsFile = try env.directory.write("runs.csv", "run_id,dest_run_id\n\(Self.runA),\(Self.runC)\n\(Self.runC),\n")
+            let flags = try ExportFixtures.connectionFlags(env.destination, env.directory)
+            let result = await ProfileFixtures.run(["copy", "--from", "src", "--runs-file", runsFile] + flags, environment: env.environment)
+            #expect(result.status == 0, "\(result.stderr)")
+            env.expectExactCopy(run: Self.runA, into: Self.runC)
+            env.expectExactCopy(run: Self.runC)
+            #expect(env.destination.sandbox.goldLabels(runID: Self.runA).isEmpty)
+        }
+    }
+
+    @Test("bad arguments are usage errors before any request")
+    func usage() async throws {
+        try await CopyEnvironments.with { env in
+            let noRuns = await env.copy([])
+            #expect(noRuns.status == 64)
+            let badRun = await env.copy(["--run", "nope=\(Self.runA)"])
+            #expect(badRun.status == 64)
+            let badProfile = await ProfileFixtures.run(["copy", "--from", "nowhere", "--to", "dst", "--run", Self.runA], environment: env.environment)
+            #expect(badProfile.status == 64)
+            #expect(badProfile.stderr.contains("no profile \"nowhere\" (named by --from)"))
+            #expect(env.source.stats.requests.isEmpty && env.destination.stats.requests.isEmpty)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import LabelPortCore
+import Testing
+@testable import LabelPortCLI
+
+@Suite("Profiles: precedence of flags, REFACTOR_* and the profile", .timeLimit(.minutes(1)))
+struct ProfileResolutionTests {
+    static func config(_ dir: TemporaryDirectory) throws -> [String: String] {
+        try dir.write("a-token", "token-from-a-file\n")
+        return try ProfileFixtures.environment("""
+            [profiles.a]
+            base_url = "http://127.0.0.1:1111"
+            token_file = "a-token"
+            concurrency = 3
+            rate = 7
+
+            [profiles.b]
+            base_url = "http://127.0.0.1:2222"
+            token_env = "B_TOKEN"
+            """, in: dir, ["B_TOKEN": "token-from-b-env"])
+    }
+
+    static func resolve(_ arguments: [String], _ environment: [String: String]) throws -> ResolvedConnection {
+        try ConnectionOptions.parse(arguments).resolve(environment: environment)
+    }
+
+    @Test("--profile wins over LABELPORT_PROFILE; each profile gives its URL, token and request settings")
+    func profileChoice() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let env = try Self.config(dir)
+        let a = try Self.resolve(["--profile", "a"], env)
+        #expect(a.server.baseURL == "http://127.0.0.1:1111")
+        #expect(a.token.isSecret("token-from-a-file"))
+        #expect(a.concurrency == 3 && a.rate == 7)
+        let b = try Self.resolve([], env.merging(["LABELPORT_PROFILE": "b"]) { $1 })
+        #expect(b.server.baseURL == "http://127.0.0.1:2222")
+        #expect(b.token.isSecret("token-from-b-env"))
+        let both = try Self.resolve(["--profile", "a"], env.merging(["LABELPORT_PROFILE": "b"]) { $1 })
+        #expect(both.server.baseURL == "http://127.0.0.1:1111")
+
+        let execution = try ExecutionOptionGroup.parse([])
+        #expect(execution.options(for: a).concurrency == 3)
+        #expect(execution.options(for: a).rate == 7)
+        let flags = try ExecutionOptionGroup.parse(["--concurrency", "5", "--rate", "2"])
+        #expect(flags.options(for: a).concurrency == 5)
+        #expect(flags.options(for: a).rate == 2)
+        #expect(execution.options(for: b).concurrency == 8)
+    }
+
+    @Test("flags and REFACTOR_* override the profile's URL and token")
+    func overrides() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let env = try Self.config(dir)
+        let byEnv = try Self.resolve(["--profile", "a"], env.merging(["REFACTOR_BASE_URL": "http://127.0.0.1:3333", "REFACTOR_API_TOKEN": "token-from-env"]) { $1 })
+        #expect(byEnv.server.baseURL == "http://127.0.0.1:3333")
+        #expect(byEnv.token.isSecret("token-from-env"))
+        let tokenFile = try dir.write("flag-token", "token-from-flag\n")
+        let byFlags = try Self.resolve(
+            ["--profile", "a", "--base-url", "http://127.0.0.1:4444", "--token-file", tokenFile],
+            env.merging(["REFACTOR_BASE_URL": "http://127.0.0.1:3333", "REFACTOR_API_TOKEN": "token-from-env"]) { $1 })
+        #expect(byFlags.server.baseURL == "http://127.0.0.1:4444")
+        #expect(byFlags.token.isSecret("token-from-flag"))
+        #expect(byFlags.concurrency == 3, "the profile's other values still apply")
+    }
+
+    @Test("no profile named: the config file is not read at all")
+    func noProfile() throws {
+        let env = ["LABELPORT_CONFIG": "/nonexistent/config.toml", "REFACTOR_BASE_URL": "http://127.0.0.1:5555", "REFACTOR_API_TOKEN": "t0ken"]
+        #expect(try Self.resolve([], env).server.baseURL == "http://127.0.0.1:5555")
+    }
+
+    @Test("an unknown profile or key is a usage error (exit 64) naming the file")
+    func unknown() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let env = try Self.config(dir)
+        let path = env["LABELPORT_CONFIG"]!
+        let result = await ProfileFixtures.run(["export", "labels", "--run", TestSandbox.runA, "--profile", "prod"], environment: env)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("\(path): no profile \"prod\" (named by --profile); it defines a, b"), "\(result.stderr)")
+
+        try dir.write("config.toml", "[profiles.a]\nbase_url = \"http://127.0.0.1:1\"\ntimeout = 5\n")
+        let key = await ProfileFixtures.run(["export", "labels", "--run", TestSandbox.runA], environment: env.merging(["LABELPORT_PROFILE": "a"]) { $1 })
+        #expect(key.status == 64)
+        #expect(key.stderr.contains("\(path):3:1: unknown key timeout in profile \"a\""), "\(key.stderr)")
+    }
+}
