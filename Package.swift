@@ -17,10 +17,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
+        // The system zlib (deflate for .xlsx zip entries): no package, nothing to build.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Pure logic and the API client: no CLI, no server.
         .target(
             name: "LabelPortCore",
             dependencies: [
+                "CZlib",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

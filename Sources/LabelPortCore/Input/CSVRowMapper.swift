@@ -54,8 +54,8 @@ struct CSVRowMapper {
             let target: (TargetField, CellType)
             if let mapping = mapped[name] {
                 target = (mapping.field, mapping.type)
-            } else if let field = TargetField(name: name) {
-                target = (field, .string)
+            } else if let column = FieldMapping.column(named: name) {
+                target = column
             } else {
                 unknown.append(Diagnostic(
                     file: file, line: header.line, column: place(index).column, severity: .warning,
@@ -85,9 +85,8 @@ struct CSVRowMapper {
             if case .objectKey(let path) = column.field { return (header.fields[column.index], path) }
             return nil
         }
-        if let whole = filledBy[.objectValue], let part = paths.first {
-            problem(nil, "columns \"\(whole)\" (object_value) and \"\(part.0)\" (\(TargetField.objectKey(part.1))) both fill object_value: use one or the other")
-        }
+        // An object_value JSON cell gives the object; key columns then set keys in it.
+        columns = columns.filter { $0.field == .objectValue } + columns.filter { $0.field != .objectValue }
         for a in paths {
             for b in paths where b.1.count > a.1.count && Array(b.1.prefix(a.1.count)) == a.1 {
                 problem(nil, "columns \"\(a.0)\" and \"\(b.0)\" clash: \(TargetField.objectKey(a.1)) cannot be a value and hold \(TargetField.objectKey(b.1))")
