@@ -94,6 +94,7 @@ def libreoffice(source):
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     first = typed()
-    problems()
+    bad = problems()
     date1904()
     libreoffice(first)
+    libreoffice(bad)  # LibreOffice computes =1/0: an error cell

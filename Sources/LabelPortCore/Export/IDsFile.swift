@@ -29,7 +29,7 @@ public enum IDsFile {
         if case .refused(let message) = sniffed {
             throw IDsFileProblems(diagnostics: [Diagnostic(file: path, line: nil, message: "this is " + message)])
         }
-        switch sniffed == .xlsx ? .xlsx : InputFormat.detect(path: path) {
+        switch sniffed == .xlsx ? InputFormat.xlsx : InputFormat.detect(path: path) {
         case .csv?, .xlsx?: layout = .csv
         case .jsonl?: layout = .jsonl
         case nil:

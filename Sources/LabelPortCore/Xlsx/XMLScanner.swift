@@ -64,9 +64,9 @@ struct XMLScanner {
                 buffer.append(contentsOf: repeatElement(0, count: buffer.count))
             }
             let start = end
-            let n = try buffer.withUnsafeMutableBytes { raw throws(ZipError) in
-                try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[start...]))
-            }
+            let n = try buffer.withUnsafeMutableBytes { raw in
+                Result { () throws(ZipError) in try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[start...])) }
+            }.get()
             if n == 0 { sourceDone = true } else { end += n }
         }
         return true
@@ -82,7 +82,23 @@ struct XMLScanner {
         }
         if buffer[position] != 0x3C {
             var k = 1
-            while try ensure(k), buffer[position + k] != 0x3C { k += 1 }
+            while try ensure(k) {
+                let start = position + k
+                let limit = end
+                let found = buffer.withUnsafeBufferPointer { bytes -> Int? in
+                    var i = start
+                    while i < limit {
+                        if bytes[i] == 0x3C { return i }
+                        i += 1
+                    }
+                    return nil
+                }
+                if let found {
+                    k = found - position
+                    break
+                }
+                k = limit - position
+            }
             body = position..<(position + k)
             position += k
             token = .text
@@ -97,15 +113,28 @@ struct XMLScanner {
         var quote: UInt8 = 0
         while true {
             guard try ensure(k) else { throw damaged }
-            let byte = buffer[position + k]
-            if quote != 0 {
-                if byte == quote { quote = 0 }
-            } else if byte == 0x22 || byte == 0x27 {
-                quote = byte
-            } else if byte == 0x3E {
+            let start = position + k
+            let limit = end
+            let found = buffer.withUnsafeBufferPointer { bytes -> Int? in
+                var i = start
+                while i < limit {
+                    let byte = bytes[i]
+                    if quote != 0 {
+                        if byte == quote { quote = 0 }
+                    } else if byte == 0x3E {
+                        return i
+                    } else if byte == 0x22 || byte == 0x27 {
+                        quote = byte
+                    }
+                    i += 1
+                }
+                return nil
+            }
+            if let found {
+                k = found - position
                 break
             }
-            k += 1
+            k = limit - position
         }
         var inner = (position + 1)..<(position + k)
         position += k + 1
@@ -142,7 +171,8 @@ struct XMLScanner {
         }
         let terminator: StaticString
         let isComment = try matches("<!--", at: 0)
-        let isCDATA = !isComment && (try matches("<![CDATA[", at: 0))
+        var isCDATA = false
+        if !isComment { isCDATA = try matches("<![CDATA[", at: 0) }
         if isComment { terminator = "-->" } else if isCDATA { terminator = "]]>" } else { terminator = ">" }
         var k = isComment ? 4 : (isCDATA ? 9 : 2)
         while true {
@@ -201,6 +231,25 @@ struct XMLScanner {
             }
         }
         return nil
+    }
+
+    /// The decimal integer spelled by `range` (no sign, no spaces), without making a string.
+    func integer(_ range: Range<Int>) -> Int? {
+        guard !range.isEmpty, range.count <= 18 else { return nil }
+        var value = 0
+        for i in range {
+            let digit = buffer[i] &- 0x30
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int(digit)
+        }
+        return value
+    }
+
+    /// Whether `range` holds exactly `text`.
+    func bytes(_ range: Range<Int>, equal text: StaticString) -> Bool {
+        guard range.count == text.utf8CodeUnitCount else { return false }
+        for i in 0..<range.count where buffer[range.lowerBound + i] != text.utf8Start[i] { return false }
+        return true
     }
 
     /// The text of `range` with XML entities decoded (and, with `escapes`, `_xHHHH_`).

@@ -48,7 +48,7 @@ struct XlsxSheetReader {
                 return nil
             }
             guard token == .start, scanner.isNamed("row") else { continue }
-            let number = scanner.attribute("r").flatMap { Int(scanner.string($0)) } ?? lastRow + 1
+            let number = scanner.attribute("r").flatMap { scanner.integer($0) } ?? lastRow + 1
             lastRow = number
             if scanner.selfClosing { return XlsxRow(number: number, cells: []) }
             return XlsxRow(number: number, cells: try readCells(row: number))
@@ -70,17 +70,21 @@ struct XlsxSheetReader {
             }
             var type = CellType.number
             if let t = scanner.attribute("t") {
-                switch scanner.string(t) {
-                case "s": type = .sharedString
-                case "inlineStr": type = .inlineString
-                case "str": type = .formulaString
-                case "b": type = .boolean
-                case "e": type = .error
-                case "d": type = .date
-                default: type = .number
+                if scanner.bytes(t, equal: "s") {
+                    type = .sharedString
+                } else if scanner.bytes(t, equal: "inlineStr") {
+                    type = .inlineString
+                } else if scanner.bytes(t, equal: "str") {
+                    type = .formulaString
+                } else if scanner.bytes(t, equal: "b") {
+                    type = .boolean
+                } else if scanner.bytes(t, equal: "e") {
+                    type = .error
+                } else if scanner.bytes(t, equal: "d") {
+                    type = .date
                 }
             }
-            if type == .number, let s = scanner.attribute("s"), let style = Int(scanner.string(s)),
+            if type == .number, let s = scanner.attribute("s"), let style = scanner.integer(s),
                 style < dateStyles.count, dateStyles[style]
             {
                 type = .date
@@ -100,6 +104,7 @@ struct XlsxSheetReader {
         var inValue = false
         var inText = false
         var phonetic = 0
+        var sharedIndex: Int?
         while true {
             let token = try scanner.next()
             switch token {
@@ -118,6 +123,10 @@ struct XlsxSheetReader {
                 }
             case .end:
                 if scanner.isNamed("c") {
+                    if let sharedIndex, sharedIndex < sharedStrings.count {
+                        let text = sharedStrings[sharedIndex]
+                        return text.isEmpty ? nil : XlsxRow.Cell(column: column, text: text)
+                    }
                     return try makeCell(type: type, value: value, inline: sawInline ? inline : nil, column: column, row: row)
                 } else if scanner.isNamed("v") {
                     inValue = false
@@ -127,7 +136,10 @@ struct XlsxSheetReader {
                     phonetic -= 1
                 }
             case .text:
-                if inValue {
+                if inValue, type == .sharedString, value!.isEmpty, let index = scanner.integer(scanner.body) {
+                    value = String(index)
+                    sharedIndex = index
+                } else if inValue {
                     value! += scanner.string(scanner.body, escapes: type == .formulaString || type == .inlineString)
                 } else if inText {
                     inline += scanner.string(scanner.body, escapes: true)

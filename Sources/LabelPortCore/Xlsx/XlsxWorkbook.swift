@@ -50,7 +50,7 @@ final class XlsxWorkbook {
         guard let entry = archive.entry(named: sheet.path) else {
             throw ZipError("the sheet \"\(sheet.name)\" is missing from the workbook (\(sheet.path))")
         }
-        let scanner = XMLScanner(stream: try archive.open(entry), part: sheet.path)
+        let scanner = XMLScanner(stream: try archive.stream(entry), part: sheet.path)
         return XlsxSheetReader(scanner: scanner, sharedStrings: sharedStrings, dateStyles: dateStyles, date1904: date1904)
     }
 

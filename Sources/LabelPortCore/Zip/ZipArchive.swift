@@ -93,13 +93,15 @@ final class ZipArchive {
 
     func bytes(at offset: Int, count: Int) throws(ZipError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)
-        let n = try out.withUnsafeMutableBytes { buffer throws(ZipError) in try read(at: offset, count: count, into: buffer) }
+        let n = try out.withUnsafeMutableBytes { buffer in
+            Result { () throws(ZipError) in try read(at: offset, count: count, into: buffer) }
+        }.get()
         guard n == count else { throw ZipError("the file is truncated (not a whole workbook)") }
         return out
     }
 
     /// A stream of the entry's uncompressed bytes.
-    func open(_ entry: Entry) throws(ZipError) -> ZipEntryStream {
+    func stream(_ entry: Entry) throws(ZipError) -> ZipEntryStream {
         let header = try bytes(at: entry.localHeaderOffset, count: 30)
         guard Self.u32(header, 0) == 0x0403_4b50 else { throw ZipError("the zip entry \(entry.name) is damaged") }
         let dataOffset = entry.localHeaderOffset + 30 + Int(Self.u16(header, 26)) + Int(Self.u16(header, 28))
@@ -113,12 +115,14 @@ final class ZipArchive {
 
     /// The whole uncompressed entry (for the small parts of a workbook).
     func contents(of entry: Entry, limit: Int = 256 << 20) throws(ZipError) -> [UInt8] {
-        let stream = try open(entry)
+        let reader = try stream(entry)
         var out: [UInt8] = []
         out.reserveCapacity(min(entry.size, limit))
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let n = try chunk.withUnsafeMutableBytes { buffer throws(ZipError) in try stream.read(into: buffer) }
+            let n = try chunk.withUnsafeMutableBytes { buffer in
+                Result { () throws(ZipError) in try reader.read(into: buffer) }
+            }.get()
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
             guard out.count <= limit else { throw ZipError("the zip entry \(entry.name) is too large") }

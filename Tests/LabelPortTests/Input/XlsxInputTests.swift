@@ -44,6 +44,25 @@ struct XlsxInputTests {
         #expect(warnings.map(\.description) == ["openpyxl-typed.xlsx: warning: 1 empty row skipped"])
     }
 
+    @Test("LibreOffice: shared strings, rich text, a formula's cached value, an empty row")
+    func libreOfficeTyped() throws {
+        let (items, warnings) = try Self.items("libreoffice-typed.xlsx")
+        let rows = items.compactMap { item -> LabelRow? in
+            if case .row(let row, _) = item { return row }
+            return nil
+        }
+        #expect(rows == [
+            LabelRow(line: 2, runID: Self.run, outputResourceName: "doc-1", objectValue: try Self.object(
+                #"{"score": 0.75, "ok": true, "when": "2024-03-01", "note": "héllo — 日本語 😀", "total": 3}"#)),
+            LabelRow(line: 3, runID: Self.run, outputResourceName: "doc-2", objectValue: try Self.object(
+                #"{"score": 42, "ok": false, "when": "2024-03-01T13:45:30.250", "note": "line1
+line2", "total": 12345678901234567890}"#)),
+            LabelRow(line: 5, runID: Self.run, outputResourceName: "17", objectValue: try Self.object(
+                #"{"score": 1.50, "ok": true, "when": "2024-03-01", "note": "_x0041_ reads as A", "total": 1e+20}"#)),
+        ], "\(items)")
+        #expect(warnings.map(\.description) == ["libreoffice-typed.xlsx: warning: 1 empty row skipped"])
+    }
+
     @Test("--sheet picks a sheet by name; a missing one lists the sheets")
     func sheets() throws {
         let (items, _) = try Self.items("openpyxl-typed.xlsx", options: LabelInputOptions(sheet: "second"))
