@@ -55,8 +55,7 @@ struct XlsxInputTests {
             LabelRow(line: 2, runID: Self.run, outputResourceName: "doc-1", objectValue: try Self.object(
                 #"{"score": 0.75, "ok": true, "when": "2024-03-01", "note": "héllo — 日本語 😀", "total": 3}"#)),
             LabelRow(line: 3, runID: Self.run, outputResourceName: "doc-2", objectValue: try Self.object(
-                #"{"score": 42, "ok": false, "when": "2024-03-01T13:45:30.250", "note": "line1
-line2", "total": 12345678901234567890}"#)),
+                #"{"score": 42, "ok": false, "when": "2024-03-01T13:45:30.250", "note": "line1\nline2", "total": 12345678901234567890}"#)),
             LabelRow(line: 5, runID: Self.run, outputResourceName: "17", objectValue: try Self.object(
                 #"{"score": 1.50, "ok": true, "when": "2024-03-01", "note": "_x0041_ reads as A", "total": 1e+20}"#)),
         ], "\(items)")
