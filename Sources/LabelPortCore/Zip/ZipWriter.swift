@@ -66,12 +66,13 @@ struct ZipWriter {
             Self.append32(UInt32(entry.offset), to: &directory)
             directory += entry.name
         }
+        let directorySize = directory.count
         Self.append32(0x0605_4b50, to: &directory)
         Self.append16(0, to: &directory)
         Self.append16(0, to: &directory)
         Self.append16(UInt16(written.count), to: &directory)
         Self.append16(UInt16(written.count), to: &directory)
-        Self.append32(UInt32(directory.count - 22), to: &directory)
+        Self.append32(UInt32(directorySize), to: &directory)
         Self.append32(UInt32(offset), to: &directory)
         Self.append16(0, to: &directory)
         return directory
