@@ -67,7 +67,9 @@ struct FlattenedLayout: Sendable {
 
     private static func collect(_ value: JSONValue, at path: [String], into kinds: inout [[String]: Kinds]) {
         switch value {
-        case .string(let text): kinds[path, default: []].insert(text.isEmpty ? .json : .string)
+        case .string(let text):
+            // "" has no cell of its own, and a CSV cell cannot hold NUL: both as JSON text.
+            kinds[path, default: []].insert(text.isEmpty || text.utf8.contains(0) ? .json : .string)
         case .number: kinds[path, default: []].insert(.number)
         case .bool: kinds[path, default: []].insert(.boolean)
         case .null, .array: kinds[path, default: []].insert(.json)
