@@ -19,11 +19,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
+        // The system zlib (deflate for .xlsx zip entries): no package, nothing to build.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Pure logic and the API client: no CLI, no server.
         .target(
             name: "LabelPortCore",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "CZlib",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

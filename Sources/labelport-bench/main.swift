@@ -16,6 +16,8 @@ let cases: [String: ([String]) async throws -> Void] = [
     "validate": ValidateBench.run,
     "validate-measure": ValidateBench.measureHere, // hidden: one measurement in a fresh process
     "validate-generate": ValidateBench.generateOnly, // hidden: write the input file, for profiling
+    "xlsx": XlsxBench.run,
+    "xlsx-export-measure": XlsxBench.exportHere, // hidden: one xlsx encoding in a fresh process
 ]
 guard let name = arguments.first, let run = cases[name] else {
     print("usage: labelport-bench CASE [options]; cases: \(cases.keys.sorted().joined(separator: ", "))")

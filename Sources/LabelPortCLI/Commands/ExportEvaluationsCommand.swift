@@ -57,7 +57,7 @@ struct ExportEvaluationsCommand: AsyncParsableCommand {
         try await CommandFailure.reporting {
             var keys = zip(runs, ids).map { RecordKey(runID: $0, id: $1) }
             if let idsFile { keys += try ExportFileInput.readKeys(idsFile, idColumns: ["evaluation_id", "id"]) }
-            let exporter = EvaluationExporter(encoder: ExportEncoder(format: output.resolvedFormat, excel: output.excel), window: execution.concurrency * 4)
+            let exporter = EvaluationExporter(encoder: output.encoder(sheetName: "evaluations"), window: execution.concurrency * 4)
             let outcome = try await session.withAPI(resolved) { api in
                 try await session.withOutput { write in
                     try await exporter.export(keys, fetch: api.getEvaluation, write: write)

@@ -6,7 +6,7 @@ import LabelPortCore
 struct ExportLabelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "labels",
-        abstract: "Export the gold labels of runs to JSONL or CSV.",
+        abstract: "Export the gold labels of runs to JSONL, CSV or xlsx.",
         discussion: """
             Rows are sorted by (run_id, output_resource_name, id); JSON keys come in column \
             order and object_value keys sorted, numbers exactly as the server sent them. \
@@ -22,6 +22,7 @@ struct ExportLabelsCommand: AsyncParsableCommand {
             Examples:
               labelport export labels --run RUN --run RUN2 --out backup.jsonl
               labelport export labels --runs-file runs.txt --out backup.csv --excel
+              labelport export labels --run RUN --out review.xlsx --flatten
               labelport export labels --ids some-labels.csv --format csv > labels.csv
               labelport export labels --out backup.jsonl --dry-run
               labelport export labels --out backup.jsonl --dry-run --json
@@ -90,7 +91,7 @@ struct ExportLabelsCommand: AsyncParsableCommand {
                 return
             }
             let keys = try idsFile.map { try ExportFileInput.readKeys($0, idColumns: ["id"]) }
-            let exporter = LabelExporter(encoder: ExportEncoder(format: output.resolvedFormat, excel: output.excel), window: execution.concurrency)
+            let exporter = LabelExporter(encoder: output.encoder(sheetName: "labels"), window: execution.concurrency)
             let outcome = try await session.withAPI(resolved) { api in
                 try await session.withOutput { write in
                     if let keys {

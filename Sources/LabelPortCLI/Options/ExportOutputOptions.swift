@@ -6,14 +6,17 @@ struct ExportOutputOptions: ParsableArguments {
     @Option(name: .customLong("out"), help: ArgumentHelp("The file to write, replaced whole or not at all; - for stdout.", valueName: "FILE"))
     var out: String = "-"
 
-    @Option(help: ArgumentHelp("csv or jsonl (default: from --out's extension, else jsonl).", valueName: "FORMAT"))
+    @Option(help: ArgumentHelp("csv, jsonl or xlsx (default: from --out's extension, else jsonl).", valueName: "FORMAT"))
     var format: ExportFormat?
 
     @Flag(help: "CSV for Excel: a UTF-8 byte order mark and CRLF line ends.")
     var excel = false
 
-    @Flag(help: "Log each request on standard error (method, status, time).")
+    @Flag(help: "Log each request on standard error (method, path, status, time).")
     var verbose = false
+
+    @Flag(help: "CSV and xlsx: each object_value key in its own object_value.KEY[:TYPE] column.")
+    var flatten = false
 
     var resolvedFormat: ExportFormat {
         format ?? ExportFormat.detect(path: out) ?? .jsonl
@@ -28,7 +31,17 @@ struct ExportOutputOptions: ParsableArguments {
         if excel && resolvedFormat != .csv {
             throw ValidationError("--excel writes CSV; use it with --format csv or an --out FILE ending in .csv")
         }
+        if flatten && resolvedFormat == .jsonl {
+            throw ValidationError("--flatten is for CSV and xlsx (JSONL keeps object_value whole); use --format csv or xlsx")
+        }
     }
 }
 
 extension ExportFormat: ExpressibleByArgument {}
+
+extension ExportOutputOptions {
+    /// The encoder these options ask for; `sheetName` names an xlsx file's one sheet.
+    func encoder<Record: ExportRecord>(sheetName: String) -> ExportEncoder<Record> {
+        ExportEncoder(format: resolvedFormat, excel: excel, flatten: flatten, sheetName: sheetName)
+    }
+}

@@ -3,8 +3,13 @@ import LabelPortCore
 
 /// How to read an input file of gold labels: shared by `validate` and `import`.
 struct InputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Input format: csv or jsonl (default: from the file extension, else jsonl).", valueName: "csv|jsonl"))
+    @Option(help: ArgumentHelp(
+        "Input format: csv, jsonl or xlsx (default: a workbook by its bytes, else from the file extension, else jsonl).",
+        valueName: "csv|jsonl|xlsx"))
     var format: String?
+
+    @Option(help: ArgumentHelp("The xlsx sheet to read (default: the first).", valueName: "NAME"))
+    var sheet: String?
 
     @Option(help: ArgumentHelp("CSV cell separator: one character, or 'tab' (default: found from the header line: , ; tab or |).", valueName: "CHAR"))
     var delimiter: String?
@@ -52,10 +57,11 @@ struct InputOptions: ParsableArguments {
         var options = LabelInputOptions()
         if let format {
             guard let parsed = InputFormat(rawValue: format.lowercased()) else {
-                throw ValidationError("--format \"\(format)\": use csv or jsonl")
+                throw ValidationError("--format \"\(format)\": use csv, jsonl or xlsx")
             }
             options.format = parsed
         }
+        options.sheet = sheet
         if let delimiter {
             options.delimiter = try InputOptions.parseDelimiter(delimiter)
         }

@@ -16,8 +16,7 @@ public struct EvaluationExporter: Sendable {
         write: ([UInt8]) throws -> Void
     ) async throws -> ExportOutcome {
         let (evaluations, failures) = try await fetchRecords(keys, window: window, fetch: fetch)
-        try write(encoder.header())
-        try write(encoder.rows(evaluations))
+        try encoder.writeDocument(evaluations, write: write)
         return ExportOutcome(records: evaluations.count, runs: Set(evaluations.map(\.runID)).count, failures: failures)
     }
 }

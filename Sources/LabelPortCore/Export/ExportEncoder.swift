@@ -6,17 +6,28 @@
 /// - CSV: a header row of ``ExportRecord/fieldNames``, then one row per record; an object
 ///   is its canonical JSON text in one cell, booleans `true` / `false`, absent empty.
 ///   With `excel`, a UTF-8 byte order mark first and CRLF line ends.
+/// - xlsx: one sheet (``XlsxWriter``), the columns of CSV, typed cells.
+/// - `flatten` (CSV and xlsx): `object_value` spread over `object_value.KEY` columns
+///   (``FlattenedLayout``).
+///
+/// CSV and JSONL stream (``header()``, then ``append(_:into:)`` per record); xlsx and
+/// flattened files need every record first (``writeDocument(_:write:)``).
 public struct ExportEncoder<Record: ExportRecord>: Sendable {
     public var format: ExportFormat
     public var excel: Bool
+    public var flatten: Bool
+    /// The xlsx sheet's name.
+    public var sheetName: String
     private let csv: CSVWriter
     private let json = JSONWriter(keyOrder: .sorted)
     /// `"name":` for each column, encoded once.
     private let keyPrefixes: [[UInt8]]
 
-    public init(format: ExportFormat, excel: Bool = false) {
+    public init(format: ExportFormat, excel: Bool = false, flatten: Bool = false, sheetName: String = "Sheet1") {
         self.format = format
         self.excel = excel && format == .csv
+        self.flatten = flatten && format != .jsonl
+        self.sheetName = sheetName
         self.csv = CSVWriter(crlf: self.excel)
         self.keyPrefixes = Record.fieldNames.map { name in
             var bytes: [UInt8] = []
@@ -28,10 +39,37 @@ public struct ExportEncoder<Record: ExportRecord>: Sendable {
 
     /// What the file starts with: the CSV header (after the BOM for Excel); nothing for JSONL.
     public func header() -> [UInt8] {
-        guard format == .csv else { return [] }
+        guard format == .csv, !flatten else { return [] }
         var out: [UInt8] = excel ? CSVWriter.byteOrderMark : []
         csv.appendRow(Record.fieldNames, into: &out)
         return out
+    }
+
+    /// True when the file can only be written once every record is known.
+    public var needsAllRecords: Bool { format == .xlsx || flatten }
+
+    /// Writes a whole file of `records` (already in export order).
+    public func writeDocument(_ records: [Record], write: ([UInt8]) throws -> Void) throws {
+        guard needsAllRecords else {
+            try write(header())
+            try write(rows(records))
+            return
+        }
+        let table = ExportTable(records: records, flatten: flatten)
+        if format == .xlsx {
+            try XlsxWriter(sheetName: sheetName).write(header: table.header, rows: records.lazy.map(table.cells), to: write)
+            return
+        }
+        var out: [UInt8] = excel ? CSVWriter.byteOrderMark : []
+        csv.appendRow(table.header, into: &out)
+        for record in records {
+            csv.appendRow(table.cells(record).map { $0?.csvText ?? "" }, into: &out)
+            if out.count >= 1 << 20 {
+                try write(out)
+                out.removeAll(keepingCapacity: true)
+            }
+        }
+        try write(out)
     }
 
     public func append(_ record: Record, into out: inout [UInt8]) {
@@ -49,7 +87,7 @@ public struct ExportEncoder<Record: ExportRecord>: Sendable {
             }
             out.append(UInt8(ascii: "}"))
             out.append(0x0A)
-        case .csv:
+        case .csv, .xlsx:  // xlsx files are written whole (writeDocument); a row here is CSV
             csv.appendRow(fields.map(cell), into: &out)
         }
     }

@@ -2,13 +2,16 @@
 public enum ExportFormat: String, Sendable, CaseIterable {
     case csv
     case jsonl
+    /// A one-sheet Excel workbook.
+    case xlsx
 
-    /// The format a path's extension names (`.csv`; `.jsonl`, `.ndjson`, `.json`), else nil.
+    /// The format a path's extension names (`.csv`; `.jsonl`, `.ndjson`, `.json`; `.xlsx`), else nil.
     public static func detect(path: String) -> ExportFormat? {
         guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
         switch path[path.index(after: dot)...].lowercased() {
         case "csv": return .csv
         case "jsonl", "ndjson", "json": return .jsonl
+        case "xlsx": return .xlsx
         default: return nil
         }
     }

@@ -37,8 +37,12 @@ public enum IDsFile {
             throw IDsFileProblems(diagnostics: [Diagnostic(file: path, line: nil, message: "cannot read: \(error.reason)")])
         }
         let layout: Layout
-        switch InputFormat.detect(path: path) {
-        case .csv?: layout = .csv
+        let sniffed = WorkbookSniffer.sniff(bytes: bytes)
+        if case .refused(let message) = sniffed {
+            throw IDsFileProblems(diagnostics: [Diagnostic(file: path, line: nil, message: "this is " + message)])
+        }
+        switch sniffed == .xlsx ? InputFormat.xlsx : InputFormat.detect(path: path) {
+        case .csv?, .xlsx?: layout = .csv
         case .jsonl?: layout = .jsonl
         case nil:
             var body = bytes[...]
@@ -106,9 +110,11 @@ public enum IDsFile {
             }
         case .csv:
             var reader = CSVReader(source: ByteSource(bytes: bytes, chunkSize: 1 << 16), file: path, delimiter: InputFormat.defaultDelimiter(path: path))
+            var sheet = sniffed == .xlsx
+                ? XlsxRowSource(workbook: { () throws(ZipError) in try XlsxWorkbook(bytes: bytes) }, sheet: nil, file: path) : nil
             var indexes: [(name: String, index: Int)]?
             var optionalIndex: Int?
-            while let event = reader.next() {
+            while let event = sheet != nil ? sheet!.next() : reader.next() {
                 guard case .row(let row) = event else {
                     if case .fatal(let diagnostic) = event { problems.append(diagnostic) }
                     break

@@ -25,20 +25,22 @@ public struct LabelExporter: Sendable {
         fetch: @escaping @Sendable (String) async throws(APIError) -> [GoldLabel],
         write: ([UInt8]) throws -> Void
     ) async throws -> ExportOutcome {
-        try write(encoder.header())
+        let whole = encoder.needsAllRecords
+        if !whole { try write(encoder.header()) }
         var outcome = ExportOutcome()
+        var all: [GoldLabel] = []
         let encoder = self.encoder
         try await OrderedFetcher(window: window).forEach(Self.exportOrder(runIDs: runIDs)) { runID in
             do throws(APIError) {
                 let labels = GoldLabel.sortedForExport(try await fetch(runID))
-                return .success((encoder.rows(labels), labels.count))
+                return .success((whole ? [] : encoder.rows(labels), whole ? labels : [], labels.count))
             } catch {
                 return .failure(error)
             }
         } deliver: { runID, result in
             switch result {
-            case .success(let (bytes, count)):
-                try write(bytes)
+            case .success(let (bytes, labels, count)):
+                if whole { all += labels } else { try write(bytes) }
                 outcome.records += count
                 outcome.runs += 1
             case .failure(let error):
@@ -46,6 +48,7 @@ public struct LabelExporter: Sendable {
                 outcome.failures.append(ExportFailure(item: runID, error: error))
             }
         }
+        if whole { try encoder.writeDocument(all, write: write) }
         return outcome
     }
 
@@ -56,8 +59,7 @@ public struct LabelExporter: Sendable {
         write: ([UInt8]) throws -> Void
     ) async throws -> ExportOutcome {
         let (labels, failures) = try await fetchRecords(keys, window: window, fetch: fetch)
-        try write(encoder.header())
-        try write(encoder.rows(labels))
+        try encoder.writeDocument(labels, write: write)
         return ExportOutcome(records: labels.count, runs: Set(labels.map(\.runID)).count, failures: failures)
     }
 }

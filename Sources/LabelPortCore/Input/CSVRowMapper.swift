@@ -66,10 +66,8 @@ struct CSVRowMapper {
             let target: (TargetField, CellType)
             if let mapping = mapped[name] {
                 target = (mapping.field, mapping.type)
-            } else if let typed = CSVRowMapper.typedKeyHeader(name) {
-                target = (typed.field, typed.type)
-            } else if let field = TargetField(name: name) {
-                target = (field, .string)
+            } else if let column = FieldMapping.column(named: name) {
+                target = column
             } else if let loose = matches.loose[index] {
                 switch loose {
                 case .mapping(let mapping):
@@ -132,14 +130,6 @@ struct CSVRowMapper {
         warnings.append(contentsOf: unknown)
         return .success(CSVRowMapper(
             file: file, columns: columns, defaultRunID: defaultRunID, namedColumnCount: namedCount, decimalComma: decimalComma))
-    }
-
-    /// A header `object_value.KEY[.KEY…]:TYPE` (as export --flatten writes them): its key and type.
-    static func typedKeyHeader(_ name: String) -> FieldMapping? {
-        guard name.hasPrefix("object_value."), name.contains(":"), !name.contains("="),
-              let mapping = try? FieldMapping(parsing: "\(name)=\(name)"), case .objectKey = mapping.field
-        else { return nil }
-        return mapping
     }
 
     /// Maps one row (already read without problems) to a label, or its problems.

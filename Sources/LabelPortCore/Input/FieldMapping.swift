@@ -111,6 +111,21 @@ public struct FieldMapping: Sendable, Equatable {
     }
 }
 
+extension FieldMapping {
+    /// What a header names by itself, without `--map`: a contract column, or
+    /// `object_value.KEY[.KEY…]` with an optional `:number`, `:boolean`, `:json` or
+    /// `:string` type (as `export --flatten` writes them).
+    public static func column(named name: String) -> (field: TargetField, type: CellType)? {
+        if name.hasPrefix("object_value."), let colon = name.lastIndex(of: ":"),
+            let type = CellType(rawValue: name[name.index(after: colon)...].lowercased()),
+            let field = TargetField(name: String(name[..<colon])), case .objectKey = field
+        {
+            return (field, type)
+        }
+        return TargetField(name: name).map { ($0, .string) }
+    }
+}
+
 /// A malformed `--map` value (a usage error).
 public struct FieldMappingError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String

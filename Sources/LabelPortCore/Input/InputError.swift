@@ -3,14 +3,26 @@
 public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: String
     public var reason: String
+    /// True when `reason` is a whole message (a refused or damaged workbook), not what
+    /// follows "cannot read:".
+    public var isWholeMessage = false
 
     public init(path: String, reason: String) {
         self.path = path
         self.reason = reason
     }
 
-    public var description: String { "\(path): cannot read: \(reason)" }
+    /// A file that is read but refused: `FILE: message`.
+    public init(path: String, message: String) {
+        self.path = path
+        self.reason = message
+        self.isWholeMessage = true
+    }
+
+    private var message: String { isWholeMessage ? reason : "cannot read: \(reason)" }
+
+    public var description: String { "\(path): \(message)" }
 
     /// The file-level diagnostic validate and import print for it.
-    public var diagnostic: Diagnostic { Diagnostic(file: path, line: nil, message: "cannot read: \(reason)") }
+    public var diagnostic: Diagnostic { Diagnostic(file: path, line: nil, message: message) }
 }

@@ -1,14 +1,17 @@
-/// The two row formats import reads and export writes.
+/// The row formats import reads and export writes.
 public enum InputFormat: String, Sendable, CaseIterable {
     case csv
     case jsonl
+    /// An Excel workbook's sheet (recognised by its bytes, whatever its name).
+    case xlsx
 
     /// The format a file name implies: `.csv`/`.tsv` → CSV; `.jsonl`/`.ndjson`/`.json` → JSONL;
-    /// nil for anything else (and for `-`, stdin), where the reader falls back to JSONL.
+    /// `.xlsx`/`.xlsm` → xlsx; nil for anything else (and for `-`, stdin), where the reader falls back to JSONL.
     public static func detect(path: String) -> InputFormat? {
         let lower = path.lowercased()
         for suffix in [".csv", ".tsv"] where lower.hasSuffix(suffix) { return .csv }
         for suffix in [".jsonl", ".ndjson", ".json"] where lower.hasSuffix(suffix) { return .jsonl }
+        if lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm") { return .xlsx }
         return nil
     }
 

@@ -1,4 +1,4 @@
-/// Reads a CSV or JSONL file of gold labels row by row, mapping and checking each row:
+/// Reads a CSV, JSONL or xlsx file of gold labels row by row, mapping and checking each row:
 /// the one code path `validate` and `import` share. Memory does not grow with the file.
 ///
 /// ```swift
@@ -30,6 +30,7 @@ public struct LabelInput {
     public private(set) var header: [String]?
 
     private var csv: CSVReader?
+    private var xlsx: XlsxRowSource?
     private var csvMapper: CSVRowMapper?
     private var jsonl: JSONLReader?
     private var jsonlMapper: JSONLRowMapper?
@@ -37,34 +38,82 @@ public struct LabelInput {
     private var finished = false
     private var sawRow = false
 
-    /// Opens `path` (`-` for stdin); throws only when the file cannot be opened.
+    /// Opens `path` (`-` for stdin); throws only when the file cannot be opened, or is a
+    /// workbook labelport does not read (.xls, .ods, .numbers: recognised by its bytes).
     public init(path: String, displayName: String? = nil, options: LabelInputOptions) throws(InputError) {
         let name = displayName ?? (path == "-" ? "<stdin>" : path)
         let source = try ByteSource(path: path, chunkSize: options.chunkSize)
-        self.init(source: source, path: path, displayName: name, options: options)
+        var sniffed: InputFormat?
+        if options.format == nil, let kind = WorkbookSniffer.sniff(path: path) {
+            switch kind {
+            case .xlsx: sniffed = .xlsx
+            case .refused(let message): throw InputError(path: name, message: "this is " + message)
+            }
+        }
+        let format = options.format ?? sniffed ?? InputFormat.detect(path: path) ?? .jsonl
+        if format == .xlsx {
+            if path == "-" {
+                let bytes = try Self.readAll(source)
+                self.init(format: format, source: nil, path: path, displayName: name, options: options) { () throws(ZipError) in
+                    try XlsxWorkbook(bytes: bytes)
+                }
+            } else {
+                self.init(format: format, source: nil, path: path, displayName: name, options: options) { () throws(ZipError) in
+                    try XlsxWorkbook(path: path)
+                }
+            }
+            return
+        }
+        self.init(format: format, source: source, path: path, displayName: name, options: options, workbook: nil)
     }
 
-    /// Reads from bytes in memory; `displayName` also picks the format when `options` does not.
+    /// Reads from bytes in memory; `displayName` also picks the format when `options` does not
+    /// (and the bytes, for a workbook).
     public init(bytes: [UInt8], displayName: String, options: LabelInputOptions) {
-        self.init(source: ByteSource(bytes: bytes, chunkSize: options.chunkSize), path: displayName, displayName: displayName, options: options)
+        var format = options.format ?? InputFormat.detect(path: displayName) ?? .jsonl
+        if options.format == nil, WorkbookSniffer.sniff(bytes: bytes) == .xlsx { format = .xlsx }
+        if format == .xlsx {
+            self.init(format: format, source: nil, path: displayName, displayName: displayName, options: options) { () throws(ZipError) in
+                try XlsxWorkbook(bytes: bytes)
+            }
+        } else {
+            self.init(
+                format: format, source: ByteSource(bytes: bytes, chunkSize: options.chunkSize), path: displayName,
+                displayName: displayName, options: options, workbook: nil)
+        }
     }
 
-    private init(source: ByteSource, path: String, displayName: String, options: LabelInputOptions) {
+    private init(
+        format: InputFormat, source: ByteSource?, path: String, displayName: String, options: LabelInputOptions,
+        workbook: (() throws(ZipError) -> XlsxWorkbook)?
+    ) {
         let detected = InputFormat.detect(path: path)
-        self.format = options.format ?? detected ?? .jsonl
+        self.format = format
         self.displayName = displayName
-        self.givenDelimiter = options.delimiter ?? InputFormat.defaultDelimiter(path: path)
+        self.givenDelimiter = format == .xlsx ? UInt8(ascii: ",") : options.delimiter ?? InputFormat.defaultDelimiter(path: path)
         self.options = options
         switch format {
         case .csv:
             csv = CSVReader(
-                source: source, file: displayName, delimiter: givenDelimiter,
+                source: source!, file: displayName, delimiter: givenDelimiter,
                 detectDelimiter: options.delimiter == nil && !path.lowercased().hasSuffix(".tsv"))
         case .jsonl:
-            jsonl = JSONLReader(source: source, file: displayName)
+            jsonl = JSONLReader(source: source!, file: displayName)
             jsonlMapper = JSONLRowMapper(
                 file: displayName, mappings: options.mappings, defaultRunID: options.runID,
                 formatWasGuessed: options.format == nil && detected == nil)
+        case .xlsx:
+            xlsx = XlsxRowSource(workbook: workbook!, sheet: options.sheet, file: displayName)
+        }
+    }
+
+    private static func readAll(_ source: ByteSource) throws(InputError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk: [UInt8] = []
+        while true {
+            let n = try source.read(into: &chunk).get()
+            if n == 0 { return bytes }
+            bytes += chunk[0..<n]
         }
     }
 
@@ -73,16 +122,33 @@ public struct LabelInput {
     /// `.invalid` and is followed by nil.
     public mutating func next() -> LabelInputItem? {
         if finished { return nil }
+        if xlsx != nil {
+            guard let item = nextCSV() else {
+                if xlsx!.emptyRows > 0 {
+                    warnings.append(Diagnostic(
+                        file: displayName, line: nil, severity: .warning,
+                        message: "\(xlsx!.emptyRows) empty row\(xlsx!.emptyRows == 1 ? "" : "s") skipped"))
+                }
+                return nil
+            }
+            guard case .invalid(let line, let diagnostics, let record) = item else { return item }
+            return .invalid(line: line, diagnostics.map(XlsxRowSource.naming), record)
+        }
         return csv != nil ? nextCSV() : nextJSONL()
+    }
+
+    private mutating func nextRowEvent() -> CSVReader.Event? {
+        xlsx != nil ? xlsx!.next() : csv!.next()
     }
 
     private mutating func nextCSV() -> LabelInputItem? {
         if csvMapper == nil {
-            guard let first = csv!.next() else {
+            guard let first = nextRowEvent() else {
                 finished = true
+                let what = xlsx != nil ? "the sheet is empty: it needs a header row" : "the file is empty: a CSV needs a header row"
                 return .invalid(line: 0, [Diagnostic(
                     file: displayName, line: nil,
-                    message: "the file is empty: a CSV needs a header row, e.g. run_id,output_resource_name,text_value")], nil)
+                    message: what + ", e.g. run_id,output_resource_name,text_value")], nil)
             }
             guard case .row(let headerRow) = first else { return fatal(first) }
             header = headerRow.fields
@@ -96,13 +162,13 @@ public struct LabelInput {
                 return .invalid(line: headerRow.line, problems.diagnostics, nil)
             case .success(let mapper):
                 csvMapper = mapper
-                csv!.expectedFieldCount = headerRow.cells.count
-                csv!.minimumFieldCount = mapper.namedColumnCount
+                csv?.expectedFieldCount = headerRow.cells.count
+                csv?.minimumFieldCount = mapper.namedColumnCount
             }
         }
         var event: CSVReader.Event
         while true {
-            guard let next = csv!.next() else {
+            guard let next = nextRowEvent() else {
                 finished = true
                 if emptyRows > 0 {
                     warnings.append(Diagnostic(

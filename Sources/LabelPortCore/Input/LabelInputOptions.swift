@@ -9,6 +9,8 @@ public struct LabelInputOptions: Sendable {
     public var runID: String?
     /// `:number` cells may use a decimal comma (`0,75`, `1.234,5`).
     public var decimalComma = false
+    /// The xlsx sheet to read; nil: the first.
+    public var sheet: String?
     /// Bytes read from the file at a time (tests use tiny chunks to split tokens).
     public var chunkSize: Int
 
@@ -16,12 +18,13 @@ public struct LabelInputOptions: Sendable {
 
     public init(
         format: InputFormat? = nil, delimiter: UInt8? = nil, mappings: [FieldMapping] = [],
-        runID: String? = nil, chunkSize: Int = LabelInputOptions.defaultChunkSize
+        runID: String? = nil, sheet: String? = nil, chunkSize: Int = LabelInputOptions.defaultChunkSize
     ) {
         self.format = format
         self.delimiter = delimiter
         self.mappings = mappings
         self.runID = runID
+        self.sheet = sheet
         self.chunkSize = max(1, chunkSize)
     }
 }

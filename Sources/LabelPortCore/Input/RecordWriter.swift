@@ -42,7 +42,7 @@ public struct RecordWriter: Sendable {
 
     /// Appends just the CSV header, for a rejects file with no rows (no-op for JSONL or if written).
     public mutating func appendHeader(into out: inout [UInt8]) {
-        guard format == .csv, !headerWritten, let header else { return }
+        guard format != .jsonl, !headerWritten, let header else { return }
         if byteOrderMark { out.append(contentsOf: CSVWriter.byteOrderMark) }
         csv.appendRow(header, into: &out)
         headerWritten = true

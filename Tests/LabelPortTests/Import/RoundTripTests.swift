@@ -7,10 +7,10 @@ import Testing
 /// imported back into the run it came from plans nothing but unchanged rows.
 @Suite("Export and import round trip")
 struct RoundTripTests {
-    @Test("tricky values survive export and import exactly", arguments: ["backup.jsonl", "backup.csv", "excel.csv"])
+    @Test("tricky values survive export and import exactly", arguments: ["backup.jsonl", "backup.csv", "excel.csv", "backup.xlsx", "flat.xlsx", "flat.csv"])
     func roundTrip(file: String) async throws {
         try await ExportFixtures.withSandbox(seed: ExportFixtures.trickySeed()) { source, dir in
-            let extra = file == "excel.csv" ? ["--excel"] : []
+            let extra = file == "excel.csv" ? ["--excel"] : file.hasPrefix("flat.") ? ["--flatten"] : []
             let (exported, bytes) = try await ExportFixtures.export([TestSandbox.runA], from: source, in: dir, to: file, extra: extra)
             #expect(exported.status == 0, "\(exported.stderr)")
             let path = dir.url(file)

@@ -29,6 +29,16 @@ struct TemporaryDirectory: Sendable {
         return file
     }
 
+    /// Writes `bytes` to `name` in the directory and returns its path.
+    @discardableResult
+    func write(_ name: String, bytes: [UInt8]) throws -> String {
+        let file = url(name)
+        guard let handle = fopen(file, "wb") else { throw TemporaryDirectoryError(message: "cannot create \(file)") }
+        defer { fclose(handle) }
+        guard fwrite(bytes, 1, bytes.count, handle) == bytes.count else { throw TemporaryDirectoryError(message: "cannot write \(file)") }
+        return file
+    }
+
     /// The names of the files in the directory.
     func fileNames() -> [String] {
         guard let dir = opendir(path) else { return [] }

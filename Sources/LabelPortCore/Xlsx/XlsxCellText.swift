@@ -1,0 +1,75 @@
+/// How spreadsheet values are spelled as text: numbers, dates, cell names.
+enum XlsxCellText {
+    /// The shortest decimal spelling that reads back as `number`, as JSON number text:
+    /// `42`, `0.5`, `1e+20`, `-3.25e-07`.
+    static func shortest(_ number: Double) -> String {
+        if number == number.rounded(), abs(number) < 1e15 {
+            return number == 0 ? "0" : String(Int64(number))
+        }
+        var text = number.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        if let e = text.firstIndex(of: "e"), text[..<e].hasSuffix(".0") {
+            text.removeSubrange(text.index(e, offsetBy: -2)..<e)
+        }
+        return text
+    }
+
+    /// A date serial as `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SS[.sss]` when it has a time
+    /// of day (rounded to the millisecond). The 1900 system counts Excel's phantom
+    /// 1900-02-29 (serial 60); the 1904 system counts from 1904-01-01.
+    static func date(serial: Double, date1904: Bool) -> String {
+        let milliseconds = Int64((serial * 86_400_000).rounded())
+        var days = milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000
+        let ofDay = milliseconds - days * 86_400_000
+        // Days from 1970-01-01 to the system's day 0.
+        if date1904 {
+            days += -24_107
+        } else {
+            days += days < 60 ? -25_568 : -25_569
+        }
+        let (year, month, day) = civil(fromDays: days)
+        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+        if ofDay != 0 {
+            let seconds = ofDay / 1000
+            text += "T" + pad(seconds / 3600, 2) + ":" + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2)
+            if ofDay % 1000 != 0 { text += "." + pad(ofDay % 1000, 3) }
+        }
+        return text
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let digits = String(abs(value))
+        let padded = String(repeating: "0", count: max(0, width - digits.count)) + digits
+        return value < 0 ? "-" + padded : padded
+    }
+
+    /// Howard Hinnant's days-from-civil inverse: (year, month, day) of a day count from 1970-01-01.
+    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// `A`, `Z`, `AA`… for a 0-based column.
+    static func columnLetters(_ column: Int) -> String {
+        var n = column + 1
+        var letters: [UInt8] = []
+        while n > 0 {
+            let rest = (n - 1) % 26
+            letters.append(UInt8(0x41 + rest))
+            n = (n - 1) / 26
+        }
+        return String(decoding: letters.reversed(), as: UTF8.self)
+    }
+
+    /// `C7` for column 2 (0-based), row 7.
+    static func cellName(column: Int, row: Int) -> String {
+        columnLetters(column) + String(row)
+    }
+}

@@ -1,0 +1,80 @@
+import Testing
+@testable import LabelPortCore
+
+/// The xlsx and flattened encodings: typed cells, number cells only when exact, the
+/// flattened columns and their types, and the same bytes for the same records.
+@Suite("xlsx and flattened export", .timeLimit(.minutes(2)))
+struct XlsxExportTests {
+    static func label(_ name: String, _ object: String?, text: String? = nil, partial: Bool? = nil) throws -> GoldLabel {
+        let value = try object.map { try #require(try JSONParser.parse(Array($0.utf8)).objectValue) }
+        return GoldLabel(
+            id: "00000000-0000-4000-8000-00000000000\(name.count)", accountID: "acc", runID: InputFixtures.runID,
+            outputResourceName: name, textValue: text, objectValue: value, objectValueIsPartial: partial,
+            createdBy: nil, createdAt: "2024-01-01T00:00:00Z", updatedBy: nil, updatedAt: nil)
+    }
+
+    static func labels() throws -> [GoldLabel] {
+        [
+            try label("a", #"{"score": 0.5, "big": 12345678901234567890, "tags": ["x"], "meta": {"ok": true, "who": "é"}, "a.b": 1}"#, partial: false),
+            try label("bb", #"{"score": 2, "big": 3, "empty": "", "meta": {"ok": false}}"#),
+            try label("ccc", #"{"score": "high"}"#),
+            try label("dddd", #"{}"#),
+            try label("eeeee", nil, text: "just text"),
+        ]
+    }
+
+    @Test("flattened columns: typed headers, :json for arrays, empty strings and mixed types")
+    func flattenedHeader() throws {
+        let table = ExportTable(records: try Self.labels(), flatten: true)
+        #expect(table.header == [
+            "run_id", "output_resource_name", "id", "text_value", "object_value",
+            "object_value.big:number", "object_value.empty:json", "object_value.meta.ok:boolean", "object_value.meta.who",
+            "object_value.score:json", "object_value.tags:json",
+            "object_value_is_partial", "account_id", "created_by", "created_at", "updated_by", "updated_at",
+        ])
+        let first = table.cells(try Self.labels()[0])
+        #expect(first[4] == .text(#"{"a.b":1}"#))
+        #expect(first[5] == .number(JSONNumber("12345678901234567890")!))
+        #expect(first[9] == .text("0.5"))
+        #expect(table.cells(try Self.labels()[3])[4] == .text("{}"))
+    }
+
+    @Test("a number is a number cell only when a double holds it exactly in 15 digits")
+    func numberCells() {
+        #expect(XlsxWriter.numericText(JSONNumber("42")!) == "42")
+        #expect(XlsxWriter.numericText(JSONNumber("1.50")!) == "1.5")
+        #expect(XlsxWriter.numericText(JSONNumber("1e-7")!) == "1e-07")
+        #expect(XlsxWriter.numericText(JSONNumber("0.30000000000000004")!) == nil)
+        #expect(XlsxWriter.numericText(JSONNumber("9007199254740993")!) == nil)
+        #expect(XlsxWriter.numericText(JSONNumber("123456789012345")!) == "123456789012345")
+        #expect(XlsxWriter.numericText(JSONNumber("1.00000000000000001")!) == nil)
+    }
+
+    @Test("the same records give the same bytes, and read back as the same labels", arguments: [false, true])
+    func stableAndReadable(flatten: Bool) throws {
+        let encoder = ExportEncoder<GoldLabel>(format: .xlsx, flatten: flatten, sheetName: "labels")
+        var first: [UInt8] = []
+        try encoder.writeDocument(try Self.labels()) { first += $0 }
+        var second: [UInt8] = []
+        try encoder.writeDocument(try Self.labels()) { second += $0 }
+        #expect(first == second)
+        var input = LabelInput(bytes: first, displayName: "out.bin", options: LabelInputOptions())
+        #expect(input.format == .xlsx)
+        var read: [LabelRow] = []
+        while let item = input.next() {
+            guard case .row(let row, _) = item else {
+                Issue.record("\(item)")
+                continue
+            }
+            read.append(row)
+        }
+        let expected = try Self.labels()
+        #expect(read.count == expected.count)
+        for (row, label) in zip(read, expected) {
+            #expect(row.outputResourceName == label.outputResourceName)
+            #expect(row.objectValue == label.objectValue, "\(label.outputResourceName)")
+            #expect(row.textValue == label.textValue)
+            #expect(row.objectValueIsPartial == label.objectValueIsPartial)
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Testing
+@testable import LabelPortCore
+
+/// Workbooks made by real programs (scripts/make-xlsx-fixtures.py) read as the contract
+/// says: typed cells, dates, formulas' cached values, unicode, sparse and empty rows,
+/// sheets by name, problems named by cell; other workbooks refused by their bytes.
+@Suite("xlsx input", .timeLimit(.minutes(2)))
+struct XlsxInputTests {
+    static let directory: String = {
+        var path = #filePath
+        while let last = path.last, last != "/" { path.removeLast() }
+        return path + "../Fixtures/xlsx/"
+    }()
+
+    static func items(_ name: String, options: LabelInputOptions = LabelInputOptions()) throws -> (items: [LabelInputItem], warnings: [Diagnostic]) {
+        var input = try LabelInput(path: directory + name, displayName: name, options: options)
+        var items: [LabelInputItem] = []
+        while let item = input.next() { items.append(item) }
+        return (items, input.warnings)
+    }
+
+    static func object(_ text: String) throws -> JSONObject {
+        try #require(try JSONParser.parse(Array(text.utf8)).objectValue)
+    }
+
+    static let run = InputFixtures.runID
+
+    @Test("openpyxl: typed cells, dates, a formula without a cached value, unicode, an empty row")
+    func openpyxlTyped() throws {
+        let (items, warnings) = try Self.items("openpyxl-typed.xlsx")
+        let rows = items.compactMap { item -> LabelRow? in
+            if case .row(let row, _) = item { return row }
+            return nil
+        }
+        #expect(rows.count == 3, "\(items)")
+        #expect(rows == [
+            LabelRow(line: 2, runID: Self.run, outputResourceName: "doc-1", objectValue: try Self.object(
+                #"{"score": 0.75, "ok": true, "when": "2024-03-01", "note": "héllo — 日本語 😀"}"#)),
+            LabelRow(line: 3, runID: Self.run, outputResourceName: "doc-2", objectValue: try Self.object(
+                #"{"score": 42, "ok": false, "when": "2024-03-01T13:45:30.250", "note": "line1\nline2", "total": 12345678901234567890}"#)),
+            LabelRow(line: 5, runID: Self.run, outputResourceName: "17", objectValue: try Self.object(
+                #"{"score": 1.50, "ok": true, "when": "2024-03-01", "note": "A reads as A", "total": 1e+20}"#)),
+        ])
+        #expect(warnings.map(\.description) == ["openpyxl-typed.xlsx: warning: 1 empty row skipped"])
+    }
+
+    @Test("LibreOffice: shared strings, rich text, a formula's cached value, an empty row")
+    func libreOfficeTyped() throws {
+        let (items, warnings) = try Self.items("libreoffice-typed.xlsx")
+        let rows = items.compactMap { item -> LabelRow? in
+            if case .row(let row, _) = item { return row }
+            return nil
+        }
+        #expect(rows == [
+            LabelRow(line: 2, runID: Self.run, outputResourceName: "doc-1", objectValue: try Self.object(
+                #"{"score": 0.75, "ok": true, "when": "2024-03-01", "note": "héllo — 日本語 😀", "total": 3}"#)),
+            LabelRow(line: 3, runID: Self.run, outputResourceName: "doc-2", objectValue: try Self.object(
+                #"{"score": 42, "ok": false, "when": "2024-03-01T13:45:30.250", "note": "line1\nline2", "total": 12345678901234567890}"#)),
+            LabelRow(line: 5, runID: Self.run, outputResourceName: "17", objectValue: try Self.object(
+                #"{"score": 1.50, "ok": true, "when": "2024-03-01", "note": "_x0041_ reads as A", "total": 1e+20}"#)),
+        ], "\(items)")
+        #expect(warnings.map(\.description) == ["libreoffice-typed.xlsx: warning: 1 empty row skipped"])
+    }
+
+    @Test("--sheet picks a sheet by name; a missing one lists the sheets")
+    func sheets() throws {
+        let (items, _) = try Self.items("openpyxl-typed.xlsx", options: LabelInputOptions(sheet: "second"))
+        #expect(items == [.row(
+            LabelRow(line: 2, runID: Self.run, outputResourceName: "from-second", textValue: "second sheet"),
+            InputRecord(line: 2, content: .fields([Self.run, "from-second", "second sheet"])))])
+        let (missing, _) = try Self.items("openpyxl-typed.xlsx", options: LabelInputOptions(sheet: "nope"))
+        #expect(missing == [.invalid(line: 0, [Diagnostic(
+            file: "openpyxl-typed.xlsx", line: nil,
+            message: "the workbook has no sheet named \"nope\"; its sheets: \"labels\", \"second\"")], nil)])
+    }
+
+    @Test("the 1904 date system")
+    func date1904() throws {
+        let rows = try Self.items("openpyxl-1904.xlsx").items
+        #expect(rows.first.map { item -> String? in
+            if case .row(let row, _) = item { return row.textValue }
+            return nil
+        } == "2024-03-01")
+    }
+
+    @Test("problems are located by sheet row and column, with the cell's name")
+    func problems() throws {
+        var input = try LabelInput(path: Self.directory + "openpyxl-problems.xlsx", displayName: "bad.xlsx", options: LabelInputOptions())
+        var lines: [String] = []
+        _ = InputValidator.run(&input) { lines.append($0.description) }
+        #expect(lines == [
+            "bad.xlsx:2:3: cell C2: object_value.n: \"twelve\" is not a JSON number (e.g. 42, -1.5, 2e10; no leading zeros, '+' or thousands separators)",
+            "bad.xlsx:2:4: cell D2: object_value_is_partial \"maybe\" is not a boolean: write true or false (or leave the cell empty)",
+        ])
+    }
+
+    @Test("a workbook is recognised by its bytes whatever its name")
+    func sniffedByBytes() throws {
+        let bytes = try FileText.readBytes(Self.directory + "openpyxl-1904.xlsx")
+        let items = InputFixtures.items(bytes: bytes, name: "labels.csv")
+        #expect(items.count == 1)
+        if case .row(let row, _)? = items.first { #expect(row.outputResourceName == "doc-1904") } else { Issue.record("\(items)") }
+    }
+
+    @Test("xls, ods and plain zip files are refused with advice", arguments: [
+        ([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 100), "Excel 97-2003"),
+        (try! ZipFixture.make(["mimetype": "application/vnd.oasis.opendocument.spreadsheet"]), "OpenDocument spreadsheet (.ods)"),
+        (try! ZipFixture.make(["Index/Document.iwa": "x"]), "Apple Numbers"),
+        (try! ZipFixture.make(["data.csv": "a,b"]), "a zip file, not a spreadsheet"),
+    ] as [([UInt8], String)])
+    func refused(bytes: [UInt8], words: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("labels.csv", bytes: bytes)
+        #expect(throws: InputError.self) { _ = try LabelInput(path: path, displayName: "in.csv", options: LabelInputOptions()) }
+        do {
+            _ = try LabelInput(path: path, displayName: "in.csv", options: LabelInputOptions())
+        } catch {
+            #expect(error.description.hasPrefix("in.csv: this is "))
+            #expect(error.description.contains(words), "\(error)")
+        }
+    }
+
+    @Test("a damaged workbook is FILE: message")
+    func damaged() throws {
+        var bytes = try FileText.readBytes(Self.directory + "openpyxl-typed.xlsx")
+        bytes.removeLast(bytes.count / 3)
+        let items = InputFixtures.items(bytes: bytes, name: "cut.xlsx", options: LabelInputOptions(format: .xlsx))
+        guard case .invalid(0, let diagnostics, nil)? = items.first, let first = diagnostics.first else {
+            Issue.record("\(items)")
+            return
+        }
+        #expect(first.line == nil)
+        #expect(first.description.hasPrefix("cut.xlsx: cannot read the workbook: "), "\(first)")
+    }
+
+    @Test("cell text: numbers in their shortest spelling, dates, escapes")
+    func cellText() {
+        #expect(XlsxCellText.shortest(42) == "42")
+        #expect(XlsxCellText.shortest(0.1) == "0.1")
+        #expect(XlsxCellText.shortest(-0.0) == "0")
+        #expect(XlsxCellText.shortest(1e20) == "1e+20")
+        #expect(XlsxCellText.shortest(1.5e-7) == "1.5e-07")
+        #expect(XlsxCellText.date(serial: 1, date1904: false) == "1900-01-01")
+        #expect(XlsxCellText.date(serial: 61, date1904: false) == "1900-03-01")
+        #expect(XlsxCellText.date(serial: 45352.5, date1904: false) == "2024-03-01T12:00:00")
+        #expect(XlsxCellText.date(serial: 0, date1904: true) == "1904-01-01")
+        #expect(XlsxCellText.columnLetters(0) == "A")
+        #expect(XlsxCellText.columnLetters(27) == "AB")
+        #expect(XMLText.decode(Array("a_x000D_b_x005F_x0041_&amp;&#x1F600;_xD83D__xDE00_".utf8)[...], entities: true, escapes: true)
+            == "a\rb_x0041_&😀😀")
+        var escaped: [UInt8] = []
+        XMLText.appendEscaped("a\rb_x0041_<\u{0}", into: &escaped)
+        #expect(String(decoding: escaped, as: UTF8.self) == "a_x000D_b_x005F_x0041_&lt;_x0000_")
+    }
+}
+
+/// Small zip files for the sniffer's tests.
+enum ZipFixture {
+    static func make(_ entries: [String: String]) throws -> [UInt8] {
+        var zip = ZipWriter()
+        var out: [UInt8] = []
+        for (name, text) in entries.sorted(by: { $0.key < $1.key }) { out += try zip.add(name, Array(text.utf8)) }
+        return out + zip.finish()
+    }
+}
