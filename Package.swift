@@ -20,7 +20,7 @@ let package = Package(
     ],
     targets: [
         // The system zlib (deflate for .xlsx zip entries): no package, nothing to build.
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Pure logic and the API client: no CLI, no server.
         .target(
             name: "LabelPortCore",
