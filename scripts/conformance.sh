@@ -15,7 +15,7 @@ if [[ ! -x "$VENV/bin/schemathesis" ]] || [[ "$("$VENV/bin/schemathesis" --versi
     "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
-swift build --product labelport
+swift build
 
 # A random token for this run only; it is passed on the sandbox's command line and in
 # schemathesis's header, never printed (schemathesis masks Authorization in its output).

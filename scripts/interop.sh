@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 if [[ -n "${LABELPORT_BIN:-}" ]]; then
   bin="$LABELPORT_BIN"
 else
-  swift build --product labelport >&2 || exit 1
+  swift build >&2 || exit 1
   bin="$(swift build --show-bin-path)/labelport"
 fi
 read -r -a modes <<<"${INTEROP_FRAMINGS:-http10-close close chunked keepalive close-after-3}"

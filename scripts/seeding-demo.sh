@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-swift build --product labelport >&2
+swift build >&2
 bin=$(swift build --show-bin-path)/labelport
 work=$(mktemp -d)
 pids=()
