@@ -21,7 +21,7 @@ struct InputFile {
             let spool = try BufferedFileWriter.temporary(prefix: "labelport-stdin")
             var chunk = [UInt8](repeating: 0, count: 256 * 1024)
             while true {
-                let n = chunk.withUnsafeMutableBytes { Glibc.read(STDIN_FILENO, $0.baseAddress, $0.count) }
+                let n = chunk.withUnsafeMutableBytes { Platform.read(STDIN_FILENO, $0.baseAddress, $0.count) }
                 if n < 0 {
                     if errno == EINTR { continue }
                     try? spool.close(removing: true)

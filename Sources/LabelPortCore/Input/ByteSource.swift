@@ -61,7 +61,7 @@ final class ByteSource {
             return .success(n)
         case .file(let fd, _):
             while true {
-                let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+                let n = buffer.withUnsafeMutableBytes { Platform.read(fd, $0.baseAddress, $0.count) }
                 if n >= 0 { return .success(n) }
                 if errno == EINTR { continue }
                 return .failure(InputError(path: path, reason: String(cString: strerror(errno))))

@@ -126,7 +126,7 @@ public final class AtomicFileWriter {
         var offset = 0
         while offset < buffer.count {
             let n = buffer.withUnsafeBytes { raw in
-                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                Platform.write(fd, raw.baseAddress! + offset, raw.count - offset)
             }
             if n < 0 {
                 if errno == EINTR { continue }

@@ -41,7 +41,7 @@ public final class BufferedFileWriter: ByteSink {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw FileError.errno(directory) }
         let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        Glibc.close(fd)
+        Platform.close(fd)
         return try BufferedFileWriter(path: path)
     }
 
@@ -58,7 +58,7 @@ public final class BufferedFileWriter: ByteSink {
     public func flush() throws(FileError) {
         var offset = 0
         while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let n = buffer.withUnsafeBytes { Platform.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw FileError.errno(path)
@@ -71,7 +71,7 @@ public final class BufferedFileWriter: ByteSink {
     /// Flushes and closes; `removing` deletes the file afterwards (temporary files).
     public func close(removing: Bool = false) throws(FileError) {
         defer {
-            if ownsDescriptor { Glibc.close(fd) }
+            if ownsDescriptor { Platform.close(fd) }
             if removing { unlink(path) }
         }
         try flush()

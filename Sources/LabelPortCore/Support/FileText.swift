@@ -14,7 +14,7 @@ public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
     }
     public var description: String { "\(path): \(reason)" }
 
-    static func errno(_ path: String, _ code: Int32 = Glibc.errno) -> FileError {
+    static func errno(_ path: String, _ code: Int32 = Platform.errno) -> FileError {
         FileError(path: path, reason: String(cString: strerror(code)))
     }
 }
@@ -34,7 +34,7 @@ public enum FileText {
         defer { close(fd) }
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let n = chunk.withUnsafeMutableBytes { Platform.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw FileError.errno(path)
