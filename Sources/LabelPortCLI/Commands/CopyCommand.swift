@@ -61,8 +61,7 @@ struct CopyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write one JSON line per source label, in order, to this file.", valueName: "FILE"))
     var report: String?
 
-    // TODO(journal): --journal FILE / --no-journal, once import's journal lands: the
-    // journal is a sink of the engine's writes, so CopySession passes it like the report.
+    @OptionGroup(title: "Journal") var journal: JournalOptions
 
     /// Tests: runs between the writes and the verification of each run (a seam to make
     /// the destination drift, without timing).
@@ -111,8 +110,10 @@ struct CopyCommand: AsyncParsableCommand {
         if from != nil && to != nil && (connection.baseURL != nil || connection.tokenFile != nil || connection.profile != nil) {
             Console.current.message("labelport copy: warning: --from and --to name both sides; --base-url, --token-file and --profile are not used")
         }
+        let journalWriter = try (dryRun ? nil : journal.open(
+            command: "copy", server: destination.server, source: "copy from \(source.server.baseURL)", console: Console.current))
         let session = CopySession(
-            pairs: pairs, source: source, destination: destination,
+            pairs: pairs, source: source, destination: destination, journal: journalWriter,
             sourceOptions: execution.options(for: source), destinationOptions: execution.options(for: destination),
             configuration: ImportConfiguration(mode: mode, dryRun: dryRun), json: json, report: report,
             beforeVerify: Self.beforeVerify)

@@ -8,6 +8,8 @@ struct CopySession {
     var pairs: [CopyRunPair]
     var source: ResolvedConnection
     var destination: ResolvedConnection
+    /// Where each write to the destination is recorded before it is sent (`undo` reads it).
+    var journal: JournalWriter?
     var sourceOptions: ExecutionOptions
     var destinationOptions: ExecutionOptions
     var configuration: ImportConfiguration
@@ -71,7 +73,8 @@ struct CopySession {
                 problems.append("cannot read source run \(pair.source) at \(source.server): \(error)")
                 continue
             }
-            let engine = ImportEngine(configuration: configuration, client: destinationClient, executor: writes, interrupt: interrupt)
+            let engine = ImportEngine(
+                configuration: configuration, client: destinationClient, executor: writes, interrupt: interrupt, journal: journal)
             var (planner, unreadable) = await engine.loadRuns([pair.destination])
             problems += unreadable
             planner.repeatedLabels = CopyRows.repeatedLabels(labels, destinationRun: pair.destination)
@@ -114,6 +117,8 @@ struct CopySession {
             console.output(JSONWriter().string(summaryJSON) + "\n")
         }
         for line in summary.humanLines { console.message(line) }
+        try journal?.close()
+        if let journal, journal.wasWritten { console.message("journal: \(journal.path) (take it back with labelport undo \(journal.path))") }
         if !configuration.dryRun && !interrupt.isSet {
             for line in verificationLines(checked: checked, differences: differences) { console.message(line) }
         }

@@ -46,6 +46,26 @@ struct CopyCommandTests {
         #"{"id": "d0000000-0000-4000-8000-000000000003", "output_resource_name": "only-in-destination", "text_value": "kept"}"#,
     ])
 
+    @Test("copy journals every write it sends to the destination (what undo reads); --no-journal writes none")
+    func journal() async throws {
+        try await CopyEnvironments.with(destinationSeed: Self.driftedSeed) { env in
+            let path = env.directory.url("copy-journal.jsonl")
+            let result = await env.copy(["--run", Self.runA, "--journal", path])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("journal: \(path) (take it back with labelport undo \(path))"), "\(result.stderr)")
+            let journal = try JournalReader.read(path)
+            #expect(journal.header.command == "copy")
+            #expect(journal.entries.count == env.destination.stats.writesApplied)
+            let textWrite = journal.entries.first { $0.write.outputResourceName == "doc-text" }
+            #expect(textWrite?.write.before?.textValue == "stale text")
+            #expect(!(try FileText.read(path)).contains(CopyEnvironments.token))
+
+            let again = await env.copy(["--run", Self.runA, "--no-journal"])
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(!again.stderr.contains("journal:"))
+        }
+    }
+
     @Test("--dry-run lists the differences field by field and writes nothing")
     func dryRun() async throws {
         try await CopyEnvironments.with(destinationSeed: Self.driftedSeed) { env in
