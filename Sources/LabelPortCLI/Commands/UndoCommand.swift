@@ -37,6 +37,9 @@ struct UndoCommand: AsyncParsableCommand {
     @OptionGroup(title: "Requests") var execution: ExecutionOptionGroup
     @OptionGroup(title: "Journal") var journal: JournalOptions
 
+    @Flag(help: "List every label of the plan (default: the first 20, then a count).")
+    var verbose = false
+
     @Flag(help: "Print the plan and the summary as JSON on standard output.")
     var json = false
 
@@ -95,11 +98,13 @@ struct UndoCommand: AsyncParsableCommand {
                 object["summary"] = tally.json
                 console.output(JSONWriter().string(.object(object)) + "\n")
             } else {
-                for item in plan.items {
+                var listed = CappedList(verbose: verbose)
+                for item in plan.items where listed.admit() {
                     var lines = renderer.lines(for: item)
                     if let reason = failed[item.seq], !lines.isEmpty { lines[0] += ": failed: \(reason)" }
                     console.output(lines.joined(separator: "\n") + "\n")
                 }
+                if let more = listed.moreLine("labels", hint: "--verbose or --json lists them all") { console.output(more + "\n") }
             }
             console.message(tally.line)
             if !dryRun {

@@ -15,6 +15,23 @@ struct UndoCommandTests {
         return (result, path)
     }
 
+    @Test("the plan lists 20 labels, then how many more; --verbose lists them all")
+    func capped() async throws {
+        try await ExportFixtures.withSandbox(seed: UndoFixtures.seed([])) { sandbox, dir in
+            let rows = (1...25).map { #"{"output_resource_name": "doc-\#($0)", "text_value": "v"}"# }.joined(separator: "\n") + "\n"
+            let input = try dir.write("many.jsonl", rows)
+            let journal = dir.url("many-journal.jsonl")
+            let imported = try await UndoFixtures.run(["import", input, "--run-id", UndoFixtures.runA, "--journal", journal], sandbox, dir)
+            #expect(imported.status == 0, "\(imported.stderr)")
+            let capped = try await UndoFixtures.run(["undo", journal, "--dry-run"], sandbox, dir)
+            let lines = capped.stdout.split(separator: "\n")
+            #expect(lines.count == 21, "\(capped.stdout)")
+            #expect(lines.last == "… and 5 more labels (--verbose or --json lists them all)")
+            let all = try await UndoFixtures.run(["undo", journal, "--dry-run", "--verbose"], sandbox, dir)
+            #expect(all.stdout.split(separator: "\n").count == 25)
+        }
+    }
+
     @Test("undo after an import restores every updated label exactly; the created label is listed")
     func undoRestores() async throws {
         try await ExportFixtures.withSandbox(seed: UndoFixtures.seed()) { sandbox, dir in
