@@ -15,6 +15,9 @@ public final class ImportEngine: Sendable {
     private let createdIDs = Mutex<[ExactString: String]>([:])
     /// Keys whose create failed, with the line of the row that tried.
     private let failedCreates = Mutex<[ExactString: Int]>([:])
+    /// Rows whose write failed or was not attempted, by planner key: later rows merged into
+    /// that write end the same way.
+    private let unfinishedWrites = Mutex<[ExactString: (line: Int, status: RowStatus, reason: String)]>([:])
     private let failures = Atomic<Int>(0)
     /// Why the import stopped taking rows (a rejected token, --max-errors), if it did.
     private let stopReason = Mutex<String?>(nil)
@@ -178,8 +181,12 @@ public final class ImportEngine: Sendable {
                     }
                 } else if configuration.dryRun {
                     outcome.status = .planned
-                } else if planned.write == nil {
+                } else if planned.write == nil && planned.follows == nil {
                     outcome.status = .ok
+                } else if planned.follows != nil && execute {
+                    // After the write that carries its values (same key: in file order).
+                    await queue.submit(QueuedRow(planned: planned, record: record), key: planned.key)
+                    continue
                 } else if let reason = currentStopReason ?? (execute ? nil : (skipReason ?? "not written")) {
                     outcome.status = .skipped
                     outcome.error = reason
@@ -200,7 +207,21 @@ public final class ImportEngine: Sendable {
 
     private func perform(_ planned: PlannedRow, record: InputRecord?) async -> RowOutcome {
         var outcome = RowOutcome(planned: planned, status: .ok, labelID: planned.labelID, error: nil, record: record)
+        if planned.write == nil, let first = planned.follows {
+            if let unfinished = unfinishedWrites.withLock({ $0[ExactString(planned.key)] }) {
+                outcome.status = unfinished.status
+                outcome.error = "its values are in the change of line \(first), which \(unfinished.status == .failed ? "failed" : "was not sent"): \(unfinished.reason)"
+                if unfinished.status == .failed { failures.add(1, ordering: .relaxed) }
+            }
+            return outcome
+        }
         guard let runID = planned.runID, let write = planned.write else { return outcome }
+        defer {
+            if outcome.status != .ok {
+                let unfinished = (planned.line, outcome.status, outcome.error ?? "")
+                unfinishedWrites.withLock { $0[ExactString(planned.key)] = unfinished }
+            }
+        }
         if let reason = currentStopReason {
             if case .create = write { failedCreates.withLock { $0[ExactString(planned.key)] = planned.line } }
             outcome.status = .skipped

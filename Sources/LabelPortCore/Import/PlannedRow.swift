@@ -31,6 +31,9 @@ public struct PlannedRow: Sendable {
     public var key: String
     /// A create whose label later rows update: its id must be remembered for them.
     public var laterRowsNeedID = true
+    /// A later row of a merged label: the line of the row whose change carries its
+    /// values. It ends as that change does (failed or not attempted, if it was).
+    public var follows: Int?
     /// For a write: the label's values before it (nil for a create) and after it, as
     /// planned; the journal records them and a saved plan checks them.
     public var before: LabelValues?

@@ -81,6 +81,7 @@ public struct Planner {
         var planned = planned
         planned.labelID = first.labelID
         planned.key = first.key
+        if first.write != nil { planned.follows = first.line }
         if first.action == .conflict || first.problem != nil {
             planned.action = first.action
             planned.problem = first.problem

@@ -7,6 +7,25 @@ import Testing
 /// objects built from columns merge key by key into the server's object.
 @Suite("import: repeated rows and object keys", .timeLimit(.minutes(2)))
 struct RepeatedRowsTests {
+    @Test("when the merged change fails, every row merged into it is failed and rejected too (nothing reported ok that was not written)")
+    func mergedFailure() async throws {
+        let seed = ImportFixtures.seed([#"{"output_resource_name": "doc-1.pdf", "text_value": "old"}"#])
+        // One request per 100 s: the run's list passes, the write is refused (429), and
+        // with --retries 0 it fails.
+        try await ExportFixtures.withSandbox(seed: seed, { $0.rateLimit = RateLimitSpec(rate: 0.01, burst: 1) }) { sandbox, dir in
+            let file = try dir.write("labels.csv", "output_resource_name,text_value\ndoc-1.pdf,first\ndoc-1.pdf,second\n")
+            let report = dir.url("report.jsonl")
+            let rejects = dir.url("rejects.csv")
+            let result = try await ImportFixtures.importFile(
+                file, sandbox, dir, ["--run-id", ImportFixtures.runA, "--retries", "0", "--report", report, "--rejects", rejects])
+            #expect(result.status == 1, "\(result.stderr)")
+            let lines = try ImportFixtures.report(report)
+            #expect(lines.map { $0["status"]?.stringValue } == ["failed", "failed"])
+            #expect(lines.last?["error"]?.stringValue?.hasPrefix("its values are in the change of line 2, which failed: ") == true, "\(lines)")
+            #expect(try FileText.read(rejects) == "output_resource_name,text_value\ndoc-1.pdf,first\ndoc-1.pdf,second\n")
+        }
+    }
+
     @Test("two rows for one label: one change, the later row wins, a re-run writes nothing")
     func repeatedRowsMerge() async throws {
         try await ExportFixtures.withSandbox(seed: ImportFixtures.seed([#"{"output_resource_name": "doc-1.pdf", "text_value": "old"}"#])) { sandbox, dir in
