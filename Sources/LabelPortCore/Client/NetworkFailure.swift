@@ -77,8 +77,7 @@ struct NetworkFailure {
             return (.connectionDropped, "\(server) closed the connection before answering")
         case .cancelled, .requestStreamCancelled:
             return (.cancelled, "cancelled")
-        case .bodyLengthMismatch, .contentLengthMissing, .chunkedSpecifiedMultipleTimes, .identityCodingIncorrectlyPresent,
-            .httpEndReceivedAfterHeadWith1xx:
+        case .bodyLengthMismatch, .contentLengthMissing:
             return (.invalidResponse, "\(server) sent a malformed HTTP answer")
         default:
             return (.connectionDropped, "the request to \(server) failed")

@@ -50,7 +50,7 @@ struct WorkQueueTests {
             queue.close()
         }
         // With no worker taking jobs, the producer can get at most `capacity` jobs in.
-        while submitted.withLock { $0 } < 2 { await Task.yield() }
+        while submitted.withLock({ $0 }) < 2 { await Task.yield() }
         for _ in 0..<100 { await Task.yield() }
         #expect(submitted.withLock { $0 } == 2)
         var taken: [Int] = []

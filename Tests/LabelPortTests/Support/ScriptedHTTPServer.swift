@@ -149,7 +149,8 @@ private final class ScriptedConnectionHandler: ChannelInboundHandler {
             case .send(let text, let close):
                 let written = context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text)))
                 if close {
-                    written.whenComplete { _ in context.close(promise: nil) }
+                    let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                    written.whenComplete { _ in bound.value.close(promise: nil) }
                     return
                 }
             case .closeWithoutAnswer:
