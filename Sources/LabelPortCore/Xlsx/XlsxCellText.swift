@@ -43,17 +43,10 @@ enum XlsxCellText {
         return value < 0 ? "-" + padded : padded
     }
 
-    /// Howard Hinnant's days-from-civil inverse: (year, month, day) of a day count from 1970-01-01.
+    /// (year, month, day) of a day count from 1970-01-01 (the one calendar conversion: ``HTTPDate``'s).
     static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let (year, month, day) = HTTPDate.civilFromDays(Int(days))
+        return (Int64(year), Int64(month), Int64(day))
     }
 
     /// `A`, `Z`, `AA`… for a 0-based column.
