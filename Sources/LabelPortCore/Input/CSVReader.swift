@@ -1,23 +1,3 @@
-/// One CSV row as read: its cells, the physical line it starts on, which cells were
-/// quoted (for locating problems) and the problems found while reading it.
-struct CSVRow: Sendable, Equatable {
-    var line: Int
-    var cells: CSVCells
-    var problems: [Diagnostic]
-    /// A spreadsheet row: `line` is the sheet's row and cell `i` is in sheet column `i + 1`.
-    var inSheet = false
-
-    /// Each cell as text (tests, headers and other cold paths).
-    var fields: [String] { cells.fields }
-
-    /// The line and column of byte `offset` of cell `cell` (its start when nil).
-    func locate(cell: Int, offset: Int? = nil) -> (line: Int, column: Int) {
-        if inSheet { return (line, cell + 1) }
-        let located = cells.located
-        return CSVLocator.locate(rowLine: line, cells: located.cells, quoted: located.quoted, cell: cell, offset: offset)
-    }
-}
-
 /// A streaming RFC 4180 reader working on bytes, chunk by chunk, so memory does not
 /// grow with the file. Handles a UTF-8 BOM, LF, CRLF and lone CR line ends, quoted
 /// cells holding delimiters, doubled quotes and line breaks, and any one-byte delimiter.
@@ -35,9 +15,9 @@ struct CSVReader {
         case rowStart, fieldStart, unquoted, quoted, quoteInQuoted, afterCR
     }
 
-    private static let lf: UInt8 = 0x0A
-    private static let cr: UInt8 = 0x0D
-    private static let quote: UInt8 = 0x22
+    static let lf: UInt8 = 0x0A
+    static let cr: UInt8 = 0x0D
+    static let quote: UInt8 = 0x22
 
     let file: String
     /// The delimiter in use: as given, or found from the header line.
@@ -88,45 +68,6 @@ struct CSVReader {
         for byte in [CSVReader.lf, CSVReader.cr, CSVReader.quote, 0] { stops[Int(byte)] = 3 }
         stops[Int(delimiter)] |= 1
         return stops
-    }
-
-    /// The delimiters looked for in a header line, in order of preference on a tie.
-    static let candidateDelimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09, UInt8(ascii: "|")]
-
-    /// The candidate delimiter found most often outside quotes in the first line of
-    /// `bytes`; nil when none is there.
-    static func sniffDelimiter(_ bytes: ArraySlice<UInt8>) -> UInt8? {
-        var counts = [Int](repeating: 0, count: candidateDelimiters.count)
-        var quoted = false
-        for byte in bytes {
-            if byte == quote { quoted.toggle(); continue }
-            if quoted { continue }
-            if byte == lf || byte == cr { break }
-            if let index = candidateDelimiters.firstIndex(of: byte) { counts[index] += 1 }
-        }
-        guard let best = counts.indices.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }),
-              counts[best] > 0 else { return nil }
-        return candidateDelimiters[best]
-    }
-
-    /// Whether the first line of `bytes` (outside quotes) is complete.
-    private static func hasFirstLineEnd(_ bytes: [UInt8]) -> Bool {
-        var quoted = false
-        for byte in bytes {
-            if byte == quote { quoted.toggle() } else if !quoted, byte == lf || byte == cr { return true }
-        }
-        return false
-    }
-
-    /// Whether the first line of `bytes` ends with CRLF.
-    private static func firstLineEndsWithCRLF(_ bytes: ArraySlice<UInt8>) -> Bool {
-        var quoted = false
-        var previous: UInt8 = 0
-        for byte in bytes {
-            if byte == quote { quoted.toggle() } else if !quoted, byte == lf { return previous == cr } else if !quoted, byte == cr, previous == cr { return false }
-            previous = byte
-        }
-        return false
     }
 
     /// The next row, or a fatal problem; nil at the end of the file (and after a fatal problem).
@@ -471,14 +412,5 @@ struct CSVReader {
         rowProblems.removeAll(keepingCapacity: true)
         fieldStart = 0
         return row
-    }
-
-    /// How messages name a delimiter: "','", "';'", "a tab".
-    static func delimiterName(_ delimiter: UInt8) -> String {
-        switch delimiter {
-        case 0x09: "a tab"
-        case 0x20..<0x7F: "'\(Character(Unicode.Scalar(delimiter)))'"
-        default: "byte 0x\(String(delimiter, radix: 16, uppercase: true))"
-        }
     }
 }

@@ -1,0 +1,50 @@
+/// The CSV dialect read from a header line: which delimiter, and how a line ends.
+extension CSVReader {
+    /// The delimiters looked for in a header line, in order of preference on a tie.
+    static let candidateDelimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09, UInt8(ascii: "|")]
+
+    /// The candidate delimiter found most often outside quotes in the first line of
+    /// `bytes`; nil when none is there.
+    static func sniffDelimiter(_ bytes: ArraySlice<UInt8>) -> UInt8? {
+        var counts = [Int](repeating: 0, count: candidateDelimiters.count)
+        var quoted = false
+        for byte in bytes {
+            if byte == quote { quoted.toggle(); continue }
+            if quoted { continue }
+            if byte == lf || byte == cr { break }
+            if let index = candidateDelimiters.firstIndex(of: byte) { counts[index] += 1 }
+        }
+        guard let best = counts.indices.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }),
+              counts[best] > 0 else { return nil }
+        return candidateDelimiters[best]
+    }
+
+    /// Whether the first line of `bytes` (outside quotes) is complete.
+    static func hasFirstLineEnd(_ bytes: [UInt8]) -> Bool {
+        var quoted = false
+        for byte in bytes {
+            if byte == quote { quoted.toggle() } else if !quoted, byte == lf || byte == cr { return true }
+        }
+        return false
+    }
+
+    /// Whether the first line of `bytes` ends with CRLF.
+    static func firstLineEndsWithCRLF(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var quoted = false
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if byte == quote { quoted.toggle() } else if !quoted, byte == lf { return previous == cr } else if !quoted, byte == cr, previous == cr { return false }
+            previous = byte
+        }
+        return false
+    }
+
+    /// How messages name a delimiter: "','", "';'", "a tab".
+    static func delimiterName(_ delimiter: UInt8) -> String {
+        switch delimiter {
+        case 0x09: "a tab"
+        case 0x20..<0x7F: "'\(Character(Unicode.Scalar(delimiter)))'"
+        default: "byte 0x\(String(delimiter, radix: 16, uppercase: true))"
+        }
+    }
+}
