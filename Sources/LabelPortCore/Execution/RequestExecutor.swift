@@ -259,6 +259,14 @@ public final class RequestExecutor: Sendable {
 
     // MARK: - Waiting
 
+    /// Now on the injected clock, as an offset from the executor's start.
+    package var now: Duration { clock.now() }
+
+    /// Waits `delay` on the injected clock; false if cancelled first.
+    package func pause(for delay: Duration) async -> Bool {
+        await sleep(until: clock.now() + delay)
+    }
+
     /// Sleeps on the injected clock until `deadline`; false if cancelled first (by the task
     /// or by ``cancelAll()``).
     private func sleep(until deadline: Duration) async -> Bool {

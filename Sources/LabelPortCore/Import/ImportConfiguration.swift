@@ -22,15 +22,3 @@ public struct ImportConfiguration: Sendable {
         remapRuns[row.runID] ?? row.runID
     }
 }
-
-/// A source of input rows, read once to validate and once to plan and apply.
-public protocol LabelItemSource {
-    mutating func next() -> LabelInputItem?
-}
-
-/// Why an import stopped before its rows were applied.
-public struct ImportAbort: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}

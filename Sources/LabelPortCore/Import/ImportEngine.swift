@@ -3,30 +3,27 @@ import Synchronization
 /// Runs an import: reads the runs in play once, plans every row in file order, and
 /// applies the writes through the shared ``RequestExecutor`` with a fixed pool of
 /// workers. Same-label rows run one after another; outcomes reach the sink in input order.
+///
+/// The parts: ``Planner`` decides each row's change; ``RowDecision`` whether it needs a
+/// worker; a worker sends it (creates through ``CreateReconciler``, which never resends a
+/// create blindly), recording it in the journal first; ``WriteLedger`` carries what one
+/// row's write means for later rows of the same label; ``StopState`` says when to stop
+/// sending; ``OrderedOutcomes`` hands outcomes to the sink in input order.
 public final class ImportEngine: Sendable {
     public let configuration: ImportConfiguration
     let client: RefactorClient
     let executor: RequestExecutor
-    let interrupt: InterruptFlag
-    /// Label ids each run is known to hold (read at the start, or created by this import):
-    /// a label with another id that appears after an unanswered create is that create's.
-    private let knownIDs = Mutex<[String: KnownIDs]>([:])
-    /// Ids of labels created by this import, by planner key, for later rows of the same label.
-    private let createdIDs = Mutex<[ExactString: String]>([:])
-    /// Keys whose create failed, with the line of the row that tried.
-    private let failedCreates = Mutex<[ExactString: Int]>([:])
-    /// Rows whose write failed or was not attempted, by planner key: later rows merged into
-    /// that write end the same way.
-    private let unfinishedWrites = Mutex<[ExactString: (line: Int, status: RowStatus, reason: String)]>([:])
-    private let failures = Atomic<Int>(0)
-    /// Why the import stopped taking rows (a rejected token, --max-errors), if it did.
-    private let stopReason = Mutex<String?>(nil)
+    private let stop: StopState
+    private let ledger = WriteLedger()
+    private let reconciler: CreateReconciler
     /// Rows finished so far (for the progress line).
     public let finishedRows = Atomic<Int>(0)
-    private let rereader: RunRereader
-
     /// Every write this engine sends, recorded before it is sent (nil: `--no-journal`).
     let journal: JournalWriter?
+
+    /// Rows the reader may queue per worker: enough that a worker never waits for the
+    /// reader, few enough that memory stays flat.
+    static let queuedRowsPerWorker = 4
 
     public init(
         configuration: ImportConfiguration, client: RefactorClient, executor: RequestExecutor, interrupt: InterruptFlag = InterruptFlag(),
@@ -36,16 +33,8 @@ public final class ImportEngine: Sendable {
         self.configuration = configuration
         self.client = client
         self.executor = executor
-        self.interrupt = interrupt
-        self.rereader = RunRereader { runID in
-            do throws(APIError) {
-                return .success(try await executor.perform(.read) { () async throws(APIError) -> [GoldLabel] in
-                    try await client.listGoldLabels(runID: runID)
-                })
-            } catch {
-                return .failure(error)
-            }
-        }
+        stop = StopState(interrupt: interrupt, failureBudget: configuration.maxErrors)
+        reconciler = CreateReconciler(client: client, executor: executor, interrupt: interrupt)
     }
 
     /// Reads every run's labels (concurrently, through the executor) into a planner.
@@ -62,9 +51,9 @@ public final class ImportEngine: Sendable {
             case .failure(let error) where error.kind == .notFound:
                 planner.addMissingRun(runID)
             case .failure(let error):
-                let reason = error.kind == .cancelled && interrupt.isSet
-                    ? "not attempted: the import was interrupted"
-                    : "not attempted: cannot read the labels of run \(runID): \(error)"
+                let reason = error.kind == .cancelled && stop.interrupt.isSet
+                    ? SkipReason.interrupted.description
+                    : SkipReason.cannotContinue("cannot read the labels of run \(runID): \(error)").description
                 planner.addUnreadRun(runID, reason: reason)
                 problems.append(reason)
             }
@@ -97,22 +86,12 @@ public final class ImportEngine: Sendable {
         for (runID, result) in results {
             switch result {
             case .success(let labels):
-                knownIDs.withLock { $0[runID] = KnownIDs(read: Set(labels.map { $0.id.lowercased() })) }
+                reconciler.noteRead(runID: runID, labels: labels)
             case .failure(let error):
-                if error.kind == .unauthorized || error.kind == .forbidden { stop(error.description) }
+                if error.kind == .unauthorized || error.kind == .forbidden { stop.stop(.cannotContinue(error.description)) }
             }
         }
         return results
-    }
-
-    /// Stops taking rows: what is not yet sent is reported skipped with `reason`.
-    private func stop(_ reason: String) {
-        stopReason.withLock { if $0 == nil { $0 = reason } }
-    }
-
-    private var currentStopReason: String? {
-        if interrupt.isSet { return "not attempted: the import was interrupted" }
-        return stopReason.withLock { $0 }
     }
 
     /// Plans every row of `source` and, unless this is a dry run or `writesAllowed` is
@@ -146,12 +125,11 @@ public final class ImportEngine: Sendable {
     ) async -> OutcomeCounts {
         let concurrency = max(1, executor.options.concurrency)
         let ordered = OrderedOutcomes(sink: sink, window: configuration.window + concurrency)
-        let queue = WorkQueue<QueuedRow>(capacity: concurrency * 4)
-        let execute = writesAllowed && !configuration.dryRun
-        let invalidBudget = configuration.maxErrors
+        let queue = WorkQueue<QueuedRow>(capacity: concurrency * Self.queuedRowsPerWorker)
+        let sending = writesAllowed && !configuration.dryRun
 
         await withTaskGroup(of: Void.self) { group in
-            if execute {
+            if sending {
                 // Workers run where their requests' I/O runs (the client's event loop):
                 // a response resumes its worker on the thread that read it.
                 for worker in 0..<concurrency {
@@ -167,35 +145,19 @@ public final class ImportEngine: Sendable {
                     }
                 }
             }
-            while let item = next() {
-                let (planned, record) = item
+            while let (planned, record) = next() {
                 await ordered.admit(planned.sequence)
-                if let budget = invalidBudget, failures.load(ordering: .relaxed) > budget {
-                    stop("not attempted: more than \(budget) rows failed or were invalid (--max-errors)")
-                }
-                var outcome = RowOutcome(planned: planned, status: .ok, labelID: planned.labelID, error: planned.problem, record: record)
-                if let doomed = planned.plannedStatus {
-                    outcome.status = configuration.dryRun ? .planned : doomed
-                    if doomed == .failed || planned.action == .invalid {
-                        failures.add(1, ordering: .relaxed)
-                    }
-                } else if configuration.dryRun {
-                    outcome.status = .planned
-                } else if planned.write == nil && planned.follows == nil {
-                    outcome.status = .ok
-                } else if planned.follows != nil && execute {
-                    // After the write that carries its values (same key: in file order).
+                let decision = RowDecision.decide(
+                    planned, dryRun: configuration.dryRun, sending: sending, stopped: stop.current, notSending: skipReason)
+                switch decision {
+                case .queue:
                     await queue.submit(QueuedRow(planned: planned, record: record), key: planned.key)
-                    continue
-                } else if let reason = currentStopReason ?? (execute ? nil : (skipReason ?? "not written")) {
-                    outcome.status = .skipped
-                    outcome.error = reason
-                } else {
-                    await queue.submit(QueuedRow(planned: planned, record: record), key: planned.key)
-                    continue
+                case .finish(let status, let reason):
+                    if RowDecision.countsAsFailure(planned) { stop.countFailure() }
+                    let error = reason?.description ?? planned.problem
+                    finishedRows.add(1, ordering: .relaxed)
+                    await ordered.finish(RowOutcome(planned: planned, status: status, labelID: planned.labelID, error: error, record: record))
                 }
-                finishedRows.add(1, ordering: .relaxed)
-                await ordered.finish(outcome)
             }
             queue.close()
             await group.waitForAll()
@@ -208,159 +170,84 @@ public final class ImportEngine: Sendable {
     private func perform(_ planned: PlannedRow, record: InputRecord?) async -> RowOutcome {
         var outcome = RowOutcome(planned: planned, status: .ok, labelID: planned.labelID, error: nil, record: record)
         if planned.write == nil, let first = planned.follows {
-            if let unfinished = unfinishedWrites.withLock({ $0[ExactString(planned.key)] }) {
+            // Merged into the write of line `first`: ends as it did.
+            if let unfinished = ledger.unfinishedWrite(before: planned) {
                 outcome.status = unfinished.status
                 outcome.error = "its values are in the change of line \(first), which \(unfinished.status == .failed ? "failed" : "was not sent"): \(unfinished.reason)"
-                if unfinished.status == .failed { failures.add(1, ordering: .relaxed) }
+                if unfinished.status == .failed { stop.countFailure() }
             }
             return outcome
         }
         guard let runID = planned.runID, let write = planned.write else { return outcome }
-        defer {
-            if outcome.status != .ok {
-                let unfinished = (planned.line, outcome.status, outcome.error ?? "")
-                unfinishedWrites.withLock { $0[ExactString(planned.key)] = unfinished }
-            }
-        }
-        if let reason = currentStopReason {
-            if case .create = write { failedCreates.withLock { $0[ExactString(planned.key)] = planned.line } }
-            outcome.status = .skipped
-            outcome.error = reason
-            return outcome
-        }
-        var seq: Int?
-        do {
-            switch write {
-            case .create(let request):
-                seq = try recordInJournal(planned, runID: runID, labelID: nil)
-                outcome.labelID = try await create(request, runID: runID, key: planned.key, laterRowsNeedID: planned.laterRowsNeedID)
-            case .update(let target, let request):
-                let id = try resolve(target, key: planned.key)
-                outcome.labelID = id
-                seq = try recordInJournal(planned, runID: runID, labelID: id)
-                _ = try await executor.perform(.update) { () async throws(APIError) -> String in
-                    try await self.client.updateGoldLabelID(runID: runID, labelID: id, request)
-                }
-            }
-            journalOutcome(seq, .ok, labelID: outcome.labelID, error: nil)
-        } catch let error as APIError where error.kind == .cancelled && interrupt.isSet && error.detail?.hasPrefix("interrupted after sending") != true {
-            journalOutcome(seq, .failed, labelID: nil, error: "not sent: interrupted")
-            if case .create = write { failedCreates.withLock { $0[ExactString(planned.key)] = planned.line } }
-            outcome.status = .skipped
-            outcome.error = "not attempted: the import was interrupted"
-        } catch let error as APIError {
-            journalOutcome(seq, error.outcomeUnknown ? .unknown : .failed, labelID: nil, error: error.description)
-            if case .create = write { failedCreates.withLock { $0[ExactString(planned.key)] = planned.line } }
-            outcome.status = .failed
-            outcome.error = error.description
-            failures.add(1, ordering: .relaxed)
-            // A rejected token fails every later row the same way: stop sending.
-            if error.kind == .unauthorized || error.kind == .forbidden { stop("not attempted: \(error.description)") }
+        do throws(WriteFailure) {
+            try await send(write, of: planned, runID: runID, outcome: &outcome)
         } catch {
-            journalOutcome(seq, .failed, labelID: nil, error: String(describing: error))
-            if case .create = write { failedCreates.withLock { $0[ExactString(planned.key)] = planned.line } }
-            outcome.status = .failed
-            outcome.error = String(describing: error)
-            failures.add(1, ordering: .relaxed)
+            switch error {
+            case .notSent(let reason):
+                outcome.status = .skipped
+                outcome.error = reason.description
+            case .failed(let message, _, let stopsImport):
+                outcome.status = .failed
+                outcome.error = message
+                stop.countFailure()
+                if stopsImport { stop.stop(.cannotContinue(message)) }
+            }
+            ledger.unfinished(planned, status: outcome.status, reason: outcome.error ?? "")
         }
         return outcome
     }
 
+    /// Sends a row's write, recorded in the journal before it leaves and its outcome after.
+    private func send(_ write: PlannedWrite, of planned: PlannedRow, runID: String, outcome: inout RowOutcome) async throws(WriteFailure) {
+        if let stopped = stop.current { throw .notSent(stopped) }
+        var seq: Int?
+        do throws(WriteFailure) {
+            switch write {
+            case .create(let request):
+                seq = try recordInJournal(planned, runID: runID, labelID: nil)
+                let id = try await reconciler.create(request, runID: runID)
+                ledger.created(id, for: planned)
+                outcome.labelID = id
+            case .update(let target, let request):
+                let id: String
+                do throws(ImportAbort) { id = try ledger.resolve(target, for: planned) } catch { throw .failed(error.message) }
+                outcome.labelID = id
+                seq = try recordInJournal(planned, runID: runID, labelID: id)
+                do throws(APIError) {
+                    _ = try await executor.perform(.update) { [client] () async throws(APIError) -> String in
+                        try await client.updateGoldLabelID(runID: runID, labelID: id, request)
+                    }
+                } catch {
+                    throw WriteFailure(error, interrupted: stop.interrupt.isSet)
+                }
+            }
+            journalOutcome(seq, .ok, labelID: outcome.labelID, error: nil)
+        } catch {
+            switch error {
+            case .notSent: journalOutcome(seq, .failed, labelID: nil, error: "not sent: interrupted")
+            case .failed(let message, let unknown, _): journalOutcome(seq, unknown ? .unknown : .failed, labelID: nil, error: message)
+            }
+            throw error
+        }
+    }
+
     /// Records the write in the journal before it is sent. If the journal cannot be
     /// written, neither is the label: nothing would say what the write replaced.
-    private func recordInJournal(_ planned: PlannedRow, runID: String, labelID: String?) throws(ImportAbort) -> Int? {
+    private func recordInJournal(_ planned: PlannedRow, runID: String, labelID: String?) throws(WriteFailure) -> Int? {
         guard let journal else { return nil }
         let after = planned.after ?? LabelValues()
         do {
             return try journal.recordWrite(JournalWrite(
                 runID: runID, labelID: labelID, outputResourceName: planned.outputResourceName, before: planned.before, after: after, line: planned.line))
         } catch {
-            let reason = "not sent: cannot write the journal: \(error)"
-            stop("not attempted: cannot write the journal: \(error)")
-            throw ImportAbort(reason)
+            stop.stop(.cannotContinue("cannot write the journal: \(error)"))
+            throw .failed("not sent: cannot write the journal: \(error)")
         }
     }
 
     private func journalOutcome(_ seq: Int?, _ status: JournalStatus, labelID: String?, error: String?) {
         guard let seq, let journal else { return }
         journal.recordOutcome(JournalOutcome(seq: seq, status: status, labelID: labelID, error: error))
-    }
-
-    private func resolve(_ target: LabelTarget, key: String) throws -> String {
-        switch target {
-        case .existing(let id):
-            return id
-        case .pending:
-            if let id = createdIDs.withLock({ $0[ExactString(key)] }) { return id }
-            let line = failedCreates.withLock { $0[ExactString(key)] }
-            throw ImportAbort("the label was to be created by the row on line \(line.map(String.init) ?? "?"), which failed")
-        }
-    }
-
-    /// Creates a label. A create whose outcome is unknown (no answer, 5xx, timeout) is
-    /// never resent blindly: the run's labels are read again, and a label with this name
-    /// that the run did not hold before is taken as this create's (updated if its values
-    /// differ); only if there is none is the create sent again.
-    private func create(_ request: CreateGoldLabelRequest, runID: String, key: String, laterRowsNeedID: Bool) async throws(APIError) -> String {
-        var unknownOutcomes = 0
-        while true {
-            do throws(APIError) {
-                let id = try await executor.perform(.create) { () async throws(APIError) -> String in
-                    try await self.client.createGoldLabelID(runID: runID, request)
-                }
-                record(created: id, runID: runID, key: key, laterRowsNeedID: laterRowsNeedID)
-                return id
-            } catch where error.outcomeUnknown && error.kind != .cancelled {
-                unknownOutcomes += 1
-                // A timeout or a 5xx (perhaps from a proxy) may still be applied after the
-                // client gave up: wait a backoff before looking, as for any retry of a 5xx.
-                if error.kind == .timeout || error.kind == .serverError {
-                    let ceiling = executor.options.retryPolicy.backoffCeiling(retry: unknownOutcomes - 1)
-                    try? await Task.sleep(for: max(ceiling, .milliseconds(250)))
-                }
-                let failedAt = ContinuousClock.now
-                let labels: [GoldLabel]
-                do throws(APIError) {
-                    labels = try await rereader.labels(of: runID, after: failedAt)
-                } catch let reread where reread.kind == .cancelled {
-                    throw APIError(
-                        kind: .cancelled, operation: error.operation,
-                        detail: "interrupted after sending: the label may exist; run the import again (upsert finds it)")
-                }
-                let known = knownIDs.withLock { $0[runID]?.all ?? [] }
-                let candidates = labels.filter {
-                    $0.outputResourceName.utf8.elementsEqual(request.outputResourceName.utf8) && !known.contains($0.id.lowercased())
-                }
-                if let found = candidates.first, candidates.count == 1 {
-                    record(created: found.id, runID: runID, key: key, laterRowsNeedID: laterRowsNeedID)
-                    let wanted = LabelValues(textValue: request.textValue, objectValue: request.objectValue, objectValueIsPartial: request.objectValueIsPartial)
-                    if LabelValues(found) != wanted {
-                        _ = try await executor.perform(.update) { () async throws(APIError) -> String in
-                            try await self.client.updateGoldLabelID(
-                                runID: runID, labelID: found.id,
-                                UpdateGoldLabelRequest(textValue: request.textValue, objectValue: request.objectValue, objectValueIsPartial: request.objectValueIsPartial))
-                        }
-                    }
-                    return found.id
-                }
-                if candidates.count > 1 {
-                    throw APIError(
-                        kind: .invalidResponse, operation: error.operation,
-                        detail: "after an unanswered create, \(candidates.count) new labels named \"\(request.outputResourceName)\" appeared in the run (\(candidates.map(\.id).joined(separator: ", "))); not creating another")
-                }
-                if unknownOutcomes > executor.options.retries {
-                    throw error
-                }
-                // Absent: the create was not applied; send it again.
-            }
-        }
-    }
-
-    /// Notes a label this import created; its id is kept by key only when a later row
-    /// names the same label (the planner says so), as the planner keeps pending values.
-    private func record(created id: String, runID: String, key: String, laterRowsNeedID: Bool) {
-        knownIDs.withLock { $0[runID, default: KnownIDs(read: [])].created.append(id) }
-        if laterRowsNeedID { createdIDs.withLock { $0[ExactString(key)] = id } }
     }
 }
 
@@ -373,23 +260,4 @@ final class QueuedRow: Sendable {
         self.planned = planned
         self.record = record
     }
-}
-
-/// The ids of one run's labels that this import knows of. Creates only append (the
-/// common path); the set is built when an unanswered create needs it (the rare one).
-struct KnownIDs {
-    /// Lower-cased, as read at the start.
-    var read: Set<String>
-    /// As the server wrote them.
-    var created: [String] = []
-
-    var all: Set<String> { read.union(created.lazy.map { $0.lowercased() }) }
-}
-
-/// Set from a signal handler (Ctrl-C): the import takes no new rows; requests in flight finish.
-public final class InterruptFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-    public init() {}
-    public func set() { flag.store(true, ordering: .relaxed) }
-    public var isSet: Bool { flag.load(ordering: .relaxed) }
 }

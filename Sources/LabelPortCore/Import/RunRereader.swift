@@ -13,21 +13,22 @@ actor RunRereader {
     private struct RunState {
         var latest: Listing?
         /// When the latest listing sent its request; nil while it waits for the one before.
-        var latestStartedAt: ContinuousClock.Instant?
+        var latestStartedAt: Duration?
         var latestFinished = false
     }
 
     private let fetch: @Sendable (String) async -> Result<[GoldLabel], APIError>
+    /// The executor's clock: instants are offsets from its origin.
+    private let now: @Sendable () -> Duration
     private var runs: [String: RunState] = [:]
-    /// Listings sent, for tests and statistics.
-    private(set) var listingsSent = 0
 
-    init(fetch: @escaping @Sendable (String) async -> Result<[GoldLabel], APIError>) {
+    init(now: @escaping @Sendable () -> Duration, fetch: @escaping @Sendable (String) async -> Result<[GoldLabel], APIError>) {
+        self.now = now
         self.fetch = fetch
     }
 
     /// The run's labels as read by a listing that started after `failedAt`.
-    func labels(of runID: String, after failedAt: ContinuousClock.Instant) async throws(APIError) -> [GoldLabel] {
+    func labels(of runID: String, after failedAt: Duration) async throws(APIError) -> [GoldLabel] {
         let state = runs[runID] ?? RunState()
         if let latest = state.latest {
             let startsLater = state.latestStartedAt.map { $0 > failedAt } ?? true
@@ -46,7 +47,6 @@ actor RunRereader {
     }
 
     private func started(_ runID: String) {
-        runs[runID]?.latestStartedAt = .now
-        listingsSent += 1
+        runs[runID]?.latestStartedAt = now()
     }
 }

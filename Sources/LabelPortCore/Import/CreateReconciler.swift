@@ -1,0 +1,121 @@
+import Synchronization
+
+/// Sends creates, and never resends one blindly. A create whose outcome is unknown (no
+/// answer, a 5xx, a timeout) may have been applied: the run's labels are read again, and a
+/// label with this name that the run did not hold before is taken as this create's
+/// (updated if its values differ); only if there is none is the create sent again.
+final class CreateReconciler: Sendable {
+    /// After a timeout or a 5xx the server may still apply the create: wait at least this
+    /// long before looking (a proxy's 502 can precede the backend's commit by a moment).
+    static let settleBeforeLooking = Duration.milliseconds(250)
+
+    private let client: RefactorClient
+    private let executor: RequestExecutor
+    private let interrupt: InterruptFlag
+    private let rereader: RunRereader
+    /// Label ids each run is known to hold (read at the start, or created by this import):
+    /// a label with another id that appears after an unanswered create is that create's.
+    private let knownIDs = Mutex<[String: KnownIDs]>([:])
+
+    init(client: RefactorClient, executor: RequestExecutor, interrupt: InterruptFlag) {
+        self.client = client
+        self.executor = executor
+        self.interrupt = interrupt
+        rereader = RunRereader(now: { executor.now }) { runID in
+            do throws(APIError) {
+                return .success(try await executor.perform(.read) { () async throws(APIError) -> [GoldLabel] in
+                    try await client.listGoldLabels(runID: runID)
+                })
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    /// The labels a run held when the import read it.
+    func noteRead(runID: String, labels: [GoldLabel]) {
+        knownIDs.withLock { $0[runID] = KnownIDs(read: Set(labels.map { $0.id.lowercased() })) }
+    }
+
+    /// Creates a label in `runID`; returns its id.
+    func create(_ request: CreateGoldLabelRequest, runID: String) async throws(WriteFailure) -> String {
+        var unknownOutcomes = 0
+        while true {
+            do throws(APIError) {
+                let id = try await executor.perform(.create) { [client] () async throws(APIError) -> String in
+                    try await client.createGoldLabelID(runID: runID, request)
+                }
+                noteCreated(id, runID: runID)
+                return id
+            } catch {
+                guard error.outcomeUnknown && error.kind != .cancelled else { throw WriteFailure(error, interrupted: interrupt.isSet) }
+                unknownOutcomes += 1
+                if let found = try await lookForCreated(request, runID: runID, after: error, attempt: unknownOutcomes) {
+                    return found
+                }
+                if unknownOutcomes > executor.options.retries { throw WriteFailure(error, interrupted: interrupt.isSet) }
+                // Absent: the create was not applied; send it again.
+            }
+        }
+    }
+
+    /// After `error` left a create's outcome unknown: the id of the label it made, if the
+    /// run shows one (its values set as asked), or nil if the create was not applied.
+    private func lookForCreated(_ request: CreateGoldLabelRequest, runID: String, after error: APIError, attempt: Int) async throws(WriteFailure) -> String? {
+        if error.kind == .timeout || error.kind == .serverError {
+            let ceiling = executor.options.retryPolicy.backoffCeiling(retry: attempt - 1)
+            _ = await executor.pause(for: max(ceiling, Self.settleBeforeLooking))
+        }
+        let failedAt = executor.now
+        let labels: [GoldLabel]
+        do throws(APIError) {
+            labels = try await rereader.labels(of: runID, after: failedAt)
+        } catch {
+            if error.kind == .cancelled {
+                throw .failed(
+                    APIError(kind: .cancelled, operation: error.operation, detail: "interrupted after sending: the label may exist; run the import again (upsert finds it)").description,
+                    outcomeUnknown: true)
+            }
+            throw WriteFailure(error, interrupted: interrupt.isSet)
+        }
+        let known = knownIDs.withLock { $0[runID]?.all ?? [] }
+        let candidates = labels.filter {
+            $0.outputResourceName.utf8.elementsEqual(request.outputResourceName.utf8) && !known.contains($0.id.lowercased())
+        }
+        if candidates.count > 1 {
+            let error = APIError(
+                kind: .invalidResponse, operation: error.operation,
+                detail: "after an unanswered create, \(candidates.count) new labels named \"\(request.outputResourceName)\" appeared in the run (\(candidates.map(\.id).joined(separator: ", "))); not creating another")
+            throw WriteFailure(error, interrupted: false)
+        }
+        guard let found = candidates.first else { return nil }
+        noteCreated(found.id, runID: runID)
+        let wanted = LabelValues(textValue: request.textValue, objectValue: request.objectValue, objectValueIsPartial: request.objectValueIsPartial)
+        if LabelValues(found) != wanted {
+            let update = UpdateGoldLabelRequest(textValue: request.textValue, objectValue: request.objectValue, objectValueIsPartial: request.objectValueIsPartial)
+            do throws(APIError) {
+                _ = try await executor.perform(.update) { [client] () async throws(APIError) -> String in
+                    try await client.updateGoldLabelID(runID: runID, labelID: found.id, update)
+                }
+            } catch {
+                throw WriteFailure(error, interrupted: interrupt.isSet)
+            }
+        }
+        return found.id
+    }
+
+    private func noteCreated(_ id: String, runID: String) {
+        knownIDs.withLock { $0[runID, default: KnownIDs(read: [])].created.append(id) }
+    }
+}
+
+/// The ids of one run's labels that this import knows of. Creates only append (the
+/// common path); the set is built when an unanswered create needs it (the rare one).
+struct KnownIDs {
+    /// Lower-cased, as read at the start.
+    var read: Set<String>
+    /// As the server wrote them.
+    var created: [String] = []
+
+    var all: Set<String> { read.union(created.lazy.map { $0.lowercased() }) }
+}

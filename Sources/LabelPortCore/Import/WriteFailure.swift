@@ -1,0 +1,19 @@
+/// How a write that did not succeed ends: skipped (it never left), or failed.
+enum WriteFailure: Error {
+    /// Not sent (Ctrl-C, or writes stopped before it left): the row is skipped.
+    case notSent(SkipReason)
+    /// Refused, or sent without a known outcome: the row failed. `outcomeUnknown`: the
+    /// server may have applied it (the journal says so); `stopsImport`: every later write
+    /// would fail the same way (a rejected token).
+    case failed(String, outcomeUnknown: Bool = false, stopsImport: Bool = false)
+
+    /// A request's error, as the row it was for ends. A request cancelled by Ctrl-C before
+    /// it was sent was not attempted.
+    init(_ error: APIError, interrupted: Bool) {
+        if error.kind == .cancelled && interrupted {
+            self = .notSent(.interrupted)
+        } else {
+            self = .failed(error.description, outcomeUnknown: error.outcomeUnknown, stopsImport: error.kind == .unauthorized || error.kind == .forbidden)
+        }
+    }
+}
