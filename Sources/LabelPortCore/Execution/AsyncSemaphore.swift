@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A counting semaphore for tasks: FIFO (a released permit goes to the longest waiter),
 /// cancellation-safe (a cancelled waiter leaves the queue at once), and closable.
 final class AsyncSemaphore: Sendable {
@@ -14,10 +16,10 @@ final class AsyncSemaphore: Sendable {
         var closed = false
     }
 
-    private let state: Locked<State>
+    private let state: Mutex<State>
 
     init(permits: Int) {
-        state = Locked(State(permits: max(1, permits)))
+        state = Mutex(State(permits: max(1, permits)))
     }
 
     /// Waits for a permit. Returns false, holding no permit, when the task was cancelled

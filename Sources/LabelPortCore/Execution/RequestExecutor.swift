@@ -36,7 +36,7 @@ public final class RequestExecutor: Sendable {
     private let wallClock: @Sendable () -> Double
     private let semaphore: AsyncSemaphore
     private let shutdown = ShutdownSignal()
-    private let state: Locked<State>
+    private let state: Mutex<State>
     /// `--verbose`: called after every attempt with one line (method, status, time; never headers).
 
     /// - Parameters:
@@ -55,7 +55,7 @@ public final class RequestExecutor: Sendable {
         self.random = random
         self.wallClock = wallClock
         semaphore = AsyncSemaphore(permits: options.concurrency)
-        state = Locked(State(
+        state = Mutex(State(
             pacer: AdaptivePacer(ceiling: options.rate, burst: options.effectiveBurst), budget: options.retryBudget))
     }
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A one-way latch: `wait()` suspends until `trigger()` is called or the waiting task is
 /// cancelled. Lets ``RequestExecutor/cancelAll()`` end waits on a clock it cannot interrupt.
 final class ShutdownSignal: Sendable {
@@ -7,7 +9,7 @@ final class ShutdownSignal: Sendable {
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     }
 
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     var isTriggered: Bool { state.withLock { $0.triggered } }
 

@@ -7,9 +7,10 @@ import Synchronization
 ///
 /// A lock, not an actor: every row passes through here from the worker that finished it,
 /// and a hop to an actor per row cost more than the work. One caller at a time gives
-/// rows to the sink, in order; the others only queue them.
+/// rows to the sink, in order; the others only queue them. A reader waiting for room that
+/// is cancelled goes on at once (past the window).
 final class OrderedOutcomes: Sendable {
-    private typealias Reader = (sequence: Int, continuation: UnsafeContinuation<Void, Never>)
+    private typealias Reader = (sequence: Int, continuation: CheckedContinuation<Void, Never>)
 
     private struct State {
         /// The sequence number of the next row to release from `held`.
@@ -56,13 +57,24 @@ final class OrderedOutcomes: Sendable {
     func admit(_ sequence: Int) async {
         let window = window
         if sequence - deliveredSoFar.load(ordering: .acquiring) < window { return }
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            let roomNow = state.withLock { state in
-                if sequence - state.delivered < window { return true }
-                state.waitingReader = (sequence, continuation)
-                return false
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let roomNow = state.withLock { state in
+                    // Cancellation is flagged before its handler runs, and both take the
+                    // lock: either this sees the flag or the handler sees the reader.
+                    if sequence - state.delivered < window || Task.isCancelled { return true }
+                    state.waitingReader = (sequence, continuation)
+                    return false
+                }
+                if roomNow { continuation.resume() }
             }
-            if roomNow { continuation.resume() }
+        } onCancel: {
+            let reader = state.withLock { state -> Reader? in
+                guard state.waitingReader?.sequence == sequence else { return nil }
+                defer { state.waitingReader = nil }
+                return state.waitingReader
+            }
+            reader?.continuation.resume()
         }
     }
 
@@ -108,6 +120,9 @@ final class OrderedOutcomes: Sendable {
     }
 
     var counts: OutcomeCounts { state.withLock { $0.counts } }
+
+    /// Whether the reader waits for room (for tests that wait for it to suspend here).
+    var readerIsWaiting: Bool { state.withLock { $0.waitingReader != nil } }
 }
 
 /// Rows counted by action and by status.

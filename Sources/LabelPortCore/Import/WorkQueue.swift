@@ -10,14 +10,26 @@ import Synchronization
 ///
 /// A lock, not an actor: the reader and the workers run on different threads, and a
 /// call that finds a job (or room) returns at once, without a hop to another executor.
-/// Tasks suspend only to wait, and are resumed outside the lock.
+/// Tasks suspend only to wait, and are resumed outside the lock. A waiting task that is
+/// cancelled stops waiting at once: a worker gets nil (no job), a producer queues its job
+/// over capacity rather than lose it.
 final class WorkQueue<Job: Sendable>: Sendable {
     private struct Entry {
         var key: String
         var job: Job
     }
 
-    private typealias Worker = UnsafeContinuation<(String, Job)?, Never>
+    private struct Worker {
+        let id: UInt64
+        let continuation: CheckedContinuation<(String, Job)?, Never>
+
+        func resume(returning job: (String, Job)?) { continuation.resume(returning: job) }
+    }
+
+    private struct Producer {
+        let id: UInt64
+        let continuation: CheckedContinuation<Void, Never>
+    }
 
     private struct State {
         var ready = CircularBuffer<Entry>()
@@ -28,7 +40,20 @@ final class WorkQueue<Job: Sendable>: Sendable {
         var queued = 0
         var closed = false
         var idleWorkers = CircularBuffer<Worker>()
-        var waitingProducer: UnsafeContinuation<Void, Never>?
+        var waitingProducer: Producer?
+        /// Names each wait, so a cancelled one can be found.
+        var nextWaitID: UInt64 = 0
+
+        mutating func newWaitID() -> UInt64 {
+            nextWaitID += 1
+            return nextWaitID
+        }
+
+        /// Removes the idle worker `id` (cancelled), if it is still waiting.
+        mutating func removeIdleWorker(_ id: UInt64) -> Worker? {
+            guard let index = idleWorkers.firstIndex(where: { $0.id == id }) else { return nil }
+            return idleWorkers.remove(at: index)
+        }
 
         /// Gives `entry` to an idle worker (returned, to resume outside the lock) or queues it.
         mutating func dispatch(_ entry: Entry) -> (Worker, Entry)? {
@@ -54,12 +79,12 @@ final class WorkQueue<Job: Sendable>: Sendable {
     /// Continuations to resume once the lock is released.
     private struct Wakeups {
         var worker: (Worker, Entry)?
-        var producer: UnsafeContinuation<Void, Never>?
+        var producer: Producer?
         var drained: [Worker] = []
 
         func resume() {
             if let (worker, entry) = worker { worker.resume(returning: (entry.key, entry.job)) }
-            producer?.resume()
+            producer?.continuation.resume()
             for worker in drained { worker.resume(returning: nil) }
         }
     }
@@ -71,17 +96,29 @@ final class WorkQueue<Job: Sendable>: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// Queues a job; waits while the queue is full.
+    /// Queues a job; waits while the queue is full (unless the task is cancelled).
     func submit(_ job: Job, key: String) async {
         let capacity = capacity
-        while state.withLock({ $0.queued >= capacity }) {
-            await withUnsafeContinuation { (producer: UnsafeContinuation<Void, Never>) in
-                let roomNow = state.withLock { state in
-                    guard state.queued >= capacity else { return true }
-                    state.waitingProducer = producer
-                    return false
+        while state.withLock({ $0.queued >= capacity }) && !Task.isCancelled {
+            let id = state.withLock { $0.newWaitID() }
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let roomNow = state.withLock { state in
+                        // Cancellation is flagged before its handler runs, and both take the
+                        // lock: either this sees the flag or the handler sees the waiter.
+                        guard state.queued >= capacity && !Task.isCancelled else { return true }
+                        state.waitingProducer = Producer(id: id, continuation: continuation)
+                        return false
+                    }
+                    if roomNow { continuation.resume() }
                 }
-                if roomNow { producer.resume() }
+            } onCancel: {
+                let producer = state.withLock { state -> Producer? in
+                    guard state.waitingProducer?.id == id else { return nil }
+                    defer { state.waitingProducer = nil }
+                    return state.waitingProducer
+                }
+                producer?.continuation.resume()
             }
         }
         let wakeup = state.withLock { state -> (Worker, Entry)? in
@@ -97,16 +134,23 @@ final class WorkQueue<Job: Sendable>: Sendable {
         if let (worker, entry) = wakeup { worker.resume(returning: (entry.key, entry.job)) }
     }
 
-    /// The next job and its key, or nil once the queue is closed and drained.
+    /// The next job and its key, or nil once the queue is closed and drained (or the
+    /// waiting task is cancelled).
     func next() async -> (String, Job)? {
-        if let taken = state.withLock({ $0.take() }) { return taken }
-        return await withUnsafeContinuation { (worker: Worker) in
-            let taken = state.withLock { state -> (String, Job)?? in
-                let taken = state.take()
-                if taken == nil { state.idleWorkers.append(worker) }
-                return taken
+        let (taken, id) = state.withLock { state in (state.take(), state.newWaitID()) }
+        if let taken { return taken }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<(String, Job)?, Never>) in
+                let taken = state.withLock { state -> (String, Job)?? in
+                    if Task.isCancelled { return .some(nil) }
+                    let taken = state.take()
+                    if taken == nil { state.idleWorkers.append(Worker(id: id, continuation: continuation)) }
+                    return taken
+                }
+                if let taken { continuation.resume(returning: taken) }
             }
-            if let taken { worker.resume(returning: taken) }
+        } onCancel: {
+            state.withLock { $0.removeIdleWorker(id) }?.resume(returning: nil)
         }
     }
 
@@ -136,6 +180,12 @@ final class WorkQueue<Job: Sendable>: Sendable {
             return wakeups
         }
         wakeups.resume()
+    }
+
+    /// Workers waiting for a job, and whether a producer waits for room (for tests that
+    /// wait for a task to suspend here).
+    var waiting: (workers: Int, producer: Bool) {
+        state.withLock { ($0.idleWorkers.count, $0.waitingProducer != nil) }
     }
 
     /// No more jobs will be submitted.

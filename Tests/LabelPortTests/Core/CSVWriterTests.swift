@@ -1,7 +1,7 @@
 import Testing
 @testable import LabelPortCore
 
-@Suite("CSV writer")
+@Suite("CSV writer", .timeLimit(.minutes(10)))
 struct CSVWriterTests {
     @Test("quotes only fields that need it")
     func quoting() {

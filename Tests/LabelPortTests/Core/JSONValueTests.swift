@@ -1,7 +1,7 @@
 import Testing
 @testable import LabelPortCore
 
-@Suite("JSON value")
+@Suite("JSON value", .timeLimit(.minutes(10)))
 struct JSONValueTests {
     @Test("numbers keep their text and compare by meaning", arguments: [
         ("1", "1.0", true), ("1e2", "100", true), ("0.1", "1e-1", true), ("-0", "0", true),

@@ -1,7 +1,7 @@
 import Testing
 @testable import LabelPortCore
 
-@Suite("Request executor on a manual clock")
+@Suite("Request executor on a manual clock", .timeLimit(.minutes(10)))
 struct RequestExecutorTests {
     let clock = ManualClock()
 

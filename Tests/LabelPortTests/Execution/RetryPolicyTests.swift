@@ -1,7 +1,7 @@
 import Testing
 @testable import LabelPortCore
 
-@Suite("Retry policy (no time)")
+@Suite("Retry policy (no time)", .timeLimit(.minutes(10)))
 struct RetryPolicyTests {
     let policy = RetryPolicy(maxRetries: 5, baseDelay: .milliseconds(100), maxDelay: .seconds(1), maxRetryAfter: .seconds(60))
 

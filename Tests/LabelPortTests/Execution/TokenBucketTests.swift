@@ -1,7 +1,7 @@
 import Testing
 @testable import LabelPortCore
 
-@Suite("Token bucket (no time)")
+@Suite("Token bucket (no time)", .timeLimit(.minutes(10)))
 struct TokenBucketTests {
     /// Reserves `count` tokens, each asked for at `arrival(i)` (or at the previous send if later,
     /// as a sequential caller would).

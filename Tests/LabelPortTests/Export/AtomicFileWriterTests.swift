@@ -4,7 +4,7 @@ import Glibc
 import Testing
 @testable import LabelPortCore
 
-@Suite("Atomic file writer")
+@Suite("Atomic file writer", .timeLimit(.minutes(10)))
 struct AtomicFileWriterTests {
     static func temporaryDirectory() -> String {
         var template = Array("/tmp/labelport-atomic-XXXXXX".utf8CString)

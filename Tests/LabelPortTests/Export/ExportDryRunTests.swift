@@ -3,7 +3,7 @@ import LabelPortCore
 import LabelPortSandbox
 @testable import LabelPortCLI
 
-@Suite("export labels --dry-run (sandbox over HTTP)")
+@Suite("export labels --dry-run (sandbox over HTTP)", .timeLimit(.minutes(10)))
 struct ExportDryRunTests {
     typealias F = ExportFixtures
 

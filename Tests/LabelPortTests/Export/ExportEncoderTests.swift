@@ -1,7 +1,7 @@
 import Testing
 @testable import LabelPortCore
 
-@Suite("Export rows")
+@Suite("Export rows", .timeLimit(.minutes(10)))
 struct ExportEncoderTests {
     static let run1 = "11111111-1111-1111-1111-111111111111"
     static let run2 = "22222222-2222-2222-2222-222222222222"

@@ -3,7 +3,7 @@ import LabelPortCore
 import LabelPortSandbox
 @testable import LabelPortCLI
 
-@Suite("export evaluations (sandbox over HTTP)")
+@Suite("export evaluations (sandbox over HTTP)", .timeLimit(.minutes(10)))
 struct ExportEvaluationsCommandTests {
     typealias F = ExportFixtures
 

@@ -6,7 +6,7 @@ import LabelPortCore
 import LabelPortSandbox
 
 /// The real `labelport` binary, killed with SIGKILL in the middle of an export.
-@Suite("export killed mid-write (real process)")
+@Suite("export killed mid-write (real process)", .timeLimit(.minutes(10)))
 struct ExportKillTests {
     typealias F = ExportFixtures
 

@@ -3,7 +3,7 @@ import LabelPortCore
 import LabelPortSandbox
 @testable import LabelPortCLI
 
-@Suite("export labels (sandbox over HTTP)")
+@Suite("export labels (sandbox over HTTP)", .timeLimit(.minutes(10)))
 struct ExportLabelsCommandTests {
     typealias F = ExportFixtures
 
@@ -126,7 +126,7 @@ struct ExportLabelsCommandTests {
     }
 }
 
-@Suite("export labels: nothing found")
+@Suite("export labels: nothing found", .timeLimit(.minutes(10)))
 struct ExportNothingFoundTests {
     @Test("when every run is missing the old file stays as it was")
     func everyRunMissing() async throws {

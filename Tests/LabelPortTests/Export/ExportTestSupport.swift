@@ -15,26 +15,14 @@ struct CLIResult: Sendable {
 }
 
 /// Bytes written by a command, from any task.
-///
-/// `@unchecked Sendable` is safe: `bytes` is only touched while holding `mutex`.
-final class ByteCapture: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private var bytes: [UInt8] = []
-
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
+final class ByteCapture: Sendable {
+    private let bytes = Locked<[UInt8]>([])
 
     func append(_ more: [UInt8]) {
-        pthread_mutex_lock(&mutex)
-        bytes += more
-        pthread_mutex_unlock(&mutex)
+        bytes.withLock { $0 += more }
     }
 
-    var contents: [UInt8] {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return bytes
-    }
+    var contents: [UInt8] { bytes.withLock { $0 } }
 }
 
 /// Parses `arguments` as `labelport` does and runs the command in-process, capturing

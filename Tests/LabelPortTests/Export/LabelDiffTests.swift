@@ -1,7 +1,7 @@
 import Testing
 @testable import LabelPortCore
 
-@Suite("Label diff")
+@Suite("Label diff", .timeLimit(.minutes(10)))
 struct LabelDiffTests {
     private func object(_ text: String) throws -> JSONObject {
         guard case .object(let object) = try JSONParser.parse(text) else { throw JSONSyntaxError(offset: 0, message: "not an object") }

@@ -1,7 +1,7 @@
 import Testing
 @testable import LabelPortCore
 
-@Suite("Label set diff")
+@Suite("Label set diff", .timeLimit(.minutes(10)))
 struct LabelSetDiffTests {
     let run = "00000000-0000-0000-0000-00000000000a"
 

@@ -1,7 +1,7 @@
 import Testing
 @testable import LabelPortCore
 
-@Suite("Ordered fetcher")
+@Suite("Ordered fetcher", .timeLimit(.minutes(10)))
 struct OrderedFetcherTests {
     /// Counts fetches started and not yet delivered; lets item 0 finish only after the
     /// other items of its window are done, so results arrive out of order.

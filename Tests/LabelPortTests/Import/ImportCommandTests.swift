@@ -3,7 +3,7 @@ import LabelPortSandbox
 import Testing
 @testable import LabelPortCLI
 
-@Suite("labelport import")
+@Suite("labelport import", .timeLimit(.minutes(10)))
 struct ImportCommandTests {
     static let seedLabels = [
         #"{"output_resource_name": "doc-1", "text_value": "old"}"#,

@@ -3,7 +3,7 @@ import LabelPortSandbox
 import Testing
 @testable import LabelPortCLI
 
-@Suite("labelport import under faults")
+@Suite("labelport import under faults", .timeLimit(.minutes(10)))
 struct ImportFaultTests {
     /// 2,500 seeded labels to update and 2,500 new ones to create.
     static func files(in dir: TemporaryDirectory) throws -> (seed: String, input: String) {

@@ -4,7 +4,7 @@ import LabelPortSandbox
 import Testing
 
 /// The built `labelport` binary as a real process, killed and interrupted mid-import.
-@Suite("labelport import as a process")
+@Suite("labelport import as a process", .timeLimit(.minutes(10)))
 struct ImportProcessTests {
     static let rows = 3_000
 

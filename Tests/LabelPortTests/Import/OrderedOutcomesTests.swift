@@ -1,7 +1,7 @@
 import Testing
 @testable import LabelPortCore
 
-@Suite("Ordered outcomes")
+@Suite("Ordered outcomes", .timeLimit(.minutes(10)))
 struct OrderedOutcomesTests {
     /// Records what it is given; each call yields, so other finishers run meanwhile.
     final class RecordingSink: ImportSink {
@@ -68,7 +68,7 @@ struct OrderedOutcomesTests {
                 await ordered.admit(3)
                 admitted.withLock { $0 = true }
             }
-            for _ in 0..<50 { await Task.yield() }
+            while !ordered.readerIsWaiting { await Task.yield() }
             #expect(admitted.withLock { $0 } == false)
             await ordered.finish(Self.outcome(0))
             await reader.value
@@ -76,5 +76,19 @@ struct OrderedOutcomesTests {
             #expect(sink.rows.withLock { $0 } == (wantsRows ? [0, 1, 2] : []))
             #expect(ordered.counts.rows == 3)
         }
+    }
+
+    @Test("a reader waiting for room that is cancelled goes on at once")
+    func cancelWaitingReader() async {
+        let ordered = OrderedOutcomes(sink: RecordingSink(), window: 1)
+        await ordered.admit(0)
+        let reader = Task { await ordered.admit(1) }
+        while !ordered.readerIsWaiting { await Task.yield() }
+        reader.cancel()
+        await reader.value
+        #expect(ordered.readerIsWaiting == false)
+        // Row 0 still reaches the sink in order.
+        await ordered.finish(Self.outcome(0))
+        #expect(ordered.counts.rows == 1)
     }
 }

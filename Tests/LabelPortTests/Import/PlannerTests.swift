@@ -1,7 +1,7 @@
 import Testing
 @testable import LabelPortCore
 
-@Suite("Planner")
+@Suite("Planner", .timeLimit(.minutes(10)))
 struct PlannerTests {
     static let run = "11111111-1111-1111-1111-111111111111"
 
@@ -112,7 +112,7 @@ struct PlannerTests {
     }
 }
 
-@Suite("Planner memory")
+@Suite("Planner memory", .timeLimit(.minutes(10)))
 struct PlannerMemoryTests {
     @Test("with repeated labels known, a label named once is not remembered, a repeated one is")
     func repeatedOnly() {

@@ -5,7 +5,7 @@ import Testing
 
 /// Export → import: an exported file recreates every label exactly in an empty run, and
 /// imported back into the run it came from plans nothing but unchanged rows.
-@Suite("Export and import round trip")
+@Suite("Export and import round trip", .timeLimit(.minutes(10)))
 struct RoundTripTests {
     @Test("tricky values survive export and import exactly", arguments: ["backup.jsonl", "backup.csv", "excel.csv", "backup.xlsx", "flat.xlsx", "flat.csv"])
     func roundTrip(file: String) async throws {

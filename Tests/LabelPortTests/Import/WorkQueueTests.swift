@@ -2,7 +2,7 @@ import Synchronization
 import Testing
 @testable import LabelPortCore
 
-@Suite("Work queue")
+@Suite("Work queue", .timeLimit(.minutes(10)))
 struct WorkQueueTests {
     /// Jobs with the same key must run in submission order and never overlap; jobs with
     /// other keys may run meanwhile.
@@ -49,9 +49,8 @@ struct WorkQueueTests {
             }
             queue.close()
         }
-        // With no worker taking jobs, the producer can get at most `capacity` jobs in.
-        while submitted.withLock({ $0 }) < 2 { await Task.yield() }
-        for _ in 0..<100 { await Task.yield() }
+        // With no worker taking jobs, the producer gets `capacity` jobs in, then waits.
+        while !queue.waiting.producer { await Task.yield() }
         #expect(submitted.withLock { $0 } == 2)
         var taken: [Int] = []
         while let (key, job) = await queue.next() {
@@ -60,5 +59,49 @@ struct WorkQueueTests {
         }
         await producer.value
         #expect(taken == [0, 1, 2, 3, 4])
+    }
+
+    @Test("a worker waiting for a job that is cancelled stops waiting with no job; the queue still serves others")
+    func cancelWaitingWorker() async {
+        let queue = WorkQueue<Int>(capacity: 4)
+        let worker = Task { await queue.next() }
+        while queue.waiting.workers < 1 { await Task.yield() }
+        worker.cancel()
+        let job = await worker.value
+        #expect(job == nil)
+        #expect(queue.waiting.workers == 0)
+        // The job goes to the next worker, not to the cancelled one.
+        await queue.submit(7, key: "a")
+        let next = await queue.next()
+        #expect(next?.1 == 7)
+    }
+
+    @Test("a worker cancelled before it waits gets no job and leaves no waiter behind")
+    func cancelBeforeWaiting() async {
+        let queue = WorkQueue<Int>(capacity: 4)
+        let worker = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await queue.next()
+        }
+        #expect(await worker.value == nil)
+        #expect(queue.waiting.workers == 0)
+    }
+
+    @Test("a producer waiting for room that is cancelled queues its job over capacity: nothing is lost")
+    func cancelWaitingProducer() async {
+        let queue = WorkQueue<Int>(capacity: 1)
+        await queue.submit(1, key: "a")
+        let producer = Task { await queue.submit(2, key: "b") }
+        while !queue.waiting.producer { await Task.yield() }
+        producer.cancel()
+        await producer.value
+        #expect(queue.waiting.producer == false)
+        queue.close()
+        var taken: [Int] = []
+        while let (key, job) = await queue.next() {
+            taken.append(job)
+            queue.finished(key: key)
+        }
+        #expect(taken == [1, 2])
     }
 }

@@ -2,7 +2,7 @@ import Testing
 @testable import LabelPortCore
 
 /// Files as spreadsheets write them, each mapping to exactly the expected rows.
-@Suite("CSV dialects")
+@Suite("CSV dialects", .timeLimit(.minutes(10)))
 struct CSVDialectTests {
     let run = InputFixtures.runID
 

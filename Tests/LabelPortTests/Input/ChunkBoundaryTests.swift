@@ -3,7 +3,7 @@ import Testing
 
 /// Reading must not depend on where the file is split into chunks: quotes, CRLF, the BOM
 /// and multi-byte UTF-8 all land across chunk edges with tiny chunk sizes.
-@Suite("Chunk boundaries")
+@Suite("Chunk boundaries", .timeLimit(.minutes(10)))
 struct ChunkBoundaryTests {
     static let fixtures = [
         "excel-bom-crlf.csv", "multiline.csv", "json-cells.csv", "unicode.csv", "bad-values.csv",
@@ -34,7 +34,7 @@ struct ChunkBoundaryTests {
 }
 
 /// Random rows written with ``CSVWriter`` read back identically.
-@Suite("CSV round trip")
+@Suite("CSV round trip", .timeLimit(.minutes(10)))
 struct CSVRoundTripTests {
     static let pieces = ["a", "Z", "0", " ", ",", ";", "\t", "\"", "\"\"", "\n", "\r\n", "\r", "é", "東", "👍🏽", "\u{200F}", "{\"k\": 1}", ""]
 

@@ -3,7 +3,7 @@ import Testing
 
 /// Every kind of problem the readers report, each from its own fixture, with the whole
 /// printed message and position.
-@Suite("Input problems")
+@Suite("Input problems", .timeLimit(.minutes(10)))
 struct InputProblemTests {
     static let r = InputFixtures.runID
     static let cases: [(String, [String])] = [

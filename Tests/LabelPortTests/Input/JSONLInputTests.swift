@@ -1,7 +1,7 @@
 import Testing
 @testable import LabelPortCore
 
-@Suite("JSONL input")
+@Suite("JSONL input", .timeLimit(.minutes(10)))
 struct JSONLInputTests {
     let run = InputFixtures.runID
 
@@ -59,7 +59,7 @@ struct JSONLInputTests {
     }
 }
 
-@Suite("Field mappings")
+@Suite("Field mappings", .timeLimit(.minutes(10)))
 struct FieldMappingTests {
     @Test("HEADER=FIELD[:TYPE] parses")
     func parses() throws {
@@ -83,7 +83,7 @@ struct FieldMappingTests {
     }
 }
 
-@Suite("Record writer")
+@Suite("Record writer", .timeLimit(.minutes(10)))
 struct RecordWriterTests {
     @Test("CSV rejects: header once, same delimiter, cells quoted as needed")
     func csv() {

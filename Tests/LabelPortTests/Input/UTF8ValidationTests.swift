@@ -3,7 +3,7 @@ import Testing
 
 /// The readers' UTF-8 check against the standard library's own validation, on byte
 /// strings that mix ASCII runs (the eight-byte path) with valid and broken sequences.
-@Suite("UTF-8 checks")
+@Suite("UTF-8 checks", .timeLimit(.minutes(10)))
 struct UTF8ValidationTests {
     /// Pieces chosen to straddle the eight-byte words at every alignment.
     static let pieces: [[UInt8]] = [

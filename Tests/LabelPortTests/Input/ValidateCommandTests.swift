@@ -4,7 +4,7 @@ import Testing
 @testable import LabelPortCore
 
 /// `labelport validate` parsed and run in-process, output captured.
-@Suite("validate command")
+@Suite("validate command", .timeLimit(.minutes(10)))
 struct ValidateCommandTests {
     final class Lines: @unchecked Sendable {
         // Only touched from the test's own thread, one command at a time.

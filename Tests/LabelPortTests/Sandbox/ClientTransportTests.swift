@@ -52,7 +52,7 @@ struct BoundSocket {
 
 /// The client tells apart a timeout, a dropped connection, a refused connection and an
 /// HTTP error, because import must know whether a create may have been applied.
-@Suite("Client transport errors")
+@Suite("Client transport errors", .timeLimit(.minutes(10)))
 struct ClientTransportTests {
     @Test("no byte within the timeout is .timeout, and its outcome is unknown")
     func timeout() async throws {

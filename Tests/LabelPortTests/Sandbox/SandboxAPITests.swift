@@ -5,7 +5,7 @@ import NIOCore
 import NIOHTTP1
 import Testing
 
-@Suite("Sandbox API over HTTP")
+@Suite("Sandbox API over HTTP", .timeLimit(.minutes(10)))
 struct SandboxAPITests {
     typealias T = TestSandbox
 

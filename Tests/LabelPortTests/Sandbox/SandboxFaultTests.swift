@@ -2,7 +2,7 @@ import LabelPortCore
 import LabelPortSandbox
 import Testing
 
-@Suite("Sandbox faults and stats")
+@Suite("Sandbox faults and stats", .timeLimit(.minutes(10)))
 struct SandboxFaultTests {
     typealias T = TestSandbox
     let request = CreateGoldLabelRequest(outputResourceName: "doc", textValue: "v")

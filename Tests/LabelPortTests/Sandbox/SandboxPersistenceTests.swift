@@ -2,7 +2,7 @@ import LabelPortCore
 import LabelPortSandbox
 import Testing
 
-@Suite("Sandbox seed and --data")
+@Suite("Sandbox seed and --data", .timeLimit(.minutes(10)))
 struct SandboxPersistenceTests {
     typealias T = TestSandbox
 

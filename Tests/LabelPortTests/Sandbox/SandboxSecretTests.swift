@@ -2,7 +2,7 @@ import LabelPortCore
 import LabelPortSandbox
 import Testing
 
-@Suite("Sandbox never shows the token")
+@Suite("Sandbox never shows the token", .timeLimit(.minutes(10)))
 struct SandboxSecretTests {
     typealias T = TestSandbox
 
