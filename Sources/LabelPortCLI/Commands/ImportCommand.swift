@@ -117,10 +117,9 @@ struct ImportCommand: AsyncParsableCommand {
 
         // 1. Validate the whole input before anything is sent.
         var firstPass = try source.open()
-        let validation = ValidationPass(&firstPass, configuration: configuration)
         var problems = CappedList(verbose: verbose)
-        for diagnostic in firstPass.warnings + validation.diagnostics where problems.admit() {
-            console.message(diagnostic.description)
+        let validation = InputValidator.run(&firstPass, remapRuns: configuration.remapRuns, warnRepeats: false) { diagnostic in
+            if problems.admit() { console.message(diagnostic.description) }
         }
         if let more = problems.moreLine("problems", hint: "--verbose lists them all") {
             console.message(more)
@@ -172,7 +171,7 @@ struct ImportCommand: AsyncParsableCommand {
                 planOut: planWriter)
             outputsForSignals.set(outputs)
             let progress = console.errorIsTerminal && !dryRun
-                ? ProgressLine.start(total: validation.totalRows, finished: { engine.finishedRows.load(ordering: .relaxed) }, statistics: { executor.statistics }, console: console)
+                ? ProgressLine.start(total: validation.items, finished: { engine.finishedRows.load(ordering: .relaxed) }, statistics: { executor.statistics }, console: console)
                 : nil
             let counts = await engine.apply(
                 &secondPass, planner: &planner, sink: outputs, writesAllowed: !invalidInput,
@@ -182,7 +181,7 @@ struct ImportCommand: AsyncParsableCommand {
             let summary = ImportSummary(
                 counts: counts, runs: validation.runIDs.count, requests: statistics.requestsSent, retries: statistics.retries,
                 refused: statistics.throttled, allowedRate: statistics.allowedRate,
-                elapsedSeconds: (ContinuousClock.now - startedAt).seconds, dryRun: dryRun,
+                elapsedSeconds: (ContinuousClock.now - startedAt).inSeconds, dryRun: dryRun,
                 interrupted: interrupt.isSet, invalidInput: invalidInput)
             let savePlan = !invalidInput && !interrupt.isSet && unreadable.isEmpty
             try await outputs.finish(
@@ -207,10 +206,3 @@ struct ImportCommand: AsyncParsableCommand {
 }
 
 extension ImportMode: ExpressibleByArgument {}
-
-extension Duration {
-    var seconds: Double {
-        let (s, atto) = components
-        return Double(s) + Double(atto) / 1e18
-    }
-}

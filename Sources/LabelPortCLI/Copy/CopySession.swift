@@ -100,7 +100,7 @@ struct CopySession {
         let written = writes.statistics
         let summary = ImportSummary(
             counts: counts, runs: pairs.count, requests: read.requestsSent + written.requestsSent, retries: read.retries + written.retries,
-            elapsedSeconds: (ContinuousClock.now - startedAt).seconds, dryRun: configuration.dryRun,
+            elapsedSeconds: (ContinuousClock.now - startedAt).inSeconds, dryRun: configuration.dryRun,
             interrupted: interrupt.isSet, invalidInput: false)
         let verification = verificationJSON(checked: checked, differences: differences)
         var summaryJSON = summary.json

@@ -21,7 +21,7 @@ final class ProgressLine: Sendable {
                 try? await Task.sleep(for: .milliseconds(250))
                 let done = finished()
                 let stats = statistics()
-                let elapsed = (ContinuousClock.now - start).seconds
+                let elapsed = (ContinuousClock.now - start).inSeconds
                 let rate = elapsed > 0 ? Double(stats.requestsSent) / elapsed : 0
                 let rowRate = elapsed > 0 ? Double(done) / elapsed : 0
                 // No estimate before the first row is done: it would read "0m0s".

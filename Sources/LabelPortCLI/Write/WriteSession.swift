@@ -70,7 +70,7 @@ struct WriteSession {
         let statistics = executor.statistics
         return ImportSummary(
             counts: counts, runs: runs, requests: statistics.requestsSent, retries: statistics.retries,
-            elapsedSeconds: (ContinuousClock.now - startedAt).seconds, dryRun: dryRun, interrupted: interrupt.isSet, invalidInput: false)
+            elapsedSeconds: (ContinuousClock.now - startedAt).inSeconds, dryRun: dryRun, interrupted: interrupt.isSet, invalidInput: false)
     }
 
     /// The summary's line naming the journal, when the run wrote one.

@@ -12,11 +12,3 @@ struct ExecutorClock: Sendable {
         sleepUntil = { offset in try await clock.sleep(until: origin.advanced(by: offset), tolerance: nil) }
     }
 }
-
-extension Duration {
-    /// The duration in seconds as a `Double` (for jitter and rate arithmetic).
-    var inSeconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
-    }
-}

@@ -11,7 +11,7 @@ public struct RepeatedRows: Sendable {
     public var isEmpty: Bool { merged.isEmpty }
 
     /// Reads `source` and merges the valid rows of each label in `labels` (hashes from
-    /// ``ValidationPass/repeatedLabels``). Rows that name different ids for one name are
+    /// ``InputValidator/Summary/repeatedLabels``). Rows that name different ids for one name are
     /// different labels, and are not merged.
     public init<Source: LabelItemSource>(_ source: inout Source, labels: Set<Int>, configuration: ImportConfiguration) {
         guard !labels.isEmpty, configuration.mode != .create else { return }

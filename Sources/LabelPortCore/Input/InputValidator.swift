@@ -1,14 +1,31 @@
-/// Reads a whole input and reports every problem: what `labelport validate` runs, and
-/// what import runs before its first write.
+/// Reads a whole input once and reports every problem, in file order: what `labelport
+/// validate` runs, and what import runs before its first write (nothing is sent before
+/// the whole input has been read).
 public enum InputValidator {
     public struct Summary: Sendable, Equatable {
-        /// Data rows read (valid and invalid; not the CSV header).
-        public var rows = 0
+        /// Rows that map to a label.
+        public var validRows = 0
+        /// Items reported invalid: rows, and problems of the file itself (a header that
+        /// names no label column). Import writes nothing while there are more than
+        /// `--max-errors` of these.
         public var invalidRows = 0
+        /// Invalid items that are not rows of data (file-level problems).
+        public var fileProblems = 0
         public var errors = 0
         public var warnings = 0
+        /// Runs in order of first appearance, after `--remap-run`.
+        public var runIDs: [String] = []
+        /// Hashes of the (run, output_resource_name) pairs that more than one row names:
+        /// only for these must the planner merge rows (see ``Planner/labelHash``).
+        public var repeatedLabels: Set<Int> = []
 
         public init() {}
+
+        /// Data rows read, valid and invalid (not the CSV header).
+        public var rows: Int { validRows + invalidRows - fileProblems }
+
+        /// Rows and file-level problems: what import reports an outcome for.
+        public var items: Int { validRows + invalidRows }
 
         /// `1,000 rows, no problems` / `2 problems in 1,000 rows` (with warnings counted apart).
         public var line: String {
@@ -20,12 +37,19 @@ public enum InputValidator {
     }
 
     /// Reads `input` to the end, handing every diagnostic (warnings included) to `report`
-    /// in file order, and counts rows and problems.
-    public static func run(_ input: inout LabelInput, report: (Diagnostic) -> Void) -> Summary {
+    /// in file order, and counts rows, problems and runs.
+    ///
+    /// - Parameters:
+    ///   - remapRuns: `--remap-run`: the runs rows go to, for ``Summary/runIDs``.
+    ///   - warnRepeats: warn at each row for a label an earlier row named (`validate`; import
+    ///     merges such rows without a word).
+    public static func run(
+        _ input: inout LabelInput, remapRuns: [String: String] = [:], warnRepeats: Bool = true, report: (Diagnostic) -> Void
+    ) -> Summary {
         var summary = Summary()
         var warningsSeen = 0
-        // The first line of each label (by a hash of run and output_resource_name): a
-        // repeat is merged by import, and worth a warning.
+        var runsSeen: Set<String> = []
+        // The first line of each label, by a hash of run and output_resource_name.
         var firstLines: [Int: Int] = [:]
         while true {
             let item = input.next()
@@ -38,19 +62,22 @@ public enum InputValidator {
             guard let item else { break }
             switch item {
             case .row(let row, _):
-                summary.rows += 1
-                let hash = Planner.labelHash(run: row.runID, name: row.outputResourceName)
+                summary.validRows += 1
+                let run = remapRuns[row.runID] ?? row.runID
+                if runsSeen.insert(run).inserted { summary.runIDs.append(run) }
+                let hash = Planner.labelHash(run: run, name: row.outputResourceName)
                 if let first = firstLines[hash] {
-                    report(Diagnostic(file: input.displayName, line: row.line, severity: .warning, message: "same label as line \(first)"))
-                    summary.warnings += 1
+                    summary.repeatedLabels.insert(hash)
+                    if warnRepeats {
+                        report(Diagnostic(file: input.displayName, line: row.line, severity: .warning, message: "same label as line \(first)"))
+                        summary.warnings += 1
+                    }
                 } else {
                     firstLines[hash] = row.line
                 }
             case .invalid(_, let diagnostics, let record):
-                if record != nil {
-                    summary.rows += 1
-                    summary.invalidRows += 1
-                }
+                summary.invalidRows += 1
+                if record == nil { summary.fileProblems += 1 }
                 for diagnostic in diagnostics {
                     report(diagnostic)
                     if diagnostic.severity == .error { summary.errors += 1 } else { summary.warnings += 1 }
