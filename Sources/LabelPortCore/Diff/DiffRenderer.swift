@@ -28,6 +28,11 @@ public struct DiffRenderer: Sendable {
             text = "~ \(change.path): \(writer.string(change.old ?? .null)) → \(writer.string(change.new ?? .null))"
             colorCode = "33"
         }
-        return color ? "\u{1B}[\(colorCode)m\(text)\u{1B}[0m" : text
+        return paint(text, colorCode)
+    }
+
+    /// `text` in the ANSI colour `code` (`32` green, `31` red, `33` yellow…) when colouring.
+    package func paint(_ text: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 }

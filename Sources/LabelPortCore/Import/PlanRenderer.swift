@@ -8,9 +8,7 @@ public struct PlanRenderer: Sendable {
         self.diff = DiffRenderer(color: color)
     }
 
-    private func paint(_ text: String, _ code: String) -> String {
-        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
-    }
+    private func paint(_ text: String, _ code: String) -> String { diff.paint(text, code) }
 
     /// The counts line that heads a plan.
     public func header(_ counts: OutcomeCounts, runs: Int, dryRun: Bool) -> String {

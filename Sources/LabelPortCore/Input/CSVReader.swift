@@ -37,9 +37,7 @@ struct CSVReader {
     private let source: ByteSource
     /// Per byte value: 1 when it ends a run of an unquoted cell, 2 when it ends a run in a quoted one.
     private var stops: [UInt8]
-    private var chunk: [UInt8] = []
-    private var chunkCount = 0
-    private var position = 0
+    private var cursor = ByteChunk()
     private var started = false
     private var finished = false
 
@@ -78,15 +76,13 @@ struct CSVReader {
             if let fatal = readFirstChunk() { return fatal }
         }
         while true {
-            if position >= chunkCount {
-                switch source.read(into: &chunk) {
-                case .failure(let error):
+            if cursor.isConsumed {
+                switch cursor.refill(from: source, file: file) {
+                case .bytes: break
+                case .end: return finishAtEnd()
+                case .fatal(let problem):
                     finished = true
-                    return .fatal(Diagnostic(file: file, line: nil, message: "cannot read: \(error.reason)"))
-                case .success(let n):
-                    chunkCount = n
-                    position = 0
-                    if n == 0 { return finishAtEnd() }
+                    return .fatal(problem)
                 }
             }
             if let row = scan() { return .row(row) }
@@ -102,7 +98,7 @@ struct CSVReader {
             switch source.read(into: &buffer) {
             case .failure(let error):
                 finished = true
-                return .fatal(Diagnostic(file: file, line: nil, message: "cannot read: \(error.reason)"))
+                return .fatal(ByteChunk.cannotRead(file, error))
             case .success(let n):
                 if n == 0 { break }
                 first.append(contentsOf: buffer[0..<n])
@@ -123,9 +119,7 @@ struct CSVReader {
             delimiter = found
             stops = CSVReader.stopTable(found)
         }
-        chunk = first
-        chunkCount = first.count
-        position = 0
+        cursor.reset(to: first)
         return nil
     }
 
@@ -150,14 +144,14 @@ struct CSVReader {
 
     /// Processes the current chunk until a row completes (returned) or the chunk runs out (nil).
     private mutating func scan() -> CSVRow? {
-        let buffer = chunk
-        let n = chunkCount
+        let buffer = cursor.bytes
+        let n = cursor.count
         let delimiter = self.delimiter
         let stopTable = stops
         return stopTable.withUnsafeBufferPointer { table in buffer.withUnsafeBufferPointer { raw -> CSVRow? in
             let p = raw.baseAddress!
             let stop = table.baseAddress!
-            var i = position
+            var i = cursor.position
             while i < n {
                 switch state {
                 case .afterCR:
@@ -211,7 +205,7 @@ struct CSVReader {
                             endField()
                             line += 1
                             state = b == CSVReader.cr ? .afterCR : .rowStart
-                            position = i
+                            cursor.position = i
                             return emitRow()
                         } else if b == CSVReader.quote {
                             problemHere("a quote inside an unquoted cell: quote the whole cell and write inner quotes twice, e.g. \"say \"\"hi\"\"\"")
@@ -275,7 +269,7 @@ struct CSVReader {
                         endField()
                         line += 1
                         state = b == CSVReader.cr ? .afterCR : .rowStart
-                        position = i
+                        cursor.position = i
                         return emitRow()
                     } else {
                         let at = locateInRow(cell: marks.count, offset: rowBytes.count - fieldStart)
@@ -286,7 +280,7 @@ struct CSVReader {
                     }
                 }
             }
-            position = i
+            cursor.position = i
             return nil
         } }
     }

@@ -24,9 +24,7 @@ struct JSONLReader {
     private(set) var currentLine: [UInt8] = []
 
     private let source: ByteSource
-    private var chunk: [UInt8] = []
-    private var chunkCount = 0
-    private var position = 0
+    private var cursor = ByteChunk()
     private var started = false
     private var finished = false
     private var lineNumber = 1
@@ -44,29 +42,26 @@ struct JSONLReader {
         var bomChecked = started
         started = true
         while true {
-            if position >= chunkCount {
-                switch source.read(into: &chunk) {
-                case .failure(let error):
+            if cursor.isConsumed {
+                switch cursor.refill(from: source, file: file) {
+                case .bytes: break
+                case .end:
                     finished = true
-                    return .fatal(Diagnostic(file: file, line: nil, message: "cannot read: \(error.reason)"))
-                case .success(let n):
-                    chunkCount = n
-                    position = 0
-                    if n == 0 {
-                        finished = true
-                        if !bomChecked { stripBOM() }
-                        return finishLine(unterminated: true)
-                    }
+                    if !bomChecked { stripBOM() }
+                    return finishLine(unterminated: true)
+                case .fatal(let problem):
+                    finished = true
+                    return .fatal(problem)
                 }
             }
-            let found: Int? = chunk.withUnsafeBytes { raw in
-                let base = raw.baseAddress! + position
-                guard let hit = memchr(base, 0x0A, chunkCount - position) else { return nil }
-                return position + (UnsafeRawPointer(hit) - UnsafeRawPointer(base))
+            let found: Int? = cursor.bytes.withUnsafeBytes { raw in
+                let base = raw.baseAddress! + cursor.position
+                guard let hit = memchr(base, 0x0A, cursor.count - cursor.position) else { return nil }
+                return cursor.position + (UnsafeRawPointer(hit) - UnsafeRawPointer(base))
             }
-            let end = found ?? chunkCount
-            appendToLine(chunk[position..<end])
-            position = found.map { $0 + 1 } ?? chunkCount
+            let end = found ?? cursor.count
+            appendToLine(cursor.bytes[cursor.position..<end])
+            cursor.position = found.map { $0 + 1 } ?? cursor.count
             if !bomChecked, currentLine.count >= 3 || found != nil {
                 bomChecked = true
                 stripBOM()

@@ -8,9 +8,7 @@ public struct RestoreRenderer: Sendable {
         self.diff = DiffRenderer(color: color)
     }
 
-    private func paint(_ text: String, _ code: String) -> String {
-        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
-    }
+    private func paint(_ text: String, _ code: String) -> String { diff.paint(text, code) }
 
     public func lines(for item: RestorePlan.Item) -> [String] {
         let name = item.outputResourceName.map { "\"\($0)\"" } ?? "(no name)"
