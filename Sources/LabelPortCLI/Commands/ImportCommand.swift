@@ -108,28 +108,13 @@ struct ImportCommand: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
-        let inputOptions = try input.labelInputOptions()
-        let configuration = ImportConfiguration(
-            mode: mode, remapRuns: try remapTable(), dryRun: dryRun, maxErrors: maxErrors)
-
-        let source = try InputFile(path: file, options: inputOptions)
+        let source = try InputFile(path: file, options: try input.labelInputOptions())
         defer { source.remove() }
+        let session = try ImportSession(command: self, source: source, console: console)
 
-        // 1. Validate the whole input before anything is sent.
-        var firstPass = try source.open()
-        var problems = CappedList(verbose: verbose)
-        let validation = InputValidator.run(&firstPass, remapRuns: configuration.remapRuns, warnRepeats: false) { diagnostic in
-            if problems.admit() { console.message(diagnostic.description) }
-        }
-        if let more = problems.moreLine("problems", hint: "--verbose lists them all") {
-            console.message(more)
-        }
-        let invalidInput = validation.invalidRows > (maxErrors ?? 0)
-
-        let startedAt = ContinuousClock.now
-        let interrupt = InterruptFlag()
         let executor = RequestExecutor(options: executionOptions)
         let outputsForSignals = ImportOutputs.Holder()
+        let interrupt = InterruptFlag()
         // Ctrl-C: take no new rows and send nothing new; requests in flight finish. The
         // report goes to disk row by row from then on; a second Ctrl-C quits at once.
         let signals = SignalWatcher.interrupts(quit: {
@@ -148,58 +133,9 @@ struct ImportCommand: AsyncParsableCommand {
 
         clientConfiguration.rateLimitObserver = { executor.observe($0) }
         if verbose { clientConfiguration.requestLog = { console.message($0) } }
-        let status: Int32 = try await RefactorClient.withClient(clientConfiguration) { client in
-            let journalWriter = try (dryRun || invalidInput ? nil : journal.open(command: "import", server: clientConfiguration.server, source: source.displayName, console: console))
-            let engine = ImportEngine(configuration: configuration, client: client, executor: executor, interrupt: interrupt, journal: journalWriter)
-            var (planner, unreadable) = await engine.loadRuns(validation.runIDs)
-            for problem in Set(unreadable).sorted() { console.message("labelport import: \(problem)") }
-            planner.repeatedLabels = validation.repeatedLabels
-            if !validation.repeatedLabels.isEmpty {
-                var mergePass = try source.open()
-                planner.repeatedRows = RepeatedRows(&mergePass, labels: validation.repeatedLabels, configuration: configuration)
-            }
-            var secondPass = try source.open()
-            let renderer = PlanRenderer(color: !json && console.outputIsTerminal)
-            let planWriter = try planOut.map { path in
-                try SavedPlanWriter(path: path, head: SavedPlan(
-                    baseURL: clientConfiguration.server.baseURL, createdAt: JournalOptions.timestamp(Date()), mode: mode,
-                    inputName: source.displayName, inputSHA256: try SHA256.hexDigest(ofFile: source.path)))
-            }
-            let outputs = try ImportOutputs(
-                reportPath: report, rejectsPath: rejects, recordWriter: RecordWriter(for: firstPass),
-                spoolPlan: dryRun, planAsJSON: json, renderer: renderer, inputName: firstPass.displayName, verbose: verbose,
-                planOut: planWriter)
-            outputsForSignals.set(outputs)
-            let progress = console.errorIsTerminal && !dryRun
-                ? ProgressLine.start(total: validation.items, finished: { engine.finishedRows.load(ordering: .relaxed) }, statistics: { executor.statistics }, console: console)
-                : nil
-            let counts = await engine.apply(
-                &secondPass, planner: &planner, sink: outputs, writesAllowed: !invalidInput,
-                skipReason: invalidInput ? "not written: the input has \(validation.invalidRows) invalid row\(validation.invalidRows == 1 ? "" : "s")" : nil)
-            await progress?.stop()
-            let statistics = executor.statistics
-            let summary = ImportSummary(
-                counts: counts, runs: validation.runIDs.count, requests: statistics.requestsSent, retries: statistics.retries,
-                refused: statistics.throttled, allowedRate: statistics.allowedRate,
-                elapsedSeconds: (ContinuousClock.now - startedAt).inSeconds, dryRun: dryRun,
-                interrupted: interrupt.isSet, invalidInput: invalidInput)
-            let savePlan = !invalidInput && !interrupt.isSet && unreadable.isEmpty
-            try await outputs.finish(
-                planHeader: dryRun ? renderer.header(counts, runs: validation.runIDs.count, dryRun: true) : nil,
-                summaryJSON: summary.json, unchanged: counts.count(.unchanged), savePlan: savePlan, to: console)
-            try journalWriter?.close()
-            if json && !dryRun {
-                console.output(JSONWriter().string(summary.json) + "\n")
-            }
-            let hint = report.map { "all of them are in \($0)" } ?? "--report FILE or --verbose lists them all"
-            for line in await outputs.failedRowLines(hint: hint) { console.message(line) }
-            if let note = firstPass.delimiterNote { console.message("\(firstPass.displayName): \(note)") }
-            for line in summary.humanLines { console.message(line) }
-            if let planOut {
-                console.message(savePlan ? "plan saved to \(planOut): carry it out with labelport apply \(planOut)" : "no plan saved: \(invalidInput ? "the input has invalid rows" : "not every run could be read")")
-            }
-            if let journalWriter, journalWriter.wasWritten { console.message("journal: \(journalWriter.path) (take it back with labelport undo \(journalWriter.path))") }
-            return summary.exitStatus
+        let server = clientConfiguration.server
+        let status = try await RefactorClient.withClient(clientConfiguration) { client in
+            try await session.run(client: client, server: server, executor: executor, interrupt: interrupt, outputsForSignals: outputsForSignals)
         }
         if status != 0 { throw ExitCode(status) }
     }

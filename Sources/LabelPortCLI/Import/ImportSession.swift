@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import LabelPortCore
+
+/// One `labelport import`, its flags read: checks the whole input, reads the runs it
+/// names, plans and applies every row through an ``ImportEngine``, and writes the
+/// report, rejects, plan, journal and summary. ``ImportCommand`` wires it to the client
+/// and to Ctrl-C.
+struct ImportSession {
+    let command: ImportCommand
+    let source: InputFile
+    let console: Console
+    let configuration: ImportConfiguration
+    /// The first read of the input (nothing is sent before it is done).
+    let validation: InputValidator.Summary
+    let recordWriter: RecordWriter
+    let delimiterNote: String?
+    let startedAt = ContinuousClock.now
+
+    /// Reads the whole input once, printing its problems (the first 20, all with --verbose).
+    init(command: ImportCommand, source: InputFile, console: Console) throws {
+        self.command = command
+        self.source = source
+        self.console = console
+        configuration = ImportConfiguration(
+            mode: command.mode, remapRuns: try command.remapTable(), dryRun: command.dryRun, maxErrors: command.maxErrors)
+        var firstPass = try source.open()
+        var problems = CappedList(verbose: command.verbose)
+        validation = InputValidator.run(&firstPass, remapRuns: configuration.remapRuns, warnRepeats: false) { diagnostic in
+            if problems.admit() { console.message(diagnostic.description) }
+        }
+        if let more = problems.moreLine("problems", hint: "--verbose lists them all") {
+            console.message(more)
+        }
+        recordWriter = RecordWriter(for: firstPass)
+        delimiterNote = firstPass.delimiterNote
+    }
+
+    /// More invalid rows than `--max-errors` allows: nothing is written.
+    var invalidInput: Bool { validation.invalidRows > (command.maxErrors ?? 0) }
+
+    /// Plans and applies every row; returns the exit status.
+    func run(
+        client: RefactorClient, server: ServerAddress, executor: RequestExecutor, interrupt: InterruptFlag, outputsForSignals: ImportOutputs.Holder
+    ) async throws -> Int32 {
+        let journalWriter = try (command.dryRun || invalidInput
+            ? nil : command.journal.open(command: "import", server: server, source: source.displayName, console: console))
+        let engine = ImportEngine(configuration: configuration, client: client, executor: executor, interrupt: interrupt, journal: journalWriter)
+        var (planner, unreadable) = try await plan(with: engine)
+        let renderer = PlanRenderer(color: !command.json && console.outputIsTerminal)
+        let outputs = try makeOutputs(server: server, renderer: renderer)
+        outputsForSignals.set(outputs)
+        let progress = console.errorIsTerminal && !command.dryRun
+            ? ProgressLine.start(total: validation.items, finished: { engine.finishedRows.load(ordering: .relaxed) }, statistics: { executor.statistics }, console: console)
+            : nil
+        var secondPass = try source.open()
+        let counts = await engine.apply(
+            &secondPass, planner: &planner, sink: outputs, writesAllowed: !invalidInput,
+            skipReason: invalidInput ? "not written: the input has \(CountText.count(validation.invalidRows, "invalid row"))" : nil)
+        await progress?.stop()
+        let statistics = executor.statistics
+        let summary = ImportSummary(
+            counts: counts, runs: validation.runIDs.count, requests: statistics.requestsSent, retries: statistics.retries,
+            refused: statistics.throttled, allowedRate: statistics.allowedRate,
+            elapsedSeconds: (ContinuousClock.now - startedAt).inSeconds, dryRun: command.dryRun,
+            interrupted: interrupt.isSet, invalidInput: invalidInput)
+        let savePlan = !invalidInput && !interrupt.isSet && unreadable.isEmpty
+        try await outputs.finish(
+            planHeader: command.dryRun ? renderer.header(counts, runs: validation.runIDs.count, dryRun: true) : nil,
+            summaryJSON: summary.json, unchanged: counts.count(.unchanged), savePlan: savePlan, to: console)
+        try journalWriter?.close()
+        await printEnd(summary: summary, outputs: outputs, savePlan: savePlan, journal: journalWriter)
+        return summary.exitStatus
+    }
+
+    /// Reads the runs the input names into a planner (with the rows that repeat a label,
+    /// merged), printing the runs that could not be read.
+    private func plan(with engine: ImportEngine) async throws -> (Planner, unreadable: [String]) {
+        var (planner, unreadable) = await engine.loadRuns(validation.runIDs)
+        for problem in Set(unreadable).sorted() { console.message("labelport import: \(problem)") }
+        planner.repeatedLabels = validation.repeatedLabels
+        if !validation.repeatedLabels.isEmpty {
+            var mergePass = try source.open()
+            planner.repeatedRows = RepeatedRows(&mergePass, labels: validation.repeatedLabels, configuration: configuration)
+        }
+        return (planner, unreadable)
+    }
+
+    private func makeOutputs(server: ServerAddress, renderer: PlanRenderer) throws -> ImportOutputs {
+        let planWriter = try command.planOut.map { path in
+            try SavedPlanWriter(path: path, head: SavedPlan(
+                baseURL: server.baseURL, createdAt: JournalOptions.timestamp(Date()), mode: command.mode,
+                inputName: source.displayName, inputSHA256: try SHA256.hexDigest(ofFile: source.path)))
+        }
+        return try ImportOutputs(
+            reportPath: command.report, rejectsPath: command.rejects, recordWriter: recordWriter,
+            spoolPlan: command.dryRun, planAsJSON: command.json, renderer: renderer, inputName: source.displayName, verbose: command.verbose,
+            planOut: planWriter)
+    }
+
+    /// The end of the run on stderr (and the JSON summary on stdout with --json): failed
+    /// rows, the summary, where the plan and the journal went.
+    private func printEnd(summary: ImportSummary, outputs: ImportOutputs, savePlan: Bool, journal: JournalWriter?) async {
+        if command.json && !command.dryRun {
+            console.output(JSONWriter().string(summary.json) + "\n")
+        }
+        let hint = command.report.map { "all of them are in \($0)" } ?? "--report FILE or --verbose lists them all"
+        for line in await outputs.failedRowLines(hint: hint) { console.message(line) }
+        if let delimiterNote { console.message("\(source.displayName): \(delimiterNote)") }
+        for line in summary.humanLines { console.message(line) }
+        if let planOut = command.planOut {
+            console.message(savePlan
+                ? "plan saved to \(planOut): carry it out with labelport apply \(planOut)"
+                : "no plan saved: \(invalidInput ? "the input has invalid rows" : "not every run could be read")")
+        }
+        if let journal, journal.wasWritten { console.message("journal: \(journal.path) (take it back with labelport undo \(journal.path))") }
+    }
+}
