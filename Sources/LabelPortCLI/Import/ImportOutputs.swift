@@ -132,11 +132,6 @@ actor ImportOutputs: ImportSink {
     func failedRowLines(hint: String) -> [String] {
         failedRows?.render(hint: hint) ?? []
     }
-
-    func discard() {
-        planOut?.abort()
-        try? planSpool?.close(removing: true)
-    }
 }
 
 /// Adapts the console's stdout to the byte sink the plan copy writes to.

@@ -10,11 +10,7 @@ import Testing
 /// `localhost` certificate in Fixtures/tls: full verification of chain and host name.
 @Suite("TLS", .timeLimit(.minutes(2)))
 struct TLSTransportTests {
-    static let directory: String = {
-        var path = #filePath
-        while let last = path.last, last != "/" { path.removeLast() }
-        return path + "../Fixtures/tls/"
-    }()
+    static let directory = Fixtures.directory("tls")
     static let token = "tls-test-token-9c1d44"
     static let run = "11111111-1111-4111-8111-111111111111"
 

@@ -8,11 +8,7 @@ import Testing
 /// exactly that change; a workbook re-saved by LibreOffice still imports exactly.
 @Suite("Spreadsheet round trips", .timeLimit(.minutes(5)))
 struct SpreadsheetRoundTripTests {
-    static let fixtures: String = {
-        var path = #filePath
-        while let last = path.last, last != "/" { path.removeLast() }
-        return path + "../Fixtures/xlsx/"
-    }()
+    static let fixtures = Fixtures.directory("xlsx")
 
     /// The plan's changed rows, and its summary's actions.
     static func plan(_ path: String, _ sandbox: RunningSandbox, _ dir: TemporaryDirectory) async throws -> (changes: [JSONValue], actions: JSONValue?) {

@@ -6,11 +6,7 @@ import Testing
 /// sheets by name, problems named by cell; other workbooks refused by their bytes.
 @Suite("xlsx input", .timeLimit(.minutes(2)))
 struct XlsxInputTests {
-    static let directory: String = {
-        var path = #filePath
-        while let last = path.last, last != "/" { path.removeLast() }
-        return path + "../Fixtures/xlsx/"
-    }()
+    static let directory = Fixtures.directory("xlsx")
 
     static func items(_ name: String, options: LabelInputOptions = LabelInputOptions()) throws -> (items: [LabelInputItem], warnings: [Diagnostic]) {
         var input = try LabelInput(path: directory + name, displayName: name, options: options)

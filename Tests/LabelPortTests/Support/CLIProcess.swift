@@ -58,9 +58,6 @@ struct CLIProcess {
         return Result(status: process.terminationStatus, stdout: out, stderr: err, signalled: process.terminationReason == .uncaughtSignal)
     }
 
-    /// What the process has printed on stdout so far.
-    var stdoutSoFar: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
-
     /// What the process has printed on stderr so far.
     var stderrSoFar: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 

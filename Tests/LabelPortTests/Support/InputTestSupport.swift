@@ -2,11 +2,7 @@
 
 /// Fixture files under Fixtures/input, read without Foundation.
 enum InputFixtures {
-    static let directory: String = {
-        var path = #filePath
-        while let last = path.last, last != "/" { path.removeLast() }
-        return path + "../Fixtures/input/"
-    }()
+    static let directory = Fixtures.directory("input")
 
     static func path(_ name: String) -> String { directory + name }
 

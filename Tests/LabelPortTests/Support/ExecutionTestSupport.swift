@@ -1,13 +1,18 @@
+import Testing
 @testable import LabelPortCore
 
-/// Yields until `condition` holds (other tasks run meanwhile; no sleeping). Returns false
-/// if it never does within a generous number of yields, so a broken test fails, not hangs.
-func eventually(_ condition: () -> Bool) async -> Bool {
+/// Yields until `condition` holds (other tasks run meanwhile; no sleeping). If it never
+/// does within a generous number of yields, the test fails here (not hangs) and false is
+/// returned.
+@discardableResult
+func eventually(_ condition: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async -> Bool {
     for _ in 0..<200_000 {
         if condition() { return true }
         await Task.yield()
     }
-    return condition()
+    if condition() { return true }
+    Issue.record("the awaited condition never held", sourceLocation: sourceLocation)
+    return false
 }
 
 /// A thread-safe list of values recorded by request bodies.

@@ -5,11 +5,7 @@ import LabelPortSandbox
 /// Config files and environments for profile tests; commands run in-process with
 /// their own environment (``ProcessEnvironment/override``), never the test process's.
 enum ProfileFixtures {
-    static let directory: String = {
-        var path = #filePath
-        while let last = path.last, last != "/" { path.removeLast() }
-        return path + "../Fixtures/profiles/"
-    }()
+    static let directory = Fixtures.directory("profiles")
 
     /// Writes `config.toml` into `directory` and returns an environment pointing at it.
     static func environment(_ config: String, in directory: TemporaryDirectory, _ extra: [String: String] = [:]) throws -> [String: String] {
