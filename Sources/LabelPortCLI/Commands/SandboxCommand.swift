@@ -134,13 +134,13 @@ struct SandboxCommand: AsyncParsableCommand {
                 token = String(item[..<eq])
                 account = String(item[item.index(after: eq)...])
             }
-            token = token.trimmingCharacters(in: " \t\r\n")
+            token = token.trimmingWhitespace()
             guard !token.isEmpty else { throw ValidationError("--token: the token must not be empty") }
             guard !account.isEmpty else { throw ValidationError("--token: the account after \"=\" must not be empty") }
             map[token] = account
         }
         if map.isEmpty {
-            if let value = environment["REFACTOR_API_TOKEN"]?.trimmingCharacters(in: " \t\r\n"), !value.isEmpty {
+            if let value = environment["REFACTOR_API_TOKEN"]?.trimmingWhitespace(), !value.isEmpty {
                 map[value] = SandboxConfiguration.defaultAccount
             } else {
                 map[SandboxConfiguration.defaultToken] = SandboxConfiguration.defaultAccount
@@ -176,14 +176,5 @@ struct SandboxCommand: AsyncParsableCommand {
         } catch let error as SandboxListenError {
             throw CommandFailure(error.message)
         }
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let c = s.first, set.contains(c) { s.removeFirst() }
-        while let c = s.last, set.contains(c) { s.removeLast() }
-        return String(s)
     }
 }

@@ -27,12 +27,3 @@ public struct APIToken: Sendable, CustomStringConvertible, CustomDebugStringConv
         return text.replacing(secret, with: "<redacted>")
     }
 }
-
-extension String {
-    func trimmingWhitespace() -> String {
-        var s = Substring(self)
-        while let first = s.first, first.isWhitespace { s.removeFirst() }
-        while let last = s.last, last.isWhitespace { s.removeLast() }
-        return String(s)
-    }
-}

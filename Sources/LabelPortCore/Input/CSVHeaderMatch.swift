@@ -60,7 +60,7 @@ struct CSVHeaderMatch {
     /// A contract column a header names once spaces around it (and, outside an
     /// `object_value.KEY`'s key, letter case) are ignored.
     private static func looseField(_ name: String) -> TargetField? {
-        let trimmed = trim(name)
+        let trimmed = name.trimmingWhitespace()
         if let field = TargetField(name: trimmed) { return field }
         let lower = trimmed.lowercased()
         let prefix = "object_value."
@@ -71,13 +71,8 @@ struct CSVHeaderMatch {
     }
 
     /// How headers compare loosely: surrounding spaces removed, lower-cased.
-    static func key(_ name: String) -> String { trim(name).lowercased() }
+    static func key(_ name: String) -> String { name.trimmingWhitespace().lowercased() }
 
-    static func trim(_ text: String) -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{A0}" }
-        guard let start = text.firstIndex(where: { !isSpace($0) }), let end = text.lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(text[start...end])
-    }
 
     /// `the file's columns are "A", "B" (closest: "A")`, for a `--map` header the file lacks.
     func listing(closestTo wanted: String) -> String {

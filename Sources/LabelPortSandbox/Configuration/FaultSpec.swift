@@ -28,7 +28,7 @@ public struct FaultSpec: Sendable, Equatable {
     public init(parsing text: String) throws(SandboxConfigurationError) {
         self.init()
         for item in text.split(separator: ",", omittingEmptySubsequences: true) {
-            let part = item.trimmingSpaces()
+            let part = item.trimmingWhitespace()
             guard let eq = part.firstIndex(of: "=") else {
                 throw SandboxConfigurationError("--faults: \"\(part)\" is not KIND=VALUE (kinds: error, throttle, drop-after-commit, latency)")
             }
@@ -65,14 +65,5 @@ public struct FaultSpec: Sendable, Equatable {
             break
         }
         throw SandboxConfigurationError("--faults: latency=\(text): write a duration up to 60s with a unit, e.g. latency=20ms (units: us, ms, s)")
-    }
-}
-
-extension StringProtocol {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        while let c = s.last, c.isWhitespace { s.removeLast() }
-        return String(s)
     }
 }

@@ -96,7 +96,7 @@ struct SandboxAPI: Sendable {
         guard let header = request.headers[.authorization] else { return nil }
         let prefix = "bearer "
         guard header.utf8.count > prefix.utf8.count, header.lowercased().hasPrefix(prefix) else { return nil }
-        let token = header.dropFirst(prefix.count).trimmingSpaces()
+        let token = header.dropFirst(prefix.count).trimmingWhitespace()
         return sandbox.configuration.tokens[token].map { (token, $0) }
     }
 
