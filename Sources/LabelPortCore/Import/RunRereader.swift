@@ -37,7 +37,7 @@ actor RunRereader {
         let previous = state.latestFinished ? nil : state.latest
         let listing = Listing(task: Task { [fetch] in
             if let previous { _ = await previous.task.value }
-            await self.started(runID)
+            self.started(runID)
             return await fetch(runID)
         })
         runs[runID] = RunState(latest: listing, latestStartedAt: nil, latestFinished: false)
