@@ -57,7 +57,7 @@ struct SpreadsheetRoundTripTests {
                 process.standardOutput = FileHandle.nullDevice
                 process.standardError = FileHandle.nullDevice
                 try process.run()
-                process.waitUntilExit()
+                await CLIProcess.waitForExit(process)
                 #expect(process.terminationStatus == 0)
                 let (changes, _) = try await Self.plan(out + "/" + name, source, dir)
                 // LibreOffice keeps every value but one: it turns the CR of a CR LF inside

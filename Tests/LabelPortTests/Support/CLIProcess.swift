@@ -46,12 +46,7 @@ struct CLIProcess {
 
     /// Waits for the process to end without blocking a cooperative thread.
     func wait() async -> Result {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                continuation.resume()
-            }
-        }
+        await Self.waitForExit(process)
         let out = (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
         let err = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(at: stdoutURL.deletingLastPathComponent())
@@ -63,6 +58,18 @@ struct CLIProcess {
 
     func signal(_ number: Int32) {
         kill(process.processIdentifier, number)
+    }
+
+    /// Waits for any started process to end on a thread of its own: a cooperative thread
+    /// blocked in `waitUntilExit` starves every other suite's tasks (the pool has one
+    /// thread per core), and in-process sandboxes then miss their answers.
+    static func waitForExit(_ process: Process) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                continuation.resume()
+            }
+        }
     }
 
     /// Runs `labelport arguments…` to the end.
