@@ -83,6 +83,18 @@ struct XlsxExportTests {
         }
     }
 
+    @Test("column widths: the widest cell (bold header 2 more), wide characters double, capped at 60")
+    func widths() {
+        let rows: [[ExportCell?]] = [
+            [.text(String(repeating: "x", count: 70)), .text("yy"), nil, .number(JSONNumber("0.30000000000000004")!)],
+            [.text("z"), .text("日本語\nab"), .bool(false), .number(JSONNumber("1.50")!)],
+        ]
+        #expect(XlsxSheetXML.widths(header: ["a", "b", "c", "d"], rows: rows) == [60, 6, 5, 19])
+        let start = String(decoding: XlsxSheetXML(columns: 4).start(widths: [60, 6, 5, 19], rows: 3), as: UTF8.self)
+        #expect(start.contains(#"<dimension ref="A1:D3"/>"#))
+        #expect(start.contains(#"<col min="1" max="1" width="60" customWidth="1"/><col min="2" max="2" width="7" customWidth="1"/><col min="3" max="3" width="6" customWidth="1"/><col min="4" max="4" width="20" customWidth="1"/>"#))
+    }
+
     @Test("a sheet larger than one compressed piece streams through and reads back whole")
     func manyPieces() throws {
         let count = 3_000
