@@ -4,6 +4,7 @@
 
     .venv/bin/python scripts/bench_xlsx.py calamine FILE.xlsx
     .venv/bin/python scripts/bench_xlsx.py xlsxwriter ROWS FILE.xlsx
+    .venv/bin/python scripts/bench_xlsx.py same A.xlsx B.xlsx   # the same cells, in any row order?
 """
 import sys
 import time
@@ -49,8 +50,25 @@ def xlsxwriter(count, path):
     print(f"rows={count} seconds={time.perf_counter() - start} hwm_kb={peak_kb()}")
 
 
+def same(a, b):
+    from python_calamine import CalamineWorkbook
+
+    def rows(path):
+        table = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+        return table[0], sorted(tuple(str(cell) for cell in row) for row in table[1:])
+
+    (header_a, rows_a), (header_b, rows_b) = rows(a), rows(b)
+    if header_a == header_b and rows_a == rows_b:
+        print(f"same {len(rows_a)} rows")
+    else:
+        diff = next((x, y) for x, y in zip(rows_a + [None], rows_b + [None]) if x != y) if header_a == header_b else (header_a, header_b)
+        print(f"differ: {diff}")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "calamine":
         calamine(sys.argv[2])
+    elif sys.argv[1] == "same":
+        same(sys.argv[2], sys.argv[3])
     else:
         xlsxwriter(int(sys.argv[2]), sys.argv[3])

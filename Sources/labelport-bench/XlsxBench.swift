@@ -1,10 +1,11 @@
 import Foundation
 import LabelPortCore
 
-/// `labelport-bench xlsx [--rows N]`: `validate` of an N-row × 5-column workbook, and the
-/// xlsx encoding of N labels (11 columns), each in a fresh process (whole-process wall
-/// time and peak RSS), against python-calamine reading and XlsxWriter (constant memory)
-/// writing the same cells (scripts/bench_xlsx.py, run with .venv/bin/python when there).
+/// `labelport-bench xlsx [--rows N] [--export-only]`: `validate` of an N-row × 5-column workbook against
+/// python-calamine reading it, then `export labels` of N labels (11 columns) against
+/// XlsxWriter (constant memory) writing the same cells (``XlsxExportBench``); each in a
+/// fresh process (whole-process wall time and peak RSS). The Python side is
+/// scripts/bench_xlsx.py, run with .venv/bin/python when there.
 enum XlsxBench {
     static func run(_ arguments: [String]) async throws {
         var rows = 100_000
@@ -12,20 +13,21 @@ enum XlsxBench {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("labelport-bench-xlsx-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+        say("xlsx: \(rows) rows; whole-process wall time, best of 3; peak RSS; load average \(load) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        if arguments.contains("--export-only") {
+            try XlsxExportBench.run(rows: rows, directory: directory)
+            return
+        }
         let path = directory.appendingPathComponent("labels.xlsx").path
         let size = try generate(rows: rows, path: path)
-        print("xlsx: \(rows) rows × 5 columns, \(size / 1024) KiB; whole-process wall time, best of 3; peak RSS")
+        say("validate:  a workbook of \(rows) rows × 5 columns, \(size / 1024) KiB")
         let swift = try best { try ValidateBench.capture("/proc/self/exe", ["validate-measure", path]) }
         let python = try best { try ValidateBench.capture(pythonPath, [scriptPath, "calamine", path]) }
-        print(String(format: "validate:  labelport %.2f s, %.1f MB (rows %d, errors %d) | python-calamine %.2f s, %.1f MB | ratio %.2f",
+        say(String(format: "           labelport %.2f s, %.1f MB (rows %d, errors %d) | python-calamine %.2f s, %.1f MB | ratio %.2f",
                      swift.wall, Double(swift.measurement.peakKB) / 1024, swift.measurement.rows, swift.measurement.errors,
                      python.wall, Double(python.measurement.peakKB) / 1024, swift.wall / python.wall))
-        let out = directory.appendingPathComponent("export.xlsx").path
-        let encode = try best { try ValidateBench.capture("/proc/self/exe", ["xlsx-export-measure", String(rows), out]) }
-        let writer = try best { try ValidateBench.capture(pythonPath, [scriptPath, "xlsxwriter", String(rows), out]) }
-        print(String(format: "export:    labelport %.2f s, %.1f MB | XlsxWriter constant_memory %.2f s, %.1f MB | ratio %.2f",
-                     encode.wall, Double(encode.measurement.peakKB) / 1024, writer.wall,
-                     Double(writer.measurement.peakKB) / 1024, encode.wall / writer.wall))
+        try XlsxExportBench.run(rows: rows, directory: directory)
     }
 
     static var root: String {
@@ -67,7 +69,8 @@ enum XlsxBench {
         return bytes.count
     }
 
-    /// Hidden case: encode N generated labels as xlsx to PATH, print one line.
+    /// Hidden case: encode N generated labels as xlsx to PATH (no fetching), print one
+    /// line; for profiling the encoder alone.
     static func exportHere(_ arguments: [String]) async throws {
         guard arguments.count == 2, let rows = Int(arguments[0]) else { throw BenchError("usage: xlsx-export-measure ROWS PATH") }
         let clock = ContinuousClock()

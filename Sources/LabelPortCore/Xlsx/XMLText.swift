@@ -108,6 +108,15 @@ enum XMLText {
     /// cannot hold written as `_xHHHH_`, and a literal `_x` followed by four hex digits
     /// protected as `_x005F_` so that readers give back exactly `text`.
     static func appendEscaped(_ text: String, into out: inout [UInt8]) {
+        let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            // Most text needs nothing: copy it whole.
+            for byte in bytes where byte < 0x20 || byte == 0x3C || byte == 0x3E || byte == 0x26 || byte == 0x22 || byte == 0x5F || byte == 0xEF {
+                return false
+            }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if copied == true { return }
         let utf8 = Array(text.utf8)
         var i = 0
         while i < utf8.count {

@@ -1,7 +1,10 @@
-/// Writes a table as a one-sheet .xlsx workbook: the header row bold and frozen, text
-/// as inline strings, numbers as number cells when a double holds them exactly in at
-/// most 15 significant digits (otherwise text with every digit), booleans as boolean
-/// cells, columns as wide as their content. Byte-stable: fixed parts, order and times.
+/// Writes a table as a one-sheet .xlsx workbook: the header row bold and frozen, typed
+/// cells (``XlsxSheetXML``), columns as wide as their content. Byte-stable: fixed parts,
+/// order and times.
+///
+/// Streamed: the rows are read twice, once to measure the column widths (which the
+/// sheet names before its first row), then to write each row's XML into a deflate
+/// stream a piece at a time, so memory does not grow with the number of rows.
 package struct XlsxWriter {
     package var sheetName: String
 
@@ -9,45 +12,27 @@ package struct XlsxWriter {
         self.sheetName = sheetName
     }
 
-    /// Width bounds, in characters.
-    static let minimumWidth = 6
-    static let maximumWidth = 60
+    /// More rows than a sheet holds, described for the user.
+    package struct TooManyRows: Error, CustomStringConvertible {
+        var rows: Int
+        package var description: String {
+            "\(rows) rows do not fit in an xlsx sheet (it holds \(XlsxWriter.maximumRows - 1) below the header): export them as CSV or JSONL, or fewer runs at a time"
+        }
+    }
 
-    package func write(header: [String], rows: some Sequence<[ExportCell?]>, to write: ([UInt8]) throws -> Void) throws {
-        var widths = header.map { Self.width(of: $0) + 2 }  // room for the bold header
-        var sheetRows: [UInt8] = []
-        sheetRows.reserveCapacity(1 << 20)
-        appendRow(1, header.map { ExportCell.text($0) }, style: 1, into: &sheetRows, widths: &widths)
-        var rowNumber = 1
-        for row in rows {
-            rowNumber += 1
-            appendRow(rowNumber, row, style: nil, into: &sheetRows, widths: &widths)
+    /// The rows a sheet holds, the header included (Excel's limit: 2^20).
+    static let maximumRows = 1_048_576
+    /// Sheet XML is compressed in pieces of this size: large enough that zlib's calls
+    /// cost nothing, small beside the records.
+    static let pieceSize = 256 * 1024
+
+    package func write(header: [String], rows: some Collection<[ExportCell?]>, to write: ([UInt8]) throws -> Void) throws {
+        let rowCount = rows.count + 1
+        guard rowCount <= Self.maximumRows else {
+            throw TooManyRows(rows: rowCount - 1)
         }
-        var sheet: [UInt8] = []
-        sheet.reserveCapacity(sheetRows.count + 4096)
-        sheet += Array("""
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
-            xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
-            """.utf8)
-        let lastCell = XlsxCellText.cellName(column: max(0, header.count - 1), row: rowNumber)
-        sheet += Array("<dimension ref=\"A1:\(lastCell)\"/>".utf8)
-        sheet += Array(("<sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\">"
-            + "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"
-            + "<selection pane=\"bottomLeft\" activeCell=\"A2\" sqref=\"A2\"/></sheetView></sheetViews>"
-            + "<sheetFormatPr defaultRowHeight=\"15\"/>").utf8)
-        if !widths.isEmpty {
-            sheet += Array("<cols>".utf8)
-            for (index, width) in widths.enumerated() {
-                let clamped = min(Self.maximumWidth, max(Self.minimumWidth, width + 1))
-                sheet += Array("<col min=\"\(index + 1)\" max=\"\(index + 1)\" width=\"\(clamped)\" customWidth=\"1\"/>".utf8)
-            }
-            sheet += Array("</cols>".utf8)
-        }
-        sheet += Array("<sheetData>".utf8)
-        sheet += sheetRows
-        sheetRows = []
-        sheet += Array("</sheetData></worksheet>".utf8)
+        let sheet = XlsxSheetXML(columns: header.count)
+        let widths = XlsxSheetXML.widths(header: header, rows: rows)
 
         var zip = ZipWriter()
         try write(zip.add("[Content_Types].xml", Array(Self.contentTypes.utf8)))
@@ -55,70 +40,30 @@ package struct XlsxWriter {
         try write(zip.add("xl/workbook.xml", workbook))
         try write(zip.add("xl/_rels/workbook.xml.rels", Array(Self.workbookRelations.utf8)))
         try write(zip.add("xl/styles.xml", Array(Self.styles.utf8)))
-        try write(zip.add("xl/worksheets/sheet1.xml", sheet))
-        try write(zip.finish())
-    }
-
-    private func appendRow(_ number: Int, _ cells: [ExportCell?], style: Int?, into out: inout [UInt8], widths: inout [Int]) {
-        out += Array("<row r=\"\(number)\">".utf8)
-        let styleAttribute = style.map { " s=\"\($0)\"" } ?? ""
-        for (index, cell) in cells.enumerated() {
-            guard let cell else { continue }
-            let reference = XlsxCellText.cellName(column: index, row: number)
-            let shown: Int
-            switch cell {
-            case .number(let number):
-                if let text = Self.numericText(number) {
-                    out += Array("<c r=\"\(reference)\"\(styleAttribute)><v>\(text)</v></c>".utf8)
-                    shown = text.utf8.count
-                } else {
-                    appendText(number.literal, reference: reference, style: styleAttribute, into: &out)
-                    shown = number.literal.utf8.count
+        try write(zip.beginEntry("xl/worksheets/sheet1.xml"))
+        let deflater = try ZipDeflater()
+        var piece = sheet.start(widths: widths, rows: rowCount)
+        piece.reserveCapacity(Self.pieceSize + 64 * 1024)
+        var compressed: [UInt8] = []
+        sheet.appendRow(1, header.map { ExportCell.text($0) }, bold: true, into: &piece)
+        var rowNumber = 1
+        for row in rows {
+            rowNumber += 1
+            sheet.appendRow(rowNumber, row, bold: false, into: &piece)
+            if piece.count >= Self.pieceSize {
+                try deflater.compress(piece, into: &compressed)
+                piece.removeAll(keepingCapacity: true)
+                if !compressed.isEmpty {
+                    try write(compressed)
+                    compressed.removeAll(keepingCapacity: true)
                 }
-            case .bool(let flag):
-                out += Array("<c r=\"\(reference)\"\(styleAttribute) t=\"b\"><v>\(flag ? 1 : 0)</v></c>".utf8)
-                shown = flag ? 4 : 5
-            case .text(let text):
-                appendText(text, reference: reference, style: styleAttribute, into: &out)
-                shown = Self.width(of: text)
-            }
-            if index < widths.count, shown > widths[index] { widths[index] = shown }
-        }
-        out += Array("</row>".utf8)
-    }
-
-    private func appendText(_ text: String, reference: String, style: String, into out: inout [UInt8]) {
-        out += Array("<c r=\"\(reference)\"\(style) t=\"inlineStr\"><is>".utf8)
-        let edges: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
-        let preserve = text.utf8.first.map(edges.contains) == true || text.utf8.last.map(edges.contains) == true
-        out += Array((preserve ? "<t xml:space=\"preserve\">" : "<t>").utf8)
-        XMLText.appendEscaped(text, into: &out)
-        out += Array("</t></is></c>".utf8)
-    }
-
-    /// The spelling of a number cell for `number`, or nil when a double cannot hold it
-    /// exactly in at most 15 significant digits (then it is written as text).
-    static func numericText(_ number: JSONNumber) -> String? {
-        guard let double = number.doubleValue, double.isFinite else { return nil }
-        let text = XlsxCellText.shortest(double)
-        guard let shortest = JSONNumber(text), shortest == number, shortest.canonical.digits.count <= 15 else { return nil }
-        return text
-    }
-
-    /// A cell's display width: the longest line, in characters, capped.
-    static func width(of text: String) -> Int {
-        var longest = 0
-        var current = 0
-        for scalar in text.unicodeScalars {
-            if scalar == "\n" {
-                longest = max(longest, current)
-                current = 0
-            } else {
-                current += scalar.value >= 0x1100 && scalar.value < 0x1_F000 && scalar.value >= 0x2E80 ? 2 : 1
-                if current > maximumWidth { return maximumWidth }
             }
         }
-        return max(longest, current)
+        piece += XlsxSheetXML.end
+        try deflater.finish(piece, into: &compressed)
+        try write(compressed)
+        try write(zip.endEntry(deflater))
+        try write(zip.finish())
     }
 
     private var workbook: [UInt8] {

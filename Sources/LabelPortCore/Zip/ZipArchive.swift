@@ -12,7 +12,8 @@ struct ZipError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Reads the central directory of a zip file and opens its entries as byte streams,
 /// reading the file at offsets (nothing is loaded whole). Stored and deflated entries
-/// are read; zip64, encryption and other methods are refused.
+/// are read, with or without data descriptors and extra fields; zip64 sizes and
+/// offsets (parts or workbooks past 4 GB), encryption and other methods are refused.
 final class ZipArchive {
     struct Entry: Sendable {
         var name: String
@@ -144,8 +145,10 @@ final class ZipArchive {
         let count = Int(Self.u16(tail, end + 10))
         let directorySize = Int(Self.u32(tail, end + 12))
         let directoryOffset = Int(Self.u32(tail, end + 16))
-        guard count != 0xFFFF, directoryOffset != 0xFFFF_FFFF else {
-            throw ZipError("the workbook is a zip64 archive, which is not supported")
+        // Only a workbook past 4 GB or 65,535 parts needs zip64 (Excel, LibreOffice and
+        // openpyxl write none below that): labelport does not read those.
+        guard count != 0xFFFF, directorySize != 0xFFFF_FFFF, directoryOffset != 0xFFFF_FFFF else {
+            throw ZipError("the workbook is a zip64 archive (over 4 GB or 65,535 parts), which labelport does not read: save the sheet as CSV UTF-8")
         }
         guard directoryOffset + directorySize <= length else { throw ZipError("the file is truncated (not a whole workbook)") }
         let directory = try bytes(at: directoryOffset, count: directorySize)
@@ -160,6 +163,12 @@ final class ZipArchive {
             let commentLength = Int(Self.u16(directory, at + 32))
             guard at + 46 + nameLength <= directory.count else { throw ZipError("the zip directory is damaged") }
             let name = String(decoding: directory[(at + 46)..<(at + 46 + nameLength)], as: UTF8.self)
+            // 0xFFFFFFFF: the real value is in a zip64 extra field (a part of 4 GB or more).
+            guard Self.u32(directory, at + 20) != 0xFFFF_FFFF, Self.u32(directory, at + 24) != 0xFFFF_FFFF,
+                Self.u32(directory, at + 42) != 0xFFFF_FFFF
+            else {
+                throw ZipError("the workbook's part \(name) is stored as zip64 (4 GB or more), which labelport does not read: save the sheet as CSV UTF-8")
+            }
             entries.append(Entry(
                 name: name, method: Self.u16(directory, at + 10), flags: Self.u16(directory, at + 8),
                 crc: Self.u32(directory, at + 16), compressedSize: Int(Self.u32(directory, at + 20)),

@@ -41,13 +41,18 @@ struct XlsxExportTests {
 
     @Test("a number is a number cell only when a double holds it exactly in 15 digits")
     func numberCells() {
-        #expect(XlsxWriter.numericText(JSONNumber("42")!) == "42")
-        #expect(XlsxWriter.numericText(JSONNumber("1.50")!) == "1.5")
-        #expect(XlsxWriter.numericText(JSONNumber("1e-7")!) == "1e-07")
-        #expect(XlsxWriter.numericText(JSONNumber("0.30000000000000004")!) == nil)
-        #expect(XlsxWriter.numericText(JSONNumber("9007199254740993")!) == nil)
-        #expect(XlsxWriter.numericText(JSONNumber("123456789012345")!) == "123456789012345")
-        #expect(XlsxWriter.numericText(JSONNumber("1.00000000000000001")!) == nil)
+        #expect(XlsxSheetXML.numericText(JSONNumber("42")!) == "42")
+        #expect(XlsxSheetXML.numericText(JSONNumber("1.50")!) == "1.5")
+        #expect(XlsxSheetXML.numericText(JSONNumber("1e-7")!) == "1e-07")
+        #expect(XlsxSheetXML.numericText(JSONNumber("0.30000000000000004")!) == nil)
+        #expect(XlsxSheetXML.numericText(JSONNumber("9007199254740993")!) == nil)
+        #expect(XlsxSheetXML.numericText(JSONNumber("123456789012345")!) == "123456789012345")
+        #expect(XlsxSheetXML.numericText(JSONNumber("1.00000000000000001")!) == nil)
+        #expect(XlsxSheetXML.numericText(JSONNumber("0")!) == "0")
+        #expect(XlsxSheetXML.numericText(JSONNumber("-0")!) == "0")
+        #expect(XlsxSheetXML.numericText(JSONNumber("-17")!) == "-17")
+        #expect(XlsxSheetXML.numericText(JSONNumber("1234567890123456")!) == nil)
+        #expect(XlsxSheetXML.numericText(JSONNumber("1E3")!) == "1000")
     }
 
     @Test("the same records give the same bytes, and read back as the same labels", arguments: [false, true])
@@ -76,5 +81,36 @@ struct XlsxExportTests {
             #expect(row.textValue == label.textValue)
             #expect(row.objectValueIsPartial == label.objectValueIsPartial)
         }
+    }
+
+    @Test("column widths: the widest cell (bold header 2 more), wide characters double, capped at 60")
+    func widths() {
+        let rows: [[ExportCell?]] = [
+            [.text(String(repeating: "x", count: 70)), .text("yy"), nil, .number(JSONNumber("0.30000000000000004")!)],
+            [.text("z"), .text("日本語\nab"), .bool(false), .number(JSONNumber("1.50")!)],
+        ]
+        #expect(XlsxSheetXML.widths(header: ["a", "b", "c", "d"], rows: rows) == [60, 6, 5, 19])
+        let start = String(decoding: XlsxSheetXML(columns: 4).start(widths: [60, 6, 5, 19], rows: 3), as: UTF8.self)
+        #expect(start.contains(#"<dimension ref="A1:D3"/>"#))
+        #expect(start.contains(#"<col min="1" max="1" width="60" customWidth="1"/><col min="2" max="2" width="7" customWidth="1"/><col min="3" max="3" width="6" customWidth="1"/><col min="4" max="4" width="20" customWidth="1"/>"#))
+    }
+
+    @Test("a sheet larger than one compressed piece streams through and reads back whole")
+    func manyPieces() throws {
+        let count = 3_000
+        let labels = try (0..<count).map { i in
+            let note = String(repeating: "é<&>\(i)", count: 60)
+            return try Self.label("doc-\(i)", #"{"n": \#(i), "note": "\#(note)"}"#)
+        }
+        var bytes: [UInt8] = []
+        try ExportEncoder<GoldLabel>(format: .xlsx, sheetName: "labels").writeDocument(labels) { bytes += $0 }
+        #expect(bytes.count > XlsxWriter.pieceSize / 4, "several pieces of sheet XML")
+        var input = LabelInput(bytes: bytes, displayName: "many.xlsx", options: LabelInputOptions())
+        var read: [LabelRow] = []
+        while let item = input.next() {
+            if case .row(let row, _) = item { read.append(row) } else { Issue.record("\(item)") }
+        }
+        #expect(read.count == count)
+        #expect(read.map { $0.objectValue } == labels.map { $0.objectValue })
     }
 }

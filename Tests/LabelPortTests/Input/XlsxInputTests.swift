@@ -134,6 +134,25 @@ struct XlsxInputTests {
         #expect(first.description.hasPrefix("cut.xlsx: cannot read the workbook: "), "\(first)")
     }
 
+    @Test("zip64 (a workbook over 4 GB or 65,535 parts, a part over 4 GB) is refused in words", arguments: ["directory", "part"])
+    func zip64Refused(kind: String) throws {
+        var bytes = try FileText.readBytes(Self.directory + "openpyxl-1904.xlsx")
+        let signature: [UInt8] = kind == "directory" ? [0x50, 0x4B, 0x05, 0x06] : [0x50, 0x4B, 0x01, 0x02]
+        let at = try #require((0...(bytes.count - 4)).first { Array(bytes[$0..<($0 + 4)]) == signature })
+        // As a zip64 writer leaves them: the entry counts, or a part's size, 0xFF….
+        let field = kind == "directory" ? (at + 8)..<(at + 12) : (at + 24)..<(at + 28)
+        bytes.replaceSubrange(field, with: [UInt8](repeating: 0xFF, count: 4))
+        let items = InputFixtures.items(bytes: bytes, name: "big.xlsx", options: LabelInputOptions(format: .xlsx))
+        guard case .invalid(0, let diagnostics, nil)? = items.first, let first = diagnostics.first else {
+            Issue.record("\(items)")
+            return
+        }
+        let expected = kind == "directory"
+            ? "big.xlsx: cannot read the workbook: the workbook is a zip64 archive (over 4 GB or 65,535 parts), which labelport does not read: save the sheet as CSV UTF-8"
+            : "big.xlsx: cannot read the workbook: the workbook's part docProps/app.xml is stored as zip64 (4 GB or more), which labelport does not read: save the sheet as CSV UTF-8"
+        #expect(first.description == expected)
+    }
+
     @Test("cell text: numbers in their shortest spelling, dates, escapes")
     func cellText() {
         #expect(XlsxCellText.shortest(42) == "42")
@@ -161,6 +180,6 @@ enum ZipFixture {
         var zip = ZipWriter()
         var out: [UInt8] = []
         for (name, text) in entries.sorted(by: { $0.key < $1.key }) { out += try zip.add(name, Array(text.utf8)) }
-        return out + zip.finish()
+        return try out + zip.finish()
     }
 }
