@@ -110,13 +110,13 @@ public final class RequestExecutor: Sendable {
         var retriesSoFar = 0
         var lastError: APIError?
         while true {
-            let outcome: Result<T, APIError>
-            let sentAt: Duration
+            let attempted: (outcome: Result<T, APIError>, sentAt: Duration)
             do {
-                (outcome, sentAt) = try await attempt(kind, isRetry: retriesSoFar > 0, body)
+                attempted = try await attempt(kind, isRetry: retriesSoFar > 0, body)
             } catch {
                 throw finishCancelled(kind, operation: operation, lastError: lastError)
             }
+            let (outcome, sentAt) = attempted
             let error: APIError
             switch outcome {
             case .success(let value):
