@@ -1,16 +1,16 @@
 /// Everything `labelport import` was asked to do, minus the connection.
-public struct ImportConfiguration: Sendable {
-    public var mode: ImportMode
+package struct ImportConfiguration: Sendable {
+    package var mode: ImportMode
     /// `--remap-run OLD=NEW`: rows of run OLD go to run NEW (ids lower-cased).
-    public var remapRuns: [String: String]
-    public var dryRun: Bool
+    package var remapRuns: [String: String]
+    package var dryRun: Bool
     /// `--max-errors N`: go on past up to N invalid or failed rows. Nil: no invalid row is
     /// tolerated (nothing is written), and failed rows do not stop the run.
-    public var maxErrors: Int?
+    package var maxErrors: Int?
     /// Rows the reader may run ahead of the oldest unfinished row.
-    public var window: Int
+    package var window: Int
 
-    public init(mode: ImportMode = .upsert, remapRuns: [String: String] = [:], dryRun: Bool = false, maxErrors: Int? = nil, window: Int = 4096) {
+    package init(mode: ImportMode = .upsert, remapRuns: [String: String] = [:], dryRun: Bool = false, maxErrors: Int? = nil, window: Int = 4096) {
         self.mode = mode
         self.remapRuns = remapRuns
         self.dryRun = dryRun
@@ -24,13 +24,13 @@ public struct ImportConfiguration: Sendable {
 }
 
 /// A source of input rows, read once to validate and once to plan and apply.
-public protocol LabelItemSource {
+package protocol LabelItemSource {
     mutating func next() -> LabelInputItem?
 }
 
 /// Why an import stopped before its rows were applied.
-public struct ImportAbort: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct ImportAbort: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }

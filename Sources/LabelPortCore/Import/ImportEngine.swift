@@ -3,8 +3,8 @@ import Synchronization
 /// Runs an import: reads the runs in play once, plans every row in file order, and
 /// applies the writes through the shared ``RequestExecutor`` with a fixed pool of
 /// workers. Same-label rows run one after another; outcomes reach the sink in input order.
-public final class ImportEngine: Sendable {
-    public let configuration: ImportConfiguration
+package final class ImportEngine: Sendable {
+    package let configuration: ImportConfiguration
     let client: RefactorClient
     let executor: RequestExecutor
     let interrupt: InterruptFlag
@@ -22,13 +22,13 @@ public final class ImportEngine: Sendable {
     /// Why the import stopped taking rows (a rejected token, --max-errors), if it did.
     private let stopReason = Mutex<String?>(nil)
     /// Rows finished so far (for the progress line).
-    public let finishedRows = Atomic<Int>(0)
+    package let finishedRows = Atomic<Int>(0)
     private let rereader: RunRereader
 
     /// Every write this engine sends, recorded before it is sent (nil: `--no-journal`).
     let journal: JournalWriter?
 
-    public init(
+    package init(
         configuration: ImportConfiguration, client: RefactorClient, executor: RequestExecutor, interrupt: InterruptFlag = InterruptFlag(),
         journal: JournalWriter? = nil
     ) {
@@ -52,7 +52,7 @@ public final class ImportEngine: Sendable {
     /// A 404 marks the run missing so its rows fail; a run that cannot be read (401, a
     /// dead server, an interrupt) has its rows reported, not attempted. Returns the
     /// planner and one message per run that could not be read.
-    public func loadRuns(_ runIDs: [String]) async -> (Planner, [String]) {
+    package func loadRuns(_ runIDs: [String]) async -> (Planner, [String]) {
         var problems: [String] = []
         var planner = Planner(mode: configuration.mode)
         for (runID, result) in await readRuns(runIDs) {
@@ -74,7 +74,7 @@ public final class ImportEngine: Sendable {
 
     /// Reads every run's labels (concurrently, through the executor) and notes the ids
     /// read, for reconciling creates of unknown outcome. A rejected token stops the engine.
-    public func readRuns(_ runIDs: [String]) async -> [(String, Result<[GoldLabel], APIError>)] {
+    package func readRuns(_ runIDs: [String]) async -> [(String, Result<[GoldLabel], APIError>)] {
         let client = self.client
         let executor = self.executor
         let results = await withTaskGroup(of: (String, Result<[GoldLabel], APIError>).self) { group in
@@ -117,7 +117,7 @@ public final class ImportEngine: Sendable {
 
     /// Plans every row of `source` and, unless this is a dry run or `writesAllowed` is
     /// false, applies them; every outcome goes to `sink` in input order.
-    public func apply<Source: LabelItemSource>(
+    package func apply<Source: LabelItemSource>(
         _ source: inout Source, planner: inout Planner, sink: any ImportSink, writesAllowed: Bool, skipReason: String? = nil
     ) async -> OutcomeCounts {
         let configuration = configuration
@@ -136,7 +136,7 @@ public final class ImportEngine: Sendable {
     /// Carries out rows planned elsewhere (a saved plan, an undo) exactly as import carries
     /// out its own: same workers, journal, and reconciling of creates of unknown outcome.
     /// `rows` must be numbered 0, 1, 2… in order.
-    public func applyPlanned(_ rows: [PlannedRow], sink: any ImportSink) async -> OutcomeCounts {
+    package func applyPlanned(_ rows: [PlannedRow], sink: any ImportSink) async -> OutcomeCounts {
         var iterator = rows.makeIterator()
         return await run(sink: sink, writesAllowed: true, skipReason: nil) { iterator.next().map { ($0, nil) } }
     }
@@ -387,9 +387,9 @@ struct KnownIDs {
 }
 
 /// Set from a signal handler (Ctrl-C): the import takes no new rows; requests in flight finish.
-public final class InterruptFlag: Sendable {
+package final class InterruptFlag: Sendable {
     private let flag = Atomic<Bool>(false)
-    public init() {}
-    public func set() { flag.store(true, ordering: .relaxed) }
-    public var isSet: Bool { flag.load(ordering: .relaxed) }
+    package init() {}
+    package func set() { flag.store(true, ordering: .relaxed) }
+    package var isSet: Bool { flag.load(ordering: .relaxed) }
 }

@@ -1,18 +1,18 @@
 /// The first read of the input: every problem, the runs in play, the row count.
 /// Nothing is sent before it has read the whole input.
-public struct ValidationPass: Sendable {
-    public var diagnostics: [Diagnostic] = []
-    public var invalidRows = 0
-    public var validRows = 0
+package struct ValidationPass: Sendable {
+    package var diagnostics: [Diagnostic] = []
+    package var invalidRows = 0
+    package var validRows = 0
     /// Runs in order of first appearance, after `--remap-run`.
-    public var runIDs: [String] = []
+    package var runIDs: [String] = []
     /// Hashes of the (run, output_resource_name) pairs that more than one row names: only
     /// for these must the planner remember a planned create (see ``Planner/labelHash``).
-    public var repeatedLabels: Set<Int> = []
+    package var repeatedLabels: Set<Int> = []
 
-    public var totalRows: Int { validRows + invalidRows }
+    package var totalRows: Int { validRows + invalidRows }
 
-    public init<Source: LabelItemSource>(_ source: inout Source, configuration: ImportConfiguration) {
+    package init<Source: LabelItemSource>(_ source: inout Source, configuration: ImportConfiguration) {
         var seen: Set<String> = []
         var labels: Set<Int> = []
         while let item = source.next() {

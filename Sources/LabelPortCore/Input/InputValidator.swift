@@ -1,17 +1,17 @@
 /// Reads a whole input and reports every problem: what `labelport validate` runs, and
 /// what import runs before its first write.
-public enum InputValidator {
-    public struct Summary: Sendable, Equatable {
+package enum InputValidator {
+    package struct Summary: Sendable, Equatable {
         /// Data rows read (valid and invalid; not the CSV header).
-        public var rows = 0
-        public var invalidRows = 0
-        public var errors = 0
-        public var warnings = 0
+        package var rows = 0
+        package var invalidRows = 0
+        package var errors = 0
+        package var warnings = 0
 
-        public init() {}
+        package init() {}
 
         /// `1,000 rows, no problems` / `2 problems in 1,000 rows` (with warnings counted apart).
-        public var line: String {
+        package var line: String {
             let rowsText = CountText.count(rows, "row")
             let warningText = warnings == 0 ? "" : " (\(CountText.count(warnings, "warning")))"
             if errors == 0 { return "\(rowsText), no problems\(warningText)" }
@@ -21,7 +21,7 @@ public enum InputValidator {
 
     /// Reads `input` to the end, handing every diagnostic (warnings included) to `report`
     /// in file order, and counts rows and problems.
-    public static func run(_ input: inout LabelInput, report: (Diagnostic) -> Void) -> Summary {
+    package static func run(_ input: inout LabelInput, report: (Diagnostic) -> Void) -> Summary {
         var summary = Summary()
         var warningsSeen = 0
         // The first line of each label (by a hash of run and output_resource_name): a
