@@ -50,7 +50,7 @@ enum ImportBenchmark {
         let ourMedian = median(ours)
         say(String(format: "labelport import:   %8.0f req/s (median)", ourMedian))
         if pythons.isEmpty {
-            say("python aiohttp:     skipped (run: python3 -m venv .venv-bench && .venv-bench/bin/pip install aiohttp)")
+            say("python aiohttp:     skipped (its venv .venv-bench could not be made: see above)")
         } else {
             say(String(format: "python aiohttp:     %8.0f req/s (median) → labelport is %.2f× (target ≥ 1.5×)", median(pythons), ourMedian / median(pythons)))
         }
@@ -108,10 +108,8 @@ enum ImportBenchmark {
     }
 
     static func pythonRPS(url: String, file: String, run: String) -> Double? {
-        let python = FileManager.default.currentDirectoryPath + "/.venv-bench/bin/python"
-        let script = FileManager.default.currentDirectoryPath + "/scripts/bench_import_aiohttp.py"
-        guard FileManager.default.isExecutableFile(atPath: python),
-            let result = try? BenchProcess.run(python, [script, url, token, file, "--run-id", run, "--concurrency", "32"]),
+        guard let python = BenchVenv.ensure(),
+            let result = try? BenchProcess.run(python, [BenchVenv.script, url, token, file, "--run-id", run, "--concurrency", "32"]),
             result.status == 0, let data = result.stdout.data(using: .utf8),
             let figures = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return nil }

@@ -7,7 +7,8 @@ import Foundation
 ///    ≤ 2% of requests refused);
 /// 2. the same with `--rate-limit-headers` (targets ≥ 97%, ≤ 0.5%);
 /// 3. the Python aiohttp importer (`scripts/bench_import_aiohttp.py`, concurrency 8, a
-///    429 pauses every worker for Retry-After), for comparison.
+///    429 pauses every worker for Retry-After), for comparison, from `.venv-bench` (made
+///    with aiohttp from PyPI when missing).
 /// "% of limit" is requests served ÷ elapsed ÷ 200.
 enum RateLimitBenchmark {
     static let limit = 200.0
@@ -39,9 +40,11 @@ enum RateLimitBenchmark {
         let token = ImportBenchmark.token
         let sandboxArguments = ["--create-runs", "--token", "\(token)=bench", "--rate-limit", "200", "--rate-limit-burst", "\(burst)"]
 
+        let python = BenchVenv.ensure()
+        say("load average: \(loadAverage())")
         say("== \(rows) creates against a sandbox limiting each token to 200 req/s, burst 20; default flags (concurrency 8)")
         say("   \(rounds) interleaved rounds, each against a fresh sandbox; % of limit = served ÷ elapsed ÷ 200")
-        var plain: [Figures] = [], headers: [Figures] = [], python: [Figures] = []
+        var plain: [Figures] = [], headers: [Figures] = [], pythons: [Figures] = []
         for round in 0..<rounds {
             for (name, extra) in [("no headers", [String]()), ("--rate-limit-headers", ["--rate-limit-headers"])] {
                 let sandbox = try BenchProcess.Sandbox(labelport, sandboxArguments + extra)
@@ -50,21 +53,36 @@ enum RateLimitBenchmark {
                 if extra.isEmpty { plain.append(figures) } else { headers.append(figures) }
                 say(line("round \(round + 1) labelport, \(name)", figures))
             }
+            guard let python else { continue }
             let sandbox = try BenchProcess.Sandbox(labelport, sandboxArguments)
             defer { sandbox.stop() }
-            if let figures = pythonRun(url: sandbox.baseURL, token: token, file: rowsFile, run: ImportBenchmark.uuid(300 + round)) {
-                python.append(figures)
+            if let figures = pythonRun(python, url: sandbox.baseURL, token: token, file: rowsFile, run: ImportBenchmark.uuid(300 + round)) {
+                pythons.append(figures)
                 say(line("round \(round + 1) python aiohttp", figures))
             }
         }
         say("")
         say(summary("labelport, no headers", plain, targets: "target ≥ 90%, ≤ 2% refused"))
         say(summary("labelport, headers", headers, targets: "target ≥ 97%, ≤ 0.5% refused"))
-        if python.isEmpty {
-            say("python aiohttp: skipped (run: python3 -m venv .venv-bench && .venv-bench/bin/pip install aiohttp)")
+        if pythons.isEmpty {
+            say("python aiohttp: no figures (its venv could not be made: see above)")
         } else {
-            say(summary("python aiohttp", python, targets: "for comparison"))
+            say(summary("python aiohttp", pythons, targets: "for comparison, no headers"))
         }
+        say("")
+        say("| importer (medians of \(rounds)) | % of the limit | refused | elapsed |")
+        say("| --- | --- | --- | --- |")
+        for (name, figures) in [("labelport, no headers", plain), ("labelport, --rate-limit-headers", headers), ("Python aiohttp, no headers", pythons)] where !figures.isEmpty {
+            say(String(
+                format: "| %@ | %.1f%% | %.2f%% | %.2f s |", name, 100 * ImportBenchmark.median(figures.map(\.share)),
+                100 * ImportBenchmark.median(figures.map(\.refusedShare)), ImportBenchmark.median(figures.map(\.seconds))))
+        }
+        say("load average: \(loadAverage())")
+    }
+
+    /// The 1-, 5- and 15-minute load averages (the machine is shared: figures come with it).
+    static func loadAverage() -> String {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
     }
 
     static func line(_ name: String, _ f: Figures) -> String {
@@ -92,11 +110,8 @@ enum RateLimitBenchmark {
         return Figures(served: requests - refused, refused: refused, seconds: seconds, allowedRate: summary["allowed_rate"] as? Double)
     }
 
-    static func pythonRun(url: String, token: String, file: String, run: String) -> Figures? {
-        let python = FileManager.default.currentDirectoryPath + "/.venv-bench/bin/python"
-        let script = FileManager.default.currentDirectoryPath + "/scripts/bench_import_aiohttp.py"
-        guard FileManager.default.isExecutableFile(atPath: python),
-            let result = try? BenchProcess.run(python, [script, url, token, file, "--run-id", run, "--concurrency", "8"]),
+    static func pythonRun(_ python: String, url: String, token: String, file: String, run: String) -> Figures? {
+        guard let result = try? BenchProcess.run(python, [BenchVenv.script, url, token, file, "--run-id", run, "--concurrency", "8"]),
             result.status == 0, let data = result.stdout.data(using: .utf8),
             let figures = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let requests = figures["requests"] as? Int, let refused = figures["refused"] as? Int,

@@ -58,7 +58,14 @@ struct ValidateCommand: ParsableCommand {
             if shown.admit() { output(diagnostic.description) }
         }
         if let more = shown.moreLine("problems", hint: "--verbose lists them all") { output(more) }
-        output(summary.line + (reader.delimiterNote.map { " (\($0))" } ?? ""))
+        output(Self.line(summary.line, note: reader.delimiterNote))
         return summary.errors == 0 ? 0 : 2
+    }
+
+    /// The summary line with the CSV delimiter said in its parentheses: `5 rows, no problems
+    /// (cells separated by ',')`, `… (1 warning; cells separated by ',')`.
+    static func line(_ line: String, note: String?) -> String {
+        guard let note else { return line }
+        return line.hasSuffix(")") ? "\(line.dropLast()); \(note))" : "\(line) (\(note))"
     }
 }

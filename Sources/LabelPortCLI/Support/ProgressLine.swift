@@ -19,22 +19,23 @@ final class ProgressLine: Sendable {
             let start = ContinuousClock.now
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(250))
-                let done = finished()
-                let stats = statistics()
                 let elapsed = (ContinuousClock.now - start).inSeconds
-                let rate = elapsed > 0 ? Double(stats.requestsSent) / elapsed : 0
-                let rowRate = elapsed > 0 ? Double(done) / elapsed : 0
-                // No estimate before the first row is done: it would read "0m0s".
-                let eta = done > 0 && rowRate > 0
-                    ? Int(Double(max(0, total - done)) / rowRate).formattedETA
-                    : "--"
-                let limited = stats.pace.map { "  paced at \(Formatting.count(Int($0))) req/s (server limit)" } ?? ""
-                let refused = stats.throttled > 0 ? "  refused \(Formatting.count(stats.throttled))" : ""
-                console.status(
-                    "\r\u{1B}[K\(Formatting.count(done))/\(Formatting.count(total, "row"))  \(Formatting.count(Int(rate))) req/s  ETA \(eta)  retries \(Formatting.count(stats.retries))\(refused)\(limited)")
+                console.status("\r\u{1B}[K" + text(done: finished(), total: total, statistics: statistics(), elapsed: elapsed))
             }
         }
         return ProgressLine(task: task, console: console)
+    }
+
+    /// One state of the line: rows done of total, request rate, ETA, retries, and when the
+    /// server limits the rate, the requests it refused and the current pace.
+    static func text(done: Int, total: Int, statistics stats: ExecutionStatistics, elapsed: Double) -> String {
+        let rate = elapsed > 0 ? Double(stats.requestsSent) / elapsed : 0
+        let rowRate = elapsed > 0 ? Double(done) / elapsed : 0
+        // No estimate before the first row is done: it would read "0m0s".
+        let eta = done > 0 && rowRate > 0 ? Int(Double(max(0, total - done)) / rowRate).formattedETA : "--"
+        let limited = stats.pace.map { "  paced at \(Formatting.count(Int($0))) req/s (server limit)" } ?? ""
+        let refused = stats.throttled > 0 ? "  refused \(Formatting.count(stats.throttled))" : ""
+        return "\(Formatting.count(done))/\(Formatting.count(total, "row"))  \(Formatting.count(Int(rate))) req/s  ETA \(eta)  retries \(Formatting.count(stats.retries))\(refused)\(limited)"
     }
 
     func stop() async {

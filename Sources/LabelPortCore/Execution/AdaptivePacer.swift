@@ -3,22 +3,16 @@
 /// tested without time passing.
 ///
 /// - Until the server pushes back, requests go as fast as the ceiling allows.
-/// - On a 429 (once per refusal episode; the executor pauses everyone for `Retry-After`)
-///   it estimates the server's sustainable rate from what the server accepted in the
-///   window since its bucket was last full (the start, or the end of the previous pause):
-///   a token bucket of burst B and rate L accepts B + L·D requests in a window of D
-///   seconds that ends in a refusal. The first window (sent as fast as allowed) is too
-///   short to tell L from B: it takes the burst to be a tenth of a second's worth (as
-///   `--burst` does by default), so L = accepted / (D + 0.1 s). The
-///   second refusal solves L and B from the two windows; later ones give L = (accepted −
-///   B) / D, or more when a recent span before the refusal proves more (a span of S
-///   seconds held at most B + L·S). The estimate is kept between 70% of the pace that was refused (CUBIC's
-///   decrease) and that pace. A refusal that comes before the server's burst was used is
-///   sporadic, not the limit: it changes nothing.
-/// - After the pause it resumes at 99% of the estimate and probes upward on a CUBIC curve
-///   (as TCP CUBIC and the AWS SDKs' "adaptive" retry mode do): back to the estimate after
-///   ``probeTime``, slowly past it, then faster, so a limit that rises is found again and
-///   one that holds costs one refusal per probe.
+/// - On a 429 the executor pauses everyone for `Retry-After`. The pacer waits for that
+///   pause to end before it learns, so the answers of the requests that were in flight at
+///   the refusal are in: the ``RateEstimator`` counts what the server accepted by send time,
+///   up to the refused request's send time.
+/// - After the pause it resumes evenly (no burst) just under the estimate and probes upward
+///   on a CUBIC curve (as TCP CUBIC and the AWS SDKs' "adaptive" retry mode do): back to the
+///   estimate after ``probeTime``, slowly past it, then faster, so a limit that rises is
+///   found again and one that holds costs one refusal per probe. After the first refusal
+///   (whose estimate rests on a guessed burst) it resumes a little lower than once the
+///   server's burst is known.
 /// - `RateLimit-*` headers, when the server sends them, replace the guessing: the
 ///   requests remaining are spread evenly over the time until the quota resets (98% of
 ///   `remaining / reset`), and `remaining: 0` pauses until the reset.
@@ -28,79 +22,45 @@ struct AdaptivePacer: Sendable, Equatable {
     /// The `--burst` of the ceiling; the learned pace has none (requests go evenly).
     let ceilingBurst: Int
 
-    /// The pace after a refusal, relative to the estimate: CUBIC's β.
+    /// The pace after a refusal relative to the estimate, once the server's burst is known
+    /// (CUBIC's β, close to 1: the estimate is what the server accepted).
     static let resumeFactor = 0.99
+    /// The same after the first refusal: its estimate rests on a guessed burst and on
+    /// counts of a few requests, so it keeps a little more margin.
+    static let firstResumeFactor = 0.98
     /// Header-driven pacing keeps this share of the server's remaining quota unused.
     static let headerFactor = 0.98
-    /// The estimate is kept at least this share of the pace that was refused.
-    static let floorFactor = 0.7
-    /// The first estimate takes the server's burst to be this long at its rate.
-    static let assumedBurst = Duration.milliseconds(100)
-    /// Two windows closer in length than this cannot be told apart.
-    static let shortestDifference = 0.05
-    /// A first window with fewer accepted requests teaches nothing.
-    static let leastAccepted = 2
-    /// Time after a refusal to probe back up to the estimate (CUBIC's K).
+    /// Time after a refusal to probe back up to the estimate (CUBIC's K, seconds): a probe
+    /// past the limit costs a `Retry-After` pause (usually a second), so probes are rare.
     static let probeTime = 10.0
 
-    /// Requests accepted since the server's bucket was last taken to be full, with the
-    /// send times of the latest ones (at most `capacity`, oldest first from `head`).
-    private struct Window: Equatable {
-        static let capacity = 4096
-        var start: Duration = .zero
-        var accepted = 0
-        private var times: [Duration] = []
-        private var head = 0
-
-        init(start: Duration = .zero) { self.start = start }
-
-        mutating func accept(sentAt: Duration) {
-            accepted += 1
-            if times.count < Self.capacity {
-                times.append(sentAt)
-            } else {
-                times[head] = sentAt
-                head = (head + 1) % Self.capacity
-            }
-        }
-
-        /// Requests accepted that were sent at or after `instant`; nil when older ones
-        /// were already forgotten.
-        func accepted(since instant: Duration) -> Int? {
-            if times.count == Self.capacity && times[head] > instant { return nil }
-            return times.reduce(0) { $0 + ($1 >= instant ? 1 : 0) }
-        }
+    /// A refusal whose pause has not ended yet: what is learnt from it waits for the
+    /// answers of the requests sent before it.
+    private struct Refusal: Equatable {
+        var sentAt: Duration
+        var resumeAt: Duration
+        /// The pace then; nil when unpaced.
+        var pace: Double?
     }
 
-    /// The spans before a refusal checked for the accepted rate they prove (seconds).
-    static let recentSpans = [0.5, 1, 2, 4]
-
-    /// A CUBIC curve from `start`: `estimate·(1 + c·(t − K)³)`, equal to
-    /// `resumeFactor · estimate` at `start`.
+    /// A CUBIC curve from `start`: `estimate·(1 + c·(t − K)³)`, `factor · estimate` at `start`.
     private struct Probe: Equatable {
         var start: Duration
         var estimate: Double
+        var factor: Double
 
         func rate(at now: Duration) -> Double {
             let k = AdaptivePacer.probeTime
-            let c = (1 - AdaptivePacer.resumeFactor) / (k * k * k)
+            let c = (1 - factor) / (k * k * k)
             let t = max(0, (now - start).inSeconds) - k
             return estimate * (1 + c * t * t * t)
         }
     }
 
-    /// What the refusals so far have taught about the server's bucket.
-    private enum Learning: Equatable {
-        case nothing
-        /// The window before the first refusal.
-        case firstWindow(accepted: Int, seconds: Double)
-        /// The server's burst, solved from two windows.
-        case known(burst: Int)
-    }
-
     private var bucket: TokenBucket?
-    private var window = Window()
-    private var learning = Learning.nothing
+    private var window = AcceptedSends()
+    private var estimator = RateEstimator()
+    private var pending: Refusal?
     private var probe: Probe?
     private var headerRate: Double?
     /// The server's sustainable rate as last estimated (or read from its headers).
@@ -135,82 +95,61 @@ struct AdaptivePacer: Sendable, Equatable {
         return learned
     }
 
-    /// Takes a token; returns when the request may be sent (`now` or later).
+    /// Takes a token; returns when the request may be sent (`now` or later, never inside a
+    /// pause).
     mutating func reserve(now: Duration) -> Duration {
+        let now = max(now, pending?.resumeAt ?? now)
+        settle(at: now)
         retune(at: now)
-        guard var bucket else { return now }
-        let at = bucket.reserve(now: now)
-        self.bucket = bucket
+        var at = now
+        if var bucket {
+            at = bucket.reserve(now: now)
+            self.bucket = bucket
+        }
+        window.sent(at: at)
         return at
     }
 
     /// An answer other than 429 to a request sent at `sentAt`: the server accepted it.
     mutating func accepted(sentAt: Duration) {
-        if sentAt >= window.start { window.accept(sentAt: sentAt) }
+        window.accept(sentAt: sentAt)
     }
 
-    /// The first 429 of an episode, at `now`; sending resumes at `resumeAt` (after the
-    /// server's `Retry-After`), when the server's bucket is taken to be full again.
-    mutating func refused(at now: Duration, resumeAt: Duration) {
-        let seconds = max(now - window.start, .nanoseconds(1)).inSeconds
-        let accepted = window.accepted
-        let refusedPace = rate(at: now)
-        var estimate: Double
-        switch learning {
-        case .nothing where accepted < Self.leastAccepted:
-            // The bucket was not full at the start (another client, an earlier run): learn
-            // from the next window, which starts full after this pause.
-            window = Window(start: resumeAt)
+    /// The first 429 of an episode, to a request sent at `sentAt`; sending resumes at
+    /// `resumeAt` (after the server's `Retry-After`), when the server's bucket is taken to
+    /// be full again.
+    mutating func refused(sentAt: Duration, resumeAt: Duration) {
+        if sentAt < window.opensAt {
+            // Sent before an earlier pause, answered after it: that window is closed.
             pause(until: resumeAt)
             return
-        case .nothing:
-            // Sent as fast as allowed from a full bucket: accepted = B + L·seconds, with
-            // `seconds` usually too short to tell L from B.
-            learning = .firstWindow(accepted: accepted, seconds: seconds)
-            estimate = Double(accepted) / (seconds + Self.assumedBurst.inSeconds)
-        case .firstWindow(let firstAccepted, let firstSeconds):
-            // Two windows that each drained a full bucket: L from their difference, with
-            // the lower end of the one-request uncertainty of the counts.
-            if seconds - firstSeconds >= Self.shortestDifference, accepted > firstAccepted {
-                estimate = Double(accepted - firstAccepted - 1) / (seconds - firstSeconds)
-                let burst = Double(firstAccepted) - estimate * firstSeconds
-                learning = .known(burst: max(1, Int(burst.rounded(.down))))
-            } else {
-                estimate = 0  // too little to go on: CUBIC's decrease below
-            }
-        case .known(let burst):
-            guard accepted >= burst else {
-                // Sooner than a bucket with the burst the server showed would refuse: not
-                // the rate limit (a sporadic refusal). Pause, and keep the pace.
-                pause(until: resumeAt)
+        }
+        if let pending {
+            // Sent before the pause of an earlier refusal ended: part of that episode.
+            if sentAt < pending.resumeAt {
+                pause(until: resumeAt, refusedSentAt: sentAt)
                 return
             }
-            estimate = Double(accepted - burst - 1) / seconds
+            settle(at: pending.resumeAt)
         }
-        // Any span ending at the refusal held at most B + L·span accepted requests: a recent
-        // span at the pace proves more than a long window that was mostly below it.
-        let burst: Int
-        switch learning {
-        case .nothing: burst = accepted
-        case .firstWindow(let firstAccepted, _): burst = firstAccepted
-        case .known(let known): burst = known
+        pending = Refusal(sentAt: sentAt, resumeAt: resumeAt, pace: rate(at: sentAt))
+        // A first figure for the summary; the estimate is made when the pause ends.
+        if headerRate == nil, let first = estimator.estimate(window, refusedSentAt: sentAt, pace: pending?.pace) {
+            serverRate = first.rate
         }
-        for span in Self.recentSpans where span < seconds {
-            guard let count = window.accepted(since: now - .milliseconds(Int64(span * 1000))) else { break }
-            estimate = max(estimate, Double(count - burst - 1) / span)
-        }
-        if let refusedPace {
-            estimate = min(refusedPace, max(estimate, Self.floorFactor * refusedPace))
-        }
-        estimate = max(estimate, 1 / Self.probeTime)
-        if headerRate == nil { serverRate = estimate }
-        probe = Probe(start: resumeAt, estimate: estimate)
-        window = Window(start: resumeAt)
         pause(until: resumeAt)
     }
 
     /// No request is sent before `instant`; then they resume at the pace, without a burst.
-    mutating func pause(until instant: Duration) {
+    /// `refusedSentAt`: a later 429 of the same episode, to a request sent then.
+    mutating func pause(until instant: Duration, refusedSentAt: Duration? = nil) {
+        if var refusal = pending {
+            if let refusedSentAt, refusedSentAt >= window.start ?? refusedSentAt {
+                refusal.sentAt = min(refusal.sentAt, refusedSentAt)
+            }
+            refusal.resumeAt = max(refusal.resumeAt, instant)
+            pending = refusal
+        }
         retune(at: instant)
         bucket?.empty(at: instant)
     }
@@ -227,8 +166,22 @@ struct AdaptivePacer: Sendable, Equatable {
         let seconds = max(reset.inSeconds, 1)
         let rate = Double(remaining) / seconds
         serverRate = rate
-        headerRate = max(Self.headerFactor * rate, 1 / Self.probeTime)
+        headerRate = max(Self.headerFactor * rate, RateEstimator.lowestRate)
         return nil
+    }
+
+    /// Once the pause of a refusal has ended (at `now`), learns from the window it closed
+    /// and starts the next, whose bucket is taken to be full.
+    private mutating func settle(at now: Duration) {
+        guard let refusal = pending, now >= refusal.resumeAt else { return }
+        pending = nil
+        if let (rate, learning) = estimator.estimate(window, refusedSentAt: refusal.sentAt, pace: refusal.pace) {
+            estimator.learn(learning, rate: rate)
+            if headerRate == nil { serverRate = rate }
+            let known = if case .known = learning { true } else { false }
+            probe = Probe(start: refusal.resumeAt, estimate: rate, factor: known ? Self.resumeFactor : Self.firstResumeFactor)
+        }
+        window = AcceptedSends(opensAt: refusal.resumeAt, refilled: (refusal.resumeAt - refusal.sentAt).inSeconds)
     }
 
     /// Sets the bucket to the rate in force at `now`: the ceiling's burst while the ceiling

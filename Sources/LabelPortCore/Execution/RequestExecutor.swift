@@ -110,12 +110,13 @@ package final class RequestExecutor: Sendable {
         var retriesSoFar = 0
         var lastError: APIError?
         while true {
-            let outcome: Result<T, APIError>
+            let attempted: (outcome: Result<T, APIError>, sentAt: Duration)
             do {
-                outcome = try await attempt(kind, isRetry: retriesSoFar > 0, body)
+                attempted = try await attempt(kind, isRetry: retriesSoFar > 0, body)
             } catch {
                 throw finishCancelled(kind, operation: operation, lastError: lastError)
             }
+            let (outcome, sentAt) = attempted
             let error: APIError
             switch outcome {
             case .success(let value):
@@ -123,7 +124,7 @@ package final class RequestExecutor: Sendable {
             case .failure(let failure):
                 error = failure
             }
-            let decision = decide(after: error, kind: kind, retriesSoFar: retriesSoFar)
+            let decision = decide(after: error, sentAt: sentAt, kind: kind, retriesSoFar: retriesSoFar)
             guard case .retry(let delay) = decision else {
                 state.withLock { s in
                     s.statistics.failed += 1
@@ -149,7 +150,7 @@ package final class RequestExecutor: Sendable {
         _ kind: RequestKind,
         isRetry: Bool,
         _ body: @Sendable () async throws(APIError) -> T
-    ) async throws(Cancelled) -> Result<T, APIError> {
+    ) async throws(Cancelled) -> (outcome: Result<T, APIError>, sentAt: Duration) {
         guard !shutdown.isTriggered, !Task.isCancelled else { throw Cancelled() }
         guard await semaphore.acquire() else { throw Cancelled() }
         defer { semaphore.release() }
@@ -172,7 +173,7 @@ package final class RequestExecutor: Sendable {
                 s.statistics.succeeded += 1
                 s.statistics[kind].succeeded += 1
             }
-            return .success(value)
+            return (.success(value), sentAt)
         } catch {
             state.withLock { s in
                 s.inFlight -= 1
@@ -183,7 +184,7 @@ package final class RequestExecutor: Sendable {
                 }
                 if error.isRetryable { s.budget.recordFailure() } else { s.budget.recordAnswer() }
             }
-            return .failure(error)
+            return (.failure(error), sentAt)
         }
     }
 
@@ -211,7 +212,8 @@ package final class RequestExecutor: Sendable {
 
     // MARK: - Retry decisions
 
-    private func decide(after error: APIError, kind: RequestKind, retriesSoFar: Int) -> RetryPolicy.Decision {
+    /// - Parameter sentAt: when the failed attempt was sent (a refusal teaches the pacer by it).
+    private func decide(after error: APIError, sentAt: Duration, kind: RequestKind, retriesSoFar: Int) -> RetryPolicy.Decision {
         let jitter = random()
         let wall = error.retryAfter == nil ? 0 : wallClock()
         let now = clock.now()
@@ -230,9 +232,9 @@ package final class RequestExecutor: Sendable {
                     // ones were sent before the pause.
                     let asksToWait = error.retryAfter.map { $0.delay(nowEpochSeconds: wall) > .zero } ?? true
                     if s.notBefore <= now && asksToWait {
-                        s.pacer.refused(at: now, resumeAt: resumeAt)
+                        s.pacer.refused(sentAt: sentAt, resumeAt: resumeAt)
                     } else {
-                        s.pacer.pause(until: resumeAt)
+                        s.pacer.pause(until: resumeAt, refusedSentAt: asksToWait ? sentAt : nil)
                     }
                     s.notBefore = resumeAt
                 }

@@ -70,7 +70,7 @@ package struct ImportSummary: Sendable {
         ]
         if refused > 0 || allowedRate != nil {
             let allowed = allowedRate.map { "the server allowed about \(Self.decimal($0, digits: 0)) req/s" } ?? "the server limited the rate"
-            lines.append("rate limited: \(allowed); \(refused) request\(refused == 1 ? "" : "s") refused (429)")
+            lines.append("rate limited: \(allowed); \(CountText.count(refused, "request")) refused (429)")
         }
         if dryRun { lines.append("dry run: nothing was written") }
         if invalidInput { lines.append("the input has invalid rows: nothing was written (fix them, or allow some with --max-errors N)") }

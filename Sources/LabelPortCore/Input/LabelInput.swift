@@ -16,9 +16,9 @@ package struct LabelInput {
     /// Whether the CSV header line ends with CRLF (kept in a rejects file).
     package var crlf: Bool { csv?.crlf ?? false }
     private let givenDelimiter: UInt8
-    /// For a summary: `cells separated by ';'` when a CSV's delimiter is not a comma.
+    /// For a summary of CSV input: the delimiter used, e.g. `cells separated by ';'`.
     package var delimiterNote: String? {
-        guard format == .csv, delimiter != UInt8(ascii: ",") else { return nil }
+        guard format == .csv else { return nil }
         return "cells separated by \(CSVReader.delimiterName(delimiter))"
     }
     /// Rows whose cells are all empty, skipped (one warning at the end counts them).

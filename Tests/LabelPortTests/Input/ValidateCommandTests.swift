@@ -22,7 +22,7 @@ struct ValidateCommandTests {
     func clean() throws {
         let (status, lines) = try run([InputFixtures.path("unicode.csv")])
         #expect(status == 0)
-        #expect(lines == ["4 rows, no problems"])
+        #expect(lines == ["4 rows, no problems (cells separated by ',')"])
     }
 
     @Test("warnings alone still exit 0")

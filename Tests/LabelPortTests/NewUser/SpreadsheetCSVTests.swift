@@ -55,7 +55,7 @@ struct SpreadsheetCSVTests {
             \(file):1:1: warning: column "Document " is read as --map "Document" (ignoring spaces and letter case)
             \(file):1:33: warning: column "TEXT_VALUE" is read as text_value (ignoring spaces and letter case)
             \(file):1:11: warning: column "Output_Resource_Name2" is not a gold-label field and is ignored (to use it: --map "Output_Resource_Name2=FIELD")
-            1 row, no problems (3 warnings)
+            1 row, no problems (3 warnings; cells separated by ',')
 
             """)
 
@@ -85,7 +85,7 @@ struct SpreadsheetCSVTests {
         #expect(result.status == 0, "\(result.stdout)")
         #expect(result.stdout == """
             \(file):3: warning: skipped 3 rows whose cells are all empty (the first here)
-            2 rows, no problems (1 warning)
+            2 rows, no problems (1 warning; cells separated by ',')
 
             """)
         let (valueThere, valueFile) = try await validate("labels.csv", "output_resource_name,text_value,\ndoc-1,a,oops\n", ["--run-id", Self.run])

@@ -1,0 +1,57 @@
+/// The send times of the requests a server accepted in one window: from the first send
+/// after its bucket last refilled (the start of the run, or the end of a pause it asked
+/// for) to the refusal that ends the window. Answers arrive out of order
+/// and after later sends, so requests are counted by when they were sent, not answered.
+struct AcceptedSends: Sendable, Equatable {
+    /// Send times kept (the most recent): 80 s at 200 req/s, 256 KiB.
+    static let capacity = 16_384
+
+    /// Sends before this belong to an earlier window (their answers come in late).
+    let opensAt: Duration
+    /// Seconds the server's bucket refilled before the window, from empty (the pause after
+    /// a refusal); nil for the first window, taken to start full.
+    let refilled: Double?
+    /// The first send of the window; nil until one is made.
+    private(set) var start: Duration?
+    /// Every accepted request of the window, also those whose times were dropped.
+    private(set) var total = 0
+    private var times: [Duration] = []
+    private var head = 0
+
+    init(opensAt: Duration = .zero, refilled: Double? = nil) {
+        self.opensAt = opensAt
+        self.refilled = refilled
+    }
+
+    /// A request is (to be) sent at `instant`.
+    mutating func sent(at instant: Duration) {
+        if start == nil && instant >= opensAt { start = instant }
+    }
+
+    /// The server accepted the request sent at `sentAt`.
+    mutating func accept(sentAt: Duration) {
+        guard sentAt >= opensAt else { return }
+        sent(at: sentAt)
+        if let start, sentAt < start { self.start = sentAt }
+        total += 1
+        if times.count < Self.capacity {
+            times.append(sentAt)
+        } else {
+            times[head] = sentAt
+            head = (head + 1) % Self.capacity
+        }
+    }
+
+    /// Every span that starts at an accepted send and ends at `end`, with the accepted
+    /// sends in it (from the longest; spans of sends that were dropped are left out).
+    func spans(endingAt end: Duration) -> [(seconds: Double, accepted: Int)] {
+        let sorted = times.filter { $0 <= end }.sorted()
+        return sorted.indices.map { i in ((end - sorted[i]).inSeconds, sorted.count - i) }
+    }
+
+    /// Accepted requests sent in `from...through`; nil when some sent then were dropped.
+    func count(from: Duration, through: Duration) -> Int? {
+        if times.count == Self.capacity && times[head] > from { return nil }
+        return times.reduce(0) { $0 + ($1 >= from && $1 <= through ? 1 : 0) }
+    }
+}

@@ -1,0 +1,208 @@
+@testable import LabelPortCore
+
+/// A server's per-token bucket, as the sandbox enforces it, on simulated time.
+struct ModelServer {
+    var rate: Double
+    var burst: Double
+    var tokens: Double
+    var updated = Duration.zero
+
+    init(rate: Double, burst: Int) {
+        self.rate = rate
+        self.burst = Double(burst)
+        tokens = Double(burst)
+    }
+
+    /// Whether a request arriving at `now` is served; the headers the sandbox would send.
+    mutating func arrive(at now: Duration) -> (served: Bool, headers: RateLimitHeaders) {
+        tokens = min(burst, tokens + rate * max(.zero, now - updated).inSeconds)
+        updated = max(updated, now)
+        let served = tokens >= 1
+        if served { tokens -= 1 }
+        return (served, RateLimitHeaders(limit: Int(rate + burst), remaining: Int((tokens + rate).rounded(.down)), reset: .seconds(1)))
+    }
+}
+
+/// One client that sends requests back to back through a pacer (each answer takes
+/// `latency`), and pauses `retryAfter` after a refusal as the executor does.
+struct PacedRun {
+    var pacer: AdaptivePacer
+    var server: ModelServer
+    var latency = Duration.microseconds(500)
+    var retryAfter = Duration.seconds(1)
+    var useHeaders = false
+    var now = Duration.zero
+    var pausedUntil = Duration.zero
+    /// Send times of served and refused requests.
+    var served: [Duration] = []
+    var refused: [Duration] = []
+
+    init(ceiling: Double? = nil, burst: Int = 1, server: ModelServer) {
+        pacer = AdaptivePacer(ceiling: ceiling, burst: burst)
+        self.server = server
+    }
+
+    /// Runs until `end`; `change` may alter the server at each send.
+    mutating func run(until end: Duration, change: (Duration, inout ModelServer) -> Void = { _, _ in }) {
+        while now < end {
+            let sendAt = max(pacer.reserve(now: max(now, pausedUntil)), pausedUntil)
+            guard sendAt < end else { now = end; break }
+            change(sendAt, &server)
+            let (ok, headers) = server.arrive(at: sendAt)
+            let answeredAt = sendAt + latency
+            if useHeaders, let pause = pacer.observe(headers, now: answeredAt) { pausedUntil = max(pausedUntil, pause) }
+            if ok {
+                served.append(sendAt)
+                pacer.accepted(sentAt: sendAt)
+            } else {
+                refused.append(sendAt)
+                if answeredAt >= pausedUntil {
+                    pacer.refused(sentAt: sendAt, resumeAt: answeredAt + retryAfter)
+                    pausedUntil = answeredAt + retryAfter
+                } else {
+                    pacer.pause(until: pausedUntil, refusedSentAt: sendAt)
+                }
+            }
+            now = answeredAt
+        }
+    }
+
+    func servedRate(from start: Duration, to end: Duration) -> Double {
+        Double(served.filter { $0 >= start && $0 < end }.count) / (end - start).inSeconds
+    }
+
+    func refusals(from start: Duration, to end: Duration) -> Int {
+        refused.filter { $0 >= start && $0 < end }.count
+    }
+}
+
+/// An import as the executor runs it, on simulated time: `concurrency` workers each send
+/// one row's request at a time (retrying it until served), all sharing one pacer and the
+/// executor's pause after a 429 (`Retry-After` from the answer, never undercut); answers
+/// take a latency that varies from request to request. Events are handled in time order.
+struct ConcurrentImport {
+    private enum Step {
+        /// Wants a rate token at this instant.
+        case ready(Duration)
+        /// Holds a token for this instant.
+        case send(Duration)
+        /// Its answer comes back then.
+        case answer(at: Duration, sentAt: Duration, served: Bool, headers: RateLimitHeaders)
+        case done
+
+        var time: Duration? {
+            switch self {
+            case .ready(let t), .send(let t): t
+            case .answer(let t, _, _, _): t
+            case .done: nil
+            }
+        }
+    }
+
+    var pacer: AdaptivePacer
+    var server: ModelServer
+    var concurrency = 8
+    /// The fastest answer, and how much slower one may be (spread evenly, deterministic).
+    var latency = Duration.milliseconds(2)
+    var latencySpread = Duration.milliseconds(3)
+    var retryAfter = Duration.seconds(1)
+    var useHeaders = false
+    /// Requests sent one at a time before the workers start (the import's first reads).
+    var leadingReads = 3
+    /// Send times of served and refused requests.
+    private(set) var served: [Duration] = []
+    private(set) var refused: [Duration] = []
+    private(set) var finished = Duration.zero
+    /// From each 429's answer to the end of the pause it asked for.
+    private(set) var pauses: [Range<Duration>] = []
+    private var notBefore = Duration.zero
+    private var sequence: UInt64 = 12_345
+
+    init(ceiling: Double? = nil, burst: Int = 1, server: ModelServer) {
+        pacer = AdaptivePacer(ceiling: ceiling, burst: burst)
+        self.server = server
+    }
+
+    /// served ÷ elapsed ÷ the server's rate, from the first send to the last answer.
+    var shareOfLimit: Double {
+        guard let first = (served + refused).min() else { return 0 }
+        return Double(served.count) / (finished - first).inSeconds / server.rate
+    }
+
+    func refusals(after instant: Duration) -> Int { refused.filter { $0 >= instant }.count }
+
+    var refusedShare: Double { Double(refused.count) / Double(max(1, served.count + refused.count)) }
+
+    /// Runs until `rows` requests were served (the leading reads count among them).
+    mutating func run(rows: Int) {
+        var now = Duration.milliseconds(300)  // setup before the first request
+        for _ in 0..<leadingReads {
+            let sendAt = pacer.reserve(now: now)
+            now = handle(sendAt: sendAt, answerAt: sendAt + nextLatency())
+        }
+        var remaining = rows - leadingReads
+        var workers = [Step](repeating: .ready(now), count: concurrency)
+        for i in workers.indices where i >= remaining { workers[i] = .done }
+        remaining -= min(remaining, concurrency)
+        while let (i, t) = workers.indices.compactMap({ i in workers[i].time.map { (i, $0) } }).min(by: { $0.1 < $1.1 }) {
+            switch workers[i] {
+            case .ready:
+                workers[i] = notBefore > t ? .ready(notBefore) : .send(pacer.reserve(now: t))
+            case .send:
+                if notBefore > t { workers[i] = .ready(t); break }  // a pause began meanwhile
+                let (ok, headers) = server.arrive(at: t)
+                workers[i] = .answer(at: t + nextLatency(), sentAt: t, served: ok, headers: headers)
+            case .answer(let at, let sentAt, let ok, let headers):
+                if useHeaders, let pause = pacer.observe(headers, now: at) { notBefore = max(notBefore, pause) }
+                finished = max(finished, at)
+                if ok {
+                    served.append(sentAt)
+                    pacer.accepted(sentAt: sentAt)
+                    if remaining > 0 {
+                        remaining -= 1
+                        workers[i] = .ready(at)
+                    } else {
+                        workers[i] = .done
+                    }
+                } else {
+                    refused.append(sentAt)
+                    let resumeAt = max(notBefore, at + retryAfter)
+                    if notBefore <= at {
+                        pacer.refused(sentAt: sentAt, resumeAt: resumeAt)
+                    } else {
+                        pacer.pause(until: resumeAt, refusedSentAt: sentAt)
+                    }
+                    pauses.append(at..<resumeAt)
+                    notBefore = resumeAt
+                    workers[i] = .ready(at + retryAfter)
+                }
+            case .done:
+                break
+            }
+        }
+    }
+
+    /// One sequential request (sent at `sendAt`, answered at `answerAt`), retried after
+    /// `Retry-After` until served; returns when its answer came.
+    private mutating func handle(sendAt: Duration, answerAt: Duration) -> Duration {
+        let (ok, _) = server.arrive(at: sendAt)
+        finished = max(finished, answerAt)
+        if ok {
+            served.append(sendAt)
+            pacer.accepted(sentAt: sendAt)
+            return answerAt
+        }
+        refused.append(sendAt)
+        pacer.refused(sentAt: sendAt, resumeAt: answerAt + retryAfter)
+        pauses.append(answerAt..<answerAt + retryAfter)
+        let retryAt = pacer.reserve(now: answerAt + retryAfter)
+        return handle(sendAt: retryAt, answerAt: retryAt + nextLatency())
+    }
+
+    /// A latency in [latency, latency + spread), from a fixed pseudo-random sequence.
+    private mutating func nextLatency() -> Duration {
+        sequence = sequence &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        let fraction = Double(sequence >> 11) / Double(1 << 53)
+        return latency + latencySpread * fraction
+    }
+}

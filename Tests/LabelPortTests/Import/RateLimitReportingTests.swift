@@ -1,0 +1,56 @@
+@testable import LabelPortCore
+import Testing
+@testable import LabelPortCLI
+
+/// What a user sees of a rate limit: the summary's line (human and `--json`) and the
+/// progress line's pace.
+@Suite("Rate limits in the summary and the progress line", .timeLimit(.minutes(1)))
+struct RateLimitReportingTests {
+    static func summary(refused: Int, allowedRate: Double?) -> ImportSummary {
+        var counts = OutcomeCounts()
+        counts.rows = 4_000
+        counts.byAction[.create] = 4_000
+        counts.byStatus[.ok] = 4_000
+        return ImportSummary(
+            counts: counts, runs: 1, requests: 4_000 + refused, retries: refused, refused: refused, allowedRate: allowedRate,
+            elapsedSeconds: 21.5, dryRun: false, interrupted: false, invalidInput: false)
+    }
+
+    @Test("the summary says the rate the server allowed and how many requests it refused")
+    func summaryLines() {
+        #expect(Self.summary(refused: 7, allowedRate: 197.6).humanLines == [
+            "4,000 rows: 4,000 create, 0 update, 0 unchanged, 0 conflict, 0 invalid (4,000 ok)",
+            "4,007 requests (7 retries) in 21.50 s, 186 req/s",
+            "rate limited: the server allowed about 198 req/s; 7 requests refused (429)",
+        ])
+        #expect(Self.summary(refused: 1, allowedRate: nil).humanLines.last == "rate limited: the server limited the rate; 1 request refused (429)")
+        // Paced by its headers, never refused: the rate is still said.
+        #expect(Self.summary(refused: 0, allowedRate: 196).humanLines.last == "rate limited: the server allowed about 196 req/s; 0 requests refused (429)")
+        #expect(Self.summary(refused: 0, allowedRate: nil).humanLines.count == 2, "no line when the server never limited the run")
+    }
+
+    @Test("--json has refused and allowed_rate")
+    func summaryJSON() throws {
+        let json = Self.summary(refused: 7, allowedRate: 197.64).json
+        guard case .object(let object) = json else { Issue.record("not an object"); return }
+        #expect(object["refused"] == .number(JSONNumber(7)))
+        #expect(object["allowed_rate"] == .number(JSONNumber(uncheckedLiteral: "197.6")))
+        guard case .object(let plain) = Self.summary(refused: 0, allowedRate: nil).json else { return }
+        #expect(plain["allowed_rate"] == .null)
+    }
+
+    @Test("the progress line shows the current pace while the server limits the run")
+    func progressLine() {
+        var stats = ExecutionStatistics()
+        stats.requestsSent = 2_010
+        stats.retries = 7
+        stats.throttled = 7
+        #expect(ProgressLine.text(done: 2_000, total: 4_000, statistics: stats, elapsed: 10)
+            == "2,000/4,000 rows  201 req/s  ETA 0m10s  retries 7  refused 7")
+        stats.pace = 196.4
+        #expect(ProgressLine.text(done: 2_000, total: 4_000, statistics: stats, elapsed: 10)
+            == "2,000/4,000 rows  201 req/s  ETA 0m10s  retries 7  refused 7  paced at 196 req/s (server limit)")
+        #expect(ProgressLine.text(done: 0, total: 4_000, statistics: ExecutionStatistics(), elapsed: 0)
+            == "0/4,000 rows  0 req/s  ETA --  retries 0")
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Regenerates docs/man/labelport.1 from the commands' own help, with swift-argument-parser's
+# GenerateManual plugin (one page: every subcommand in it).
+#   scripts/make-man.sh
+#
+# `swift package plugin generate-manual` builds the package and then runs its tool on every
+# executable that depends on ArgumentParser, labelport-bench too, which is no ArgumentParser
+# command: the tool fails on it (exit 64) and the plugin stops. So the plugin is run to
+# build the tool, and the tool is then run on labelport alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift package plugin generate-manual --configuration debug > /dev/null 2>&1 || true
+tool=$(find .build -path '*debug/generate-manual-tool' -type f -perm -u+x | head -n 1)
+if [ -z "$tool" ]; then
+    echo "make-man.sh: the GenerateManual plugin did not build generate-manual-tool" >&2
+    exit 1
+fi
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+"$tool" "$(swift build --show-bin-path)/labelport" --output-directory "$out"
+mkdir -p docs/man
+cp "$out/labelport.1" docs/man/labelport.1
+echo "wrote docs/man/labelport.1 ($(wc -l < docs/man/labelport.1) lines)"
