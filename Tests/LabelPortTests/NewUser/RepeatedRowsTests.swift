@@ -67,7 +67,7 @@ struct RepeatedRowsTests {
         #expect(result.stdout == """
             \(file):4: warning: same label as line 2
             \(file):5: warning: same label as line 2
-            4 rows, no problems (2 warnings)
+            4 rows, no problems (2 warnings; cells separated by ',')
 
             """)
     }

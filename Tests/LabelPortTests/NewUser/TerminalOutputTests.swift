@@ -19,7 +19,8 @@ struct TerminalOutputTests {
             let reason = "failed: run \(TestSandbox.unknownUUID) not found (404): check the run id or --remap-run"
             let lines = result.stderr.split(separator: "\n").map(String.init)
             #expect(Array(lines.prefix(5)) == (2...6).map { "\(file):\($0): \(reason)" })
-            #expect(lines[5] == "5 rows: 5 create, 0 update, 0 unchanged, 0 conflict, 0 invalid (5 failed)")
+            #expect(lines[5] == "\(file): cells separated by ','")
+            #expect(lines[6] == "5 rows: 5 create, 0 update, 0 unchanged, 0 conflict, 0 invalid (5 failed)")
         }
     }
 
@@ -79,7 +80,7 @@ struct TerminalOutputTests {
         let lines = capped.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 22)
         #expect(lines[20] == "… and 30 more problems (--verbose lists them all)")
-        #expect(lines[21] == "50 problems in 50 rows")
+        #expect(lines[21] == "50 problems in 50 rows (cells separated by ',')")
         let all = await runLabelPort(args + ["--verbose"])
         #expect(all.stdout.split(separator: "\n").count == 51)
 
