@@ -49,7 +49,7 @@ public struct ExportEncoder<Record: ExportRecord>: Sendable {
     public var needsAllRecords: Bool { format == .xlsx || flatten }
 
     /// Writes a whole file of `records` (already in export order).
-    public func writeDocument(_ records: [Record], write: ([UInt8]) throws -> Void) throws {
+    public func writeDocument(_ records: some Collection<Record>, write: ([UInt8]) throws -> Void) throws {
         guard needsAllRecords else {
             try write(header())
             try write(rows(records))

@@ -14,7 +14,8 @@ struct BigRunGoldenTests {
     static let count = 50_000
     static let sampleLines = 25
 
-    static let directory: String = {
+    /// Where a recording writes the golden: the source tree (the test reads its bundle's copy).
+    static let sourceDirectory: String = {
         var path = #filePath
         while let last = path.last, last != "/" { path.removeLast() }
         return path + "../Fixtures/export/"
@@ -46,14 +47,13 @@ struct BigRunGoldenTests {
                     sample.append(0x0A)
                 }
             }
-            let digestsPath = Self.directory + "big-run-50k.sha256"
-            let samplePath = Self.directory + "big-run-50k-head.jsonl"
             if recording {
-                try Self.write(Array(digests.utf8), to: digestsPath)
-                try Self.write(sample, to: samplePath)
+                try Self.write(Array(digests.utf8), to: Self.sourceDirectory + "big-run-50k.sha256")
+                try Self.write(sample, to: Self.sourceDirectory + "big-run-50k-head.jsonl")
             }
-            #expect(try FileText.readBytes(samplePath) == sample)
-            #expect(String(decoding: try FileText.readBytes(digestsPath), as: UTF8.self) == digests)
+            let golden = Fixtures.directory("export")
+            #expect(try FileText.readBytes(golden + "big-run-50k-head.jsonl") == sample)
+            #expect(String(decoding: try FileText.readBytes(golden + "big-run-50k.sha256"), as: UTF8.self) == digests)
         }
     }
 
