@@ -35,7 +35,10 @@ struct GoldLabelListReaderTests {
         var start = 0
         do throws(GoldLabelListError) {
             for end in cuts + [text.count] where end >= start {
-                try text[start..<end].withUnsafeBytes { raw throws(GoldLabelListError) in try reader.feed(raw, into: &collector) }
+                let fed: Result<Void, GoldLabelListError> = text[start..<end].withUnsafeBytes { raw in
+                    Result { () throws(GoldLabelListError) in try reader.feed(raw, into: &collector) }
+                }
+                try fed.get()
                 start = end
             }
             try reader.finish()
