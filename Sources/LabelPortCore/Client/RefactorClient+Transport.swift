@@ -156,6 +156,13 @@ extension RefactorClient {
         _ consume: (UnsafeRawBufferPointer) throws(Failure) -> Void
     ) async throws(APIError) {
         let limit = configuration.maximumResponseBytes
+        // A declared length over the limit is refused at once (a compressed answer's
+        // length says nothing of its decoded size).
+        if response.headers.first(name: "Content-Encoding") == nil,
+            let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > limit
+        {
+            throw tooLarge(call)
+        }
         var received = 0
         do {
             for try await chunk in response.body {
