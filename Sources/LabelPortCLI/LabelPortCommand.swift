@@ -3,8 +3,8 @@ import LabelPortCore
 
 /// `labelport`: bulk import and export of gold labels and evaluations through the
 /// re-factor API.
-public struct LabelPortCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct LabelPortCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "labelport",
         abstract: "Move gold labels and evaluations in and out of the re-factor API in bulk.",
         discussion: """
@@ -24,5 +24,5 @@ public struct LabelPortCommand: AsyncParsableCommand {
         ]
     )
 
-    public init() {}
+    package init() {}
 }

@@ -1,1 +1,1 @@
-public enum LabelPortCoreVersion { public static let string = "0.1.0" }
+package enum LabelPortCoreVersion { package static let string = "0.1.0" }

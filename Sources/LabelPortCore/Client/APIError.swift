@@ -2,8 +2,8 @@
 ///
 /// The ``Kind`` says what the caller may do next: whether to retry, and whether a write
 /// may have been applied although no answer arrived (``outcomeUnknown``).
-public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable, Equatable {
+package struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Kind: Sendable, Equatable {
         /// 400: the server rejected the request body.
         case badRequest
         /// 401: the token was missing or rejected.
@@ -38,18 +38,18 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case cancelled
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// What was being done, e.g. "create gold label \"doc-1\" in run 3f0c…".
-    public var operation: String
+    package var operation: String
     /// The HTTP status, when an answer arrived.
-    public var status: Int?
+    package var status: Int?
     /// The server's `error` text, or a transport detail.
-    public var detail: String?
-    public var retryAfter: RetryAfter?
+    package var detail: String?
+    package var retryAfter: RetryAfter?
     /// The answer's rate-limit headers, when it had any.
     package var rateLimit: RateLimitHeaders?
 
-    public init(kind: Kind, operation: String, status: Int? = nil, detail: String? = nil, retryAfter: RetryAfter? = nil) {
+    package init(kind: Kind, operation: String, status: Int? = nil, detail: String? = nil, retryAfter: RetryAfter? = nil) {
         self.kind = kind
         self.operation = operation
         self.status = status
@@ -59,7 +59,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Worth trying again: throttling, server errors, timeouts and transport failures.
     /// 400, 401, 403 and 404 are final.
-    public var isRetryable: Bool {
+    package var isRetryable: Bool {
         switch kind {
         case .throttled, .serverError, .connectFailed, .connectionDropped, .timeout: true
         case .badRequest, .unauthorized, .forbidden, .notFound, .unexpectedStatus, .invalidResponse, .cancelled,
@@ -70,7 +70,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// A write that ended this way may have been applied by the server: re-read before
     /// resending it.
-    public var outcomeUnknown: Bool {
+    package var outcomeUnknown: Bool {
         switch kind {
         case .serverError, .connectionDropped, .timeout, .invalidResponse, .cancelled: true
         default: false
@@ -88,7 +88,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Set when the server asked for a longer wait than labelport allows.
     var exceededWait: Duration?
 
-    public var description: String {
+    package var description: String {
         var text: String
         switch kind {
         case .badRequest: text = "\(operation): the server rejected the request (400)"

@@ -1,24 +1,24 @@
 /// A forward proxy: `http://[USER:PASSWORD@]HOST[:PORT]` (https then goes through it by
 /// `CONNECT`) or `socks5://HOST[:PORT]`. The credentials are used, never printed:
 /// ``description`` names only the host and port.
-public struct ProxySettings: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
-    public enum Kind: Sendable, Equatable { case http, socks5 }
+package struct ProxySettings: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
+    package enum Kind: Sendable, Equatable { case http, socks5 }
 
-    public var kind: Kind
-    public var host: String
-    public var port: Int
+    package var kind: Kind
+    package var host: String
+    package var port: Int
     var username: String?
     var password: String?
 
     /// Where the proxy came from, for messages: `--proxy`, `HTTPS_PROXY`, a profile…
-    public var source: String
+    package var source: String
 
-    public var description: String { "proxy \(host):\(port) (from \(source))" }
+    package var description: String { "proxy \(host):\(port) (from \(source))" }
     /// Dumps show no credentials either.
-    public var customMirror: Mirror { Mirror(self, children: ["host": host, "port": port, "source": source]) }
+    package var customMirror: Mirror { Mirror(self, children: ["host": host, "port": port, "source": source]) }
 
     /// Parses a proxy URL as curl does: no scheme means `http://`, no port means 1080.
-    public init(url text: String, source: String) throws(ConfigurationError) {
+    package init(url text: String, source: String) throws(ConfigurationError) {
         var rest = Substring(text.trimmingWhitespace())
         self.source = source
         if let schemeEnd = rest.firstRange(of: "://") {
@@ -79,7 +79,7 @@ public struct ProxySettings: Sendable, Equatable, CustomStringConvertible, Custo
     /// The proxy for `server`: `--proxy` (`explicit`) else the environment as curl reads it
     /// (`https_proxy`/`HTTPS_PROXY` for https, `http_proxy`/`HTTP_PROXY` for http, skipped
     /// for hosts `no_proxy`/`NO_PROXY` names). Loopback hosts never use a proxy.
-    public static func select(
+    package static func select(
         for server: ServerAddress, explicit: ProxySettings?, environment: [String: String]
     ) throws(ConfigurationError) -> ProxySettings? {
         guard !ServerAddress.isLoopback(server.host) else { return nil }

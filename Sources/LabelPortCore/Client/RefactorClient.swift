@@ -7,18 +7,18 @@ import NIOPosix
 /// The five calls of the re-factor API, over one AsyncHTTPClient for the process: a
 /// keep-alive HTTP/1.1 pool sized to the caller's concurrency (HTTP/2 where the server
 /// offers it), gzip asked for and decoded, proxies and private CAs as configured.
-public struct RefactorClient: Sendable {
-    public struct Configuration: Sendable {
-        public var server: ServerAddress
-        public var token: APIToken
+package struct RefactorClient: Sendable {
+    package struct Configuration: Sendable {
+        package var server: ServerAddress
+        package var token: APIToken
         /// Requests the caller keeps in flight; the HTTP/1 connection pool is sized to it.
-        public var concurrency: Int
+        package var concurrency: Int
         /// How long a request may go without progress: no byte received, or connecting.
         /// An answer that keeps arriving is never cut off by it.
-        public var requestTimeout: Duration
-        public var connectTimeout: Duration
+        package var requestTimeout: Duration
+        package var connectTimeout: Duration
         /// The largest response body accepted (a big run's label list), after decompression.
-        public var maximumResponseBytes: Int
+        package var maximumResponseBytes: Int
         /// Called with the rate-limit headers of every answer that carries them (429s
         /// too): the executor paces by them (``RequestExecutor/observe(_:)``).
         package var rateLimitObserver: (@Sendable (RateLimitHeaders) -> Void)?
@@ -26,13 +26,13 @@ public struct RefactorClient: Sendable {
         /// never a header. See ``RequestLogLine``.
         package var requestLog: (@Sendable (String) -> Void)?
         /// Threads for network I/O (event loops).
-        public var eventLoopThreads = RefactorClient.defaultEventLoopThreads
+        package var eventLoopThreads = RefactorClient.defaultEventLoopThreads
         /// Which certificate authorities https trusts.
-        public var trust = TrustSettings()
+        package var trust = TrustSettings()
         /// The forward proxy to go through, if any (see ``ProxySettings/select(for:explicit:environment:)``).
-        public var proxy: ProxySettings?
+        package var proxy: ProxySettings?
 
-        public init(
+        package init(
             server: ServerAddress, token: APIToken, concurrency: Int = 8,
             requestTimeout: Duration = .seconds(30), connectTimeout: Duration? = nil,
             maximumResponseBytes: Int = 1 << 30
@@ -50,9 +50,9 @@ public struct RefactorClient: Sendable {
     /// single thread that the scheduler gives one share of the machine; on two cores
     /// shared with a local server, two loops measured 12% more requests per second
     /// (median of 12 interleaved 20k-row imports each).
-    public static let defaultEventLoopThreads = min(2, max(1, System.coreCount))
+    package static let defaultEventLoopThreads = min(2, max(1, System.coreCount))
 
-    public let configuration: Configuration
+    package let configuration: Configuration
     let http: HTTPClient
     let headers: HTTPHeaders
     let failure: NetworkFailure
@@ -76,12 +76,12 @@ public struct RefactorClient: Sendable {
     /// over them): tasks that mostly wait for this client's answers are cheapest there
     /// (`group.addTask(executorPreference:)`), as a response then resumes its task on the
     /// thread that read it and the next request is written from that thread too.
-    public func taskExecutor(_ index: Int) -> any TaskExecutor {
+    package func taskExecutor(_ index: Int) -> any TaskExecutor {
         taskExecutors[index % taskExecutors.count]
     }
 
     /// Runs `body` with a client whose connections and threads are shut down on every path.
-    public static func withClient<Result: Sendable>(
+    package static func withClient<Result: Sendable>(
         _ configuration: Configuration,
         _ body: (RefactorClient) async throws -> Result
     ) async throws -> Result {
@@ -125,7 +125,7 @@ public struct RefactorClient: Sendable {
     // MARK: The five calls
 
     /// `GET /v1/run/{id}/gold-labels`
-    public func listGoldLabels(runID: String) async throws(APIError) -> [GoldLabel] {
+    package func listGoldLabels(runID: String) async throws(APIError) -> [GoldLabel] {
         try await readGoldLabels(runID: runID, into: GoldLabelArray()).labels
     }
 
@@ -161,39 +161,39 @@ public struct RefactorClient: Sendable {
     }
 
     /// `POST /v1/run/{id}/gold-labels`
-    public func createGoldLabel(runID: String, _ request: CreateGoldLabelRequest) async throws(APIError) -> GoldLabel {
+    package func createGoldLabel(runID: String, _ request: CreateGoldLabelRequest) async throws(APIError) -> GoldLabel {
         let call = APICall.createGoldLabel(runID: runID, name: request.outputResourceName)
         return try decodeLabel(try await send(call, body: request.jsonBytes), call)
     }
 
     /// `POST /v1/run/{id}/gold-labels`, reading only the new label's `id` from the
     /// answer: an import needs nothing else, and the rest is checked, not built.
-    public func createGoldLabelID(runID: String, _ request: CreateGoldLabelRequest) async throws(APIError) -> String {
+    package func createGoldLabelID(runID: String, _ request: CreateGoldLabelRequest) async throws(APIError) -> String {
         let call = APICall.createGoldLabel(runID: runID, name: request.outputResourceName)
         return try labelID(try await send(call, body: request.jsonBytes), call)
     }
 
     /// `GET /v1/run/{run_id}/gold-label/{gold_label_id}`
-    public func getGoldLabel(runID: String, labelID: String) async throws(APIError) -> GoldLabel {
+    package func getGoldLabel(runID: String, labelID: String) async throws(APIError) -> GoldLabel {
         let call = APICall.getGoldLabel(runID: runID, labelID: labelID)
         return try decodeLabel(try await send(call, body: nil), call)
     }
 
     /// `PUT /v1/run/{run_id}/gold-label/{gold_label_id}`
-    public func updateGoldLabel(runID: String, labelID: String, _ request: UpdateGoldLabelRequest) async throws(APIError) -> GoldLabel {
+    package func updateGoldLabel(runID: String, labelID: String, _ request: UpdateGoldLabelRequest) async throws(APIError) -> GoldLabel {
         let call = APICall.updateGoldLabel(runID: runID, labelID: labelID)
         return try decodeLabel(try await send(call, body: request.jsonBytes), call)
     }
 
     /// `PUT /v1/run/{run_id}/gold-label/{gold_label_id}`, reading only the label's `id`
     /// from the answer.
-    public func updateGoldLabelID(runID: String, labelID: String, _ request: UpdateGoldLabelRequest) async throws(APIError) -> String {
+    package func updateGoldLabelID(runID: String, labelID: String, _ request: UpdateGoldLabelRequest) async throws(APIError) -> String {
         let call = APICall.updateGoldLabel(runID: runID, labelID: labelID)
         return try self.labelID(try await send(call, body: request.jsonBytes), call)
     }
 
     /// `GET /v1/run/{run_id}/evaluation/{evaluation_id}`
-    public func getEvaluation(runID: String, evaluationID: String) async throws(APIError) -> Evaluation {
+    package func getEvaluation(runID: String, evaluationID: String) async throws(APIError) -> Evaluation {
         let call = APICall.getEvaluation(runID: runID, evaluationID: evaluationID)
         let value = try json(try await send(call, body: nil), call)
         do { return try Evaluation(json: value) } catch {

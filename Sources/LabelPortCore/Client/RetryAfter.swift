@@ -1,10 +1,10 @@
 /// A `Retry-After` header: a delay in seconds or an HTTP-date.
-public enum RetryAfter: Sendable, Equatable {
+package enum RetryAfter: Sendable, Equatable {
     case seconds(Int)
     /// Seconds since 1970-01-01T00:00:00Z.
     case date(epochSeconds: Int)
 
-    public init?(header: String) {
+    package init?(header: String) {
         let text = header.trimmingWhitespace()
         if let seconds = Int(text), seconds >= 0 {
             self = .seconds(seconds)
@@ -16,7 +16,7 @@ public enum RetryAfter: Sendable, Equatable {
     }
 
     /// The wait in words: `3600 s (1 h)`, `90 s (1 min 30 s)`, `5 s`, or `until DATE`.
-    public var spoken: String {
+    package var spoken: String {
         switch self {
         case .seconds(let s) where s < 60: return "\(s) s"
         case .seconds(let s):
@@ -28,7 +28,7 @@ public enum RetryAfter: Sendable, Equatable {
     }
 
     /// The wait this asks for, given the wall-clock time now in seconds since 1970.
-    public func delay(nowEpochSeconds: Double) -> Duration {
+    package func delay(nowEpochSeconds: Double) -> Duration {
         switch self {
         case .seconds(let s): .seconds(s)
         case .date(let epoch): .milliseconds(max(0, Int((Double(epoch) - nowEpochSeconds) * 1000)))
@@ -38,11 +38,11 @@ public enum RetryAfter: Sendable, Equatable {
 
 /// Parses and formats IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form
 /// RFC 9110 requires senders to use, plus the obsolete RFC 850 and asctime forms.
-public enum HTTPDate {
+package enum HTTPDate {
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     private static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
 
-    public static func parse(_ text: String) -> Int? {
+    package static func parse(_ text: String) -> Int? {
         let tokens = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "-" }).map(String.init)
         // IMF-fixdate: Sun 06 Nov 1994 08:49:37 GMT; RFC 850: Sunday 06 Nov 94 08:49:37 GMT
         // asctime: Sun Nov 6 08:49:37 1994
@@ -57,7 +57,7 @@ public enum HTTPDate {
         return daysFromCivil(year: y, month: m, day: d) * 86_400 + t[0] * 3600 + t[1] * 60 + t[2]
     }
 
-    public static func format(epochSeconds: Int) -> String {
+    package static func format(epochSeconds: Int) -> String {
         let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
         let secs = epochSeconds - days * 86_400
         let (y, m, d) = civilFromDays(days)

@@ -1,19 +1,19 @@
 /// The API's base URL, checked: `http` or `https`, a host, no query; plain `http`
 /// only for loopback hosts unless insecure HTTP is explicitly allowed.
-public struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
+package struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
     /// Scheme, host and port, and any path prefix, without a trailing slash.
-    public let baseURL: String
-    public let scheme: String
-    public let host: String
+    package let baseURL: String
+    package let scheme: String
+    package let host: String
     /// The port, explicit or the scheme's.
-    public let port: Int
+    package let port: Int
 
-    public var description: String { baseURL }
+    package var description: String { baseURL }
 
     /// `host:port`, as messages name the server.
-    public var hostAndPort: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    package var hostAndPort: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
-    public init(_ text: String, allowInsecureHTTP: Bool = false) throws(ConfigurationError) {
+    package init(_ text: String, allowInsecureHTTP: Bool = false) throws(ConfigurationError) {
         var url = text.trimmingWhitespace()
         while url.hasSuffix("/") { url.removeLast() }
         guard let schemeEnd = url.firstRange(of: "://") else {
@@ -64,7 +64,7 @@ public struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
         self.host = host.lowercased()
     }
 
-    public static func isLoopback(_ host: String) -> Bool {
+    package static func isLoopback(_ host: String) -> Bool {
         let h = host.lowercased()
         if h == "localhost" || h.hasSuffix(".localhost") || h == "::1" { return true }
         let parts = h.split(separator: ".", omittingEmptySubsequences: false)
@@ -73,8 +73,8 @@ public struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A problem with how labelport was set up (base URL, token): a usage error, exit 64.
-public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }

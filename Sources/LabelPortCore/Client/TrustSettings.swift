@@ -4,18 +4,18 @@ import NIOSSL
 /// `SSL_CERT_FILE` names (as OpenSSL and curl read it), plus the PEM file `--ca-file`
 /// names (a private CA). Files are read once, up front, so a bad path is a usage error
 /// before any request.
-public struct TrustSettings: Sendable {
+package struct TrustSettings: Sendable {
     /// Certificates trusted instead of the system's roots (`SSL_CERT_FILE`).
     var bundle: [NIOSSLCertificate]?
     /// Certificates trusted besides the roots (`--ca-file`).
     var additional: [NIOSSLCertificate] = []
 
-    public init() {}
+    package init() {}
 
     /// - Parameters:
     ///   - caFile: `--ca-file` (or a profile's `ca_file`).
     ///   - environment: where `SSL_CERT_FILE` is looked up.
-    public init(caFile: String?, environment: [String: String]) throws(ConfigurationError) {
+    package init(caFile: String?, environment: [String: String]) throws(ConfigurationError) {
         if let bundlePath = environment["SSL_CERT_FILE"], !bundlePath.isEmpty {
             bundle = try Self.load(bundlePath, named: "SSL_CERT_FILE")
         }

@@ -40,7 +40,7 @@ package struct CopyRows: LabelItemSource {
 
 extension OutcomeCounts {
     /// Adds another run's counts to these.
-    public mutating func merge(_ other: OutcomeCounts) {
+    package mutating func merge(_ other: OutcomeCounts) {
         rows += other.rows
         doomed += other.doomed
         for (action, n) in other.byAction { byAction[action, default: 0] += n }

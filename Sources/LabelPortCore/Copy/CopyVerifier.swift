@@ -1,6 +1,6 @@
 /// One way a destination run differs from its source after a copy.
-public struct CopyDifference: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+package struct CopyDifference: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// No label of this name in the destination run.
         case missing
         /// The destination label's values differ (changes read source → destination).
@@ -11,13 +11,13 @@ public struct CopyDifference: Sendable, Equatable {
         case ambiguousSource(count: Int)
     }
 
-    public var sourceRun: String
-    public var destinationRun: String
-    public var outputResourceName: String
-    public var kind: Kind
+    package var sourceRun: String
+    package var destinationRun: String
+    package var outputResourceName: String
+    package var kind: Kind
 
     /// The lines for people: a head line, then one line per field for a change.
-    public func lines(_ renderer: DiffRenderer) -> [String] {
+    package func lines(_ renderer: DiffRenderer) -> [String] {
         let name = JSONWriter().string(.string(outputResourceName))
         let place = "run \(destinationRun)"
         switch kind {
@@ -32,7 +32,7 @@ public struct CopyDifference: Sendable, Equatable {
         }
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         var object = JSONObject()
         object["source_run_id"] = .string(sourceRun)
         object["run_id"] = .string(destinationRun)

@@ -6,14 +6,14 @@
 ///
 /// Values are compact JSON with object keys sorted byte-wise and numbers as sent.
 /// With `color`, `+` lines are green, `-` red and `~` yellow (ANSI escapes).
-public struct DiffRenderer: Sendable {
-    public var color: Bool
+package struct DiffRenderer: Sendable {
+    package var color: Bool
 
-    public init(color: Bool) {
+    package init(color: Bool) {
         self.color = color
     }
 
-    public func render(_ change: FieldChange) -> String {
+    package func render(_ change: FieldChange) -> String {
         let writer = JSONWriter(keyOrder: .sorted)
         let text: String
         let colorCode: String

@@ -1,8 +1,8 @@
 /// One difference between two labels' values, at the deepest point where they differ:
 /// `text_value`, `object_value_is_partial`, or a JSON path inside `object_value`
 /// such as `object_value.answer.tags[1]` or `object_value["a.b"]`.
-public struct FieldChange: Sendable, Equatable {
-    public enum Kind: String, Sendable {
+package struct FieldChange: Sendable, Equatable {
+    package enum Kind: String, Sendable {
         /// Absent before, present now.
         case added
         /// Present before, absent now.
@@ -11,19 +11,19 @@ public struct FieldChange: Sendable, Equatable {
         case changed
     }
 
-    public var path: String
+    package var path: String
     /// The value before; `nil` when it was absent.
-    public var old: JSONValue?
+    package var old: JSONValue?
     /// The value after; `nil` when it is absent.
-    public var new: JSONValue?
+    package var new: JSONValue?
 
-    public init(path: String, old: JSONValue?, new: JSONValue?) {
+    package init(path: String, old: JSONValue?, new: JSONValue?) {
         self.path = path
         self.old = old
         self.new = new
     }
 
-    public var kind: Kind {
+    package var kind: Kind {
         switch (old, new) {
         case (nil, _): .added
         case (_, nil): .removed
@@ -34,7 +34,7 @@ public struct FieldChange: Sendable, Equatable {
     /// The change for `--json` output:
     /// `{"path": …, "change": "added|removed|changed", "old": …, "new": …}`,
     /// with `old` / `new` left out when absent.
-    public var json: JSONValue {
+    package var json: JSONValue {
         var object = JSONObject()
         object["path"] = .string(path)
         object["change"] = .string(kind.rawValue)

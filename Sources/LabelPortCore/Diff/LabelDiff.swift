@@ -14,8 +14,8 @@
 /// - different JSON types, or different scalars: one `changed` at that path.
 ///
 /// Changes come in field order: `text_value`, `object_value…`, `object_value_is_partial`.
-public enum LabelDiff {
-    public static func changes(from old: LabelValues, to new: LabelValues) -> [FieldChange] {
+package enum LabelDiff {
+    package static func changes(from old: LabelValues, to new: LabelValues) -> [FieldChange] {
         var changes: [FieldChange] = []
         let oldText = old.textValue.map(JSONValue.string)
         let newText = new.textValue.map(JSONValue.string)
@@ -40,7 +40,7 @@ public enum LabelDiff {
 
     /// The changes from `old` to `new` at and below `path` (exposed for tests and for
     /// diffing other JSON values the same way).
-    public static func changes(from old: JSONValue, to new: JSONValue, at path: String) -> [FieldChange] {
+    package static func changes(from old: JSONValue, to new: JSONValue, at path: String) -> [FieldChange] {
         var changes: [FieldChange] = []
         compare(old, new, at: path, into: &changes)
         return changes

@@ -3,29 +3,29 @@
 ///
 /// Only what import could carry counts: `output_resource_name`, `run_id` and the
 /// three values. Timestamps and authors are metadata, not changes.
-public struct LabelSetDiff: Sendable, Equatable {
-    public struct Entry: Sendable, Equatable {
+package struct LabelSetDiff: Sendable, Equatable {
+    package struct Entry: Sendable, Equatable {
         /// The label as it is now (for `removed`: as it was in the old set).
-        public var label: StoredLabel
+        package var label: StoredLabel
         /// Field by field; for added and removed labels, every value they hold (their
         /// name is in ``label``).
-        public var changes: [FieldChange]
+        package var changes: [FieldChange]
     }
 
     /// On the server, not in the old set.
-    public private(set) var added: [Entry] = []
+    package private(set) var added: [Entry] = []
     /// In the old set, no longer on the server.
-    public private(set) var removed: [Entry] = []
+    package private(set) var removed: [Entry] = []
     /// In both, with different values.
-    public private(set) var changed: [Entry] = []
-    public private(set) var unchanged = 0
+    package private(set) var changed: [Entry] = []
+    package private(set) var unchanged = 0
 
-    public var isEmpty: Bool { added.isEmpty && removed.isEmpty && changed.isEmpty }
+    package var isEmpty: Bool { added.isEmpty && removed.isEmpty && changed.isEmpty }
 
-    public init() {}
+    package init() {}
 
     /// Compares `old` and `new`; each list is sorted in export order.
-    public init(old: [StoredLabel], new: [StoredLabel]) {
+    package init(old: [StoredLabel], new: [StoredLabel]) {
         var oldByID: [String: StoredLabel] = [:]
         for label in old { oldByID[label.id] = label }
         add(old: oldByID, new: new)
@@ -33,7 +33,7 @@ public struct LabelSetDiff: Sendable, Equatable {
 
     /// Adds one group's comparison (e.g. one run) to this diff, so runs can be compared
     /// one at a time and released.
-    public mutating func add(old: [String: StoredLabel], new: [StoredLabel]) {
+    package mutating func add(old: [String: StoredLabel], new: [StoredLabel]) {
         var remaining = old
         var group = LabelSetDiff()
         for label in new { group.record(old: remaining.removeValue(forKey: label.id), new: label) }
@@ -85,12 +85,12 @@ public struct LabelSetDiff: Sendable, Equatable {
     }
 
     /// The counts line: `1 added, 0 removed, 2 changed, 17 unchanged`.
-    public var countsLine: String {
+    package var countsLine: String {
         "\(added.count) added, \(removed.count) removed, \(changed.count) changed, \(unchanged) unchanged"
     }
 
     /// Counts first, then each added, removed and changed label with its fields.
-    public func render(_ renderer: DiffRenderer) -> String {
+    package func render(_ renderer: DiffRenderer) -> String {
         var lines = [countsLine]
         for (title, entries) in [("added", added), ("removed", removed), ("changed", changed)] {
             for entry in entries {
@@ -104,7 +104,7 @@ public struct LabelSetDiff: Sendable, Equatable {
 
     /// `{"identical": …, "counts": {…}, "added": [...], "removed": [...], "changed": [...]}`,
     /// each label as `{"run_id", "id", "output_resource_name", "changes": [FieldChange.json]}`.
-    public var json: JSONValue {
+    package var json: JSONValue {
         var counts = JSONObject()
         counts["added"] = .number(JSONNumber(added.count))
         counts["removed"] = .number(JSONNumber(removed.count))

@@ -1,7 +1,7 @@
 /// A label's three values as a JSON object, as the journal and saved plans record them:
 /// an absent value is a missing key (never `null`), so "absent" and "null" stay apart.
 extension LabelValues {
-    public var json: JSONObject {
+    package var json: JSONObject {
         var object = JSONObject()
         if let textValue { object["text_value"] = .string(textValue) }
         if let objectValue { object["object_value"] = .object(objectValue) }
@@ -10,7 +10,7 @@ extension LabelValues {
     }
 
     /// Reads ``json``; a key of the wrong type is an error naming it.
-    public init(json object: JSONObject) throws(RecordFormatError) {
+    package init(json object: JSONObject) throws(RecordFormatError) {
         self.init()
         for (key, value) in object.entries {
             switch (key, value) {
@@ -26,10 +26,10 @@ extension LabelValues {
 }
 
 /// A line of a journal or a field of a plan that does not read as this version wrote it.
-public struct RecordFormatError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct RecordFormatError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 extension JSONObject {

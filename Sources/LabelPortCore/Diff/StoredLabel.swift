@@ -1,19 +1,19 @@
 /// A gold label as a dry-run compares it: where it is, its name, and its values;
 /// from the server (``GoldLabel``) or from a row of an export file.
-public struct StoredLabel: Sendable, Equatable {
-    public var runID: String
-    public var id: String
-    public var outputResourceName: String
-    public var values: LabelValues
+package struct StoredLabel: Sendable, Equatable {
+    package var runID: String
+    package var id: String
+    package var outputResourceName: String
+    package var values: LabelValues
 
-    public init(runID: String, id: String, outputResourceName: String, values: LabelValues) {
+    package init(runID: String, id: String, outputResourceName: String, values: LabelValues) {
         self.runID = UUIDText.normalized(runID)
         self.id = UUIDText.normalized(id)
         self.outputResourceName = outputResourceName
         self.values = values
     }
 
-    public init(_ label: GoldLabel) {
+    package init(_ label: GoldLabel) {
         self.init(runID: label.runID, id: label.id, outputResourceName: label.outputResourceName, values: LabelValues(label))
     }
 

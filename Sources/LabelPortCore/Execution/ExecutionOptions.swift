@@ -4,30 +4,30 @@
 /// up to 10 s with full jitter, a `Retry-After` longer than 5 minutes is not waited for, and a
 /// retry budget (see ``RetryBudget``) that stops retrying after 50 consecutive failed attempts
 /// or once retries exceed the number of requests plus 20.
-public struct ExecutionOptions: Sendable, Equatable {
+package struct ExecutionOptions: Sendable, Equatable {
     /// Requests in flight at once, across all callers of one executor (at least 1).
-    public var concurrency: Int
+    package var concurrency: Int
     /// Requests per second, every attempt counted (reads, writes, retries); nil: unlimited.
-    public var rate: Double?
+    package var rate: Double?
     /// Requests that may go at once after a quiet spell; nil: 10% of `rate`, at least 1.
     /// No one-second window holds more than `rate + burst` requests.
-    public var burst: Int?
+    package var burst: Int?
     /// Retries per request after the first attempt.
-    public var retries: Int
+    package var retries: Int
     /// Backoff ceiling of the first retry; retry n waits random(0, min(maxDelay, baseDelay·2ⁿ)).
-    public var baseDelay: Duration
+    package var baseDelay: Duration
     /// Cap of the backoff ceiling.
-    public var maxDelay: Duration
+    package var maxDelay: Duration
     /// A `Retry-After` asking for a longer wait than this ends the request with its error.
-    public var maxRetryAfter: Duration
+    package var maxRetryAfter: Duration
     /// After this many failed attempts in a row across all requests (no answer in between),
     /// retries stop until some request gets an answer.
-    public var consecutiveFailureLimit: Int
+    package var consecutiveFailureLimit: Int
     /// Retries may total at most `retryRatio` × first attempts + `retryReserve`.
-    public var retryRatio: Double
-    public var retryReserve: Int
+    package var retryRatio: Double
+    package var retryReserve: Int
 
-    public init(
+    package init(
         concurrency: Int = 8,
         rate: Double? = nil,
         burst: Int? = nil,
@@ -52,17 +52,17 @@ public struct ExecutionOptions: Sendable, Equatable {
     }
 
     /// The burst actually used: `burst`, else 10% of `rate` rounded down, at least 1.
-    public var effectiveBurst: Int {
+    package var effectiveBurst: Int {
         if let burst { return max(1, burst) }
         guard let rate else { return 1 }
         return max(1, Int((rate * 0.1).rounded(.down)))
     }
 
-    public var retryPolicy: RetryPolicy {
+    package var retryPolicy: RetryPolicy {
         RetryPolicy(maxRetries: retries, baseDelay: baseDelay, maxDelay: maxDelay, maxRetryAfter: maxRetryAfter)
     }
 
-    public var retryBudget: RetryBudget {
+    package var retryBudget: RetryBudget {
         RetryBudget(consecutiveFailureLimit: consecutiveFailureLimit, retryRatio: retryRatio, retryReserve: retryReserve)
     }
 }

@@ -19,7 +19,7 @@ import Synchronization
 ///   starts afterwards, waits end at once with `APIError(kind: .cancelled)`, and a body
 ///   already running is left to finish. (Task cancellation is visible to the body too;
 ///   ``cancelAll()`` is the way to stop new requests while letting in-flight ones complete.)
-public final class RequestExecutor: Sendable {
+package final class RequestExecutor: Sendable {
     private struct State {
         var pacer: AdaptivePacer
         /// Shared pause after a 429: no attempt is sent before this offset.
@@ -29,7 +29,7 @@ public final class RequestExecutor: Sendable {
         var inFlight = 0
     }
 
-    public let options: ExecutionOptions
+    package let options: ExecutionOptions
     private let policy: RetryPolicy
     private let clock: ExecutorClock
     private let random: @Sendable () -> Double
@@ -43,7 +43,7 @@ public final class RequestExecutor: Sendable {
     ///   - clock: paces rate and backoff; a manual clock in tests.
     ///   - random: a value in [0, 1) for jitter.
     ///   - wallClock: seconds since 1970, to turn a `Retry-After` HTTP-date into a wait.
-    public init(
+    package init(
         options: ExecutionOptions,
         clock: any Clock<Duration> = ContinuousClock(),
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
@@ -60,13 +60,13 @@ public final class RequestExecutor: Sendable {
     }
 
     /// Seconds since 1970 from the system's real-time clock.
-    @Sendable public static func systemWallClock() -> Double {
+    @Sendable package static func systemWallClock() -> Double {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
-    public var statistics: ExecutionStatistics {
+    package var statistics: ExecutionStatistics {
         let now = clock.now()
         return state.withLock { s in
             var statistics = s.statistics
@@ -87,14 +87,14 @@ public final class RequestExecutor: Sendable {
     }
 
     /// Requests sent and not yet answered.
-    public var requestsInFlight: Int { state.withLock { $0.inFlight } }
+    package var requestsInFlight: Int { state.withLock { $0.inFlight } }
 
     /// Whether ``cancelAll()`` was called.
-    public var isCancelled: Bool { shutdown.isTriggered }
+    package var isCancelled: Bool { shutdown.isTriggered }
 
     /// Stops all callers: no attempt starts after this, waits end with `.cancelled`,
     /// bodies already running finish.
-    public func cancelAll() {
+    package func cancelAll() {
         shutdown.trigger()
         semaphore.close()
     }
@@ -102,7 +102,7 @@ public final class RequestExecutor: Sendable {
     /// Runs `body` (one API call) under the concurrency bound and rate limit, retrying it as
     /// ``RetryPolicy`` allows. Throws the last error when it gives up, or `.cancelled`.
     /// - Parameter operation: names the request in a `.cancelled` error.
-    public func perform<T: Sendable>(
+    package func perform<T: Sendable>(
         _ kind: RequestKind,
         operation: String = "request",
         _ body: @Sendable () async throws(APIError) -> T

@@ -1,5 +1,5 @@
 /// What a request does, which decides when it may be retried.
-public enum RequestKind: Sendable, Hashable, CaseIterable {
+package enum RequestKind: Sendable, Hashable, CaseIterable {
     /// GET: retried on every retryable error.
     case read
     /// PUT of full values: idempotent, retried like a read.

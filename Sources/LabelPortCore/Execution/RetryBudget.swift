@@ -4,28 +4,28 @@
 ///
 /// An "answer" is a success or a final HTTP answer such as 404: the server is alive.
 /// A failure is a retryable error (429, 5xx, timeout, transport).
-public struct RetryBudget: Sendable, Equatable {
-    public var consecutiveFailureLimit: Int
-    public var retryRatio: Double
-    public var retryReserve: Int
-    public private(set) var consecutiveFailures = 0
-    public private(set) var firstAttempts = 0
-    public private(set) var retries = 0
+package struct RetryBudget: Sendable, Equatable {
+    package var consecutiveFailureLimit: Int
+    package var retryRatio: Double
+    package var retryReserve: Int
+    package private(set) var consecutiveFailures = 0
+    package private(set) var firstAttempts = 0
+    package private(set) var retries = 0
 
-    public init(consecutiveFailureLimit: Int = 50, retryRatio: Double = 1.0, retryReserve: Int = 20) {
+    package init(consecutiveFailureLimit: Int = 50, retryRatio: Double = 1.0, retryReserve: Int = 20) {
         self.consecutiveFailureLimit = consecutiveFailureLimit
         self.retryRatio = retryRatio
         self.retryReserve = retryReserve
     }
 
     /// Whether one more retry may be spent now.
-    public var allowsRetry: Bool {
+    package var allowsRetry: Bool {
         consecutiveFailures < consecutiveFailureLimit
             && Double(retries) < retryRatio * Double(firstAttempts) + Double(retryReserve)
     }
 
-    public mutating func recordFirstAttempt() { firstAttempts += 1 }
-    public mutating func recordRetry() { retries += 1 }
-    public mutating func recordFailure() { consecutiveFailures += 1 }
-    public mutating func recordAnswer() { consecutiveFailures = 0 }
+    package mutating func recordFirstAttempt() { firstAttempts += 1 }
+    package mutating func recordRetry() { retries += 1 }
+    package mutating func recordFailure() { consecutiveFailures += 1 }
+    package mutating func recordAnswer() { consecutiveFailures = 0 }
 }

@@ -2,13 +2,13 @@
 ///
 /// Retry n (0 for the first retry) waits random(0, min(maxDelay, baseDelay·2ⁿ)) ("full
 /// jitter"), and at least as long as the error's `Retry-After`.
-public struct RetryPolicy: Sendable, Equatable {
-    public var maxRetries: Int
-    public var baseDelay: Duration
-    public var maxDelay: Duration
-    public var maxRetryAfter: Duration
+package struct RetryPolicy: Sendable, Equatable {
+    package var maxRetries: Int
+    package var baseDelay: Duration
+    package var maxDelay: Duration
+    package var maxRetryAfter: Duration
 
-    public init(
+    package init(
         maxRetries: Int = 5,
         baseDelay: Duration = .milliseconds(100),
         maxDelay: Duration = .seconds(10),
@@ -20,12 +20,12 @@ public struct RetryPolicy: Sendable, Equatable {
         self.maxRetryAfter = maxRetryAfter
     }
 
-    public enum Decision: Sendable, Equatable {
+    package enum Decision: Sendable, Equatable {
         case retry(after: Duration)
         case giveUp(Reason)
     }
 
-    public enum Reason: Sendable, Equatable {
+    package enum Reason: Sendable, Equatable {
         /// 400/401/403/404, an invalid answer, cancellation, an unexpected status.
         case notRetryable
         /// A create that may have been applied: the caller re-reads before resending.
@@ -39,7 +39,7 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// Whether a request of this kind may be resent after this error at all.
-    public func isRetryable(_ error: APIError, kind: RequestKind) -> Bool {
+    package func isRetryable(_ error: APIError, kind: RequestKind) -> Bool {
         guard error.isRetryable else { return false }
         switch kind {
         case .read, .update: return true
@@ -48,7 +48,7 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// min(maxDelay, baseDelay·2ⁿ) for retry n (0-based).
-    public func backoffCeiling(retry n: Int) -> Duration {
+    package func backoffCeiling(retry n: Int) -> Duration {
         var ceiling = min(baseDelay, maxDelay)
         var step = 0
         while step < n && ceiling < maxDelay {
@@ -59,13 +59,13 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// The backoff of retry n with full jitter; `random` is in [0, 1).
-    public func backoff(retry n: Int, random: Double) -> Duration {
+    package func backoff(retry n: Int, random: Double) -> Duration {
         let fraction = min(max(random, 0), 1)
         return .seconds(backoffCeiling(retry: n).inSeconds * fraction)
     }
 
     /// What to do after `error`, when `retriesSoFar` retries of this request were already made.
-    public func decide(
+    package func decide(
         after error: APIError,
         kind: RequestKind,
         retriesSoFar: Int,

@@ -1,16 +1,16 @@
 /// Exports evaluations named by (run, id) as byte-stable rows in (run_id, id) order.
 /// There is no list endpoint, so each is one GET; a 404 is skipped and reported in the
 /// outcome, any other failure ends the export with that error.
-public struct EvaluationExporter: Sendable {
-    public var encoder: ExportEncoder<Evaluation>
-    public var window: Int
+package struct EvaluationExporter: Sendable {
+    package var encoder: ExportEncoder<Evaluation>
+    package var window: Int
 
-    public init(encoder: ExportEncoder<Evaluation>, window: Int) {
+    package init(encoder: ExportEncoder<Evaluation>, window: Int) {
         self.encoder = encoder
         self.window = max(1, window)
     }
 
-    public func export(
+    package func export(
         _ keys: [RecordKey],
         fetch: @escaping @Sendable (RecordKey) async throws(APIError) -> Evaluation,
         write: ([UInt8]) throws -> Void

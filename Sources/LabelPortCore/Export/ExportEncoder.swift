@@ -12,18 +12,18 @@
 ///
 /// CSV and JSONL stream (``header()``, then ``append(_:into:)`` per record); xlsx and
 /// flattened files need every record first (``writeDocument(_:write:)``).
-public struct ExportEncoder<Record: ExportRecord>: Sendable {
-    public var format: ExportFormat
-    public var excel: Bool
-    public var flatten: Bool
+package struct ExportEncoder<Record: ExportRecord>: Sendable {
+    package var format: ExportFormat
+    package var excel: Bool
+    package var flatten: Bool
     /// The xlsx sheet's name.
-    public var sheetName: String
+    package var sheetName: String
     private let csv: CSVWriter
     private let json = JSONWriter(keyOrder: .sorted)
     /// `"name":` for each column, encoded once.
     private let keyPrefixes: [[UInt8]]
 
-    public init(format: ExportFormat, excel: Bool = false, flatten: Bool = false, sheetName: String = "Sheet1") {
+    package init(format: ExportFormat, excel: Bool = false, flatten: Bool = false, sheetName: String = "Sheet1") {
         self.format = format
         self.excel = excel && format == .csv
         self.flatten = flatten && format != .jsonl
@@ -38,7 +38,7 @@ public struct ExportEncoder<Record: ExportRecord>: Sendable {
     }
 
     /// What the file starts with: the CSV header (after the BOM for Excel); nothing for JSONL.
-    public func header() -> [UInt8] {
+    package func header() -> [UInt8] {
         guard format == .csv, !flatten else { return [] }
         var out: [UInt8] = excel ? CSVWriter.byteOrderMark : []
         csv.appendRow(Record.fieldNames, into: &out)
@@ -46,10 +46,10 @@ public struct ExportEncoder<Record: ExportRecord>: Sendable {
     }
 
     /// True when the file can only be written once every record is known.
-    public var needsAllRecords: Bool { format == .xlsx || flatten }
+    package var needsAllRecords: Bool { format == .xlsx || flatten }
 
     /// Writes a whole file of `records` (already in export order).
-    public func writeDocument(_ records: some Collection<Record>, write: ([UInt8]) throws -> Void) throws {
+    package func writeDocument(_ records: some Collection<Record>, write: ([UInt8]) throws -> Void) throws {
         guard needsAllRecords else {
             try write(header())
             try write(rows(records))
@@ -72,7 +72,7 @@ public struct ExportEncoder<Record: ExportRecord>: Sendable {
         try write(out)
     }
 
-    public func append(_ record: Record, into out: inout [UInt8]) {
+    package func append(_ record: Record, into out: inout [UInt8]) {
         let fields = record.exportFields
         switch format {
         case .jsonl:
@@ -93,7 +93,7 @@ public struct ExportEncoder<Record: ExportRecord>: Sendable {
     }
 
     /// Encodes `records` (already in export order) after nothing: rows only, no header.
-    public func rows(_ records: some Sequence<Record>) -> [UInt8] {
+    package func rows(_ records: some Sequence<Record>) -> [UInt8] {
         var out: [UInt8] = []
         for record in records { append(record, into: &out) }
         return out

@@ -1,12 +1,12 @@
 /// The file formats export writes (and dry-run reads back).
-public enum ExportFormat: String, Sendable, CaseIterable {
+package enum ExportFormat: String, Sendable, CaseIterable {
     case csv
     case jsonl
     /// A one-sheet Excel workbook.
     case xlsx
 
     /// The format a path's extension names (`.csv`; `.jsonl`, `.ndjson`, `.json`; `.xlsx`), else nil.
-    public static func detect(path: String) -> ExportFormat? {
+    package static func detect(path: String) -> ExportFormat? {
         guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
         switch path[path.index(after: dot)...].lowercased() {
         case "csv": return .csv

@@ -6,7 +6,7 @@ import Darwin
 
 /// A record export writes as one row: its fields in one fixed column order, and the
 /// order rows are sorted in.
-public protocol ExportRecord: Sendable {
+package protocol ExportRecord: Sendable {
     /// Column names (CSV header) and JSON keys, in the order they are written.
     static var fieldNames: [String] { get }
     /// The values in ``fieldNames`` order; `nil` is absent (an empty CSV cell, a key
@@ -18,7 +18,7 @@ public protocol ExportRecord: Sendable {
 
 extension ExportRecord {
     /// Sorts records into export order.
-    public static func sortedForExport(_ records: [Self]) -> [Self] {
+    package static func sortedForExport(_ records: [Self]) -> [Self] {
         records.sorted { $0.exportPrecedes($1) }
     }
 }
@@ -64,7 +64,7 @@ private func bytewiseOrderSlow(_ a: String, _ b: String) -> Int {
 }
 
 extension GoldLabel: ExportRecord {
-    public var exportFields: [JSONValue?] {
+    package var exportFields: [JSONValue?] {
         [
             .string(runID), .string(outputResourceName), .string(id),
             textValue.map(JSONValue.string), objectValue.map(JSONValue.object), objectValueIsPartial.map(JSONValue.bool),
@@ -74,7 +74,7 @@ extension GoldLabel: ExportRecord {
     }
 
     /// Ordered by (run_id, output_resource_name, id).
-    public func exportPrecedes(_ other: GoldLabel) -> Bool {
+    package func exportPrecedes(_ other: GoldLabel) -> Bool {
         let byRun = bytewiseOrder(runID, other.runID)
         if byRun != 0 { return byRun < 0 }
         let byName = bytewiseOrder(outputResourceName, other.outputResourceName)
@@ -84,7 +84,7 @@ extension GoldLabel: ExportRecord {
 }
 
 extension Evaluation: ExportRecord {
-    public var exportFields: [JSONValue?] {
+    package var exportFields: [JSONValue?] {
         [
             .string(runID), .string(id), outputName.map(JSONValue.string), fieldPath.map(JSONValue.string),
             .string(evaluationLabelID), .number(value), .string(accountID), createdBy.map(JSONValue.string),
@@ -94,7 +94,7 @@ extension Evaluation: ExportRecord {
     }
 
     /// Ordered by (run_id, id).
-    public func exportPrecedes(_ other: Evaluation) -> Bool {
+    package func exportPrecedes(_ other: Evaluation) -> Bool {
         let byRun = bytewiseOrder(runID, other.runID)
         return byRun != 0 ? byRun < 0 : bytewiseOrder(id, other.id) < 0
     }

@@ -3,23 +3,23 @@
 ///
 /// Columns are found by name; other columns are ignored, so an export file is itself
 /// an ids file. Every problem is collected as a ``Diagnostic`` (`FILE:LINE: …`).
-public enum IDsFile {
+package enum IDsFile {
     /// The (run_id, id) pairs of an ids file; the id column is the first of `idColumns`
     /// the file has (`["evaluation_id", "id"]` for evaluations).
-    public static func readKeys(path: String, idColumns: [String]) throws(IDsFileProblems) -> [RecordKey] {
+    package static func readKeys(path: String, idColumns: [String]) throws(IDsFileProblems) -> [RecordKey] {
         try read(path: path, columns: [["run_id"], idColumns], allowPlainList: false).map { RecordKey(runID: $0[0], id: $0[1]) }
     }
 
     /// The run ids of a runs file: one UUID a line (blank lines and `#` comments
     /// skipped), or a CSV/JSONL file with a `run_id` column.
-    public static func readRunIDs(path: String) throws(IDsFileProblems) -> [String] {
+    package static func readRunIDs(path: String) throws(IDsFileProblems) -> [String] {
         try read(path: path, columns: [["run_id"]], allowPlainList: true).map { UUIDText.normalized($0[0]) }
     }
 
     /// The (run_id, dest_run_id) pairs of a copy's runs file: a CSV/JSONL file with a
     /// `run_id` column and an optional `dest_run_id` column (empty: the same run), or one
     /// run UUID a line.
-    public static func readRunPairs(path: String) throws(IDsFileProblems) -> [(source: String, destination: String)] {
+    package static func readRunPairs(path: String) throws(IDsFileProblems) -> [(source: String, destination: String)] {
         try read(path: path, columns: [["run_id"]], allowPlainList: true, optional: "dest_run_id").map { row in
             let source = UUIDText.normalized(row[0])
             let destination = row.count > 1 && !row[1].isEmpty ? UUIDText.normalized(row[1]) : source
@@ -157,6 +157,6 @@ public enum IDsFile {
 }
 
 /// The problems found in an ids or runs file, all of them.
-public struct IDsFileProblems: Error, Sendable, Equatable {
-    public var diagnostics: [Diagnostic]
+package struct IDsFileProblems: Error, Sendable, Equatable {
+    package var diagnostics: [Diagnostic]
 }

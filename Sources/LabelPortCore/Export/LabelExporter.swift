@@ -5,17 +5,17 @@
 /// runs, not the whole export. Runs the server does not have (404) are skipped and
 /// reported in the outcome; any other failure ends the export with that error (the
 /// caller then discards the partial file).
-public struct LabelExporter: Sendable {
-    public var encoder: ExportEncoder<GoldLabel>
-    public var window: Int
+package struct LabelExporter: Sendable {
+    package var encoder: ExportEncoder<GoldLabel>
+    package var window: Int
 
-    public init(encoder: ExportEncoder<GoldLabel>, window: Int) {
+    package init(encoder: ExportEncoder<GoldLabel>, window: Int) {
         self.encoder = encoder
         self.window = max(1, window)
     }
 
     /// The run ids to export: lower-cased, deduplicated, sorted byte-wise.
-    public static func exportOrder(runIDs: [String]) -> [String] {
+    package static func exportOrder(runIDs: [String]) -> [String] {
         Array(Set(runIDs.map(UUIDText.normalized))).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
@@ -68,7 +68,7 @@ public struct LabelExporter: Sendable {
     }
 
     /// Writes the header, then the labels named by `keys` (deduplicated) in export order.
-    public func exportLabels(
+    package func exportLabels(
         _ keys: [RecordKey],
         fetch: @escaping @Sendable (RecordKey) async throws(APIError) -> GoldLabel,
         write: ([UInt8]) throws -> Void

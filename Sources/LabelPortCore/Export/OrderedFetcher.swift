@@ -1,18 +1,18 @@
 /// Runs fetches concurrently but hands their results over strictly in input order,
 /// holding at most `window` results that are fetched but not yet handed over, so
 /// memory is bounded by the window, not by the number of items.
-public struct OrderedFetcher: Sendable {
+package struct OrderedFetcher: Sendable {
     /// How many items may be in flight or waiting their turn at once (≥ 1).
-    public var window: Int
+    package var window: Int
 
-    public init(window: Int) {
+    package init(window: Int) {
         self.window = max(1, window)
     }
 
     /// Calls `fetch` for every item (at most `window` ahead of the oldest one not yet
     /// delivered) and `deliver` with each result, in the order of `items`. If `deliver`
     /// throws, outstanding fetches are cancelled and the error rethrown.
-    public func forEach<Item: Sendable, Value: Sendable>(
+    package func forEach<Item: Sendable, Value: Sendable>(
         _ items: [Item],
         fetch: @escaping @Sendable (Item) async -> Result<Value, APIError>,
         deliver: (Item, Result<Value, APIError>) async throws -> Void
@@ -40,7 +40,7 @@ public struct OrderedFetcher: Sendable {
 
     /// Fetches every item and returns the results in input order (for small records
     /// such as single labels or evaluations, which must all be held to be sorted).
-    public func collect<Item: Sendable, Value: Sendable>(
+    package func collect<Item: Sendable, Value: Sendable>(
         _ items: [Item],
         fetch: @escaping @Sendable (Item) async -> Result<Value, APIError>
     ) async throws -> [(Item, Result<Value, APIError>)] {

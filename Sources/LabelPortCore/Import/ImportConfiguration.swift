@@ -1,16 +1,16 @@
 /// Everything `labelport import` was asked to do, minus the connection.
-public struct ImportConfiguration: Sendable {
-    public var mode: ImportMode
+package struct ImportConfiguration: Sendable {
+    package var mode: ImportMode
     /// `--remap-run OLD=NEW`: rows of run OLD go to run NEW (ids lower-cased).
-    public var remapRuns: [String: String]
-    public var dryRun: Bool
+    package var remapRuns: [String: String]
+    package var dryRun: Bool
     /// `--max-errors N`: go on past up to N invalid or failed rows. Nil: no invalid row is
     /// tolerated (nothing is written), and failed rows do not stop the run.
-    public var maxErrors: Int?
+    package var maxErrors: Int?
     /// Rows the reader may run ahead of the oldest unfinished row.
-    public var window: Int
+    package var window: Int
 
-    public init(mode: ImportMode = .upsert, remapRuns: [String: String] = [:], dryRun: Bool = false, maxErrors: Int? = nil, window: Int = 4096) {
+    package init(mode: ImportMode = .upsert, remapRuns: [String: String] = [:], dryRun: Bool = false, maxErrors: Int? = nil, window: Int = 4096) {
         self.mode = mode
         self.remapRuns = remapRuns
         self.dryRun = dryRun

@@ -9,15 +9,15 @@ import Synchronization
 /// create blindly), recording it in the journal first; ``WriteLedger`` carries what one
 /// row's write means for later rows of the same label; ``StopState`` says when to stop
 /// sending; ``OrderedOutcomes`` hands outcomes to the sink in input order.
-public final class ImportEngine: Sendable {
-    public let configuration: ImportConfiguration
+package final class ImportEngine: Sendable {
+    package let configuration: ImportConfiguration
     let client: RefactorClient
     let executor: RequestExecutor
     private let stop: StopState
     private let ledger = WriteLedger()
     private let reconciler: CreateReconciler
     /// Rows finished so far (for the progress line).
-    public let finishedRows = Atomic<Int>(0)
+    package let finishedRows = Atomic<Int>(0)
     /// Every write this engine sends, recorded before it is sent (nil: `--no-journal`).
     let journal: JournalWriter?
 
@@ -25,7 +25,7 @@ public final class ImportEngine: Sendable {
     /// reader, few enough that memory stays flat.
     static let queuedRowsPerWorker = 4
 
-    public init(
+    package init(
         configuration: ImportConfiguration, client: RefactorClient, executor: RequestExecutor, interrupt: InterruptFlag = InterruptFlag(),
         journal: JournalWriter? = nil
     ) {
@@ -41,7 +41,7 @@ public final class ImportEngine: Sendable {
     /// A 404 marks the run missing so its rows fail; a run that cannot be read (401, a
     /// dead server, an interrupt) has its rows reported, not attempted. Returns the
     /// planner and one message per run that could not be read.
-    public func loadRuns(_ runIDs: [String]) async -> (Planner, [String]) {
+    package func loadRuns(_ runIDs: [String]) async -> (Planner, [String]) {
         var problems: [String] = []
         var planner = Planner(mode: configuration.mode)
         for (runID, result) in await readRuns(runIDs) {
@@ -96,7 +96,7 @@ public final class ImportEngine: Sendable {
 
     /// Plans every row of `source` and, unless this is a dry run or `writesAllowed` is
     /// false, applies them; every outcome goes to `sink` in input order.
-    public func apply<Source: LabelItemSource>(
+    package func apply<Source: LabelItemSource>(
         _ source: inout Source, planner: inout Planner, sink: any ImportSink, writesAllowed: Bool, skipReason: String? = nil
     ) async -> OutcomeCounts {
         let configuration = configuration
@@ -115,7 +115,7 @@ public final class ImportEngine: Sendable {
     /// Carries out rows planned elsewhere (a saved plan, an undo) exactly as import carries
     /// out its own: same workers, journal, and reconciling of creates of unknown outcome.
     /// `rows` must be numbered 0, 1, 2… in order.
-    public func applyPlanned(_ rows: [PlannedRow], sink: any ImportSink) async -> OutcomeCounts {
+    package func applyPlanned(_ rows: [PlannedRow], sink: any ImportSink) async -> OutcomeCounts {
         var iterator = rows.makeIterator()
         return await run(sink: sink, writesAllowed: true, skipReason: nil) { iterator.next().map { ($0, nil) } }
     }

@@ -1,5 +1,5 @@
 /// How rows become writes (`--mode`).
-public enum ImportMode: String, Sendable, CaseIterable {
+package enum ImportMode: String, Sendable, CaseIterable {
     /// Update the label a row names by `id`, else by `output_resource_name`; create when none matches.
     case upsert
     /// Always create.
@@ -9,12 +9,12 @@ public enum ImportMode: String, Sendable, CaseIterable {
 }
 
 /// What a row means for its label (`action` in the report).
-public enum ImportAction: String, Sendable, CaseIterable {
+package enum ImportAction: String, Sendable, CaseIterable {
     case create, update, unchanged, conflict, invalid
 }
 
 /// How a row ended (`status` in the report).
-public enum RowStatus: String, Sendable, CaseIterable {
+package enum RowStatus: String, Sendable, CaseIterable {
     /// Written, or nothing to write.
     case ok
     case failed

@@ -1,19 +1,19 @@
 /// The end-of-run summary: rows by action and status, requests, retries, time.
-public struct ImportSummary: Sendable {
-    public var counts: OutcomeCounts
-    public var runs: Int
-    public var requests: Int
-    public var retries: Int
+package struct ImportSummary: Sendable {
+    package var counts: OutcomeCounts
+    package var runs: Int
+    package var requests: Int
+    package var retries: Int
     /// Requests the server refused with 429.
-    public var refused: Int
+    package var refused: Int
     /// The rate the server allowed (requests per second), when it limited the run.
-    public var allowedRate: Double?
-    public var elapsedSeconds: Double
-    public var dryRun: Bool
-    public var interrupted: Bool
-    public var invalidInput: Bool
+    package var allowedRate: Double?
+    package var elapsedSeconds: Double
+    package var dryRun: Bool
+    package var interrupted: Bool
+    package var invalidInput: Bool
 
-    public init(
+    package init(
         counts: OutcomeCounts, runs: Int, requests: Int, retries: Int, refused: Int = 0, allowedRate: Double? = nil,
         elapsedSeconds: Double, dryRun: Bool, interrupted: Bool, invalidInput: Bool
     ) {
@@ -31,14 +31,14 @@ public struct ImportSummary: Sendable {
 
     /// 0 every row ok; 1 some rows failed, conflicted or were not attempted (or, in a
     /// dry run, would fail); 2 the input is invalid and nothing was written.
-    public var exitStatus: Int32 {
+    package var exitStatus: Int32 {
         if invalidInput { return 2 }
         if interrupted { return 1 }
         let bad = counts.count(.failed) + counts.count(.skipped) + counts.count(.conflict) + counts.count(.invalid) + counts.doomed
         return bad == 0 ? 0 : 1
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         var actions = JSONObject()
         for action in ImportAction.allCases { actions[action.rawValue] = .number(JSONNumber(counts.count(action))) }
         var statuses = JSONObject()
@@ -59,7 +59,7 @@ public struct ImportSummary: Sendable {
         return .object(object)
     }
 
-    public var humanLines: [String] {
+    package var humanLines: [String] {
         let c = counts
         let actions = ImportAction.allCases.map { "\(CountText.grouped(c.count($0))) \($0.rawValue)" }.joined(separator: ", ")
         let statuses = RowStatus.allCases.filter { c.count($0) > 0 }.map { "\(CountText.grouped(c.count($0))) \($0.rawValue)" }.joined(separator: ", ")

@@ -1,4 +1,4 @@
 /// A source of input rows, read once to validate and once to plan and apply.
-public protocol LabelItemSource {
+package protocol LabelItemSource {
     mutating func next() -> LabelInputItem?
 }

@@ -126,14 +126,14 @@ final class OrderedOutcomes: Sendable {
 }
 
 /// Rows counted by action and by status.
-public struct OutcomeCounts: Sendable, Equatable {
-    public var byAction: [ImportAction: Int] = [:]
-    public var byStatus: [RowStatus: Int] = [:]
-    public var rows = 0
+package struct OutcomeCounts: Sendable, Equatable {
+    package var byAction: [ImportAction: Int] = [:]
+    package var byStatus: [RowStatus: Int] = [:]
+    package var rows = 0
     /// Dry run: rows planned to fail whatever the server does (unknown run, no match).
-    public var doomed = 0
+    package var doomed = 0
 
-    public init() {}
+    package init() {}
 
     mutating func add(_ outcome: RowOutcome) {
         rows += 1
@@ -146,6 +146,6 @@ public struct OutcomeCounts: Sendable, Equatable {
         byStatus[outcome.status, default: 0] += 1
     }
 
-    public func count(_ action: ImportAction) -> Int { byAction[action] ?? 0 }
-    public func count(_ status: RowStatus) -> Int { byStatus[status] ?? 0 }
+    package func count(_ action: ImportAction) -> Int { byAction[action] ?? 0 }
+    package func count(_ status: RowStatus) -> Int { byStatus[status] ?? 0 }
 }

@@ -1,9 +1,9 @@
 /// Renders import plans and outcomes for people (plain or ANSI-coloured) and as JSON.
-public struct PlanRenderer: Sendable {
-    public var color: Bool
+package struct PlanRenderer: Sendable {
+    package var color: Bool
     private let diff: DiffRenderer
 
-    public init(color: Bool) {
+    package init(color: Bool) {
         self.color = color
         self.diff = DiffRenderer(color: color)
     }
@@ -11,14 +11,14 @@ public struct PlanRenderer: Sendable {
     private func paint(_ text: String, _ code: String) -> String { diff.paint(text, code) }
 
     /// The counts line that heads a plan.
-    public func header(_ counts: OutcomeCounts, runs: Int, dryRun: Bool) -> String {
+    package func header(_ counts: OutcomeCounts, runs: Int, dryRun: Bool) -> String {
         let parts = ImportAction.allCases.map { "\($0.rawValue) \(CountText.grouped(counts.count($0)))" }
         let verb = dryRun ? "Plan" : "Result"
         return "\(verb): \(CountText.count(counts.rows, "row")) in \(CountText.count(runs, "run")): " + parts.joined(separator: ", ")
     }
 
     /// The lines for one row of the plan; nothing for an unchanged row.
-    public func lines(for outcome: RowOutcome) -> [String] {
+    package func lines(for outcome: RowOutcome) -> [String] {
         let p = outcome.planned
         let name = p.outputResourceName.map { "\"\($0)\"" } ?? ""
         let where_ = "line \(p.line)" + (p.runID.map { ", run \($0)" } ?? "")
@@ -42,7 +42,7 @@ public struct PlanRenderer: Sendable {
     }
 
     /// One row of the plan as JSON, for `--dry-run --json`.
-    public func json(for outcome: RowOutcome) -> JSONValue {
+    package func json(for outcome: RowOutcome) -> JSONValue {
         guard case .object(var object) = outcome.reportJSON else { return outcome.reportJSON }
         object["changes"] = .array(outcome.planned.changes.map(\.json))
         return .object(object)

@@ -1,5 +1,5 @@
 /// Which label a write goes to.
-public enum LabelTarget: Sendable, Equatable {
+package enum LabelTarget: Sendable, Equatable {
     /// A label that existed when the import read its run.
     case existing(id: String)
     /// A label an earlier row of this import creates; its id is known once that create is done.
@@ -7,45 +7,45 @@ public enum LabelTarget: Sendable, Equatable {
 }
 
 /// The request a row needs, if any.
-public enum PlannedWrite: Sendable, Equatable {
+package enum PlannedWrite: Sendable, Equatable {
     case create(CreateGoldLabelRequest)
     case update(LabelTarget, UpdateGoldLabelRequest)
 }
 
 /// The planner's decision for one input row.
-public struct PlannedRow: Sendable {
+package struct PlannedRow: Sendable {
     /// 0-based position in the input.
-    public var sequence: Int
-    public var line: Int
-    public var runID: String?
-    public var outputResourceName: String?
-    public var action: ImportAction
-    public var write: PlannedWrite?
+    package var sequence: Int
+    package var line: Int
+    package var runID: String?
+    package var outputResourceName: String?
+    package var action: ImportAction
+    package var write: PlannedWrite?
     /// The label the row resolves to, when known before writing.
-    public var labelID: String?
+    package var labelID: String?
     /// Field-by-field changes against the label's current (or planned) values.
-    public var changes: [FieldChange]
+    package var changes: [FieldChange]
     /// Why the row cannot be applied (conflict, invalid, unknown run, no match in update mode).
-    public var problem: String?
+    package var problem: String?
     /// Rows with the same key touch the same label and run one after another in file order.
-    public var key: PlanKey
+    package var key: PlanKey
     /// A create whose label later rows update: its id must be remembered for them.
-    public var laterRowsNeedID = true
+    package var laterRowsNeedID = true
     /// A later row of a merged label: the line of the row whose change carries its
     /// values. It ends as that change does (failed or not attempted, if it was).
-    public var follows: Int?
+    package var follows: Int?
     /// For a write: the label's values before it (nil for a create) and after it, as
     /// planned; the journal records them and a saved plan checks them.
-    public var before: LabelValues?
-    public var after: LabelValues?
+    package var before: LabelValues?
+    package var after: LabelValues?
     /// The label's `updated_at` when it was read (an update of an existing label).
-    public var beforeUpdatedAt: String?
+    package var beforeUpdatedAt: String?
     /// For a create: the ids of the run's labels that already had this name (a saved
     /// plan checks that the set is the same when it is applied).
-    public var sameNameIDs: [String] = []
+    package var sameNameIDs: [String] = []
 
     /// The row is doomed before any request: it fails or is skipped whatever the server does.
-    public var plannedStatus: RowStatus? {
+    package var plannedStatus: RowStatus? {
         switch action {
         case .conflict, .invalid: return .skipped
         default: return problem == nil ? nil : .failed

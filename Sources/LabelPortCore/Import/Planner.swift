@@ -4,21 +4,21 @@
 /// only when a row touches it) and remembers its own decisions in them, so several rows
 /// for one label plan against each other in order, and a dry run plans exactly what a
 /// real run does. A copy of a planner plans on without affecting the original.
-public struct Planner: Sendable {
-    public let mode: ImportMode
+package struct Planner: Sendable {
+    package let mode: ImportMode
     /// When set, only creates of these labels (``labelHash``) are remembered for later
     /// rows; the rest are named by one row only, so nothing will look them up. Keeps a
     /// plan of a million new labels from holding a million values.
-    public var repeatedLabels: Set<Int>?
+    package var repeatedLabels: Set<Int>?
     /// Labels several rows name, merged into one row each: the first of them plans the
     /// merged change, the others follow its outcome without a write of their own.
-    public var repeatedRows = RepeatedRows()
+    package var repeatedRows = RepeatedRows()
     /// What the first row of each merged label was planned to do.
     private var mergedPlans: [PlanKey: PlannedRow] = [:]
     private var runs: [String: RunSnapshot] = [:]
     private var sequence = 0
 
-    public init(mode: ImportMode) {
+    package init(mode: ImportMode) {
         self.mode = mode
     }
 
@@ -28,30 +28,30 @@ public struct Planner: Sendable {
     }
 
     /// Registers a run's labels as read from the server.
-    public mutating func addRun(_ runID: String, labels: [GoldLabel]) {
+    package mutating func addRun(_ runID: String, labels: [GoldLabel]) {
         addRun(runID, labels: CompactRun(labels))
     }
 
     /// Registers a run the server does not have (404): its rows fail.
-    public mutating func addMissingRun(_ runID: String) {
+    package mutating func addMissingRun(_ runID: String) {
         runs[runID] = RunSnapshot(unavailableRun: runID, reason: "run \(runID) not found (404): check the run id or --remap-run")
     }
 
     /// Registers a run that could not be read (401, a dead server, an interrupt): its rows
     /// are not attempted, with `reason`.
-    public mutating func addUnreadRun(_ runID: String, reason: String) {
+    package mutating func addUnreadRun(_ runID: String, reason: String) {
         runs[runID] = RunSnapshot(unavailableRun: runID, reason: reason)
     }
 
     /// A row that did not pass validation.
-    public mutating func planInvalid(line: Int, message: String) -> PlannedRow {
+    package mutating func planInvalid(line: Int, message: String) -> PlannedRow {
         defer { sequence += 1 }
         return PlannedRow(
             sequence: sequence, line: line, runID: nil, outputResourceName: nil, action: .invalid, write: nil,
             labelID: nil, changes: [], problem: message, key: .invalid(sequence: sequence))
     }
 
-    public mutating func plan(_ row: LabelRow) -> PlannedRow {
+    package mutating func plan(_ row: LabelRow) -> PlannedRow {
         defer { sequence += 1 }
         var planned = PlannedRow(
             sequence: sequence, line: row.line, runID: row.runID, outputResourceName: row.outputResourceName,
@@ -148,7 +148,7 @@ public struct Planner: Sendable {
     }
 
     /// A hash of a label's run and output_resource_name (exact bytes).
-    public static func labelHash(run: String, name: String) -> Int {
+    package static func labelHash(run: String, name: String) -> Int {
         var hasher = Hasher()
         hasher.combine(ExactString(run))
         hasher.combine(ExactString(name))

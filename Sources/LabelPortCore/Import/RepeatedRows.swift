@@ -1,19 +1,19 @@
 /// Several rows for one label, merged in file order into the label's final state, so
 /// the import plans one change for them (and a re-run of the file writes nothing).
 /// Collected in a pass of its own, only for the labels that more than one row names.
-public struct RepeatedRows: Sendable {
+package struct RepeatedRows: Sendable {
     /// The merged row by planner key (run after `--remap-run`, output_resource_name);
     /// its line is the first row's.
     var merged: [PlanKey: LabelRow] = [:]
 
-    public init() {}
+    package init() {}
 
-    public var isEmpty: Bool { merged.isEmpty }
+    package var isEmpty: Bool { merged.isEmpty }
 
     /// Reads `source` and merges the valid rows of each label in `labels` (hashes from
     /// ``InputValidator/Summary/repeatedLabels``). Rows that name different ids for one name are
     /// different labels, and are not merged.
-    public init<Source: LabelItemSource>(_ source: inout Source, labels: Set<Int>, configuration: ImportConfiguration) {
+    package init<Source: LabelItemSource>(_ source: inout Source, labels: Set<Int>, configuration: ImportConfiguration) {
         guard !labels.isEmpty, configuration.mode != .create else { return }
         var refused: Set<PlanKey> = []
         while let item = source.next() {
@@ -40,7 +40,7 @@ extension LabelRow {
     /// This row followed by `next`: the values the label holds after both, as one row.
     /// A text clears the object and an object the text; key columns set keys in the
     /// object so far (or, after a text cleared it, make a new one).
-    public func merging(_ next: LabelRow) -> LabelRow {
+    package func merging(_ next: LabelRow) -> LabelRow {
         var result = self
         if result.id == nil { result.id = next.id }
         if let text = next.textValue {

@@ -1,14 +1,14 @@
 /// How one input row ended: the plan, the final status, the label it wrote, and the
 /// input record, so the report and the rejects file can be written from it.
-public struct RowOutcome: Sendable {
-    public var planned: PlannedRow
-    public var status: RowStatus
-    public var labelID: String?
-    public var error: String?
-    public var record: InputRecord?
+package struct RowOutcome: Sendable {
+    package var planned: PlannedRow
+    package var status: RowStatus
+    package var labelID: String?
+    package var error: String?
+    package var record: InputRecord?
 
     /// The report line: `{"line","run_id","output_resource_name","action","status","id","error"}`.
-    public var reportJSON: JSONValue {
+    package var reportJSON: JSONValue {
         var object = JSONObject()
         object["line"] = .number(JSONNumber(planned.line))
         object["run_id"] = planned.runID.map(JSONValue.string) ?? .null
@@ -22,7 +22,7 @@ public struct RowOutcome: Sendable {
 }
 
 /// Receives every row's outcome exactly once, in input order.
-public protocol ImportSink: Sendable {
+package protocol ImportSink: Sendable {
     func rowFinished(_ outcome: RowOutcome) async
     /// False when the sink does nothing with rows (no report, rejects or plan): the
     /// import then skips the call for every row.
@@ -30,5 +30,5 @@ public protocol ImportSink: Sendable {
 }
 
 extension ImportSink {
-    public var wantsRows: Bool { true }
+    package var wantsRows: Bool { true }
 }

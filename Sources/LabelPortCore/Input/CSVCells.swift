@@ -8,7 +8,7 @@ import Darwin
 /// doubled quotes made single), and where each cell ends. A row costs two allocations,
 /// and a `String` is made only for a cell that needs one (a name, a text value); a UUID,
 /// a boolean or an object's JSON is read from the bytes directly.
-public struct CSVCells: Sendable, Equatable {
+package struct CSVCells: Sendable, Equatable {
     /// The content of all cells, one after another.
     private(set) var bytes: [UInt8]
     /// Per cell: its end offset in `bytes` shifted left by one, the low bit set when the
@@ -16,7 +16,7 @@ public struct CSVCells: Sendable, Equatable {
     private(set) var marks: [Int]
 
     /// Cells holding `fields`, as if none was quoted.
-    public init(_ fields: [String]) {
+    package init(_ fields: [String]) {
         var bytes: [UInt8] = []
         var marks: [Int] = []
         marks.reserveCapacity(fields.count)
@@ -32,16 +32,16 @@ public struct CSVCells: Sendable, Equatable {
         self.marks = marks
     }
 
-    public var count: Int { marks.count }
+    package var count: Int { marks.count }
 
     /// Every cell is empty (a row of only delimiters).
     var allEmpty: Bool { bytes.isEmpty }
 
     /// Each cell as text (bytes that are not UTF-8 show as U+FFFD; rows holding them are
     /// reported invalid before anything reads them as values).
-    public var fields: [String] { (0..<count).map(field) }
+    package var fields: [String] { (0..<count).map(field) }
 
-    public func field(_ index: Int) -> String {
+    package func field(_ index: Int) -> String {
         bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range(index)]), as: UTF8.self) }
     }
 
@@ -80,7 +80,7 @@ public struct CSVCells: Sendable, Equatable {
         ((0..<count).map { bytes[range($0)] }, (0..<count).map(isQuoted))
     }
 
-    public static func == (lhs: CSVCells, rhs: CSVCells) -> Bool {
+    package static func == (lhs: CSVCells, rhs: CSVCells) -> Bool {
         lhs.bytes == rhs.bytes && lhs.marks.count == rhs.marks.count
             && zip(lhs.marks, rhs.marks).allSatisfy { $0 >> 1 == $1 >> 1 }
     }

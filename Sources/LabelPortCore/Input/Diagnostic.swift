@@ -1,20 +1,20 @@
 /// A problem in the user's data, located in its file: printed as
 /// `FILE:LINE[:COLUMN]: message`. Collected as values and reported together.
-public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
-    public enum Severity: String, Sendable {
+package struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
+    package enum Severity: String, Sendable {
         case error
         case warning
     }
 
-    public var file: String
+    package var file: String
     /// 1-based physical line; nil for a problem with the file as a whole.
-    public var line: Int?
+    package var line: Int?
     /// 1-based column in characters, when the problem has a precise place.
-    public var column: Int?
-    public var severity: Severity
-    public var message: String
+    package var column: Int?
+    package var severity: Severity
+    package var message: String
 
-    public init(file: String, line: Int?, column: Int? = nil, severity: Severity = .error, message: String) {
+    package init(file: String, line: Int?, column: Int? = nil, severity: Severity = .error, message: String) {
         self.file = file
         self.line = line
         self.column = column
@@ -22,7 +22,7 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String {
+    package var description: String {
         var text = file
         if let line { text += ":\(line)" }
         if line != nil, let column { text += ":\(column)" }

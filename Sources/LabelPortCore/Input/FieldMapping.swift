@@ -1,5 +1,5 @@
 /// A field of a gold-label row that an input column or key can fill.
-public enum TargetField: Sendable, Equatable, Hashable, CustomStringConvertible {
+package enum TargetField: Sendable, Equatable, Hashable, CustomStringConvertible {
     case runID
     case outputResourceName
     case id
@@ -12,7 +12,7 @@ public enum TargetField: Sendable, Equatable, Hashable, CustomStringConvertible 
     case ignored
 
     /// The contract's column names, and what each fills.
-    public static let columns: [String: TargetField] = [
+    package static let columns: [String: TargetField] = [
         "run_id": .runID, "output_resource_name": .outputResourceName, "id": .id,
         "text_value": .textValue, "object_value": .objectValue, "object_value_is_partial": .objectValueIsPartial,
         "account_id": .ignored, "created_by": .ignored, "created_at": .ignored,
@@ -20,7 +20,7 @@ public enum TargetField: Sendable, Equatable, Hashable, CustomStringConvertible 
     ]
 
     /// Parses a contract column name or `object_value.KEY[.KEY…]`; nil for anything else.
-    public init?(name: String) {
+    package init?(name: String) {
         // A switch, not a dictionary lookup: this runs for every JSONL key.
         switch name {
         case "run_id": self = .runID; return
@@ -39,7 +39,7 @@ public enum TargetField: Sendable, Equatable, Hashable, CustomStringConvertible 
         self = .objectKey(path)
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .runID: "run_id"
         case .outputResourceName: "output_resource_name"
@@ -54,7 +54,7 @@ public enum TargetField: Sendable, Equatable, Hashable, CustomStringConvertible 
 }
 
 /// How a cell's text becomes an `object_value.KEY` value.
-public enum CellType: String, Sendable, Equatable, CaseIterable {
+package enum CellType: String, Sendable, Equatable, CaseIterable {
     /// The text as a JSON string (the default).
     case string
     /// JSON number text, kept exactly as written (`007` is refused, `1.50` stays `1.50`).
@@ -66,12 +66,12 @@ public enum CellType: String, Sendable, Equatable, CaseIterable {
 }
 
 /// `--map "HEADER=FIELD[:TYPE]"`: the input column (CSV header or JSONL key) HEADER fills FIELD.
-public struct FieldMapping: Sendable, Equatable {
-    public var header: String
-    public var field: TargetField
-    public var type: CellType
+package struct FieldMapping: Sendable, Equatable {
+    package var header: String
+    package var field: TargetField
+    package var type: CellType
 
-    public init(header: String, field: TargetField, type: CellType = .string) {
+    package init(header: String, field: TargetField, type: CellType = .string) {
         self.header = header
         self.field = field
         self.type = type
@@ -79,7 +79,7 @@ public struct FieldMapping: Sendable, Equatable {
 
     /// Parses `HEADER=FIELD[:number|:boolean|:json|:string]`. HEADER is everything before
     /// the last `=`; a type is only allowed on `object_value.KEY` fields.
-    public init(parsing text: String) throws(FieldMappingError) {
+    package init(parsing text: String) throws(FieldMappingError) {
         guard let eq = text.lastIndex(of: "=") else {
             throw FieldMappingError("--map \"\(text)\": expected HEADER=FIELD, e.g. --map \"Document=output_resource_name\"")
         }
@@ -115,7 +115,7 @@ extension FieldMapping {
     /// What a header names by itself, without `--map`: a contract column, or
     /// `object_value.KEY[.KEY…]` with an optional `:number`, `:boolean`, `:json` or
     /// `:string` type (as `export --flatten` writes them).
-    public static func column(named name: String) -> (field: TargetField, type: CellType)? {
+    package static func column(named name: String) -> (field: TargetField, type: CellType)? {
         if name.hasPrefix("object_value."), let colon = name.lastIndex(of: ":"),
             let type = CellType(rawValue: name[name.index(after: colon)...].lowercased()),
             let field = TargetField(name: String(name[..<colon])), case .objectKey = field
@@ -127,7 +127,7 @@ extension FieldMapping {
 }
 
 /// A malformed `--map` value (a usage error).
-public struct FieldMappingError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct FieldMappingError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }

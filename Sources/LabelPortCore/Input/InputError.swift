@@ -1,19 +1,19 @@
 /// An input file that cannot be read at all (missing, unreadable, a directory).
 /// Problems inside a readable file are ``Diagnostic``s, not errors.
-public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var path: String
-    public var reason: String
+package struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var path: String
+    package var reason: String
     /// True when `reason` is a whole message (a refused or damaged workbook), not what
     /// follows "cannot read:".
-    public var isWholeMessage = false
+    package var isWholeMessage = false
 
-    public init(path: String, reason: String) {
+    package init(path: String, reason: String) {
         self.path = path
         self.reason = reason
     }
 
     /// A file that is read but refused: `FILE: message`.
-    public init(path: String, message: String) {
+    package init(path: String, message: String) {
         self.path = path
         self.reason = message
         self.isWholeMessage = true
@@ -21,8 +21,8 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
 
     private var message: String { isWholeMessage ? reason : "cannot read: \(reason)" }
 
-    public var description: String { "\(path): \(message)" }
+    package var description: String { "\(path): \(message)" }
 
     /// The file-level diagnostic validate and import print for it.
-    public var diagnostic: Diagnostic { Diagnostic(file: path, line: nil, message: message) }
+    package var diagnostic: Diagnostic { Diagnostic(file: path, line: nil, message: message) }
 }

@@ -1,34 +1,34 @@
 /// Reads a whole input once and reports every problem, in file order: what `labelport
 /// validate` runs, and what import runs before its first write (nothing is sent before
 /// the whole input has been read).
-public enum InputValidator {
-    public struct Summary: Sendable, Equatable {
+package enum InputValidator {
+    package struct Summary: Sendable, Equatable {
         /// Rows that map to a label.
-        public var validRows = 0
+        package var validRows = 0
         /// Items reported invalid: rows, and problems of the file itself (a header that
         /// names no label column). Import writes nothing while there are more than
         /// `--max-errors` of these.
-        public var invalidRows = 0
+        package var invalidRows = 0
         /// Invalid items that are not rows of data (file-level problems).
-        public var fileProblems = 0
-        public var errors = 0
-        public var warnings = 0
+        package var fileProblems = 0
+        package var errors = 0
+        package var warnings = 0
         /// Runs in order of first appearance, after `--remap-run`.
-        public var runIDs: [String] = []
+        package var runIDs: [String] = []
         /// Hashes of the (run, output_resource_name) pairs that more than one row names:
         /// only for these must the planner merge rows (see ``Planner/labelHash``).
-        public var repeatedLabels: Set<Int> = []
+        package var repeatedLabels: Set<Int> = []
 
-        public init() {}
+        package init() {}
 
         /// Data rows read, valid and invalid (not the CSV header).
-        public var rows: Int { validRows + invalidRows - fileProblems }
+        package var rows: Int { validRows + invalidRows - fileProblems }
 
         /// Rows and file-level problems: what import reports an outcome for.
-        public var items: Int { validRows + invalidRows }
+        package var items: Int { validRows + invalidRows }
 
         /// `1,000 rows, no problems` / `2 problems in 1,000 rows` (with warnings counted apart).
-        public var line: String {
+        package var line: String {
             let rowsText = CountText.count(rows, "row")
             let warningText = warnings == 0 ? "" : " (\(CountText.count(warnings, "warning")))"
             if errors == 0 { return "\(rowsText), no problems\(warningText)" }
@@ -43,7 +43,7 @@ public enum InputValidator {
     ///   - remapRuns: `--remap-run`: the runs rows go to, for ``Summary/runIDs``.
     ///   - warnRepeats: warn at each row for a label an earlier row named (`validate`; import
     ///     merges such rows without a word).
-    public static func run(
+    package static func run(
         _ input: inout LabelInput, remapRuns: [String: String] = [:], warnRepeats: Bool = true, report: (Diagnostic) -> Void
     ) -> Summary {
         var summary = Summary()

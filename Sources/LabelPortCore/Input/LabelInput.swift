@@ -5,29 +5,29 @@
 /// var input = try LabelInput(path: "labels.csv", options: LabelInputOptions(runID: run))
 /// while let item = input.next() { ... }
 /// ```
-public struct LabelInput {
-    public let format: InputFormat
+package struct LabelInput {
+    package let format: InputFormat
     /// The name used in diagnostics (the path, or `<stdin>`).
-    public let displayName: String
+    package let displayName: String
     /// The CSV delimiter in use (for a rejects file): as given, or found from the header line.
-    public var delimiter: UInt8 { csv?.delimiter ?? givenDelimiter }
+    package var delimiter: UInt8 { csv?.delimiter ?? givenDelimiter }
     /// Whether the CSV file starts with a UTF-8 byte order mark (kept in a rejects file).
-    public var hadByteOrderMark: Bool { csv?.hadByteOrderMark ?? false }
+    package var hadByteOrderMark: Bool { csv?.hadByteOrderMark ?? false }
     /// Whether the CSV header line ends with CRLF (kept in a rejects file).
-    public var crlf: Bool { csv?.crlf ?? false }
+    package var crlf: Bool { csv?.crlf ?? false }
     private let givenDelimiter: UInt8
     /// For a summary: `cells separated by ';'` when a CSV's delimiter is not a comma.
-    public var delimiterNote: String? {
+    package var delimiterNote: String? {
         guard format == .csv, delimiter != UInt8(ascii: ",") else { return nil }
         return "cells separated by \(CSVReader.delimiterName(delimiter))"
     }
     /// Rows whose cells are all empty, skipped (one warning at the end counts them).
-    public private(set) var emptyRows = 0
+    package private(set) var emptyRows = 0
     private var firstEmptyRowLine = 0
     /// Warnings so far: one per unknown column (CSV, after the header) or key (JSONL, when first seen).
-    public private(set) var warnings: [Diagnostic] = []
+    package private(set) var warnings: [Diagnostic] = []
     /// The CSV header row, once read.
-    public private(set) var header: [String]?
+    package private(set) var header: [String]?
 
     private var csv: CSVReader?
     private var xlsx: XlsxRowSource?
@@ -40,7 +40,7 @@ public struct LabelInput {
 
     /// Opens `path` (`-` for stdin); throws only when the file cannot be opened, or is a
     /// workbook labelport does not read (.xls, .ods, .numbers: recognised by its bytes).
-    public init(path: String, displayName: String? = nil, options: LabelInputOptions) throws(InputError) {
+    package init(path: String, displayName: String? = nil, options: LabelInputOptions) throws(InputError) {
         let name = displayName ?? (path == "-" ? "<stdin>" : path)
         let source = try ByteSource(path: path, chunkSize: options.chunkSize)
         var sniffed: InputFormat?
@@ -69,7 +69,7 @@ public struct LabelInput {
 
     /// Reads from bytes in memory; `displayName` also picks the format when `options` does not
     /// (and the bytes, for a workbook).
-    public init(bytes: [UInt8], displayName: String, options: LabelInputOptions) {
+    package init(bytes: [UInt8], displayName: String, options: LabelInputOptions) {
         var format = options.format ?? InputFormat.detect(path: displayName) ?? .jsonl
         if options.format == nil, WorkbookSniffer.sniff(bytes: bytes) == .xlsx { format = .xlsx }
         if format == .xlsx {
@@ -120,7 +120,7 @@ public struct LabelInput {
     /// The next row: mapped and checked, or invalid with its problems. A problem that ends
     /// reading (an empty CSV, a broken header, an unterminated quote at the end) comes as
     /// `.invalid` and is followed by nil.
-    public mutating func next() -> LabelInputItem? {
+    package mutating func next() -> LabelInputItem? {
         if finished { return nil }
         if xlsx != nil {
             guard let item = nextCSV() else {

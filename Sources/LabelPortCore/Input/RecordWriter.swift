@@ -1,15 +1,15 @@
 /// Writes rejected rows back in the input's own format, so they can be fixed and re-run:
 /// CSV with the input's header (once) and delimiter, or JSONL lines as they were read.
-public struct RecordWriter: Sendable {
-    public let format: InputFormat
+package struct RecordWriter: Sendable {
+    package let format: InputFormat
     /// Settable, for a writer made before the input's header was read.
-    public var header: [String]?
+    package var header: [String]?
     private let csv: CSVWriter
     /// Start a CSV with a UTF-8 byte order mark, as the input did.
     private let byteOrderMark: Bool
     private var headerWritten = false
 
-    public init(format: InputFormat, header: [String]?, delimiter: UInt8 = UInt8(ascii: ","), byteOrderMark: Bool = false, crlf: Bool = false) {
+    package init(format: InputFormat, header: [String]?, delimiter: UInt8 = UInt8(ascii: ","), byteOrderMark: Bool = false, crlf: Bool = false) {
         self.format = format
         self.header = header
         self.csv = CSVWriter(delimiter: delimiter, crlf: crlf)
@@ -18,14 +18,14 @@ public struct RecordWriter: Sendable {
 
     /// The writer matching what `input` has read so far (call after the first row): its
     /// header, delimiter, byte order mark and line ends.
-    public init(for input: LabelInput) {
+    package init(for input: LabelInput) {
         self.init(
             format: input.format, header: input.header, delimiter: input.delimiter,
             byteOrderMark: input.hadByteOrderMark, crlf: input.crlf)
     }
 
     /// Appends `record`, after the CSV header the first time.
-    public mutating func append(_ record: InputRecord, into out: inout [UInt8]) {
+    package mutating func append(_ record: InputRecord, into out: inout [UInt8]) {
         switch record.content {
         case .cells(let cells):
             if !headerWritten, let header {
@@ -41,7 +41,7 @@ public struct RecordWriter: Sendable {
     }
 
     /// Appends just the CSV header, for a rejects file with no rows (no-op for JSONL or if written).
-    public mutating func appendHeader(into out: inout [UInt8]) {
+    package mutating func appendHeader(into out: inout [UInt8]) {
         guard format != .jsonl, !headerWritten, let header else { return }
         if byteOrderMark { out.append(contentsOf: CSVWriter.byteOrderMark) }
         csv.appendRow(header, into: &out)

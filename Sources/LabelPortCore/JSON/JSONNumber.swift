@@ -2,12 +2,12 @@
 ///
 /// Two numbers are equal when they denote the same value (`1.0 == 1`, `1e2 == 100`),
 /// compared on their decimal digits, never through `Double`, so nothing is rounded.
-public struct JSONNumber: Sendable, CustomStringConvertible {
+package struct JSONNumber: Sendable, CustomStringConvertible {
     /// The number's text, valid JSON number syntax.
-    public let literal: String
+    package let literal: String
 
     /// Wraps `literal` if it is valid JSON number syntax.
-    public init?(_ literal: String) {
+    package init?(_ literal: String) {
         guard JSONNumber.isValidSyntax(literal.utf8) else { return nil }
         self.literal = literal
     }
@@ -17,17 +17,17 @@ public struct JSONNumber: Sendable, CustomStringConvertible {
         self.literal = uncheckedLiteral
     }
 
-    public init(_ value: Int) {
+    package init(_ value: Int) {
         self.literal = String(value)
     }
 
-    public var description: String { literal }
+    package var description: String { literal }
 
     /// The value as a `Double`, for arithmetic that may round.
-    public var doubleValue: Double? { Double(literal) }
+    package var doubleValue: Double? { Double(literal) }
 
     /// The value as an `Int` when it is a whole number that fits.
-    public var intValue: Int? {
+    package var intValue: Int? {
         if let exact = Int(literal) { return exact }
         let c = canonical
         guard c.exponent >= 0, c.digits.count + c.exponent <= 18 else {
@@ -119,11 +119,11 @@ public struct JSONNumber: Sendable, CustomStringConvertible {
 }
 
 extension JSONNumber: Equatable, Hashable {
-    public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
+    package static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
         lhs.literal == rhs.literal || lhs.canonical == rhs.canonical
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(canonical)
     }
 }

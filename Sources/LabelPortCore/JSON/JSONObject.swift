@@ -3,13 +3,13 @@
 /// Import sends an object's keys in the input's order; export writes them sorted
 /// (``JSONWriter``). Equality ignores order. Keys are unique: setting an existing key
 /// replaces its value in place.
-public struct JSONObject: Sendable {
-    public private(set) var entries: [(key: String, value: JSONValue)]
+package struct JSONObject: Sendable {
+    package private(set) var entries: [(key: String, value: JSONValue)]
 
-    public init() { entries = [] }
+    package init() { entries = [] }
 
     /// Builds an object from pairs; a repeated key keeps its first position and last value.
-    public init(_ pairs: [(key: String, value: JSONValue)]) {
+    package init(_ pairs: [(key: String, value: JSONValue)]) {
         entries = []
         entries.reserveCapacity(pairs.count)
         for pair in pairs { self[pair.key] = pair.value }
@@ -20,11 +20,11 @@ public struct JSONObject: Sendable {
         entries = uniqueEntries
     }
 
-    public var count: Int { entries.count }
-    public var isEmpty: Bool { entries.isEmpty }
-    public var keys: [String] { entries.map(\.key) }
+    package var count: Int { entries.count }
+    package var isEmpty: Bool { entries.isEmpty }
+    package var keys: [String] { entries.map(\.key) }
 
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         get {
             entries.first { $0.key.hasSameBytes(as: key) }?.value
         }
@@ -40,13 +40,13 @@ public struct JSONObject: Sendable {
     }
 
     /// The entries sorted by key, byte-wise on UTF-8: the one stable order export uses.
-    public var sortedEntries: [(key: String, value: JSONValue)] {
+    package var sortedEntries: [(key: String, value: JSONValue)] {
         entries.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
     }
 }
 
 extension JSONObject: Equatable, Hashable {
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+    package static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.entries.count == rhs.entries.count else { return false }
         let a = lhs.sortedEntries
         let b = rhs.sortedEntries
@@ -56,7 +56,7 @@ extension JSONObject: Equatable, Hashable {
         return true
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         // Order-independent: combine per-entry hashes commutatively.
         var sum = 0
         for entry in entries {

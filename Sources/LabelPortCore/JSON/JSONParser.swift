@@ -1,20 +1,20 @@
 /// A problem found while parsing JSON text: what is wrong and at which byte.
-public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Byte offset into the parsed text where the problem is.
-    public var offset: Int
-    public var message: String
+    package var offset: Int
+    package var message: String
 
-    public var description: String { "\(message) (at byte \(offset + 1))" }
+    package var description: String { "\(message) (at byte \(offset + 1))" }
 }
 
 /// A strict RFC 8259 parser over UTF-8 bytes that keeps numbers exactly as written,
 /// keeps object key order, rejects duplicate keys, and limits nesting depth.
-public struct JSONParser {
+package struct JSONParser {
     /// Deepest nesting accepted; deeper input is an error rather than a stack overflow.
-    public static let maximumDepth = 512
+    package static let maximumDepth = 512
 
     /// Parses one JSON value filling all of `bytes` (surrounding whitespace allowed).
-    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
@@ -25,7 +25,7 @@ public struct JSONParser {
         return value
     }
 
-    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
         let result: Result<JSONValue, JSONSyntaxError>? = bytes.withContiguousStorageIfAvailable { buffer in
             Result { () throws(JSONSyntaxError) -> JSONValue in try parse(UnsafeRawBufferPointer(buffer)) }
         }
@@ -37,7 +37,7 @@ public struct JSONParser {
         return try fallback.get()
     }
 
-    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
         var text = text
         let result: Result<JSONValue, JSONSyntaxError> = text.withUTF8 { buffer in
             Result { () throws(JSONSyntaxError) -> JSONValue in try parse(UnsafeRawBufferPointer(buffer)) }
@@ -61,7 +61,7 @@ public struct JSONParser {
     /// `keep`; the other values are checked, not built. For reading a few fields of a
     /// large answer (the id of a created label). Nil when the text is valid JSON but not
     /// an object. Duplicate keys are refused at the top level only.
-    public static func parseObject(
+    package static func parseObject(
         _ bytes: UnsafeRawBufferPointer, keeping keep: [String]
     ) throws(JSONSyntaxError) -> JSONObject? {
         var parser = JSONParser(bytes: bytes)

@@ -9,7 +9,7 @@ import Darwin
 /// Numbers keep their exact text (see ``JSONNumber``); objects keep their keys in the
 /// order they were read (see ``JSONObject``). Equality is by meaning: object key order
 /// and number spelling do not matter; strings compare by their exact code points.
-public enum JSONValue: Sendable {
+package enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case number(JSONNumber)
@@ -17,28 +17,28 @@ public enum JSONValue: Sendable {
     case array([JSONValue])
     case object(JSONObject)
 
-    public var objectValue: JSONObject? {
+    package var objectValue: JSONObject? {
         if case .object(let object) = self { return object }
         return nil
     }
 
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let string) = self { return string }
         return nil
     }
 
-    public var boolValue: Bool? {
+    package var boolValue: Bool? {
         if case .bool(let bool) = self { return bool }
         return nil
     }
 
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .null = self { return true }
         return false
     }
 
     /// The JSON type's name, for messages: "a string", "an object", ….
-    public var kindDescription: String {
+    package var kindDescription: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
@@ -51,7 +51,7 @@ public enum JSONValue: Sendable {
 }
 
 extension JSONValue: Equatable, Hashable {
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
         case let (.bool(a), .bool(b)): a == b
@@ -63,7 +63,7 @@ extension JSONValue: Equatable, Hashable {
         }
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0)
         case .bool(let b): hasher.combine(b)
@@ -78,14 +78,14 @@ extension JSONValue: Equatable, Hashable {
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int) { self = .number(JSONNumber(value)) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    package init(stringLiteral value: String) { self = .string(value) }
+    package init(integerLiteral value: Int) { self = .number(JSONNumber(value)) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    package init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(JSONObject(elements.map { (key: $0.0, value: $0.1) }))
     }
-    public init(nilLiteral: ()) { self = .null }
+    package init(nilLiteral: ()) { self = .null }
 }
 
 /// A string compared and hashed by its exact UTF-8 bytes, not by Unicode canonical
@@ -99,17 +99,17 @@ extension String {
     }
 }
 
-public struct ExactString: Hashable, Sendable {
-    public let string: String
-    public init(_ string: String) { self.string = string }
-    public static func == (lhs: ExactString, rhs: ExactString) -> Bool {
+package struct ExactString: Hashable, Sendable {
+    package let string: String
+    package init(_ string: String) { self.string = string }
+    package static func == (lhs: ExactString, rhs: ExactString) -> Bool {
         guard lhs.string.utf8.count == rhs.string.utf8.count else { return false }
         var l = lhs.string
         var r = rhs.string
         // One memcmp of the contiguous bytes (dictionary probes compare keys often).
         return l.withUTF8 { lb in r.withUTF8 { rb in lb.count == 0 || memcmp(lb.baseAddress!, rb.baseAddress!, lb.count) == 0 } }
     }
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         var s = string
         s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         hasher.combine(0xFF as UInt8)

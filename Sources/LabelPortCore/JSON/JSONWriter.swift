@@ -1,27 +1,27 @@
 /// Serializes ``JSONValue`` to compact JSON text: no insignificant whitespace,
 /// numbers exactly as written, non-ASCII text as UTF-8, and keys either in the
 /// object's own order or sorted byte-wise (the stable order export writes).
-public struct JSONWriter: Sendable {
-    public enum KeyOrder: Sendable {
+package struct JSONWriter: Sendable {
+    package enum KeyOrder: Sendable {
         /// The order the keys were read or added in.
         case preserved
         /// Sorted by UTF-8 bytes, so the same object always gives the same bytes.
         case sorted
     }
 
-    public var keyOrder: KeyOrder
+    package var keyOrder: KeyOrder
 
-    public init(keyOrder: KeyOrder = .preserved) {
+    package init(keyOrder: KeyOrder = .preserved) {
         self.keyOrder = keyOrder
     }
 
-    public func string(_ value: JSONValue) -> String {
+    package func string(_ value: JSONValue) -> String {
         var out: [UInt8] = []
         write(value, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
-    public func write(_ value: JSONValue, into out: inout [UInt8]) {
+    package func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -39,7 +39,7 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    public func write(_ object: JSONObject, into out: inout [UInt8]) {
+    package func write(_ object: JSONObject, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
         let entries = keyOrder == .sorted ? object.sortedEntries : object.entries
         for (i, entry) in entries.enumerated() {
@@ -53,7 +53,7 @@ public struct JSONWriter: Sendable {
 
     /// Writes `string` as a JSON string literal, escaping quotes, backslashes and
     /// control characters only.
-    public static func writeString(_ string: String, into out: inout [UInt8]) {
+    package static func writeString(_ string: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { bytes in
@@ -89,7 +89,7 @@ public struct JSONWriter: Sendable {
 
 extension JSONValue: CustomStringConvertible {
     /// Compact JSON text, keys in their own order.
-    public var description: String { JSONWriter().string(self) }
+    package var description: String { JSONWriter().string(self) }
 }
 
 /// Writes one JSON object's members straight to bytes in the order they are added,

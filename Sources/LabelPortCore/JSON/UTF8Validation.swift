@@ -1,9 +1,9 @@
 /// Locating invalid UTF-8, for messages that point at the bad byte.
-public enum UTF8Validation {
+package enum UTF8Validation {
     /// The offset of the first byte that does not start or continue a valid UTF-8 sequence.
     /// ASCII is read eight bytes at a time, resuming after every multi-byte character
     /// (text mixes both).
-    public static func firstInvalidOffset(_ bytes: UnsafeRawBufferPointer) -> Int? {
+    package static func firstInvalidOffset(_ bytes: UnsafeRawBufferPointer) -> Int? {
         let count = bytes.count
         guard let base = bytes.baseAddress else { return nil }
         var i = 0

@@ -1,24 +1,24 @@
 /// A journal read back: its header and every write with its outcome (nil when the
 /// process ended before the outcome was recorded).
-public struct Journal: Sendable {
-    public struct Entry: Sendable, Equatable {
-        public var write: JournalWrite
-        public var outcome: JournalOutcome?
+package struct Journal: Sendable {
+    package struct Entry: Sendable, Equatable {
+        package var write: JournalWrite
+        package var outcome: JournalOutcome?
 
-        public init(write: JournalWrite, outcome: JournalOutcome?) {
+        package init(write: JournalWrite, outcome: JournalOutcome?) {
             self.write = write
             self.outcome = outcome
         }
 
         /// The label the write went to: the write's id, else the created one's.
-        public var labelID: String? { write.labelID ?? outcome?.labelID }
+        package var labelID: String? { write.labelID ?? outcome?.labelID }
     }
 
-    public var path: String
-    public var header: JournalHeader
-    public var entries: [Entry]
+    package var path: String
+    package var header: JournalHeader
+    package var entries: [Entry]
 
-    public init(path: String, header: JournalHeader, entries: [Entry]) {
+    package init(path: String, header: JournalHeader, entries: [Entry]) {
         self.path = path
         self.header = header
         self.entries = entries
@@ -26,10 +26,10 @@ public struct Journal: Sendable {
 }
 
 /// Reads journals written by ``JournalWriter``.
-public enum JournalReader {
+package enum JournalReader {
     /// Reads the journal at `path`. A last line cut short (the process was killed while
     /// writing it) is ignored; any other line that does not read is `FILE:LINE: message`.
-    public static func read(_ path: String) throws(RecordFormatError) -> Journal {
+    package static func read(_ path: String) throws(RecordFormatError) -> Journal {
         let bytes: [UInt8]
         do { bytes = try FileText.readBytes(path) } catch { throw RecordFormatError(error.description) }
         var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)

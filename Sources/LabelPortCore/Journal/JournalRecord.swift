@@ -1,16 +1,16 @@
 /// The first line of a journal: what wrote it, against which server, when. Never the token.
-public struct JournalHeader: Sendable, Equatable {
-    public static let currentVersion = 1
-    public var version: Int
-    public var baseURL: String
+package struct JournalHeader: Sendable, Equatable {
+    package static let currentVersion = 1
+    package var version: Int
+    package var baseURL: String
     /// `import`, `apply`, `undo` or `copy`.
-    public var command: String
+    package var command: String
     /// UTC, ISO 8601.
-    public var startedAt: String
+    package var startedAt: String
     /// What the command worked from (the input file, the plan, the journal undone), if anything.
-    public var source: String?
+    package var source: String?
 
-    public init(version: Int = JournalHeader.currentVersion, baseURL: String, command: String, startedAt: String, source: String? = nil) {
+    package init(version: Int = JournalHeader.currentVersion, baseURL: String, command: String, startedAt: String, source: String? = nil) {
         self.version = version
         self.baseURL = baseURL
         self.command = command
@@ -18,7 +18,7 @@ public struct JournalHeader: Sendable, Equatable {
         self.source = source
     }
 
-    public var json: JSONObject {
+    package var json: JSONObject {
         var object = JSONObject()
         object["type"] = "header"
         object["version"] = .number(JSONNumber(version))
@@ -37,20 +37,20 @@ public struct JournalHeader: Sendable, Equatable {
 }
 
 /// A write about to be sent: recorded (and flushed) before the request leaves.
-public struct JournalWrite: Sendable, Equatable {
-    public var seq: Int
-    public var runID: String
+package struct JournalWrite: Sendable, Equatable {
+    package var seq: Int
+    package var runID: String
     /// Nil for a create (its id is in the outcome).
-    public var labelID: String?
-    public var outputResourceName: String?
+    package var labelID: String?
+    package var outputResourceName: String?
     /// The label's values before the write; nil for a create.
-    public var before: LabelValues?
+    package var before: LabelValues?
     /// The label's values once the write is applied.
-    public var after: LabelValues
+    package var after: LabelValues
     /// The input line (import), plan entry or journal write (undo) it came from.
-    public var line: Int?
+    package var line: Int?
 
-    public init(seq: Int = 0, runID: String, labelID: String?, outputResourceName: String?, before: LabelValues?, after: LabelValues, line: Int? = nil) {
+    package init(seq: Int = 0, runID: String, labelID: String?, outputResourceName: String?, before: LabelValues?, after: LabelValues, line: Int? = nil) {
         self.seq = seq
         self.runID = runID
         self.labelID = labelID
@@ -60,7 +60,7 @@ public struct JournalWrite: Sendable, Equatable {
         self.line = line
     }
 
-    public var json: JSONObject {
+    package var json: JSONObject {
         var object = JSONObject()
         object["type"] = "write"
         object["seq"] = .number(JSONNumber(seq))
@@ -85,7 +85,7 @@ public struct JournalWrite: Sendable, Equatable {
 }
 
 /// How a journaled write ended.
-public enum JournalStatus: String, Sendable, CaseIterable {
+package enum JournalStatus: String, Sendable, CaseIterable {
     /// The server answered that it applied the write.
     case ok
     /// Refused, or never sent.
@@ -94,20 +94,20 @@ public enum JournalStatus: String, Sendable, CaseIterable {
     case unknown
 }
 
-public struct JournalOutcome: Sendable, Equatable {
-    public var seq: Int
-    public var status: JournalStatus
-    public var labelID: String?
-    public var error: String?
+package struct JournalOutcome: Sendable, Equatable {
+    package var seq: Int
+    package var status: JournalStatus
+    package var labelID: String?
+    package var error: String?
 
-    public init(seq: Int, status: JournalStatus, labelID: String?, error: String? = nil) {
+    package init(seq: Int, status: JournalStatus, labelID: String?, error: String? = nil) {
         self.seq = seq
         self.status = status
         self.labelID = labelID
         self.error = error
     }
 
-    public var json: JSONObject {
+    package var json: JSONObject {
         var object = JSONObject()
         object["type"] = "outcome"
         object["seq"] = .number(JSONNumber(seq))

@@ -4,8 +4,8 @@ import Synchronization
 /// operating system before the request leaves (so a killed process loses at most the
 /// outcome lines of writes in flight, never what a write replaced), then its outcome.
 /// One JSON object a line. Safe to call from many workers at once.
-public final class JournalWriter: Sendable {
-    public let path: String
+package final class JournalWriter: Sendable {
+    package let path: String
     private let header: JournalHeader
     private struct State {
         /// Opened with the first write (a run that writes nothing leaves no journal).
@@ -17,18 +17,18 @@ public final class JournalWriter: Sendable {
     private let state = Mutex(State())
 
     /// A journal at `path`, created (or truncated) with the first write.
-    public init(path: String, header: JournalHeader) {
+    package init(path: String, header: JournalHeader) {
         self.path = path
         self.header = header
     }
 
     /// Whether any write was recorded (the file exists).
-    public var wasWritten: Bool { state.withLock { $0.nextSeq > 1 } }
+    package var wasWritten: Bool { state.withLock { $0.nextSeq > 1 } }
 
     /// Records a write before it is sent; returns its sequence number. When this throws
     /// the write must not be sent: nothing would say what it replaced.
     @discardableResult
-    public func recordWrite(_ write: JournalWrite) throws(FileError) -> Int {
+    package func recordWrite(_ write: JournalWrite) throws(FileError) -> Int {
         try state.withLock { state throws(FileError) -> Int in
             guard !state.closed else { throw FileError(path: path, reason: "the journal is closed") }
             let file: BufferedFileWriter
@@ -49,14 +49,14 @@ public final class JournalWriter: Sendable {
 
     /// Records how a write ended. A failure here loses only this line: the write's line
     /// is already in the file, and undo treats a write with no outcome as unknown.
-    public func recordOutcome(_ outcome: JournalOutcome) {
+    package func recordOutcome(_ outcome: JournalOutcome) {
         state.withLock { state in
             guard let file = state.file else { return }
             try? Self.writeLine(outcome.json, to: file)
         }
     }
 
-    public func close() throws(FileError) {
+    package func close() throws(FileError) {
         try state.withLock { state throws(FileError) in
             state.closed = true
             defer { state.file = nil }

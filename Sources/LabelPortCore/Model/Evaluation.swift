@@ -1,20 +1,20 @@
 /// An evaluation as the API returns it (`RunEvaluation`). Evaluations are read-only
 /// through the API: there is no create and no list.
-public struct Evaluation: Sendable, Equatable {
-    public var id: String
-    public var accountID: String
-    public var runID: String
-    public var outputName: String?
-    public var fieldPath: String?
-    public var evaluationLabelID: String
-    public var value: JSONNumber
-    public var createdBy: String?
-    public var createdByEvaluatorID: String?
-    public var createdAt: String
-    public var updatedBy: String?
-    public var updatedAt: String?
+package struct Evaluation: Sendable, Equatable {
+    package var id: String
+    package var accountID: String
+    package var runID: String
+    package var outputName: String?
+    package var fieldPath: String?
+    package var evaluationLabelID: String
+    package var value: JSONNumber
+    package var createdBy: String?
+    package var createdByEvaluatorID: String?
+    package var createdAt: String
+    package var updatedBy: String?
+    package var updatedAt: String?
 
-    public init(
+    package init(
         id: String, accountID: String, runID: String, outputName: String? = nil, fieldPath: String? = nil,
         evaluationLabelID: String, value: JSONNumber, createdBy: String? = nil, createdByEvaluatorID: String? = nil,
         createdAt: String, updatedBy: String? = nil, updatedAt: String? = nil
@@ -34,12 +34,12 @@ public struct Evaluation: Sendable, Equatable {
     }
 
     /// The API's field names, in the order export writes them.
-    public static let fieldNames = [
+    package static let fieldNames = [
         "run_id", "id", "output_name", "field_path", "evaluation_label_id", "value", "account_id",
         "created_by", "created_by_evaluator_id", "created_at", "updated_by", "updated_at",
     ]
 
-    public init(json: JSONValue) throws(ModelDecodingError) {
+    package init(json: JSONValue) throws(ModelDecodingError) {
         let r = try FieldReader(json, typeName: "RunEvaluation")
         self.init(
             id: try r.requiredString("id"),
@@ -57,7 +57,7 @@ public struct Evaluation: Sendable, Equatable {
         )
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         var w = FieldWriter()
         w.set("id", id)
         w.set("account_id", accountID)

@@ -1,19 +1,19 @@
 /// A gold label as the API returns it (`RunGoldLabel`): the expected output for one
 /// output resource of a run, as text or as a JSON object, never both.
-public struct GoldLabel: Sendable, Equatable {
-    public var id: String
-    public var accountID: String
-    public var runID: String
-    public var outputResourceName: String
-    public var textValue: String?
-    public var objectValue: JSONObject?
-    public var objectValueIsPartial: Bool?
-    public var createdBy: String?
-    public var createdAt: String
-    public var updatedBy: String?
-    public var updatedAt: String?
+package struct GoldLabel: Sendable, Equatable {
+    package var id: String
+    package var accountID: String
+    package var runID: String
+    package var outputResourceName: String
+    package var textValue: String?
+    package var objectValue: JSONObject?
+    package var objectValueIsPartial: Bool?
+    package var createdBy: String?
+    package var createdAt: String
+    package var updatedBy: String?
+    package var updatedAt: String?
 
-    public init(
+    package init(
         id: String, accountID: String, runID: String, outputResourceName: String,
         textValue: String? = nil, objectValue: JSONObject? = nil, objectValueIsPartial: Bool? = nil,
         createdBy: String? = nil, createdAt: String, updatedBy: String? = nil, updatedAt: String? = nil
@@ -32,14 +32,14 @@ public struct GoldLabel: Sendable, Equatable {
     }
 
     /// The API's field names, in the order export writes them.
-    public static let fieldNames = [
+    package static let fieldNames = [
         "run_id", "output_resource_name", "id", "text_value", "object_value", "object_value_is_partial",
         "account_id", "created_by", "created_at", "updated_by", "updated_at",
     ]
 
     /// Decodes a `RunGoldLabel` in one pass over its keys (a run's listing decodes
     /// thousands of these); unknown keys are ignored.
-    public init(json: JSONValue) throws(ModelDecodingError) {
+    package init(json: JSONValue) throws(ModelDecodingError) {
         guard case .object(let object) = json else {
             throw ModelDecodingError("RunGoldLabel must be a JSON object, found \(json.kindDescription)")
         }
@@ -90,7 +90,7 @@ public struct GoldLabel: Sendable, Equatable {
     }
 
     /// The label as a JSON object; absent optional fields are left out.
-    public var json: JSONValue {
+    package var json: JSONValue {
         var w = FieldWriter()
         w.set("id", id)
         w.set("account_id", accountID)
@@ -108,20 +108,20 @@ public struct GoldLabel: Sendable, Equatable {
 }
 
 /// The body of `POST /v1/run/{id}/gold-labels`.
-public struct CreateGoldLabelRequest: Sendable, Equatable {
-    public var outputResourceName: String
-    public var textValue: String?
-    public var objectValue: JSONObject?
-    public var objectValueIsPartial: Bool?
+package struct CreateGoldLabelRequest: Sendable, Equatable {
+    package var outputResourceName: String
+    package var textValue: String?
+    package var objectValue: JSONObject?
+    package var objectValueIsPartial: Bool?
 
-    public init(outputResourceName: String, textValue: String? = nil, objectValue: JSONObject? = nil, objectValueIsPartial: Bool? = nil) {
+    package init(outputResourceName: String, textValue: String? = nil, objectValue: JSONObject? = nil, objectValueIsPartial: Bool? = nil) {
         self.outputResourceName = outputResourceName
         self.textValue = textValue
         self.objectValue = objectValue
         self.objectValueIsPartial = objectValueIsPartial
     }
 
-    public init(json: JSONValue) throws(ModelDecodingError) {
+    package init(json: JSONValue) throws(ModelDecodingError) {
         let r = try FieldReader(json, typeName: "request body")
         self.init(
             outputResourceName: try r.requiredString("output_resource_name"),
@@ -131,7 +131,7 @@ public struct CreateGoldLabelRequest: Sendable, Equatable {
         )
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         var w = FieldWriter()
         w.set("output_resource_name", outputResourceName)
         w.set("text_value", textValue)
@@ -153,18 +153,18 @@ public struct CreateGoldLabelRequest: Sendable, Equatable {
 
 /// The body of `PUT /v1/run/{run_id}/gold-label/{gold_label_id}`: only the fields
 /// to change; `output_resource_name` cannot change.
-public struct UpdateGoldLabelRequest: Sendable, Equatable {
-    public var textValue: String?
-    public var objectValue: JSONObject?
-    public var objectValueIsPartial: Bool?
+package struct UpdateGoldLabelRequest: Sendable, Equatable {
+    package var textValue: String?
+    package var objectValue: JSONObject?
+    package var objectValueIsPartial: Bool?
 
-    public init(textValue: String? = nil, objectValue: JSONObject? = nil, objectValueIsPartial: Bool? = nil) {
+    package init(textValue: String? = nil, objectValue: JSONObject? = nil, objectValueIsPartial: Bool? = nil) {
         self.textValue = textValue
         self.objectValue = objectValue
         self.objectValueIsPartial = objectValueIsPartial
     }
 
-    public init(json: JSONValue) throws(ModelDecodingError) {
+    package init(json: JSONValue) throws(ModelDecodingError) {
         let r = try FieldReader(json, typeName: "request body")
         self.init(
             textValue: try r.optionalString("text_value"),
@@ -173,7 +173,7 @@ public struct UpdateGoldLabelRequest: Sendable, Equatable {
         )
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         var w = FieldWriter()
         w.set("text_value", textValue)
         w.set("object_value", objectValue)
@@ -190,5 +190,5 @@ public struct UpdateGoldLabelRequest: Sendable, Equatable {
         return w.finish()
     }
 
-    public var isEmpty: Bool { textValue == nil && objectValue == nil && objectValueIsPartial == nil }
+    package var isEmpty: Bool { textValue == nil && objectValue == nil && objectValueIsPartial == nil }
 }

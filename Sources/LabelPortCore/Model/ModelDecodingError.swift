@@ -1,8 +1,8 @@
 /// A JSON document that does not have the shape of an API object.
-public struct ModelDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct ModelDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 /// Reads typed fields out of a ``JSONObject`` with messages that name the field.

@@ -1,6 +1,6 @@
 /// Checks the textual UUID form the API uses: 8-4-4-4-12 hexadecimal digits.
-public enum UUIDText {
-    public static func isValid(_ text: String) -> Bool {
+package enum UUIDText {
+    package static func isValid(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count == 36 else { return false }
         for (i, b) in bytes.enumerated() {
@@ -15,5 +15,5 @@ public enum UUIDText {
     }
 
     /// Lower-cased form, so `ABC…` and `abc…` name the same run.
-    public static func normalized(_ text: String) -> String { text.lowercased() }
+    package static func normalized(_ text: String) -> String { text.lowercased() }
 }

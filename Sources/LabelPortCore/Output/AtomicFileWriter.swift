@@ -16,8 +16,8 @@ import Darwin
 /// `.NAME.labelport-RANDOM.tmp` beside the target. The file's mode is 0644.
 ///
 /// One owner at a time: not `Sendable`.
-public final class AtomicFileWriter {
-    public let path: String
+package final class AtomicFileWriter {
+    package let path: String
     private var fd: Int32
     /// The temporary file's name, when it has one (named fallback, or after linking).
     private var temporaryPath: String?
@@ -26,7 +26,7 @@ public final class AtomicFileWriter {
     private static let bufferLimit = 1 << 20
 
     /// Creates the temporary file for `path`; fails if its directory is not writable.
-    public init(path: String) throws(FileError) {
+    package init(path: String) throws(FileError) {
         self.path = path
         let directory = Self.directory(of: path)
         #if os(Linux)
@@ -66,7 +66,7 @@ public final class AtomicFileWriter {
     }
 
     /// Appends bytes (buffered).
-    public func write(_ bytes: [UInt8]) throws(FileError) {
+    package func write(_ bytes: [UInt8]) throws(FileError) {
         precondition(!finished, "write after commit or abort")
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.bufferLimit { try flush() }
@@ -74,7 +74,7 @@ public final class AtomicFileWriter {
 
     /// Flushes, fsyncs and renames the file over the target, then fsyncs the directory.
     /// On failure the temporary file is removed and the target left as it was.
-    public func commit() throws(FileError) {
+    package func commit() throws(FileError) {
         precondition(!finished, "commit after commit or abort")
         do throws(FileError) {
             try flush()
@@ -99,13 +99,13 @@ public final class AtomicFileWriter {
     }
 
     /// Drops everything written; the target stays as it was.
-    public func abort() {
+    package func abort() {
         if !finished { discard() }
     }
 
     /// Runs `body` with a writer for `path` and commits when it returns; if it throws,
     /// or the task was cancelled, the temporary file is removed and the error rethrown.
-    public static func withFile<Result>(
+    package static func withFile<Result>(
         at path: String, _ body: (AtomicFileWriter) async throws -> Result
     ) async throws -> Result {
         let writer = try AtomicFileWriter(path: path)

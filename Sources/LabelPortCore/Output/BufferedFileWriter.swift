@@ -7,20 +7,20 @@ import Darwin
 /// Appends bytes to a file (or standard output) through a buffer. Not thread-safe:
 /// owned by one actor or task.
 /// Somewhere bytes can be written.
-public protocol ByteSink {
+package protocol ByteSink {
     func write(_ bytes: [UInt8]) throws(FileError)
     func write(_ text: String) throws(FileError)
 }
 
-public final class BufferedFileWriter: ByteSink {
-    public let path: String
+package final class BufferedFileWriter: ByteSink {
+    package let path: String
     private let fd: Int32
     private let ownsDescriptor: Bool
     private var buffer: [UInt8] = []
     private let capacity: Int
 
     /// Creates or truncates `path` (mode 0644); "-" is standard output.
-    public init(path: String, capacity: Int = 64 * 1024) throws(FileError) {
+    package init(path: String, capacity: Int = 64 * 1024) throws(FileError) {
         self.path = path
         self.capacity = capacity
         if path == "-" {
@@ -35,7 +35,7 @@ public final class BufferedFileWriter: ByteSink {
     }
 
     /// A temporary file that is removed when closed with `close(removing: true)`.
-    public static func temporary(prefix: String) throws(FileError) -> BufferedFileWriter {
+    package static func temporary(prefix: String) throws(FileError) -> BufferedFileWriter {
         let directory = ProcessInfoLite.temporaryDirectory
         var template = Array("\(directory)/\(prefix)-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -45,17 +45,17 @@ public final class BufferedFileWriter: ByteSink {
         return try BufferedFileWriter(path: path)
     }
 
-    public func write(_ bytes: [UInt8]) throws(FileError) {
+    package func write(_ bytes: [UInt8]) throws(FileError) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= capacity { try flush() }
     }
 
-    public func write(_ text: String) throws(FileError) {
+    package func write(_ text: String) throws(FileError) {
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= capacity { try flush() }
     }
 
-    public func flush() throws(FileError) {
+    package func flush() throws(FileError) {
         var offset = 0
         while offset < buffer.count {
             let n = buffer.withUnsafeBytes { Platform.write(fd, $0.baseAddress! + offset, $0.count - offset) }
@@ -69,7 +69,7 @@ public final class BufferedFileWriter: ByteSink {
     }
 
     /// Flushes and closes; `removing` deletes the file afterwards (temporary files).
-    public func close(removing: Bool = false) throws(FileError) {
+    package func close(removing: Bool = false) throws(FileError) {
         defer {
             if ownsDescriptor { Platform.close(fd) }
             if removing { unlink(path) }
@@ -78,14 +78,14 @@ public final class BufferedFileWriter: ByteSink {
     }
 
     /// Copies the whole file at `path` to `destination` in chunks.
-    public static func copy(_ path: String, to destination: some ByteSink) throws(FileError) {
+    package static func copy(_ path: String, to destination: some ByteSink) throws(FileError) {
         try FileText.forEachChunk(of: path) { chunk throws(FileError) in try destination.write(Array(chunk)) }
     }
 }
 
 /// Process facts without Foundation.
-public enum ProcessInfoLite {
-    public static var temporaryDirectory: String {
+package enum ProcessInfoLite {
+    package static var temporaryDirectory: String {
         if let dir = getenv("TMPDIR") {
             let text = String(cString: dir)
             if !text.isEmpty { return text.hasSuffix("/") ? String(text.dropLast()) : text }

@@ -1,19 +1,19 @@
 /// Writes RFC 4180 CSV: a field is quoted only when it holds the delimiter, a quote,
 /// CR or LF (quotes doubled inside), so what ``CSVReader`` reads back is identical.
-public struct CSVWriter: Sendable {
-    public var delimiter: UInt8
+package struct CSVWriter: Sendable {
+    package var delimiter: UInt8
     /// `\n` by default; `\r\n` for Excel.
-    public var lineEnding: [UInt8]
+    package var lineEnding: [UInt8]
 
-    public init(delimiter: UInt8 = UInt8(ascii: ","), crlf: Bool = false) {
+    package init(delimiter: UInt8 = UInt8(ascii: ","), crlf: Bool = false) {
         self.delimiter = delimiter
         self.lineEnding = crlf ? [0x0D, 0x0A] : [0x0A]
     }
 
     /// The UTF-8 byte order mark Excel needs to read a CSV file as UTF-8.
-    public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+    package static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
-    public func appendRow(_ fields: [String], into out: inout [UInt8]) {
+    package func appendRow(_ fields: [String], into out: inout [UInt8]) {
         for (i, field) in fields.enumerated() {
             if i > 0 { out.append(delimiter) }
             appendField(field, into: &out)
@@ -21,7 +21,7 @@ public struct CSVWriter: Sendable {
         out.append(contentsOf: lineEnding)
     }
 
-    public func appendField(_ field: String, into out: inout [UInt8]) {
+    package func appendField(_ field: String, into out: inout [UInt8]) {
         let needsQuotes = field.utf8.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
         guard needsQuotes else {
             out.append(contentsOf: field.utf8)

@@ -1,19 +1,19 @@
 /// A label a saved plan touches that is no longer as the plan saw it.
-public struct PlanDrift: Sendable, Equatable {
-    public var line: Int
-    public var runID: String
-    public var outputResourceName: String
-    public var labelID: String?
-    public var reason: String
+package struct PlanDrift: Sendable, Equatable {
+    package var line: Int
+    package var runID: String
+    package var outputResourceName: String
+    package var labelID: String?
+    package var reason: String
 
-    public var description: String {
+    package var description: String {
         "line \(line), run \(runID): \"\(outputResourceName)\"" + (labelID.map { " \($0)" } ?? "") + ": \(reason)"
     }
 
     /// Every write of `plan` whose label differs from what the plan saw, given each run's
     /// labels as read now (`labels[runID]`). Values compare by meaning; `updated_at` too,
     /// so a label changed and changed back is drift as well.
-    public static func check(_ plan: SavedPlan, labels: [String: [GoldLabel]]) -> [PlanDrift] {
+    package static func check(_ plan: SavedPlan, labels: [String: [GoldLabel]]) -> [PlanDrift] {
         var byID: [String: [String: GoldLabel]] = [:]
         var byName: [String: [ExactString: [GoldLabel]]] = [:]
         for (run, list) in labels {

@@ -1,6 +1,6 @@
 /// SHA-256 (FIPS 180-4), for the input file's digest in a saved plan. Small and
 /// streaming; the package has no crypto dependency and needs nothing more.
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -16,9 +16,9 @@ public struct SHA256: Sendable {
     private var pending: [UInt8] = []
     private var length: UInt64 = 0
 
-    public init() {}
+    package init() {}
 
-    public mutating func update(_ bytes: some Collection<UInt8>) {
+    package mutating func update(_ bytes: some Collection<UInt8>) {
         length &+= UInt64(bytes.count)
         pending.append(contentsOf: bytes)
         var start = 0
@@ -30,7 +30,7 @@ public struct SHA256: Sendable {
     }
 
     /// The digest as 64 lower-case hex digits.
-    public mutating func finalizeHex() -> String {
+    package mutating func finalizeHex() -> String {
         let bitLength = length &* 8
         var tail: [UInt8] = [0x80]
         while (pending.count + tail.count) % 64 != 56 { tail.append(0) }
@@ -51,7 +51,7 @@ public struct SHA256: Sendable {
     }
 
     /// The hex digest of a whole file, read in chunks.
-    public static func hexDigest(ofFile path: String) throws(FileError) -> String {
+    package static func hexDigest(ofFile path: String) throws(FileError) -> String {
         var hash = SHA256()
         try FileText.forEachChunk(of: path) { chunk in hash.update(chunk) }
         return hash.finalizeHex()

@@ -1,11 +1,11 @@
 /// A plan saved by `import --dry-run --plan-out` for `labelport apply`: every write the
 /// import would send, with the label as the plan saw it. Holds the base URL, never the token.
-public struct SavedPlan: Sendable {
-    public static let format = "labelport-plan"
-    public static let currentVersion = 1
+package struct SavedPlan: Sendable {
+    package static let format = "labelport-plan"
+    package static let currentVersion = 1
 
     /// How the plan saw the label a write goes to.
-    public enum Seen: Sendable, Equatable {
+    package enum Seen: Sendable, Equatable {
         /// A create: no label of this name, apart from these ids (create mode may add a namesake).
         case absent(idsWithName: [String])
         /// The first write to an existing label: its values and `updated_at` as read.
@@ -14,28 +14,28 @@ public struct SavedPlan: Sendable {
         case earlierWrite
     }
 
-    public struct Write: Sendable, Equatable {
-        public var line: Int
-        public var runID: String
-        public var outputResourceName: String
+    package struct Write: Sendable, Equatable {
+        package var line: Int
+        package var runID: String
+        package var outputResourceName: String
         /// Nil for a create, and for an update of a label the plan creates.
-        public var labelID: String?
-        public var isCreate: Bool
+        package var labelID: String?
+        package var isCreate: Bool
         /// The fields the request sends.
-        public var sends: LabelValues
-        public var seen: Seen
-        public var before: LabelValues?
-        public var after: LabelValues
+        package var sends: LabelValues
+        package var seen: Seen
+        package var before: LabelValues?
+        package var after: LabelValues
     }
 
-    public var baseURL: String
-    public var createdAt: String
-    public var mode: ImportMode
-    public var inputName: String
-    public var inputSHA256: String
-    public var writes: [Write]
+    package var baseURL: String
+    package var createdAt: String
+    package var mode: ImportMode
+    package var inputName: String
+    package var inputSHA256: String
+    package var writes: [Write]
 
-    public init(baseURL: String, createdAt: String, mode: ImportMode, inputName: String, inputSHA256: String, writes: [Write] = []) {
+    package init(baseURL: String, createdAt: String, mode: ImportMode, inputName: String, inputSHA256: String, writes: [Write] = []) {
         self.baseURL = baseURL
         self.createdAt = createdAt
         self.mode = mode
@@ -57,7 +57,7 @@ public struct SavedPlan: Sendable {
     }
 
     /// The rows the import engine carries out, in the plan's order.
-    public var plannedRows: [PlannedRow] {
+    package var plannedRows: [PlannedRow] {
         writes.enumerated().map { index, write in
             let action: ImportAction = write.isCreate ? .create : .update
             let plannedWrite: PlannedWrite
@@ -87,7 +87,7 @@ public struct SavedPlan: Sendable {
 extension SavedPlan.Write {
     /// The plan entry for a planned row that writes; nil for a row that sends nothing.
     /// `firstTouch` says whether an earlier write of the plan touched this label.
-    public init?(_ row: PlannedRow, firstTouch: Bool) {
+    package init?(_ row: PlannedRow, firstTouch: Bool) {
         guard let write = row.write, let runID = row.runID, let name = row.outputResourceName, let after = row.after else { return nil }
         self.line = row.line
         self.runID = runID

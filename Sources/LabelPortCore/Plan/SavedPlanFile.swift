@@ -1,13 +1,13 @@
 /// Writes a ``SavedPlan`` as it is planned, one write at a time, so a large plan is never
 /// held in memory; the file appears whole on ``commit()`` or not at all.
-public final class SavedPlanWriter {
-    public let path: String
+package final class SavedPlanWriter {
+    package let path: String
     private let file: AtomicFileWriter
     private var writes = 0
     /// Existing labels already written to by an earlier entry (lower-cased ids).
     private var touched: Set<String> = []
 
-    public init(path: String, head plan: SavedPlan) throws(FileError) {
+    package init(path: String, head plan: SavedPlan) throws(FileError) {
         self.path = path
         file = try AtomicFileWriter(path: path)
         var bytes: [UInt8] = []
@@ -18,7 +18,7 @@ public final class SavedPlanWriter {
     }
 
     /// Adds the row's write, if it has one.
-    public func add(_ row: PlannedRow) throws(FileError) {
+    package func add(_ row: PlannedRow) throws(FileError) {
         let firstTouch = row.labelID.map { touched.insert($0.lowercased()).inserted } ?? true
         guard let write = SavedPlan.Write(row, firstTouch: firstTouch) else { return }
         var bytes: [UInt8] = Array((writes == 0 ? "\n" : ",\n").utf8)
@@ -27,17 +27,17 @@ public final class SavedPlanWriter {
         writes += 1
     }
 
-    public func commit() throws(FileError) {
+    package func commit() throws(FileError) {
         try file.write(Array("\n]}\n".utf8))
         try file.commit()
     }
 
-    public func abort() { file.abort() }
+    package func abort() { file.abort() }
 }
 
 extension SavedPlan {
     /// Reads a plan file; a problem is `FILE: message` (or `FILE: write N: message`).
-    public static func read(_ path: String) throws(RecordFormatError) -> SavedPlan {
+    package static func read(_ path: String) throws(RecordFormatError) -> SavedPlan {
         let bytes: [UInt8]
         do { bytes = try FileText.readBytes(path) } catch { throw RecordFormatError(error.description) }
         guard case .object(let object)? = try? JSONParser.parse(bytes), object["format"] == .string(format) else {

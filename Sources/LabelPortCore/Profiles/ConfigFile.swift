@@ -1,27 +1,27 @@
 /// The labelport config file: its profiles, read from the TOML subset
 /// (``TOMLSubsetReader``) and checked key by key. Every problem is a
 /// ``ConfigurationError`` (exit 64) naming the file, and its line and column when it has one.
-public struct ConfigFile: Sendable {
-    public let path: String
+package struct ConfigFile: Sendable {
+    package let path: String
     /// In the order the file defines them.
-    public private(set) var profiles: [Profile] = []
+    package private(set) var profiles: [Profile] = []
 
     /// `$LABELPORT_CONFIG`, else `$XDG_CONFIG_HOME/labelport/config.toml`, else
     /// `~/.config/labelport/config.toml`; nil when none of these can be named.
-    public static func location(environment: [String: String]) -> String? {
+    package static func location(environment: [String: String]) -> String? {
         if let path = environment["LABELPORT_CONFIG"], !path.isEmpty { return path }
         if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg + "/labelport/config.toml" }
         if let home = environment["HOME"], !home.isEmpty { return home + "/.config/labelport/config.toml" }
         return nil
     }
 
-    public func profile(named name: String) -> Profile? {
+    package func profile(named name: String) -> Profile? {
         profiles.first { $0.name == name }
     }
 
     /// Reads `text`, the contents of `path`. `openToOthers` says whether users other
     /// than the owner may read the file: a `token` key is then worded for the exposure.
-    public init(text: String, path: String, openToOthers: Bool = false, home: String? = nil) throws(ConfigurationError) {
+    package init(text: String, path: String, openToOthers: Bool = false, home: String? = nil) throws(ConfigurationError) {
         self.path = path
         let reader: TOMLSubsetReader
         do { reader = try TOMLSubsetReader(text) } catch {

@@ -1,24 +1,24 @@
 /// One `[profiles.NAME]` table of the config file: a named environment.
-public struct Profile: Sendable, Equatable {
-    public var name: String
+package struct Profile: Sendable, Equatable {
+    package var name: String
     /// The config file it was read from (messages name it).
-    public var file: String
-    public var baseURL: String?
-    public var tokenSource: TokenSource?
+    package var file: String
+    package var baseURL: String?
+    package var tokenSource: TokenSource?
     /// Paths as written, with `~/` expanded and relative paths taken from the file's folder.
-    public var caFile: String?
-    public var proxy: String?
-    public var allowInsecureHTTP: Bool?
-    public var concurrency: Int?
-    public var rate: Double?
+    package var caFile: String?
+    package var proxy: String?
+    package var allowInsecureHTTP: Bool?
+    package var concurrency: Int?
+    package var rate: Double?
 
-    public init(name: String, file: String) {
+    package init(name: String, file: String) {
         self.name = name
         self.file = file
     }
 
     /// The keys a profile may hold.
-    public static let keys = [
+    package static let keys = [
         "base_url", "token_env", "token_file", "token_command", "ca_file", "proxy", "allow_insecure_http", "concurrency", "rate",
     ]
 }

@@ -1,12 +1,12 @@
 /// A value of the TOML subset the config file uses.
-public enum TOMLValue: Sendable, Equatable {
+package enum TOMLValue: Sendable, Equatable {
     case string(String)
     case integer(Int)
     case float(Double)
     case bool(Bool)
 
     /// The TOML type name, for messages ("expected a string, found an integer").
-    public var typeName: String {
+    package var typeName: String {
         switch self {
         case .string: "a string"
         case .integer: "an integer"
@@ -17,18 +17,18 @@ public enum TOMLValue: Sendable, Equatable {
 }
 
 /// One `key = value` of the file with its full dotted path (table header + key) and place.
-public struct TOMLEntry: Sendable, Equatable {
-    public var path: [String]
-    public var value: TOMLValue
-    public var line: Int
-    public var column: Int
+package struct TOMLEntry: Sendable, Equatable {
+    package var path: [String]
+    package var value: TOMLValue
+    package var line: Int
+    package var column: Int
 }
 
 /// One `[table]` header with its place.
-public struct TOMLTableHeader: Sendable, Equatable {
-    public var path: [String]
-    public var line: Int
-    public var column: Int
+package struct TOMLTableHeader: Sendable, Equatable {
+    package var path: [String]
+    package var line: Int
+    package var column: Int
 }
 
 /// Reads the part of TOML a config file needs: comments, `[dotted.table]` headers, bare,
@@ -38,9 +38,9 @@ public struct TOMLTableHeader: Sendable, Equatable {
 ///
 /// A small reader instead of a TOML library: the whole format costs a C++ build
 /// (TOMLKit wraps toml++) for four value types.
-public struct TOMLSubsetReader {
-    public private(set) var entries: [TOMLEntry] = []
-    public private(set) var tables: [TOMLTableHeader] = []
+package struct TOMLSubsetReader {
+    package private(set) var entries: [TOMLEntry] = []
+    package private(set) var tables: [TOMLTableHeader] = []
 
     private let bytes: [UInt8]
     private var index = 0
@@ -48,7 +48,7 @@ public struct TOMLSubsetReader {
     private var lineStart = 0
 
     /// Parses `text`; a ``TOMLSyntaxError`` names the first problem's line and column.
-    public init(_ text: String) throws(TOMLSyntaxError) {
+    package init(_ text: String) throws(TOMLSyntaxError) {
         bytes = Array(text.utf8)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3; lineStart = 3 }
         try parse()
@@ -232,8 +232,8 @@ public struct TOMLSubsetReader {
 }
 
 /// A syntax problem, located in the file.
-public struct TOMLSyntaxError: Error, Sendable, Equatable {
-    public var line: Int
-    public var column: Int
-    public var message: String
+package struct TOMLSyntaxError: Error, Sendable, Equatable {
+    package var line: Int
+    package var column: Int
+    package var message: String
 }

@@ -1,5 +1,5 @@
 /// Where a profile's token comes from. The config file never holds the token itself.
-public enum TokenSource: Sendable, Equatable, CustomStringConvertible {
+package enum TokenSource: Sendable, Equatable, CustomStringConvertible {
     /// `token_env NAME`: the environment variable NAME holds it.
     case environment(String)
     /// `token_file PATH`: the first line of the file.
@@ -9,7 +9,7 @@ public enum TokenSource: Sendable, Equatable, CustomStringConvertible {
 
     /// `token_env NAME`, `token_file PATH` or `token_command` (never the command's text:
     /// it may carry an argument that is itself a secret).
-    public var description: String {
+    package var description: String {
         switch self {
         case .environment(let name): "token_env \(name)"
         case .file(let path): "token_file \(path)"

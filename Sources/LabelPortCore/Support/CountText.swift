@@ -1,8 +1,8 @@
 /// Counts as every message prints them: with thousands separators (`50,000`), and the
 /// noun in the singular for one (`1 row`, `2 rows`).
-public enum CountText {
+package enum CountText {
     /// `1234567` → `1,234,567`.
-    public static func grouped(_ n: Int) -> String {
+    package static func grouped(_ n: Int) -> String {
         let digits = String(n.magnitude)
         var out = ""
         for (i, c) in digits.enumerated() {
@@ -13,7 +13,7 @@ public enum CountText {
     }
 
     /// `1 row`, `1,000 rows`, `2 retries` (with `plural`).
-    public static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+    package static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
         "\(grouped(n)) \(n == 1 ? singular : (plural ?? singular + "s"))"
     }
 }

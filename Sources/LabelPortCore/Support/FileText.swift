@@ -5,14 +5,14 @@ import Darwin
 #endif
 
 /// A failed file operation with the path and the system's reason.
-public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var path: String
-    public var reason: String
-    public init(path: String, reason: String) {
+package struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var path: String
+    package var reason: String
+    package init(path: String, reason: String) {
         self.path = path
         self.reason = reason
     }
-    public var description: String { "\(path): \(reason)" }
+    package var description: String { "\(path): \(reason)" }
 
     static func errno(_ path: String, _ code: Int32 = Platform.errno) -> FileError {
         FileError(path: path, reason: String(cString: strerror(code)))
@@ -20,15 +20,15 @@ public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Whole-file reads for small files (token files, seeds, id lists).
-public enum FileText {
-    public static func readBytes(_ path: String) throws(FileError) -> [UInt8] {
+package enum FileText {
+    package static func readBytes(_ path: String) throws(FileError) -> [UInt8] {
         var result: [UInt8] = []
         try forEachChunk(of: path) { chunk throws(FileError) in result.append(contentsOf: chunk) }
         return result
     }
 
     /// Reads the file at `path` in 64 KiB chunks, handing each to `body`.
-    public static func forEachChunk(of path: String, _ body: (ArraySlice<UInt8>) throws(FileError) -> Void) throws(FileError) {
+    package static func forEachChunk(of path: String, _ body: (ArraySlice<UInt8>) throws(FileError) -> Void) throws(FileError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileError.errno(path) }
         defer { close(fd) }
@@ -44,7 +44,7 @@ public enum FileText {
         }
     }
 
-    public static func read(_ path: String) throws(FileError) -> String {
+    package static func read(_ path: String) throws(FileError) -> String {
         String(decoding: try readBytes(path), as: UTF8.self)
     }
 }

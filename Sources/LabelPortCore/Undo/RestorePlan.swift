@@ -1,6 +1,6 @@
 /// What `labelport undo` does with each label a journal wrote to.
-public struct RestorePlan: Sendable {
-    public enum Decision: Sendable, Equatable {
+package struct RestorePlan: Sendable {
+    package enum Decision: Sendable, Equatable {
         /// Its values are still what the journaled writes set: put the earlier values back.
         case restore
         /// Already at its earlier values: counts as restored, nothing to send.
@@ -13,29 +13,29 @@ public struct RestorePlan: Sendable {
         case inexact(String)
     }
 
-    public struct Item: Sendable {
-        public var runID: String
-        public var labelID: String?
-        public var outputResourceName: String?
+    package struct Item: Sendable {
+        package var runID: String
+        package var labelID: String?
+        package var outputResourceName: String?
         /// The journal's first write to this label (its `seq`).
-        public var seq: Int
-        public var decision: Decision
+        package var seq: Int
+        package var decision: Decision
         /// The values the journal says the label had before its first write (nil: created).
-        public var before: LabelValues?
+        package var before: LabelValues?
         /// The values the journal says its last write set.
-        public var after: LabelValues
+        package var after: LabelValues
         /// The label's values now (nil: not found).
-        public var current: LabelValues?
+        package var current: LabelValues?
         /// For ``Decision/restore``: the update that puts `before` back.
-        public var request: UpdateGoldLabelRequest?
+        package var request: UpdateGoldLabelRequest?
 
-        public var restored: Bool { decision == .restore || decision == .alreadyRestored }
+        package var restored: Bool { decision == .restore || decision == .alreadyRestored }
     }
 
-    public var items: [Item]
+    package var items: [Item]
 
     /// The writes of the restore, numbered for the import engine, in journal order.
-    public var rows: [PlannedRow] {
+    package var rows: [PlannedRow] {
         var rows: [PlannedRow] = []
         for item in items where item.decision == .restore {
             guard let id = item.labelID, let request = item.request, let before = item.before else { continue }
@@ -51,5 +51,5 @@ public struct RestorePlan: Sendable {
         return rows
     }
 
-    public func count(where predicate: (Item) -> Bool) -> Int { items.lazy.filter(predicate).count }
+    package func count(where predicate: (Item) -> Bool) -> Int { items.lazy.filter(predicate).count }
 }

@@ -1,10 +1,10 @@
 /// Plans `labelport undo`: for each label a journal's writes reached (or may have
 /// reached), compares its current values with what the writes set and decides whether
 /// to put the earlier values back. Pure: works on the journal and the runs as read now.
-public enum RestorePlanner {
+package enum RestorePlanner {
     /// `labels[runID]`: each run's labels as read now (a run missing from it counts as
     /// holding none of the journal's labels).
-    public static func plan(_ journal: Journal, labels: [String: [GoldLabel]]) -> RestorePlan {
+    package static func plan(_ journal: Journal, labels: [String: [GoldLabel]]) -> RestorePlan {
         var current: [String: [String: GoldLabel]] = [:]
         for (run, list) in labels {
             var ids: [String: GoldLabel] = [:]

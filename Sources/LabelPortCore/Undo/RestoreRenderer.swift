@@ -1,16 +1,16 @@
 /// Renders an undo's plan for people and as JSON.
-public struct RestoreRenderer: Sendable {
+package struct RestoreRenderer: Sendable {
     private let diff: DiffRenderer
     private let color: Bool
 
-    public init(color: Bool) {
+    package init(color: Bool) {
         self.color = color
         self.diff = DiffRenderer(color: color)
     }
 
     private func paint(_ text: String, _ code: String) -> String { diff.paint(text, code) }
 
-    public func lines(for item: RestorePlan.Item) -> [String] {
+    package func lines(for item: RestorePlan.Item) -> [String] {
         let name = item.outputResourceName.map { "\"\($0)\"" } ?? "(no name)"
         let label = name + (item.labelID.map { " \($0)" } ?? "") + " (run \(item.runID), write \(item.seq))"
         switch item.decision {
@@ -29,7 +29,7 @@ public struct RestoreRenderer: Sendable {
         }
     }
 
-    public func json(for item: RestorePlan.Item) -> JSONValue {
+    package func json(for item: RestorePlan.Item) -> JSONValue {
         var object = JSONObject()
         object["seq"] = .number(JSONNumber(item.seq))
         object["run_id"] = .string(item.runID)

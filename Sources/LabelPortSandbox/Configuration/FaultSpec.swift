@@ -1,19 +1,19 @@
 /// Which faults a sandbox injects into `/v1` requests, parsed from
 /// `error=0.1,throttle=0.05,drop-after-commit=0.02,latency=20ms`.
-public struct FaultSpec: Sendable, Equatable {
+package struct FaultSpec: Sendable, Equatable {
     /// Probability of answering 500 or 503 without applying the request.
-    public var error: Double
+    package var error: Double
     /// Probability of answering 429 with `Retry-After` without applying the request.
-    public var throttle: Double
+    package var throttle: Double
     /// Probability, for a write that succeeds, of storing it and then closing the
     /// connection with no answer at all.
-    public var dropAfterCommit: Double
+    package var dropAfterCommit: Double
     /// Delay added to every `/v1` request.
-    public var latency: Duration
+    package var latency: Duration
     /// The `Retry-After` seconds sent with an injected 429.
-    public var retryAfterSeconds: Int
+    package var retryAfterSeconds: Int
 
-    public init(error: Double = 0, throttle: Double = 0, dropAfterCommit: Double = 0, latency: Duration = .zero, retryAfterSeconds: Int = 1) {
+    package init(error: Double = 0, throttle: Double = 0, dropAfterCommit: Double = 0, latency: Duration = .zero, retryAfterSeconds: Int = 1) {
         self.error = error
         self.throttle = throttle
         self.dropAfterCommit = dropAfterCommit
@@ -21,11 +21,11 @@ public struct FaultSpec: Sendable, Equatable {
         self.retryAfterSeconds = retryAfterSeconds
     }
 
-    public var isEmpty: Bool { error == 0 && throttle == 0 && dropAfterCommit == 0 && latency == .zero }
+    package var isEmpty: Bool { error == 0 && throttle == 0 && dropAfterCommit == 0 && latency == .zero }
 
     /// Parses a comma-separated `KIND=VALUE` list; kinds are `error`, `throttle`,
     /// `drop-after-commit` (probabilities 0…1) and `latency` (`20ms`, `1s`, `500us`).
-    public init(parsing text: String) throws(SandboxConfigurationError) {
+    package init(parsing text: String) throws(SandboxConfigurationError) {
         self.init()
         for item in text.split(separator: ",", omittingEmptySubsequences: true) {
             let part = item.trimmingWhitespace()

@@ -1,31 +1,31 @@
 /// How a sandbox server is set up: where it listens, which tokens it accepts, where its
 /// data comes from and goes to, and which faults it injects.
-public struct SandboxConfiguration: Sendable {
+package struct SandboxConfiguration: Sendable {
     /// The token accepted when none is configured, for the account `sandbox`.
-    public static let defaultToken = "sandbox-token"
-    public static let defaultAccount = "sandbox"
+    package static let defaultToken = "sandbox-token"
+    package static let defaultAccount = "sandbox"
 
-    public var host: String
+    package var host: String
     /// 0 picks a free port; ``RunningSandbox/port`` tells which.
-    public var port: Int
+    package var port: Int
     /// Bearer token → account id. Each account sees only its own runs.
-    public var tokens: [String: String]
+    package var tokens: [String: String]
     /// A JSON file declaring runs, gold labels and evaluations (see ``SandboxSnapshot``).
-    public var seedFile: String?
+    package var seedFile: String?
     /// Accept any run UUID on first use, creating the run for the caller's account.
-    public var createRuns: Bool
+    package var createRuns: Bool
     /// Keep the state in this file across restarts. When the file exists it is loaded
     /// and `seedFile` is ignored; otherwise the seed is loaded and saved there.
-    public var dataFile: String?
-    public var faults: FaultSpec
+    package var dataFile: String?
+    package var faults: FaultSpec
     /// The rate each token may send at; nil: unlimited.
-    public var rateLimit: RateLimitSpec?
+    package var rateLimit: RateLimitSpec?
     /// Seed of the fault sequence: the same seed and the same requests give the same faults.
-    public var faultSeed: UInt64
+    package var faultSeed: UInt64
     /// How often changed state is written to `dataFile` (also written on shutdown).
-    public var flushInterval: Duration
+    package var flushInterval: Duration
 
-    public init(
+    package init(
         host: String = "127.0.0.1", port: Int = 8787,
         tokens: [String: String] = [SandboxConfiguration.defaultToken: SandboxConfiguration.defaultAccount],
         seedFile: String? = nil, createRuns: Bool = false, dataFile: String? = nil,
@@ -47,15 +47,15 @@ public struct SandboxConfiguration: Sendable {
 
 /// A sandbox set-up that cannot work: a bad fault spec, an unreadable or invalid seed or
 /// data file. The message names the file or flag and what is wrong.
-public struct SandboxConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct SandboxConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 /// The sandbox could not listen (a port in use, an address no interface has).
-public struct SandboxListenError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct SandboxListenError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }

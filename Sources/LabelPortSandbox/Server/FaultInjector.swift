@@ -1,7 +1,7 @@
 import Synchronization
 
 /// What to do to one `/v1` request.
-public enum InjectedFault: Sendable, Equatable {
+package enum InjectedFault: Sendable, Equatable {
     case none
     /// Answer with this 5xx status; do not apply the request.
     case error(status: Int)
@@ -13,18 +13,18 @@ public enum InjectedFault: Sendable, Equatable {
 
 /// Draws one fault decision per request from a seeded generator, so the same seed and
 /// the same order of requests give the same faults.
-public final class FaultInjector: Sendable {
-    public let spec: FaultSpec
+package final class FaultInjector: Sendable {
+    package let spec: FaultSpec
     private let generator: Mutex<SplitMix64>
 
-    public init(spec: FaultSpec, seed: UInt64) {
+    package init(spec: FaultSpec, seed: UInt64) {
         self.spec = spec
         self.generator = Mutex(SplitMix64(seed: seed))
     }
 
     /// The fault for the next request. Every request draws, reads and writes alike, so
     /// the sequence depends only on the order of requests; drops apply to writes only.
-    public func next(isWrite: Bool) -> InjectedFault {
+    package func next(isWrite: Bool) -> InjectedFault {
         guard spec.error > 0 || spec.throttle > 0 || spec.dropAfterCommit > 0 else { return .none }
         let (draw, pick) = generator.withLock { rng in (rng.nextUnit(), rng.next()) }
         if draw < spec.error { return .error(status: pick & 1 == 0 ? 500 : 503) }

@@ -3,16 +3,16 @@ import Synchronization
 /// A token bucket per API token, as a real API enforces its rate limit: `rate` tokens a
 /// second, at most `burst` saved up; a request without a token is refused with a
 /// `Retry-After` in whole seconds (at least 1). Time comes from an injected clock.
-public final class RateLimiter: Sendable {
+package final class RateLimiter: Sendable {
     /// What the limiter decided for one request.
-    public struct Decision: Sendable, Equatable {
+    package struct Decision: Sendable, Equatable {
         /// Whether the request may go on; else it is answered 429.
-        public var allowed: Bool
+        package var allowed: Bool
         /// For a refusal: the whole seconds until a token is due (at least 1).
-        public var retryAfterSeconds: Int
+        package var retryAfterSeconds: Int
         /// Requests that may still be sent in the next second (the tokens left plus a
         /// second's refill): `RateLimit-Remaining`.
-        public var remaining: Int
+        package var remaining: Int
     }
 
     private struct Bucket {
@@ -20,24 +20,24 @@ public final class RateLimiter: Sendable {
         var updated: Duration
     }
 
-    public let spec: RateLimitSpec
+    package let spec: RateLimitSpec
     private let now: @Sendable () -> Duration
     private let buckets = Mutex<[String: Bucket]>([:])
 
     /// - Parameter now: the time since some fixed origin; a manual clock in tests.
-    public init(spec: RateLimitSpec, now: @escaping @Sendable () -> Duration = RateLimiter.continuousNow()) {
+    package init(spec: RateLimitSpec, now: @escaping @Sendable () -> Duration = RateLimiter.continuousNow()) {
         self.spec = spec
         self.now = now
     }
 
     /// The time since the call, on the continuous clock.
-    public static func continuousNow() -> @Sendable () -> Duration {
+    package static func continuousNow() -> @Sendable () -> Duration {
         let origin = ContinuousClock.now
         return { ContinuousClock.now - origin }
     }
 
     /// Takes a token for `token`'s bucket, or refuses.
-    public func take(token: String) -> Decision {
+    package func take(token: String) -> Decision {
         let now = self.now()
         let rate = spec.rate, burst = Double(spec.burst)
         return buckets.withLock { buckets in

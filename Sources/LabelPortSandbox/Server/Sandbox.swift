@@ -9,18 +9,18 @@ import Synchronization
 /// server writes the whole state to `--data` at most once per flush interval when the
 /// version moved, and once more on shutdown. The request path never touches the disk,
 /// and a snapshot is taken under the lock in O(1) (copy-on-write) and encoded outside it.
-public final class Sandbox: Sendable {
-    public let configuration: SandboxConfiguration
-    public let stats = SandboxStats()
+package final class Sandbox: Sendable {
+    package let configuration: SandboxConfiguration
+    package let stats = SandboxStats()
     let faults: FaultInjector
     /// The per-token rate limit, when `--rate-limit` is set.
-    public let rateLimiter: RateLimiter?
+    package let rateLimiter: RateLimiter?
     private let state: Mutex<SandboxState>
     /// The version last written to `--data`; held while writing so flushes never overlap.
     private let flushedVersion: Mutex<UInt64>
 
     /// Loads the `--data` file if it exists, else the `--seed` file, else starts empty.
-    public init(_ configuration: SandboxConfiguration) throws(SandboxConfigurationError) {
+    package init(_ configuration: SandboxConfiguration) throws(SandboxConfigurationError) {
         self.configuration = configuration
         self.faults = FaultInjector(spec: configuration.faults, seed: configuration.faultSeed)
         self.rateLimiter = configuration.rateLimit.map { RateLimiter(spec: $0) }
@@ -52,17 +52,17 @@ public final class Sandbox: Sendable {
     }
 
     /// A copy of the whole state (cheap: copy-on-write).
-    public func snapshot() -> SandboxState { state.withLock { $0 } }
+    package func snapshot() -> SandboxState { state.withLock { $0 } }
 
     /// The gold labels of a run in creation order, whichever account owns it.
-    public func goldLabels(runID: String) -> [GoldLabel] {
+    package func goldLabels(runID: String) -> [GoldLabel] {
         state.withLock { s in (s.labelIDsByRun[UUIDText.normalized(runID)] ?? []).compactMap { s.labels[$0] } }
     }
 
     /// Writes the state to `--data` if it changed since the last write. Returns whether
     /// it wrote.
     @discardableResult
-    public func flush() throws(FileError) -> Bool {
+    package func flush() throws(FileError) -> Bool {
         guard let path = configuration.dataFile else { return false }
         return try flushedVersion.withLock { (flushed: inout UInt64) throws(FileError) -> Bool in
             let current = state.withLock { $0 }

@@ -6,13 +6,13 @@ import NIOCore
 /// Builds the sandbox server for `configuration`, loading its seed or data file
 /// (Hummingbird template style). Serving it does not write `--data`; run it through
 /// ``SandboxServer`` for that, and to learn the port.
-public func buildSandboxApplication(_ configuration: SandboxConfiguration) async throws -> some ApplicationProtocol {
+package func buildSandboxApplication(_ configuration: SandboxConfiguration) async throws -> some ApplicationProtocol {
     buildSandboxApplication(try Sandbox(configuration))
 }
 
 /// Builds the server around an existing ``Sandbox``. `onServerRunning` receives the
 /// bound port once it listens.
-public func buildSandboxApplication(
+package func buildSandboxApplication(
     _ sandbox: Sandbox, logger: Logger? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = Router(context: SandboxRequestContext.self)

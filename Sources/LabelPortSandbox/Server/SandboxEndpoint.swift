@@ -1,7 +1,7 @@
 import Hummingbird
 
 /// The five API endpoints; the raw value is the key used in `/_sandbox/stats`.
-public enum SandboxEndpoint: String, Sendable, CaseIterable {
+package enum SandboxEndpoint: String, Sendable, CaseIterable {
     case listGoldLabels = "GET /v1/run/{id}/gold-labels"
     case createGoldLabel = "POST /v1/run/{id}/gold-labels"
     case getGoldLabel = "GET /v1/run/{run_id}/gold-label/{gold_label_id}"

@@ -3,15 +3,15 @@ import NIOCore
 
 /// The request context of the sandbox: Hummingbird's core storage plus the connection's
 /// channel, which the `drop-after-commit` fault closes to end a request with no answer.
-public struct SandboxRequestContext: RequestContext {
-    public var coreContext: CoreRequestContextStorage
+package struct SandboxRequestContext: RequestContext {
+    package var coreContext: CoreRequestContextStorage
     let channel: any Channel
 
-    public init(source: ApplicationRequestContextSource) {
+    package init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.channel = source.channel
     }
 
     /// Gold labels can hold large objects; a run's list is answered, not uploaded.
-    public var maxUploadSize: Int { 16 * 1024 * 1024 }
+    package var maxUploadSize: Int { 16 * 1024 * 1024 }
 }

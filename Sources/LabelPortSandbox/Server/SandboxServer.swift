@@ -9,14 +9,14 @@ import LabelPortCore
 import Logging
 
 /// A sandbox that is listening: where to reach it and its state and counters.
-public struct RunningSandbox: Sendable {
-    public let sandbox: Sandbox
-    public let host: String
-    public let port: Int
+package struct RunningSandbox: Sendable {
+    package let sandbox: Sandbox
+    package let host: String
+    package let port: Int
 
     /// `http://HOST:PORT`, the base URL to give the client (a wildcard host is
     /// reached through loopback).
-    public var baseURL: String {
+    package var baseURL: String {
         switch host {
         case "0.0.0.0", "": "http://127.0.0.1:\(port)"
         case "::": "http://[::1]:\(port)"
@@ -24,18 +24,18 @@ public struct RunningSandbox: Sendable {
         }
     }
 
-    public var stats: SandboxStatsSnapshot { sandbox.stats.snapshot() }
+    package var stats: SandboxStatsSnapshot { sandbox.stats.snapshot() }
 }
 
 /// Runs a sandbox server with its `--data` flushing.
-public enum SandboxServer {
+package enum SandboxServer {
     /// Starts the sandbox (use port 0 for a free port), runs `body` while it listens,
     /// then stops it and writes `--data` one last time. For tests and tools:
     ///
     ///     try await SandboxServer.withRunning(config) { sandbox in
     ///         // talk to sandbox.baseURL
     ///     }
-    public static func withRunning<Result>(
+    package static func withRunning<Result>(
         _ configuration: SandboxConfiguration, logger: Logger? = nil,
         _ body: (RunningSandbox) async throws -> Result
     ) async throws -> Result {
@@ -73,7 +73,7 @@ public enum SandboxServer {
 
     /// Runs the sandbox until SIGINT or SIGTERM, then shuts down gracefully (in-flight
     /// requests finish) and writes `--data`. `onListening` is called once it listens.
-    public static func run(
+    package static func run(
         _ configuration: SandboxConfiguration, logger: Logger,
         onListening: @escaping @Sendable (RunningSandbox) async -> Void
     ) async throws {

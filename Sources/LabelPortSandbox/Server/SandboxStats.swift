@@ -2,32 +2,32 @@ import LabelPortCore
 import Synchronization
 
 /// Counters of the `/v1` traffic a sandbox has served, for `GET /_sandbox/stats`.
-public struct SandboxStatsSnapshot: Sendable, Equatable {
+package struct SandboxStatsSnapshot: Sendable, Equatable {
     /// Every `/v1` request answered (or dropped) since start or the last reset.
-    public var totalRequests = 0
+    package var totalRequests = 0
     /// `"METHOD /v1/route/{template}"` → status (`"201"`, or `"dropped"`) → count.
-    public var requests: [String: [String: Int]] = [:]
+    package var requests: [String: [String: Int]] = [:]
     /// Creates and updates stored (including those whose answer was then dropped).
-    public var writesApplied = 0
-    public var inFlight = 0
+    package var writesApplied = 0
+    package var inFlight = 0
     /// The highest number of `/v1` requests being handled at once.
-    public var maxInFlight = 0
+    package var maxInFlight = 0
     /// Injected faults by kind: `error`, `throttle`, `drop-after-commit`, `latency`.
-    public var faults: [String: Int] = [:]
+    package var faults: [String: Int] = [:]
     /// Requests refused with 429 by the `--rate-limit` bucket.
-    public var rateLimited = 0
+    package var rateLimited = 0
     /// The most `/v1` requests that arrived within any one-second window (sliding).
-    public var peakRequestsInOneSecond = 0
+    package var peakRequestsInOneSecond = 0
     /// Seconds from the first to the last `/v1` arrival: with `totalRequests` it gives
     /// the rate a client achieved.
-    public var arrivalSpanSeconds = 0.0
+    package var arrivalSpanSeconds = 0.0
 
-    public init() {}
+    package init() {}
 
     /// The count for one endpoint and status, 0 when none.
-    public func count(_ endpoint: String, _ status: String) -> Int { requests[endpoint]?[status] ?? 0 }
+    package func count(_ endpoint: String, _ status: String) -> Int { requests[endpoint]?[status] ?? 0 }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         func sorted(_ counts: [String: Int]) -> JSONValue {
             .object(JSONObject(counts.sorted { $0.key < $1.key }.map { (key: $0.key, value: .number(JSONNumber($0.value))) }))
         }
@@ -49,11 +49,11 @@ public struct SandboxStatsSnapshot: Sendable, Equatable {
 }
 
 /// Thread-safe request counters; one short lock per event.
-public final class SandboxStats: Sendable {
+package final class SandboxStats: Sendable {
     private let state = Mutex(SandboxStatsSnapshot())
     private let arrivals = Mutex(ArrivalWindow())
 
-    public init() {}
+    package init() {}
 
     func begin() {
         let peak = arrivals.withLock { $0.arrive(at: .now) }
@@ -85,10 +85,10 @@ public final class SandboxStats: Sendable {
         state.withLock { $0.faults[kind, default: 0] += 1 }
     }
 
-    public func snapshot() -> SandboxStatsSnapshot { state.withLock { $0 } }
+    package func snapshot() -> SandboxStatsSnapshot { state.withLock { $0 } }
 
     /// Zeroes the counters; requests still in flight stay counted as in flight.
-    public func reset() {
+    package func reset() {
         state.withLock { s in
             let inFlight = s.inFlight
             s = SandboxStatsSnapshot()

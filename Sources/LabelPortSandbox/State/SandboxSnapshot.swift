@@ -7,8 +7,8 @@ import LabelPortCore
 /// labels and evaluations may be left out: ids are generated, timestamps set to now and
 /// the account taken from the run. A label or evaluation of an undeclared run declares
 /// it when it names its `account_id`.
-public enum SandboxSnapshot {
-    public static func decode(
+package enum SandboxSnapshot {
+    package static func decode(
         _ bytes: [UInt8], source: String, now: String, newID: () -> String
     ) throws(SandboxConfigurationError) -> SandboxState {
         let root: JSONValue
@@ -53,7 +53,7 @@ public enum SandboxSnapshot {
 
     /// The state as file bytes; labels grouped by run in creation order. Loading the
     /// result gives back the same state.
-    public static func encode(_ state: SandboxState) -> [UInt8] {
+    package static func encode(_ state: SandboxState) -> [UInt8] {
         var out: [UInt8] = []
         let writer = JSONWriter()
         out.append(contentsOf: "{\"runs\":[".utf8)

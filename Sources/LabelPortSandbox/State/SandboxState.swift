@@ -4,29 +4,29 @@ import LabelPortCore
 /// in creation order per run, and evaluations. The API's rules live here (accounts see
 /// only their runs, text and object values are exclusive, names never change), so they
 /// are tested without a server. Ids are kept lower-case; lookups lower-case the path.
-public struct SandboxState: Sendable {
+package struct SandboxState: Sendable {
     /// Run id → account id.
-    public private(set) var runs: [String: String] = [:]
-    public private(set) var runOrder: [String] = []
-    public private(set) var labels: [String: GoldLabel] = [:]
-    public private(set) var labelIDsByRun: [String: [String]] = [:]
-    public private(set) var evaluations: [String: Evaluation] = [:]
-    public private(set) var evaluationOrder: [String] = []
+    package private(set) var runs: [String: String] = [:]
+    package private(set) var runOrder: [String] = []
+    package private(set) var labels: [String: GoldLabel] = [:]
+    package private(set) var labelIDsByRun: [String: [String]] = [:]
+    package private(set) var evaluations: [String: Evaluation] = [:]
+    package private(set) var evaluationOrder: [String] = []
     /// Grows on every change; the persistence layer writes when it moved.
-    public private(set) var version: UInt64 = 0
+    package private(set) var version: UInt64 = 0
 
-    public init() {}
+    package init() {}
 
     // MARK: Building (seed and data files)
 
-    public mutating func addRun(_ id: String, account: String) {
+    package mutating func addRun(_ id: String, account: String) {
         let id = UUIDText.normalized(id)
         if runs[id] == nil { runOrder.append(id) }
         runs[id] = account
         version &+= 1
     }
 
-    public mutating func insert(_ label: GoldLabel) {
+    package mutating func insert(_ label: GoldLabel) {
         var label = label
         label.id = UUIDText.normalized(label.id)
         label.runID = UUIDText.normalized(label.runID)
@@ -35,7 +35,7 @@ public struct SandboxState: Sendable {
         version &+= 1
     }
 
-    public mutating func insert(_ evaluation: Evaluation) {
+    package mutating func insert(_ evaluation: Evaluation) {
         var evaluation = evaluation
         evaluation.id = UUIDText.normalized(evaluation.id)
         evaluation.runID = UUIDText.normalized(evaluation.runID)
@@ -60,7 +60,7 @@ public struct SandboxState: Sendable {
         return id
     }
 
-    public mutating func listLabels(runID: String, account: String, createRuns: Bool) throws(SandboxHTTPError) -> [GoldLabel] {
+    package mutating func listLabels(runID: String, account: String, createRuns: Bool) throws(SandboxHTTPError) -> [GoldLabel] {
         let run = try resolveRun(runID, account: account, create: createRuns)
         return (labelIDsByRun[run] ?? []).compactMap { labels[$0] }
     }
@@ -72,7 +72,7 @@ public struct SandboxState: Sendable {
         return labelIDsByRun[run] ?? []
     }
 
-    public mutating func createLabel(
+    package mutating func createLabel(
         runID: String, account: String, createRuns: Bool, body: JSONValue, id: String, now: String
     ) throws(SandboxHTTPError) -> GoldLabel {
         let run = try resolveRun(runID, account: account, create: createRuns)
@@ -91,7 +91,7 @@ public struct SandboxState: Sendable {
         return label
     }
 
-    public mutating func label(runID: String, labelID: String, account: String, createRuns: Bool) throws(SandboxHTTPError) -> GoldLabel {
+    package mutating func label(runID: String, labelID: String, account: String, createRuns: Bool) throws(SandboxHTTPError) -> GoldLabel {
         let run = try resolveRun(runID, account: account, create: createRuns)
         let id = UUIDText.normalized(labelID)
         guard let label = labels[id], label.runID == run else {
@@ -102,7 +102,7 @@ public struct SandboxState: Sendable {
 
     /// Changes only the value fields present in `body`. Setting `object_value` clears
     /// `text_value` and the other way round; `output_resource_name` cannot change.
-    public mutating func updateLabel(
+    package mutating func updateLabel(
         runID: String, labelID: String, account: String, createRuns: Bool, body: JSONValue, now: String
     ) throws(SandboxHTTPError) -> GoldLabel {
         var label = try label(runID: runID, labelID: labelID, account: account, createRuns: createRuns)
@@ -138,7 +138,7 @@ public struct SandboxState: Sendable {
         }
     }
 
-    public mutating func evaluation(runID: String, evaluationID: String, account: String, createRuns: Bool) throws(SandboxHTTPError) -> Evaluation {
+    package mutating func evaluation(runID: String, evaluationID: String, account: String, createRuns: Bool) throws(SandboxHTTPError) -> Evaluation {
         let run = try resolveRun(runID, account: account, create: createRuns)
         guard let evaluation = evaluations[UUIDText.normalized(evaluationID)], evaluation.runID == run else {
             throw .notFound("evaluation \(evaluationID) not found in run \(run)")

@@ -5,15 +5,15 @@ import Darwin
 #endif
 
 /// RFC 3339 UTC timestamps with microseconds, e.g. `2025-11-23T04:33:00.123456Z`.
-public enum Timestamp {
+package enum Timestamp {
     /// The wall-clock time now.
-    public static func now() -> String {
+    package static func now() -> String {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return format(epochSeconds: Int(spec.tv_sec), microseconds: Int(spec.tv_nsec) / 1000)
     }
 
-    public static func format(epochSeconds: Int, microseconds: Int) -> String {
+    package static func format(epochSeconds: Int, microseconds: Int) -> String {
         var seconds = time_t(epochSeconds)
         var parts = tm()
         gmtime_r(&seconds, &parts)
@@ -29,8 +29,8 @@ public enum Timestamp {
 }
 
 /// Random version-4 UUIDs in lower case.
-public enum RandomUUID {
-    public static func make() -> String {
+package enum RandomUUID {
+    package static func make() -> String {
         var generator = SystemRandomNumberGenerator()
         // Two 64-bit draws rather than sixteen byte-sized ones (each draw is a system call).
         let high = generator.next(), low = generator.next()
