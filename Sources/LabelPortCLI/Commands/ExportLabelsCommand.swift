@@ -97,7 +97,7 @@ struct ExportLabelsCommand: AsyncParsableCommand {
                     if let keys {
                         return try await exporter.exportLabels(keys, fetch: api.getGoldLabel, write: write)
                     }
-                    return try await exporter.exportRuns(runIDs, fetch: api.listGoldLabels, write: write)
+                    return try await exporter.exportRuns(runIDs, fetch: api.readRun, write: write)
                 }
             }
             try session.finish(outcome, noun: "label", started: started)

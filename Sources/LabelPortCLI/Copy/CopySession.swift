@@ -63,34 +63,29 @@ struct CopySession {
                 problems.append("not attempted: run \(pair.source) → \(pair.destination): the copy was interrupted")
                 continue
             }
-            let labels: [GoldLabel]
+            // The source run, compact (its labels' values, names and ids), read once.
+            let sourceLabels: CompactRun
             do throws(APIError) {
-                let read = try await reads.perform(.read) { () async throws(APIError) -> [GoldLabel] in
-                    try await sourceClient.listGoldLabels(runID: pair.source)
+                sourceLabels = try await reads.perform(.read) { () async throws(APIError) -> CompactRun in
+                    try await sourceClient.readGoldLabels(runID: pair.source, into: StoredLabels.Collector()).finish()
                 }
-                labels = CopyRows.ordered(read)
             } catch {
                 problems.append("cannot read source run \(pair.source) at \(source.server): \(error)")
                 continue
             }
-            let engine = ImportEngine(
-                configuration: configuration, client: destinationClient, executor: writes, interrupt: interrupt, journal: journal)
-            var (planner, unreadable) = await engine.loadRuns([pair.destination])
+            let (runCounts, unreadable) = await plan(sourceLabels, into: pair.destination, client: destinationClient, writes: writes, interrupt: interrupt, outputs: outputs)
             problems += unreadable
-            planner.repeatedLabels = CopyRows.repeatedLabels(labels, destinationRun: pair.destination)
-            var rows = CopyRows(labels: labels, destinationRun: pair.destination)
-            let runCounts = await engine.apply(&rows, planner: &planner, sink: outputs, writesAllowed: true)
             counts.merge(runCounts)
             guard !configuration.dryRun, !interrupt.isSet, unreadable.isEmpty else { continue }
 
             // Verify: the destination as it is now, against the source as it was read.
             await beforeVerify?(pair.destination)
             do throws(APIError) {
-                let after = try await writes.perform(.read) { () async throws(APIError) -> [GoldLabel] in
-                    try await destinationClient.listGoldLabels(runID: pair.destination)
+                let after = try await writes.perform(.read) { () async throws(APIError) -> CompactRun in
+                    try await destinationClient.readRun(runID: pair.destination)
                 }
-                differences += CopyVerifier.differences(source: labels, destination: after, sourceRun: pair.source, destinationRun: pair.destination)
-                checked += labels.count
+                differences += CopyVerifier.differences(source: sourceLabels, destination: after, sourceRun: pair.source, destinationRun: pair.destination)
+                checked += sourceLabels.count
             } catch {
                 problems.append("cannot verify run \(pair.destination) at \(destination.server): \(error)")
             }
@@ -125,6 +120,20 @@ struct CopySession {
         var status = summary.exitStatus
         if status == 0 && (!differences.isEmpty || !problems.isEmpty) { status = 1 }
         return status
+    }
+
+    /// Plans `source` into `destinationRun` with import's planner and applies it with
+    /// import's engine (the destination's labels are released when it returns).
+    private func plan(
+        _ source: CompactRun, into destinationRun: String, client: RefactorClient, writes: RequestExecutor,
+        interrupt: InterruptFlag, outputs: ImportOutputs
+    ) async -> (OutcomeCounts, [String]) {
+        let engine = ImportEngine(configuration: configuration, client: client, executor: writes, interrupt: interrupt, journal: journal)
+        var (planner, unreadable) = await engine.loadRuns([destinationRun])
+        var rows = CopyRows(source: source, destinationRun: destinationRun)
+        planner.repeatedLabels = rows.repeatedLabels
+        let counts = await engine.apply(&rows, planner: &planner, sink: outputs, writesAllowed: true)
+        return (counts, unreadable)
     }
 
     private func verificationLines(checked: Int, differences: [CopyDifference]) -> [String] {

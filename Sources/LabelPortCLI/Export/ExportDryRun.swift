@@ -1,9 +1,9 @@
 import ArgumentParser
 import LabelPortCore
 
-/// `export labels --dry-run`: compares an earlier export with the server now, run by
-/// run (each run's labels are released once compared), and prints added / removed /
-/// changed labels. Exit status 0 when the same, 1 when they differ or a run is missing.
+/// `export labels --dry-run`: compares an earlier export (kept compact) with the server
+/// now, run by run, each server label as it arrives (only differences are kept), and
+/// prints added / removed / changed labels. Exit status 0 when the same, 1 when they differ or a run is missing.
 struct ExportDryRun {
     var path: String
     var format: ExportFormat
@@ -19,15 +19,17 @@ struct ExportDryRun {
         var diff = LabelSetDiff()
         var failures: [ExportFailure] = []
         try await OrderedFetcher(window: window).forEach(runs) { runID in
+            // Compared as the answer arrives: only the differences are kept.
+            let collector = LabelDiffCollector(old: file[runID])
             do throws(APIError) {
-                return .success(try await api.listGoldLabels(runID: runID).map(StoredLabel.init))
+                return .success(try await api.readGoldLabels(runID: runID, into: collector).finish())
             } catch {
                 return .failure(error)
             }
         } deliver: { runID, result in
             switch result {
-            case .success(let labels):
-                diff.add(old: file[runID] ?? [:], new: labels)
+            case .success(let runDiff):
+                diff.merge(runDiff)
             case .failure(let error):
                 guard error.kind == .notFound else { throw error }
                 failures.append(ExportFailure(item: runID, error: error))

@@ -3,16 +3,16 @@ import LabelPortCore
 /// Reads the files export commands take — an earlier export (for --dry-run), ids files
 /// and runs files — reporting every problem as `FILE:LINE: message` (exit status 2).
 enum ExportFileInput {
-    /// The labels of an export file by run, then by id, read with import's reader (so
-    /// the file is checked exactly as `labelport import` would read it).
-    static func readLabels(_ path: String, format: ExportFormat) throws -> [String: [String: StoredLabel]] {
+    /// The labels of an export file by run, compact (``StoredLabels``), read with
+    /// import's reader (so the file is checked exactly as `labelport import` would read it).
+    static func readLabels(_ path: String, format: ExportFormat) throws -> [String: CompactRunIndex] {
         var input: LabelInput
         do {
             input = try LabelInput(path: path, options: LabelInputOptions(format: InputFormat(rawValue: format.rawValue)))
         } catch {
             throw CommandFailure("\(error.diagnostic)", exitCode: 2)
         }
-        var labels: [String: [String: StoredLabel]] = [:]
+        var runs: [String: (builder: CompactRun.Builder, lines: [Int])] = [:]
         var problems: [Diagnostic] = []
         while let item = input.next() {
             switch item {
@@ -26,12 +26,21 @@ enum ExportFileInput {
                 let label = StoredLabel(
                     runID: row.runID, id: id, outputResourceName: row.outputResourceName,
                     values: LabelValues(textValue: row.textValue, objectValue: row.objectValue, objectValueIsPartial: row.objectValueIsPartial))
-                if labels[label.runID, default: [:]].updateValue(label, forKey: label.id) != nil {
-                    problems.append(Diagnostic(file: path, line: row.line, message: "label \(id) appears twice"))
-                }
+                if runs[label.runID] == nil { runs[label.runID] = (CompactRun.Builder(body: .asSent), []) }
+                StoredLabels.add(label, to: &runs[label.runID]!.builder)
+                runs[label.runID]!.lines.append(row.line)
             }
         }
-        try report(problems)
+        var labels: [String: CompactRunIndex] = [:]
+        for (runID, run) in runs {
+            let index = CompactRunIndex(run.builder.finish(), byName: false)
+            for repeated in index.repeatedIDs {
+                problems.append(Diagnostic(file: path, line: run.lines[repeated], message: "label \(index.run.id(repeated)) appears twice"))
+            }
+            labels[runID] = index
+        }
+        // In file order, as they were found.
+        try report(problems.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }.map(\.element))
         return labels
     }
 

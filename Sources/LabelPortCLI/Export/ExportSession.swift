@@ -89,9 +89,18 @@ struct ExportSession {
         let client: RefactorClient
         let executor: RequestExecutor
 
-        func listGoldLabels(runID: String) async throws(APIError) -> [GoldLabel] {
-            try await executor.perform(.read, operation: "list gold labels of run \(runID)") { () async throws(APIError) -> [GoldLabel] in
-                try await client.listGoldLabels(runID: runID)
+        /// A run's labels, compact (see ``CompactRun``).
+        func readRun(runID: String, body: CompactRun.Body) async throws(APIError) -> CompactRun {
+            try await executor.perform(.read, operation: "list gold labels of run \(runID)") { () async throws(APIError) -> CompactRun in
+                try await client.readRun(runID: runID, body: body)
+            }
+        }
+
+        /// A run's labels, each handed to a fresh `collector` as it arrives (see
+        /// ``RefactorClient/readGoldLabels(runID:into:)``); a retry starts a new one.
+        func readGoldLabels<Collector: GoldLabelCollector & Sendable>(runID: String, into collector: Collector) async throws(APIError) -> Collector {
+            try await executor.perform(.read, operation: "list gold labels of run \(runID)") { () async throws(APIError) -> Collector in
+                try await client.readGoldLabels(runID: runID, into: collector)
             }
         }
 

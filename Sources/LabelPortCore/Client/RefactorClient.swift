@@ -53,9 +53,9 @@ package struct RefactorClient: Sendable {
     package static let defaultEventLoopThreads = min(2, max(1, System.coreCount))
 
     package let configuration: Configuration
-    private let http: HTTPClient
-    private let headers: HTTPHeaders
-    private let failure: NetworkFailure
+    let http: HTTPClient
+    let headers: HTTPHeaders
+    let failure: NetworkFailure
     private let taskExecutors: [EventLoopTaskExecutor]
 
     private init(configuration: Configuration, http: HTTPClient, loops: [any EventLoop]) {
@@ -126,19 +126,38 @@ package struct RefactorClient: Sendable {
 
     /// `GET /v1/run/{id}/gold-labels`
     package func listGoldLabels(runID: String) async throws(APIError) -> [GoldLabel] {
+        try await readGoldLabels(runID: runID, into: GoldLabelArray()).labels
+    }
+
+    /// `GET /v1/run/{id}/gold-labels`, kept compact (see ``CompactRun``): each label's
+    /// bytes as sent (`.asSent`) or as the row `encoder` writes (`.row`).
+    package func readRun(runID: String, body: CompactRun.Body = .asSent) async throws(APIError) -> CompactRun {
+        try await readGoldLabels(runID: runID, into: CompactRun.Builder(body: body)).finish()
+    }
+
+    /// `GET /v1/run/{id}/gold-labels`, read as it arrives: every label goes to
+    /// `collector` as soon as it is in, and is dropped. The whole answer is checked
+    /// before this returns: a malformed one throws (with the byte), and the caller must
+    /// then not use what the collector kept.
+    package func readGoldLabels<Collector: GoldLabelCollector>(
+        runID: String, into collector: Collector
+    ) async throws(APIError) -> Collector {
         let call = APICall.listGoldLabels(runID: runID)
-        let value = try json(try await send(call, body: nil), call)
-        guard case .array(let items) = value else {
-            throw APIError(kind: .invalidResponse, operation: call.operation, detail: "expected a JSON array, found \(value.kindDescription)")
-        }
-        var labels: [GoldLabel] = []
-        labels.reserveCapacity(items.count)
-        for item in items {
-            do { labels.append(try GoldLabel(json: item)) } catch {
-                throw APIError(kind: .invalidResponse, operation: call.operation, detail: error.message)
+        return try await logged(call) { () async throws(APIError) -> Collector in
+            let response = try await self.start(call, body: nil)
+            guard (200..<300).contains(Int(response.status.code)) else {
+                throw self.statusError(response, body: try await self.collectBody(response, call), call)
             }
+            var collector = collector
+            var reader = GoldLabelListReader()
+            try await self.forEachPiece(of: response, call) { (piece) throws(GoldLabelListError) in
+                try reader.feed(piece, into: &collector)
+            }
+            do throws(GoldLabelListError) { try reader.finish() } catch {
+                throw APIError(kind: .invalidResponse, operation: call.operation, detail: error.detail)
+            }
+            return collector
         }
-        return labels
     }
 
     /// `POST /v1/run/{id}/gold-labels`
@@ -180,164 +199,6 @@ package struct RefactorClient: Sendable {
         do { return try Evaluation(json: value) } catch {
             throw APIError(kind: .invalidResponse, operation: call.operation, detail: error.message)
         }
-    }
-
-    // MARK: Transport
-
-    private func decodeLabel(_ body: ByteBuffer, _ call: APICall) throws(APIError) -> GoldLabel {
-        let value = try json(body, call)
-        do { return try GoldLabel(json: value) } catch {
-            throw APIError(kind: .invalidResponse, operation: call.operation, detail: error.message)
-        }
-    }
-
-    /// The body of a successful answer as JSON.
-    private func json(_ body: ByteBuffer, _ call: APICall) throws(APIError) -> JSONValue {
-        do {
-            return try Self.parseJSON(body)
-        } catch {
-            throw APIError(kind: .invalidResponse, operation: call.operation, detail: "body is not valid JSON: \(error)")
-        }
-    }
-
-    /// The `id` of the `RunGoldLabel` in a successful answer; the whole body must be
-    /// valid JSON, but only the id is built.
-    private func labelID(_ body: ByteBuffer, _ call: APICall) throws(APIError) -> String {
-        let parsed: Result<JSONObject?, JSONSyntaxError> = body.withUnsafeReadableBytes { raw in
-            Result { () throws(JSONSyntaxError) -> JSONObject? in try JSONParser.parseObject(raw, keeping: ["id"]) }
-        }
-        let object: JSONObject?
-        switch parsed {
-        case .success(let value): object = value
-        case .failure(let error):
-            throw APIError(kind: .invalidResponse, operation: call.operation, detail: "body is not valid JSON: \(error)")
-        }
-        guard let object else {
-            throw APIError(kind: .invalidResponse, operation: call.operation, detail: "RunGoldLabel must be a JSON object")
-        }
-        guard case .string(let id)? = object["id"] else {
-            throw APIError(
-                kind: .invalidResponse, operation: call.operation,
-                detail: object["id"] == nil ? "RunGoldLabel is missing \"id\"" : "RunGoldLabel.id must be a string")
-        }
-        return id
-    }
-
-    /// Sends one call; returns the body of a 2xx answer, throws for anything else.
-    private func send(_ call: APICall, body: [UInt8]?) async throws(APIError) -> ByteBuffer {
-        guard let log = configuration.requestLog else { return try await exchange(call, body: body) }
-        let started = ContinuousClock.now
-        do {
-            let answer = try await exchange(call, body: body)
-            log(RequestLogLine.success(call, elapsed: .now - started))
-            return answer
-        } catch {
-            log(RequestLogLine.failure(call, error, elapsed: .now - started))
-            throw error
-        }
-    }
-
-    private func exchange(_ call: APICall, body: [UInt8]?) async throws(APIError) -> ByteBuffer {
-        var request = HTTPClientRequest(url: configuration.server.baseURL + call.path)
-        request.method = call.method
-        request.headers = headers
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        let response: HTTPClientResponse
-        do {
-            // No deadline for the whole request: the read timeout (no byte received for
-            // `requestTimeout`) is what ends a request that makes no progress.
-            response = try await http.execute(request, deadline: .now() + .hours(24))
-        } catch {
-            throw failure.apiError(error, operation: call.operation)
-        }
-        let rateLimit = RateLimitHeaders(header: { response.headers.first(name: $0) })
-        if let rateLimit { configuration.rateLimitObserver?(rateLimit) }
-        let buffer = try await collectBody(response, call)
-        let status = Int(response.status.code)
-        if (200..<300).contains(status) { return buffer }
-        let serverMessage = Self.errorText(buffer).map(configuration.token.scrub)
-        let retryAfter = response.headers.first(name: "Retry-After").flatMap(RetryAfter.init(header:))
-        let kind: APIError.Kind
-        switch status {
-        case 300..<400:
-            let location = response.headers.first(name: "Location").map(configuration.token.scrub)
-            throw APIError(
-                kind: .redirected, operation: call.operation, status: status,
-                detail: "it points to \(location.map { "\"\($0)\"" } ?? "no Location") and labelport does not follow redirects: check --base-url")
-        case 400: kind = .badRequest
-        case 401: kind = .unauthorized
-        case 403: kind = .forbidden
-        case 404: kind = .notFound
-        case 429: kind = .throttled
-        case 500...599: kind = .serverError
-        default: kind = .unexpectedStatus
-        }
-        let detail: String?
-        if kind == .notFound {
-            // Name what was missing; add the server's words only when they say more.
-            let notFound = call.notFound
-            if let serverMessage, serverMessage.lowercased() != notFound.lowercased() {
-                detail = "\(notFound) (\(serverMessage))"
-            } else {
-                detail = notFound
-            }
-        } else {
-            detail = serverMessage
-        }
-        var error = APIError(kind: kind, operation: call.operation, status: status, detail: detail, retryAfter: retryAfter)
-        error.rateLimit = rateLimit
-        throw error
-    }
-
-    /// The whole body of an answer, as it arrives; a connection that drops or stalls
-    /// mid-answer is an error that says how much had arrived.
-    private func collectBody(_ response: HTTPClientResponse, _ call: APICall) async throws(APIError) -> ByteBuffer {
-        let limit = configuration.maximumResponseBytes
-        let tooLarge = APIError(
-            kind: .invalidResponse, operation: call.operation,
-            detail: "the answer is larger than \(NetworkFailure.bytes(limit)), the most labelport accepts")
-        var buffer = ByteBuffer()
-        // A compressed answer's length says nothing of its decoded size.
-        if response.headers.first(name: "Content-Encoding") == nil,
-            let length = response.headers.first(name: "Content-Length").flatMap(Int.init)
-        {
-            guard length <= limit else { throw tooLarge }
-            buffer.reserveCapacity(length)
-        }
-        do {
-            for try await chunk in response.body {
-                guard buffer.readableBytes + chunk.readableBytes <= limit else { throw tooLarge }
-                var chunk = chunk
-                buffer.writeBuffer(&chunk)
-            }
-        } catch let error as APIError {
-            throw error
-        } catch {
-            throw failure.apiError(error, operation: call.operation, received: buffer.readableBytes)
-        }
-        return buffer
-    }
-
-    static func parseJSON(_ buffer: ByteBuffer) throws(JSONSyntaxError) -> JSONValue {
-        let result: Result<JSONValue, JSONSyntaxError> = buffer.withUnsafeReadableBytes { raw in
-            Result { () throws(JSONSyntaxError) -> JSONValue in try JSONParser.parse(raw) }
-        }
-        return try result.get()
-    }
-
-    /// The `error` text of an `{"error": "..."}` body, else a short prefix of the body.
-    static func errorText(_ buffer: ByteBuffer) -> String? {
-        guard buffer.readableBytes > 0 else { return nil }
-        if let value = try? parseJSON(buffer),
-            case .object(let object) = value, case .string(let message)? = object["error"]
-        {
-            return message
-        }
-        let text = buffer.getString(at: buffer.readerIndex, length: min(buffer.readableBytes, 200)) ?? ""
-        return text.isEmpty ? nil : text
     }
 }
 

@@ -1,40 +1,38 @@
 /// A source run's labels as import rows for the destination run: the planner and the
 /// import engine then copy them exactly as they import a file (upsert by
 /// `output_resource_name`, never by id: ids belong to the source environment).
+/// The run is kept compact (``StoredLabels``); each row is decoded when it is read.
 package struct CopyRows: LabelItemSource {
-    private let labels: [GoldLabel]
+    private let source: CompactRun
+    /// The source's labels in (output_resource_name, id) order, byte-wise, so a plan and
+    /// a report list them the same way every time.
+    private let order: [Int]
     private let destinationRun: String
-    private var index = 0
+    private var position = 0
 
-    /// `labels` in the order given; each row's `line` is its 1-based position.
-    package init(labels: [GoldLabel], destinationRun: String) {
-        self.labels = labels
+    /// `source` as read by ``StoredLabels/Collector``; each row's `line` is its
+    /// 1-based position in (output_resource_name, id) order.
+    package init(source: CompactRun, destinationRun: String) {
+        self.source = source
+        self.order = source.exportOrder(byRun: false)
         self.destinationRun = UUIDText.normalized(destinationRun)
     }
 
     package mutating func next() -> LabelInputItem? {
-        guard index < labels.count else { return nil }
-        let label = labels[index]
-        index += 1
+        guard position < order.count else { return nil }
+        let label = StoredLabels.storedLabel(source, order[position])
+        position += 1
         let row = LabelRow(
-            line: index, runID: destinationRun, outputResourceName: label.outputResourceName,
-            textValue: label.textValue, objectValue: label.objectValue, objectValueIsPartial: label.objectValueIsPartial)
-        return .row(row, InputRecord(line: index, content: .text("")))
-    }
-
-    /// The labels in export order (output_resource_name, then id, byte-wise), so a plan
-    /// and a report list them the same way every time.
-    package static func ordered(_ labels: [GoldLabel]) -> [GoldLabel] {
-        labels.sorted { bytewisePrecedes([$0.outputResourceName, $0.id], [$1.outputResourceName, $1.id]) }
+            line: position, runID: destinationRun, outputResourceName: label.outputResourceName,
+            textValue: label.values.textValue, objectValue: label.values.objectValue, objectValueIsPartial: label.values.objectValueIsPartial)
+        return .row(row, InputRecord(line: position, content: .text("")))
     }
 
     /// Hashes of the names the source run holds more than once (see ``Planner/repeatedLabels``).
-    package static func repeatedLabels(_ labels: [GoldLabel], destinationRun: String) -> Set<Int> {
-        var seen: Set<ExactString> = []
+    package var repeatedLabels: Set<Int> {
         var repeated: Set<Int> = []
-        let run = UUIDText.normalized(destinationRun)
-        for label in labels where !seen.insert(ExactString(label.outputResourceName)).inserted {
-            repeated.insert(Planner.labelHash(run: run, name: label.outputResourceName))
+        for (previous, index) in zip(order, order.dropFirst()) where source.sameName(previous, index) {
+            repeated.insert(Planner.labelHash(run: destinationRun, name: source.outputResourceName(index)))
         }
         return repeated
     }

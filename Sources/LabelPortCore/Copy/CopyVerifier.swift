@@ -57,36 +57,40 @@ package struct CopyDifference: Sendable, Equatable {
 
 /// Compares a copy's destination run with its source, label by label of the same name,
 /// by meaning (key order and number spelling aside; ids, timestamps and authors are not
-/// compared). Labels only in the destination are not differences.
+/// compared). Labels only in the destination are not differences. Both runs are compact;
+/// a label's values are decoded when it is compared.
 package enum CopyVerifier {
+    /// `source` as read by ``StoredLabels/Collector``; `destination` as read (``Body/asSent``).
     package static func differences(
-        source: [GoldLabel], destination: [GoldLabel], sourceRun: String, destinationRun: String
+        source: CompactRun, destination: CompactRun, sourceRun: String, destinationRun: String
     ) -> [CopyDifference] {
-        var byName: [ExactString: [GoldLabel]] = [:]
-        for label in destination { byName[ExactString(label.outputResourceName), default: []].append(label) }
-        var sourceCount: [ExactString: Int] = [:]
-        for label in source { sourceCount[ExactString(label.outputResourceName), default: 0] += 1 }
-
+        let byName = CompactRunIndex(destination)
+        let order = source.exportOrder(byRun: false)
         var result: [CopyDifference] = []
-        var reported: Set<ExactString> = []
-        for label in CopyRows.ordered(source) {
-            let key = ExactString(label.outputResourceName)
+        var position = 0
+        while position < order.count {
+            let first = order[position]
+            var end = position + 1
+            while end < order.count, source.sameName(first, order[end]) { end += 1 }
+            defer { position = end }
+            let name = source.outputResourceName(first)
             func add(_ kind: CopyDifference.Kind) {
                 result.append(CopyDifference(
                     sourceRun: UUIDText.normalized(sourceRun), destinationRun: UUIDText.normalized(destinationRun),
-                    outputResourceName: label.outputResourceName, kind: kind))
+                    outputResourceName: name, kind: kind))
             }
-            if let count = sourceCount[key], count > 1 {
-                if reported.insert(key).inserted { add(.ambiguousSource(count: count)) }
+            if end - position > 1 {
+                add(.ambiguousSource(count: end - position))
                 continue
             }
-            let matches = byName[key] ?? []
+            let matches = byName.indices(named: name)
             switch matches.count {
             case 0: add(.missing)
             case 1:
-                let changes = LabelDiff.changes(from: LabelValues(label), to: LabelValues(matches[0]))
-                if !changes.isEmpty { add(.changed(id: matches[0].id, changes)) }
-            default: add(.duplicated(ids: matches.map(\.id).sorted()))
+                let copied = destination.label(matches[0])
+                let changes = LabelDiff.changes(from: StoredLabels.storedLabel(source, first).values, to: LabelValues(copied))
+                if !changes.isEmpty { add(.changed(id: copied.id, changes)) }
+            default: add(.duplicated(ids: matches.map(destination.id).sorted()))
             }
         }
         return result

@@ -35,17 +35,34 @@ package struct LabelSetDiff: Sendable, Equatable {
     /// one at a time and released.
     package mutating func add(old: [String: StoredLabel], new: [StoredLabel]) {
         var remaining = old
-        for label in new {
-            guard let before = remaining.removeValue(forKey: label.id) else {
-                added.append(Entry(label: label, changes: Self.changes(from: nil, to: label)))
-                continue
-            }
+        var group = LabelSetDiff()
+        for label in new { group.record(old: remaining.removeValue(forKey: label.id), new: label) }
+        for label in remaining.values { group.record(old: label, new: nil) }
+        merge(group)
+    }
+
+    /// Notes one label: only in `new` (added), only in `old` (removed), or in both
+    /// (changed or unchanged). Lists are put in order by ``merge(_:)``.
+    package mutating func record(old: StoredLabel?, new: StoredLabel?) {
+        switch (old, new) {
+        case (nil, let label?):
+            added.append(Entry(label: label, changes: Self.changes(from: nil, to: label)))
+        case (let label?, nil):
+            removed.append(Entry(label: label, changes: Self.changes(from: label, to: nil)))
+        case (let before?, let label?):
             let changes = Self.changes(from: before, to: label)
             if changes.isEmpty { unchanged += 1 } else { changed.append(Entry(label: label, changes: changes)) }
+        case (nil, nil):
+            break
         }
-        for label in remaining.values {
-            removed.append(Entry(label: label, changes: Self.changes(from: label, to: nil)))
-        }
+    }
+
+    /// Adds another group's differences, keeping every list in export order.
+    package mutating func merge(_ other: LabelSetDiff) {
+        added += other.added
+        removed += other.removed
+        changed += other.changed
+        unchanged += other.unchanged
         added.sort { $0.label.precedes($1.label) }
         removed.sort { $0.label.precedes($1.label) }
         changed.sort { $0.label.precedes($1.label) }

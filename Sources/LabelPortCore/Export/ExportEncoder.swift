@@ -49,7 +49,7 @@ package struct ExportEncoder<Record: ExportRecord>: Sendable {
     package var needsAllRecords: Bool { format == .xlsx || flatten }
 
     /// Writes a whole file of `records` (already in export order).
-    package func writeDocument(_ records: [Record], write: ([UInt8]) throws -> Void) throws {
+    package func writeDocument(_ records: some Collection<Record>, write: ([UInt8]) throws -> Void) throws {
         guard needsAllRecords else {
             try write(header())
             try write(rows(records))

@@ -22,7 +22,7 @@ struct ExportTable<Record: ExportRecord> {
     private let objectIndex: Int?
     private let json = JSONWriter(keyOrder: .sorted)
 
-    init(records: [Record], flatten: Bool) {
+    init(records: some Sequence<Record>, flatten: Bool) {
         let objectIndex = Record.fieldNames.firstIndex(of: "object_value")
         guard flatten, let objectIndex else {
             header = Record.fieldNames

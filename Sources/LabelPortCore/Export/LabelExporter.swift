@@ -19,37 +19,52 @@ package struct LabelExporter: Sendable {
         Array(Set(runIDs.map(UUIDText.normalized))).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
-    /// Writes the header, then every label of `runIDs` in export order.
+    /// Writes the header, then every label of `runIDs` in export order. Each run is read
+    /// compact (``CompactRun``): for CSV and JSONL as its rows, encoded as they arrive, then
+    /// sorted and written; xlsx and flattened files, which need every label before the
+    /// first row, keep the labels as sent and decode each when its row is written.
     package func exportRuns(
         _ runIDs: [String],
-        fetch: @escaping @Sendable (String) async throws(APIError) -> [GoldLabel],
+        fetch: @escaping @Sendable (_ runID: String, _ body: CompactRun.Body) async throws(APIError) -> CompactRun,
         write: ([UInt8]) throws -> Void
     ) async throws -> ExportOutcome {
         let whole = encoder.needsAllRecords
         if !whole { try write(encoder.header()) }
         var outcome = ExportOutcome()
-        var all: [GoldLabel] = []
-        let encoder = self.encoder
+        var all: [CompactRun] = []
+        let body: CompactRun.Body = whole ? .asSent : .row(encoder)
         try await OrderedFetcher(window: window).forEach(Self.exportOrder(runIDs: runIDs)) { runID in
-            do throws(APIError) {
-                let labels = GoldLabel.sortedForExport(try await fetch(runID))
-                return .success((whole ? [] : encoder.rows(labels), whole ? labels : [], labels.count))
-            } catch {
-                return .failure(error)
-            }
+            do throws(APIError) { return .success(try await fetch(runID, body)) } catch { return .failure(error) }
         } deliver: { runID, result in
             switch result {
-            case .success(let (bytes, labels, count)):
-                if whole { all += labels } else { try write(bytes) }
-                outcome.records += count
+            case .success(let run):
+                if whole { all.append(run) } else { try Self.writeRows(run, write: write) }
+                outcome.records += run.count
                 outcome.runs += 1
             case .failure(let error):
                 guard error.kind == .notFound else { throw error }
                 outcome.failures.append(ExportFailure(item: runID, error: error))
             }
         }
-        if whole { try encoder.writeDocument(all, write: write) }
+        if whole { try encoder.writeDocument(CompactLabels(all), write: write) }
         return outcome
+    }
+
+    /// How many bytes of rows are gathered before a write: few system calls, little memory.
+    static let writeBatch = 1 << 20
+
+    /// Writes a run's rows (``CompactRun/Body/row(_:)``) in export order.
+    static func writeRows(_ run: CompactRun, write: ([UInt8]) throws -> Void) throws {
+        var out: [UInt8] = []
+        out.reserveCapacity(writeBatch)
+        for index in run.exportOrder() {
+            out.append(contentsOf: run.bodyBytes(index))
+            if out.count >= writeBatch {
+                try write(out)
+                out.removeAll(keepingCapacity: true)
+            }
+        }
+        if !out.isEmpty { try write(out) }
     }
 
     /// Writes the header, then the labels named by `keys` (deduplicated) in export order.

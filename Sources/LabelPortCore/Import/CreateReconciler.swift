@@ -23,8 +23,8 @@ final class CreateReconciler: Sendable {
         self.interrupt = interrupt
         rereader = RunRereader(now: { executor.now }) { runID in
             do throws(APIError) {
-                return .success(try await executor.perform(.read) { () async throws(APIError) -> [GoldLabel] in
-                    try await client.listGoldLabels(runID: runID)
+                return .success(try await executor.perform(.read) { () async throws(APIError) -> CompactRun in
+                    try await client.readRun(runID: runID)
                 })
             } catch {
                 return .failure(error)
@@ -33,8 +33,8 @@ final class CreateReconciler: Sendable {
     }
 
     /// The labels a run held when the import read it.
-    func noteRead(runID: String, labels: [GoldLabel]) {
-        knownIDs.withLock { $0[runID] = KnownIDs(read: Set(labels.map { $0.id.lowercased() })) }
+    func noteRead(runID: String, labels: CompactRun) {
+        knownIDs.withLock { $0[runID] = KnownIDs(read: labels) }
     }
 
     /// Creates a label in `runID`; returns its id.
@@ -67,7 +67,7 @@ final class CreateReconciler: Sendable {
             _ = await executor.pause(for: max(ceiling, Self.settleBeforeLooking))
         }
         let failedAt = executor.now
-        let labels: [GoldLabel]
+        let labels: CompactRun
         do throws(APIError) {
             labels = try await rereader.labels(of: runID, after: failedAt)
         } catch {
@@ -79,9 +79,10 @@ final class CreateReconciler: Sendable {
             throw WriteFailure(error, interrupted: interrupt.isSet)
         }
         let known = knownIDs.withLock { $0[runID]?.all ?? [] }
-        let candidates = labels.filter {
-            $0.outputResourceName.utf8.elementsEqual(request.outputResourceName.utf8) && !known.contains($0.id.lowercased())
-        }
+        // Only the labels of this name are decoded.
+        let candidates = labels.indices.filter {
+            labels.outputResourceName($0).utf8.elementsEqual(request.outputResourceName.utf8) && !known.contains(labels.id($0).lowercased())
+        }.map(labels.label)
         if candidates.count > 1 {
             let error = APIError(
                 kind: .invalidResponse, operation: error.operation,
@@ -105,17 +106,18 @@ final class CreateReconciler: Sendable {
     }
 
     private func noteCreated(_ id: String, runID: String) {
-        knownIDs.withLock { $0[runID, default: KnownIDs(read: [])].created.append(id) }
+        knownIDs.withLock { $0[runID, default: KnownIDs(read: CompactRun([]))].created.append(id) }
     }
 }
 
 /// The ids of one run's labels that this import knows of. Creates only append (the
 /// common path); the set is built when an unanswered create needs it (the rare one).
 struct KnownIDs {
-    /// Lower-cased, as read at the start.
-    var read: Set<String>
+    /// The run as read at the start (shared with the planner's snapshot, not copied).
+    var read: CompactRun
     /// As the server wrote them.
     var created: [String] = []
 
-    var all: Set<String> { read.union(created.lazy.map { $0.lowercased() }) }
+    /// Lower-cased.
+    var all: Set<String> { Set(read.indices.lazy.map { read.id($0).lowercased() }).union(created.lazy.map { $0.lowercased() }) }
 }

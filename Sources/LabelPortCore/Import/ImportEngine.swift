@@ -63,15 +63,15 @@ package final class ImportEngine: Sendable {
 
     /// Reads every run's labels (concurrently, through the executor) and notes the ids
     /// read, for reconciling creates of unknown outcome. A rejected token stops the engine.
-    package func readRuns(_ runIDs: [String]) async -> [(String, Result<[GoldLabel], APIError>)] {
+    package func readRuns(_ runIDs: [String]) async -> [(String, Result<CompactRun, APIError>)] {
         let client = self.client
         let executor = self.executor
-        let results = await withTaskGroup(of: (String, Result<[GoldLabel], APIError>).self) { group in
+        let results = await withTaskGroup(of: (String, Result<CompactRun, APIError>).self) { group in
             for runID in runIDs {
                 group.addTask {
                     do throws(APIError) {
-                        let labels = try await executor.perform(.read) { () async throws(APIError) -> [GoldLabel] in
-                            try await client.listGoldLabels(runID: runID)
+                        let labels = try await executor.perform(.read) { () async throws(APIError) -> CompactRun in
+                            try await client.readRun(runID: runID)
                         }
                         return (runID, .success(labels))
                     } catch {
@@ -79,7 +79,7 @@ package final class ImportEngine: Sendable {
                     }
                 }
             }
-            var collected: [(String, Result<[GoldLabel], APIError>)] = []
+            var collected: [(String, Result<CompactRun, APIError>)] = []
             for await result in group { collected.append(result) }
             return collected
         }
@@ -125,7 +125,7 @@ package final class ImportEngine: Sendable {
     ) async -> OutcomeCounts {
         let concurrency = max(1, executor.options.concurrency)
         let ordered = OrderedOutcomes(sink: sink, window: configuration.window + concurrency)
-        let queue = WorkQueue<QueuedRow>(capacity: concurrency * Self.queuedRowsPerWorker)
+        let queue = WorkQueue<QueuedRow, PlanKey>(capacity: concurrency * Self.queuedRowsPerWorker)
         let sending = writesAllowed && !configuration.dryRun
 
         await withTaskGroup(of: Void.self) { group in

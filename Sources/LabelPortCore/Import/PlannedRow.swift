@@ -28,7 +28,7 @@ package struct PlannedRow: Sendable {
     /// Why the row cannot be applied (conflict, invalid, unknown run, no match in update mode).
     package var problem: String?
     /// Rows with the same key touch the same label and run one after another in file order.
-    package var key: String
+    package var key: PlanKey
     /// A create whose label later rows update: its id must be remembered for them.
     package var laterRowsNeedID = true
     /// A later row of a merged label: the line of the row whose change carries its

@@ -1,9 +1,10 @@
 /// Decides, row by row in file order, what import does: create, update (and which
-/// fields change), leave unchanged, or report a conflict. Pure: it works on the runs'
-/// labels read beforehand and remembers its own decisions, so several rows for one
-/// label plan against each other in order, and a dry run plans exactly what a real
-/// run does.
-package struct Planner {
+/// fields change), leave unchanged, or report a conflict. Pure, and a value: it owns
+/// snapshots of the runs' labels read beforehand (compact: a label's values are decoded
+/// only when a row touches it) and remembers its own decisions in them, so several rows
+/// for one label plan against each other in order, and a dry run plans exactly what a
+/// real run does. A copy of a planner plans on without affecting the original.
+package struct Planner: Sendable {
     package let mode: ImportMode
     /// When set, only creates of these labels (``labelHash``) are remembered for later
     /// rows; the rest are named by one row only, so nothing will look them up. Keeps a
@@ -13,7 +14,7 @@ package struct Planner {
     /// merged change, the others follow its outcome without a write of their own.
     package var repeatedRows = RepeatedRows()
     /// What the first row of each merged label was planned to do.
-    private var mergedPlans: [ExactString: PlannedRow] = [:]
+    private var mergedPlans: [PlanKey: PlannedRow] = [:]
     private var runs: [String: RunSnapshot] = [:]
     private var sequence = 0
 
@@ -22,8 +23,13 @@ package struct Planner {
     }
 
     /// Registers a run's labels as read from the server.
-    package mutating func addRun(_ runID: String, labels: [GoldLabel]) {
+    package mutating func addRun(_ runID: String, labels: CompactRun) {
         runs[runID] = RunSnapshot(runID: runID, labels: labels)
+    }
+
+    /// Registers a run's labels as read from the server.
+    package mutating func addRun(_ runID: String, labels: [GoldLabel]) {
+        addRun(runID, labels: CompactRun(labels))
     }
 
     /// Registers a run the server does not have (404): its rows fail.
@@ -42,7 +48,7 @@ package struct Planner {
         defer { sequence += 1 }
         return PlannedRow(
             sequence: sequence, line: line, runID: nil, outputResourceName: nil, action: .invalid, write: nil,
-            labelID: nil, changes: [], problem: message, key: "invalid:\(sequence)")
+            labelID: nil, changes: [], problem: message, key: .invalid(sequence: sequence))
     }
 
     package mutating func plan(_ row: LabelRow) -> PlannedRow {
@@ -50,28 +56,30 @@ package struct Planner {
         var planned = PlannedRow(
             sequence: sequence, line: row.line, runID: row.runID, outputResourceName: row.outputResourceName,
             action: .create, write: nil, labelID: nil, changes: [], problem: nil,
-            key: Self.key(run: row.runID, name: row.outputResourceName))
-        guard let run = runs[row.runID] else {
+            key: .name(run: row.runID, row.outputResourceName))
+        // Taken out while planning, so that changing it never copies its tables.
+        guard var run = runs.removeValue(forKey: row.runID) else {
             planned.problem = "run \(row.runID) was not read before planning"
             return planned
         }
+        defer { runs[row.runID] = run }
         if let reason = run.unavailable {
             planned.action = mode == .update ? .update : .create
             planned.problem = reason
             return planned
         }
-        if !repeatedRows.isEmpty, let merged = repeatedRows.merged[ExactString(planned.key)] {
-            let mergeKey = ExactString(planned.key)
+        if !repeatedRows.isEmpty, let merged = repeatedRows.merged[planned.key] {
+            let mergeKey = planned.key
             if let first = mergedPlans[mergeKey] {
                 return follower(of: first, planned)
             }
             var row = merged
             row.line = planned.line
-            plan(row, in: run, into: &planned)
+            plan(row, in: &run, into: &planned)
             mergedPlans[mergeKey] = planned
             return planned
         }
-        plan(row, in: run, into: &planned)
+        plan(row, in: &run, into: &planned)
         return planned
     }
 
@@ -91,15 +99,15 @@ package struct Planner {
         return planned
     }
 
-    private func plan(_ row: LabelRow, in run: RunSnapshot, into planned: inout PlannedRow) {
+    private func plan(_ row: LabelRow, in run: inout RunSnapshot, into planned: inout PlannedRow) {
         if mode == .create {
-            create(row, in: run, into: &planned)
+            create(row, in: &run, into: &planned)
             return
         }
 
         // By id first: an id this run holds names exactly that label.
         if let id = row.id, let entry = run.entry(id: id) {
-            update(row, .existing(id: entry.id), current: entry.values, in: run, into: &planned)
+            update(row, .existing(id: entry.id), current: entry.values, in: &run, into: &planned)
             return
         }
         let ids = run.ids(named: row.outputResourceName)
@@ -111,20 +119,20 @@ package struct Planner {
                 planned.problem = row.id.map { "no label with id \($0) or output_resource_name \"\(row.outputResourceName)\" in run \(row.runID)" }
                     ?? "no label with output_resource_name \"\(row.outputResourceName)\" in run \(row.runID)"
             } else {
-                create(row, in: run, into: &planned)
+                create(row, in: &run, into: &planned)
             }
         case (1, nil):
             let id = ids[0]
-            update(row, .existing(id: id), current: run.entry(id: id)!.values, in: run, into: &planned)
+            update(row, .existing(id: id), current: run.entry(id: id)!.values, in: &run, into: &planned)
         case (0, let values?):
-            update(row, .pending(name: row.outputResourceName), current: values, in: run, into: &planned)
+            update(row, .pending(name: row.outputResourceName), current: values, in: &run, into: &planned)
         default:
             planned.action = .conflict
             planned.problem = "\(ids.count + (pending == nil ? 0 : 1)) labels in run \(row.runID) share output_resource_name \"\(row.outputResourceName)\": \(ids.joined(separator: ", ")); add an id column to say which"
         }
     }
 
-    private func create(_ row: LabelRow, in run: RunSnapshot, into planned: inout PlannedRow) {
+    private func create(_ row: LabelRow, in run: inout RunSnapshot, into planned: inout PlannedRow) {
         let values = LabelValues(row)
         planned.action = .create
         planned.after = values
@@ -149,10 +157,10 @@ package struct Planner {
 
     /// Plans an update of an existing label or of one an earlier row creates: the changes
     /// against its current (or planned) values, nothing to send when there are none.
-    private func update(_ row: LabelRow, _ target: LabelTarget, current: LabelValues, in run: RunSnapshot, into planned: inout PlannedRow) {
+    private func update(_ row: LabelRow, _ target: LabelTarget, current: LabelValues, in run: inout RunSnapshot, into planned: inout PlannedRow) {
         if case .existing(let id) = target {
             planned.labelID = id
-            planned.key = Self.key(run: row.runID, id: id)
+            planned.key = .id(run: row.runID, id)
         }
         let next = current.applying(row)
         planned.changes = LabelDiff.changes(from: current, to: next)
@@ -187,6 +195,4 @@ package struct Planner {
         return request
     }
 
-    static func key(run: String, name: String) -> String { "\(run)\u{1F}n\u{1F}\(name)" }
-    static func key(run: String, id: String) -> String { "\(run)\u{1F}i\u{1F}\(id)" }
 }

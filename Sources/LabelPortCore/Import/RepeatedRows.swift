@@ -4,7 +4,7 @@
 package struct RepeatedRows: Sendable {
     /// The merged row by planner key (run after `--remap-run`, output_resource_name);
     /// its line is the first row's.
-    var merged: [ExactString: LabelRow] = [:]
+    var merged: [PlanKey: LabelRow] = [:]
 
     package init() {}
 
@@ -15,12 +15,12 @@ package struct RepeatedRows: Sendable {
     /// different labels, and are not merged.
     package init<Source: LabelItemSource>(_ source: inout Source, labels: Set<Int>, configuration: ImportConfiguration) {
         guard !labels.isEmpty, configuration.mode != .create else { return }
-        var refused: Set<ExactString> = []
+        var refused: Set<PlanKey> = []
         while let item = source.next() {
             guard case .row(var row, _) = item else { continue }
             row.runID = configuration.runID(for: row)
             guard labels.contains(Planner.labelHash(run: row.runID, name: row.outputResourceName)) else { continue }
-            let key = ExactString(Planner.key(run: row.runID, name: row.outputResourceName))
+            let key = PlanKey.name(run: row.runID, row.outputResourceName)
             if refused.contains(key) { continue }
             guard let earlier = merged[key] else {
                 merged[key] = row

@@ -6,8 +6,8 @@
 /// dropped connections costs one or two reads of the run, not one each.
 actor RunRereader {
     private final class Listing: Sendable {
-        let task: Task<Result<[GoldLabel], APIError>, Never>
-        init(task: Task<Result<[GoldLabel], APIError>, Never>) { self.task = task }
+        let task: Task<Result<CompactRun, APIError>, Never>
+        init(task: Task<Result<CompactRun, APIError>, Never>) { self.task = task }
     }
 
     private struct RunState {
@@ -17,18 +17,18 @@ actor RunRereader {
         var latestFinished = false
     }
 
-    private let fetch: @Sendable (String) async -> Result<[GoldLabel], APIError>
+    private let fetch: @Sendable (String) async -> Result<CompactRun, APIError>
     /// The executor's clock: instants are offsets from its origin.
     private let now: @Sendable () -> Duration
     private var runs: [String: RunState] = [:]
 
-    init(now: @escaping @Sendable () -> Duration, fetch: @escaping @Sendable (String) async -> Result<[GoldLabel], APIError>) {
+    init(now: @escaping @Sendable () -> Duration, fetch: @escaping @Sendable (String) async -> Result<CompactRun, APIError>) {
         self.now = now
         self.fetch = fetch
     }
 
     /// The run's labels as read by a listing that started after `failedAt`.
-    func labels(of runID: String, after failedAt: Duration) async throws(APIError) -> [GoldLabel] {
+    func labels(of runID: String, after failedAt: Duration) async throws(APIError) -> CompactRun {
         let state = runs[runID] ?? RunState()
         if let latest = state.latest {
             let startsLater = state.latestStartedAt.map { $0 > failedAt } ?? true

@@ -1,7 +1,8 @@
-/// What the planner knows about one run: its labels as read from the server, plus the
-/// labels this import has planned to create, so several rows for one label plan in order.
-/// A class: the planner updates it in place for every row, never copying its tables.
-final class RunSnapshot {
+/// What the planner knows about one run: its labels as read from the server (compact,
+/// see ``CompactRunIndex``), the values this import's earlier rows planned for them, and
+/// the labels it planned to create, so several rows for one label plan in order. A
+/// value owned by one ``Planner``: the server's labels are shared, never changed.
+struct RunSnapshot: Sendable {
     struct Entry {
         /// The id as the server wrote it (used in requests).
         var id: String
@@ -13,36 +14,45 @@ final class RunSnapshot {
     let runID: String
     /// Why the run's rows cannot be applied (404, or it could not be read); nil when read.
     let unavailable: String?
-    /// By lower-cased id: a row's id matches whatever case the server uses.
-    private var labels: [String: Entry] = [:]
-    /// Names compare by exact bytes, not Unicode equivalence: "é" and "e\u{301}" differ.
-    private var idsByName: [ExactString: [String]] = [:]
+    private let labels: CompactRunIndex?
+    /// Values planned by earlier rows for the server's labels, by label index.
+    private var planned: [Int: LabelValues] = [:]
     /// Labels planned for creation by earlier rows, by output_resource_name.
     private var pending: [ExactString: LabelValues] = [:]
 
-    init(runID: String, labels: [GoldLabel]) {
+    init(runID: String, labels: CompactRun) {
         self.runID = runID
         self.unavailable = nil
-        for label in labels {
-            self.labels[label.id.lowercased()] = Entry(id: label.id, name: label.outputResourceName, values: LabelValues(label), updatedAt: label.updatedAt)
-            idsByName[ExactString(label.outputResourceName), default: []].append(label.id)
-        }
+        self.labels = CompactRunIndex(labels)
     }
 
     init(unavailableRun runID: String, reason: String) {
         self.runID = runID
         self.unavailable = reason
+        self.labels = nil
     }
 
-    func entry(id: String) -> Entry? { labels[id.lowercased()] }
-    func ids(named name: String) -> [String] { idsByName[ExactString(name)] ?? [] }
+    /// The label with `id` (letter case aside), with the values planned for it so far.
+    func entry(id: String) -> Entry? {
+        guard let labels, let index = labels.index(ofID: id) else { return nil }
+        let label = labels.run.label(index)
+        return Entry(id: label.id, name: label.outputResourceName, values: planned[index] ?? LabelValues(label), updatedAt: label.updatedAt)
+    }
+
+    /// The ids of the server's labels named `name` (exact bytes), in the answer's order.
+    func ids(named name: String) -> [String] {
+        guard let labels else { return [] }
+        return labels.indices(named: name).map(labels.run.id)
+    }
+
     func pendingValues(named name: String) -> LabelValues? { pending[ExactString(name)] }
 
-    func setValues(_ values: LabelValues, id: String) {
-        labels[id.lowercased()]?.values = values
+    mutating func setValues(_ values: LabelValues, id: String) {
+        guard let index = labels?.index(ofID: id) else { return }
+        planned[index] = values
     }
 
-    func setPending(_ values: LabelValues, name: String) {
+    mutating func setPending(_ values: LabelValues, name: String) {
         pending[ExactString(name)] = values
     }
 }

@@ -13,17 +13,17 @@ import Synchronization
 /// Tasks suspend only to wait, and are resumed outside the lock. A waiting task that is
 /// cancelled stops waiting at once: a worker gets nil (no job), a producer queues its job
 /// over capacity rather than lose it.
-final class WorkQueue<Job: Sendable>: Sendable {
+final class WorkQueue<Job: Sendable, Key: Hashable & Sendable>: Sendable {
     private struct Entry {
-        var key: String
+        var key: Key
         var job: Job
     }
 
     private struct Worker {
         let id: UInt64
-        let continuation: CheckedContinuation<(String, Job)?, Never>
+        let continuation: CheckedContinuation<(Key, Job)?, Never>
 
-        func resume(returning job: (String, Job)?) { continuation.resume(returning: job) }
+        func resume(returning job: (Key, Job)?) { continuation.resume(returning: job) }
     }
 
     private struct Producer {
@@ -34,8 +34,8 @@ final class WorkQueue<Job: Sendable>: Sendable {
     private struct State {
         var ready = CircularBuffer<Entry>()
         /// Jobs whose key is busy, in order, by key.
-        var blocked: [String: CircularBuffer<Entry>] = [:]
-        var busyKeys: Set<String> = []
+        var blocked: [Key: CircularBuffer<Entry>] = [:]
+        var busyKeys: Set<Key> = []
         /// Submitted and not finished (running, ready or blocked).
         var queued = 0
         var closed = false
@@ -69,7 +69,7 @@ final class WorkQueue<Job: Sendable>: Sendable {
         }
 
         /// The next job, `.some(nil)` when closed and drained, nil when the caller must wait.
-        mutating func take() -> (String, Job)?? {
+        mutating func take() -> (Key, Job)?? {
             if let entry = ready.popFirst() { return .some((entry.key, entry.job)) }
             if closed && queued == 0 { return .some(nil) }
             return nil
@@ -97,7 +97,7 @@ final class WorkQueue<Job: Sendable>: Sendable {
     }
 
     /// Queues a job; waits while the queue is full (unless the task is cancelled).
-    func submit(_ job: Job, key: String) async {
+    func submit(_ job: Job, key: Key) async {
         let capacity = capacity
         while state.withLock({ $0.queued >= capacity }) && !Task.isCancelled {
             let id = state.withLock { $0.newWaitID() }
@@ -136,12 +136,12 @@ final class WorkQueue<Job: Sendable>: Sendable {
 
     /// The next job and its key, or nil once the queue is closed and drained (or the
     /// waiting task is cancelled).
-    func next() async -> (String, Job)? {
+    func next() async -> (Key, Job)? {
         let (taken, id) = state.withLock { state in (state.take(), state.newWaitID()) }
         if let taken { return taken }
         return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<(String, Job)?, Never>) in
-                let taken = state.withLock { state -> (String, Job)?? in
+            await withCheckedContinuation { (continuation: CheckedContinuation<(Key, Job)?, Never>) in
+                let taken = state.withLock { state -> (Key, Job)?? in
                     if Task.isCancelled { return .some(nil) }
                     let taken = state.take()
                     if taken == nil { state.idleWorkers.append(Worker(id: id, continuation: continuation)) }
@@ -155,13 +155,13 @@ final class WorkQueue<Job: Sendable>: Sendable {
     }
 
     /// ``finished(key:)`` then ``next()``.
-    func finishedThenNext(key: String) async -> (String, Job)? {
+    func finishedThenNext(key: Key) async -> (Key, Job)? {
         finished(key: key)
         return await next()
     }
 
     /// A worker finished the job for `key`: the next job with that key may run.
-    func finished(key: String) {
+    func finished(key: Key) {
         let capacity = capacity
         let wakeups = state.withLock { state -> Wakeups in
             var wakeups = Wakeups()

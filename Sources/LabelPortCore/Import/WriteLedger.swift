@@ -13,15 +13,15 @@ final class WriteLedger: Sendable {
     }
 
     private struct Entries {
-        var createdIDs: [ExactString: String] = [:]
-        var failedCreates: [ExactString: Int] = [:]
-        var unfinished: [ExactString: Unfinished] = [:]
+        var createdIDs: [PlanKey: String] = [:]
+        var failedCreates: [PlanKey: Int] = [:]
+        var unfinished: [PlanKey: Unfinished] = [:]
     }
 
     private let entries = Mutex(Entries())
 
-    /// The ledger's key for a row: its planner key, compared byte for byte.
-    private static func slot(_ planned: PlannedRow) -> ExactString { ExactString(planned.key) }
+    /// The ledger's key for a row: its planner key.
+    private static func slot(_ planned: PlannedRow) -> PlanKey { planned.key }
 
     /// A create for `planned` succeeded; its id is kept only when later rows need it.
     func created(_ id: String, for planned: PlannedRow) {

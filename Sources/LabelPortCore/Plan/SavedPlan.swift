@@ -61,15 +61,15 @@ package struct SavedPlan: Sendable {
         writes.enumerated().map { index, write in
             let action: ImportAction = write.isCreate ? .create : .update
             let plannedWrite: PlannedWrite
-            let key: String
+            let key: PlanKey
             if write.isCreate {
-                key = Planner.key(run: write.runID, name: write.outputResourceName)
+                key = PlanKey.name(run: write.runID, write.outputResourceName)
                 plannedWrite = .create(CreateGoldLabelRequest(
                     outputResourceName: write.outputResourceName, textValue: write.sends.textValue,
                     objectValue: write.sends.objectValue, objectValueIsPartial: write.sends.objectValueIsPartial))
             } else {
                 let target: LabelTarget = write.labelID.map { .existing(id: $0) } ?? .pending(name: write.outputResourceName)
-                key = write.labelID.map { Planner.key(run: write.runID, id: $0) } ?? Planner.key(run: write.runID, name: write.outputResourceName)
+                key = write.labelID.map { PlanKey.id(run: write.runID, $0) } ?? PlanKey.name(run: write.runID, write.outputResourceName)
                 plannedWrite = .update(target, UpdateGoldLabelRequest(
                     textValue: write.sends.textValue, objectValue: write.sends.objectValue, objectValueIsPartial: write.sends.objectValueIsPartial))
             }

@@ -35,6 +35,30 @@ package enum Platform {
         #endif
     }
 
+    /// `memcmp(3)`: below, at or above 0 as the `count` bytes at `a` sort before, equal
+    /// or after those at `b`.
+    @inline(__always)
+    package static func compareBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Int32 {
+        memcmp(a, b, count)
+    }
+
+    /// The offset of the first occurrence of `needle` in `haystack`, if any (`memchr(3)`
+    /// for its first byte, then `memcmp(3)`; glibc's `memmem` is not in its Swift module).
+    package static func find(_ needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer) -> Int? {
+        guard needle.count > 0 else { return 0 }
+        guard let base = haystack.baseAddress, let wanted = needle.baseAddress, needle.count <= haystack.count else { return nil }
+        let first = Int32(needle[0])
+        let last = haystack.count - needle.count
+        var start = 0
+        while start <= last {
+            guard let hit = memchr(base + start, first, last - start + 1) else { return nil }
+            let at = UnsafeRawPointer(hit) - base
+            if memcmp(base + at, wanted, needle.count) == 0 { return at }
+            start = at + 1
+        }
+        return nil
+    }
+
     /// The calling thread's last error number.
     package static var errno: Int32 {
         #if canImport(Glibc)

@@ -43,7 +43,7 @@ package struct RestorePlan: Sendable {
             var row = PlannedRow(
                 sequence: rows.count, line: item.seq, runID: item.runID, outputResourceName: item.outputResourceName,
                 action: .update, write: .update(.existing(id: id), request), labelID: id,
-                changes: LabelDiff.changes(from: current, to: before), problem: nil, key: Planner.key(run: item.runID, id: id))
+                changes: LabelDiff.changes(from: current, to: before), problem: nil, key: PlanKey.id(run: item.runID, id))
             row.before = current
             row.after = before
             rows.append(row)

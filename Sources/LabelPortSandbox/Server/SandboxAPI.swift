@@ -74,7 +74,7 @@ struct SandboxAPI: Sendable {
         case .none, .dropAfterCommit:
             break
         }
-        let (code, value): (Int, JSONValue)
+        let (code, value): (Int, Answer)
         do {
             (code, value) = try await apply(endpoint, request, context, account: account)
         } catch {
@@ -89,7 +89,10 @@ struct SandboxAPI: Sendable {
             throw ConnectionDropped()
         }
         status = String(code)
-        return Self.json(code, value)
+        switch value {
+        case .json(let value): return Self.json(code, value)
+        case .labels(let ids, let state): return Self.labels(ids, of: state)
+        }
     }
 
     private func authenticate(_ request: Request) -> (token: String, account: String)? {
@@ -102,16 +105,17 @@ struct SandboxAPI: Sendable {
 
     private func apply(
         _ endpoint: SandboxEndpoint, _ request: Request, _ context: SandboxRequestContext, account: String
-    ) async throws(SandboxHTTPError) -> (Int, JSONValue) {
+    ) async throws(SandboxHTTPError) -> (Int, Answer) {
         let createRuns = sandbox.configuration.createRuns
         let parameters = context.parameters
         switch endpoint {
         case .listGoldLabels:
             let runID = parameters.get("run_id") ?? ""
-            let labels = try sandbox.withState { s throws(SandboxHTTPError) in
-                try s.listLabels(runID: runID, account: account, createRuns: createRuns)
+            // The ids, and the state they are read from as the answer is written: no copy of the run.
+            let (ids, state) = try sandbox.withState { s throws(SandboxHTTPError) in
+                (try s.listLabelIDs(runID: runID, account: account, createRuns: createRuns), s)
             }
-            return (200, .array(labels.map(\.json)))
+            return (200, .labels(ids, state))
         case .createGoldLabel:
             let runID = parameters.get("run_id") ?? ""
             let body = try await Self.body(request, context)
@@ -120,13 +124,13 @@ struct SandboxAPI: Sendable {
             let label = try sandbox.withState { s throws(SandboxHTTPError) in
                 try s.createLabel(runID: runID, account: account, createRuns: createRuns, body: body, id: id, now: now)
             }
-            return (201, label.json)
+            return (201, .json(label.json))
         case .getGoldLabel:
             let runID = parameters.get("run_id") ?? "", labelID = parameters.get("gold_label_id") ?? ""
             let label = try sandbox.withState { s throws(SandboxHTTPError) in
                 try s.label(runID: runID, labelID: labelID, account: account, createRuns: createRuns)
             }
-            return (200, label.json)
+            return (200, .json(label.json))
         case .updateGoldLabel:
             let runID = parameters.get("run_id") ?? "", labelID = parameters.get("gold_label_id") ?? ""
             let body = try await Self.body(request, context)
@@ -134,13 +138,13 @@ struct SandboxAPI: Sendable {
             let label = try sandbox.withState { s throws(SandboxHTTPError) in
                 try s.updateLabel(runID: runID, labelID: labelID, account: account, createRuns: createRuns, body: body, now: now)
             }
-            return (200, label.json)
+            return (200, .json(label.json))
         case .getEvaluation:
             let runID = parameters.get("run_id") ?? "", evaluationID = parameters.get("evaluation_id") ?? ""
             let evaluation = try sandbox.withState { s throws(SandboxHTTPError) in
                 try s.evaluation(runID: runID, evaluationID: evaluationID, account: account, createRuns: createRuns)
             }
-            return (200, evaluation.json)
+            return (200, .json(evaluation.json))
         }
     }
 

@@ -65,6 +65,13 @@ package struct SandboxState: Sendable {
         return (labelIDsByRun[run] ?? []).compactMap { labels[$0] }
     }
 
+    /// The ids of a run's labels in creation order, for an answer written from a copy of
+    /// the state (``labels``) label by label.
+    mutating func listLabelIDs(runID: String, account: String, createRuns: Bool) throws(SandboxHTTPError) -> [String] {
+        let run = try resolveRun(runID, account: account, create: createRuns)
+        return labelIDsByRun[run] ?? []
+    }
+
     package mutating func createLabel(
         runID: String, account: String, createRuns: Bool, body: JSONValue, id: String, now: String
     ) throws(SandboxHTTPError) -> GoldLabel {

@@ -26,7 +26,7 @@ struct OrderedOutcomesTests {
         RowOutcome(
             planned: PlannedRow(
                 sequence: sequence, line: sequence + 2, runID: nil, outputResourceName: "n\(sequence)", action: .create,
-                write: nil, labelID: nil, changes: [], problem: nil, key: "k\(sequence)"),
+                write: nil, labelID: nil, changes: [], problem: nil, key: .invalid(sequence: sequence)),
             status: status, labelID: nil, error: nil, record: nil)
     }
 

@@ -11,7 +11,7 @@ struct RowDecisionTests {
     ) -> PlannedRow {
         var row = PlannedRow(
             sequence: 0, line: line, runID: "run", outputResourceName: "doc-1.pdf", action: action,
-            write: write, labelID: nil, changes: [], problem: problem, key: "run\u{1F}doc-1.pdf")
+            write: write, labelID: nil, changes: [], problem: problem, key: .name(run: "run", "doc-1.pdf"))
         row.follows = follows
         row.laterRowsNeedID = laterRowsNeedID
         return row

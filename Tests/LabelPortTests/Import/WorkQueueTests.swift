@@ -8,7 +8,7 @@ struct WorkQueueTests {
     /// other keys may run meanwhile.
     @Test("same-key jobs run in order, one at a time; all jobs run once")
     func keyedOrder() async {
-        let queue = WorkQueue<Int>(capacity: 8)
+        let queue = WorkQueue<Int, String>(capacity: 8)
         let log = Locked<[String: [Int]]>([:])
         let running = Locked<Set<String>>([])
         let overlaps = Locked(0)
@@ -40,7 +40,7 @@ struct WorkQueueTests {
 
     @Test("submit waits while the queue is full")
     func backpressure() async {
-        let queue = WorkQueue<Int>(capacity: 2)
+        let queue = WorkQueue<Int, String>(capacity: 2)
         let submitted = Locked(0)
         let producer = Task {
             for i in 0..<5 {
@@ -63,7 +63,7 @@ struct WorkQueueTests {
 
     @Test("a worker waiting for a job that is cancelled stops waiting with no job; the queue still serves others")
     func cancelWaitingWorker() async {
-        let queue = WorkQueue<Int>(capacity: 4)
+        let queue = WorkQueue<Int, String>(capacity: 4)
         let worker = Task { await queue.next() }
         while queue.waiting.workers < 1 { await Task.yield() }
         worker.cancel()
@@ -78,7 +78,7 @@ struct WorkQueueTests {
 
     @Test("a worker cancelled before it waits gets no job and leaves no waiter behind")
     func cancelBeforeWaiting() async {
-        let queue = WorkQueue<Int>(capacity: 4)
+        let queue = WorkQueue<Int, String>(capacity: 4)
         let worker = Task {
             withUnsafeCurrentTask { $0?.cancel() }
             return await queue.next()
@@ -89,7 +89,7 @@ struct WorkQueueTests {
 
     @Test("a producer waiting for room that is cancelled queues its job over capacity: nothing is lost")
     func cancelWaitingProducer() async {
-        let queue = WorkQueue<Int>(capacity: 1)
+        let queue = WorkQueue<Int, String>(capacity: 1)
         await queue.submit(1, key: "a")
         let producer = Task { await queue.submit(2, key: "b") }
         while !queue.waiting.producer { await Task.yield() }

@@ -1,0 +1,209 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+/// How a call goes over the wire: the request, the answer's status, and its body read
+/// whole or piece by piece as it arrives.
+extension RefactorClient {
+    func decodeLabel(_ body: ByteBuffer, _ call: APICall) throws(APIError) -> GoldLabel {
+        let value = try json(body, call)
+        do { return try GoldLabel(json: value) } catch {
+            throw APIError(kind: .invalidResponse, operation: call.operation, detail: error.message)
+        }
+    }
+
+    /// The body of a successful answer as JSON.
+    func json(_ body: ByteBuffer, _ call: APICall) throws(APIError) -> JSONValue {
+        do {
+            return try Self.parseJSON(body)
+        } catch {
+            throw APIError(kind: .invalidResponse, operation: call.operation, detail: "body is not valid JSON: \(error)")
+        }
+    }
+
+    /// The `id` of the `RunGoldLabel` in a successful answer; the whole body must be
+    /// valid JSON, but only the id is built.
+    func labelID(_ body: ByteBuffer, _ call: APICall) throws(APIError) -> String {
+        let parsed: Result<JSONObject?, JSONSyntaxError> = body.withUnsafeReadableBytes { raw in
+            Result { () throws(JSONSyntaxError) -> JSONObject? in try JSONParser.parseObject(raw, keeping: ["id"]) }
+        }
+        let object: JSONObject?
+        switch parsed {
+        case .success(let value): object = value
+        case .failure(let error):
+            throw APIError(kind: .invalidResponse, operation: call.operation, detail: "body is not valid JSON: \(error)")
+        }
+        guard let object else {
+            throw APIError(kind: .invalidResponse, operation: call.operation, detail: "RunGoldLabel must be a JSON object")
+        }
+        guard case .string(let id)? = object["id"] else {
+            throw APIError(
+                kind: .invalidResponse, operation: call.operation,
+                detail: object["id"] == nil ? "RunGoldLabel is missing \"id\"" : "RunGoldLabel.id must be a string")
+        }
+        return id
+    }
+
+    /// Sends one call; returns the body of a 2xx answer, throws for anything else.
+    func send(_ call: APICall, body: [UInt8]?) async throws(APIError) -> ByteBuffer {
+        try await logged(call) { () async throws(APIError) -> ByteBuffer in try await self.exchange(call, body: body) }
+    }
+
+    /// Runs `exchange`, logging the call's line when `--verbose` asks for it.
+    func logged<Answer>(
+        _ call: APICall, _ exchange: () async throws(APIError) -> Answer
+    ) async throws(APIError) -> Answer {
+        guard let log = configuration.requestLog else { return try await exchange() }
+        let started = ContinuousClock.now
+        do {
+            let answer = try await exchange()
+            log(RequestLogLine.success(call, elapsed: .now - started))
+            return answer
+        } catch {
+            log(RequestLogLine.failure(call, error, elapsed: .now - started))
+            throw error
+        }
+    }
+
+    func exchange(_ call: APICall, body: [UInt8]?) async throws(APIError) -> ByteBuffer {
+        let response = try await start(call, body: body)
+        let buffer = try await collectBody(response, call)
+        if (200..<300).contains(Int(response.status.code)) { return buffer }
+        throw statusError(response, body: buffer, call)
+    }
+
+    /// Sends the request and waits for the answer's head (status and headers).
+    func start(_ call: APICall, body: [UInt8]?) async throws(APIError) -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: configuration.server.baseURL + call.path)
+        request.method = call.method
+        request.headers = headers
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response: HTTPClientResponse
+        do {
+            // No deadline for the whole request: the read timeout (no byte received for
+            // `requestTimeout`) is what ends a request that makes no progress.
+            response = try await http.execute(request, deadline: .now() + .hours(24))
+        } catch {
+            throw failure.apiError(error, operation: call.operation)
+        }
+        if let rateLimit = RateLimitHeaders(header: { response.headers.first(name: $0) }) {
+            configuration.rateLimitObserver?(rateLimit)
+        }
+        return response
+    }
+
+    /// The error for an answer that is not a 2xx, from its status, headers and body.
+    func statusError(_ response: HTTPClientResponse, body buffer: ByteBuffer, _ call: APICall) -> APIError {
+        let rateLimit = RateLimitHeaders(header: { response.headers.first(name: $0) })
+        let status = Int(response.status.code)
+        let serverMessage = Self.errorText(buffer).map(configuration.token.scrub)
+        let retryAfter = response.headers.first(name: "Retry-After").flatMap(RetryAfter.init(header:))
+        let kind: APIError.Kind
+        switch status {
+        case 300..<400:
+            let location = response.headers.first(name: "Location").map(configuration.token.scrub)
+            return APIError(
+                kind: .redirected, operation: call.operation, status: status,
+                detail: "it points to \(location.map { "\"\($0)\"" } ?? "no Location") and labelport does not follow redirects: check --base-url")
+        case 400: kind = .badRequest
+        case 401: kind = .unauthorized
+        case 403: kind = .forbidden
+        case 404: kind = .notFound
+        case 429: kind = .throttled
+        case 500...599: kind = .serverError
+        default: kind = .unexpectedStatus
+        }
+        let detail: String?
+        if kind == .notFound {
+            // Name what was missing; add the server's words only when they say more.
+            let notFound = call.notFound
+            if let serverMessage, serverMessage.lowercased() != notFound.lowercased() {
+                detail = "\(notFound) (\(serverMessage))"
+            } else {
+                detail = notFound
+            }
+        } else {
+            detail = serverMessage
+        }
+        var error = APIError(kind: kind, operation: call.operation, status: status, detail: detail, retryAfter: retryAfter)
+        error.rateLimit = rateLimit
+        return error
+    }
+
+    /// The whole body of an answer, as it arrives; a connection that drops or stalls
+    /// mid-answer is an error that says how much had arrived.
+    func collectBody(_ response: HTTPClientResponse, _ call: APICall) async throws(APIError) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        // A compressed answer's length says nothing of its decoded size.
+        if response.headers.first(name: "Content-Encoding") == nil,
+            let length = response.headers.first(name: "Content-Length").flatMap(Int.init)
+        {
+            guard length <= configuration.maximumResponseBytes else { throw tooLarge(call) }
+            buffer.reserveCapacity(length)
+        }
+        try await forEachPiece(of: response, call) { (piece) throws(APIError) in buffer.writeBytes(piece) }
+        return buffer
+    }
+
+    /// Hands the body of an answer to `consume` piece by piece as it arrives, holding no
+    /// more of it; a connection that drops or stalls mid-answer is an error that says how
+    /// much had arrived. An error `consume` throws is thrown as an invalid answer.
+    func forEachPiece<Failure: Error>(
+        of response: HTTPClientResponse, _ call: APICall,
+        _ consume: (UnsafeRawBufferPointer) throws(Failure) -> Void
+    ) async throws(APIError) {
+        let limit = configuration.maximumResponseBytes
+        // A declared length over the limit is refused at once (a compressed answer's
+        // length says nothing of its decoded size).
+        if response.headers.first(name: "Content-Encoding") == nil,
+            let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > limit
+        {
+            throw tooLarge(call)
+        }
+        var received = 0
+        do {
+            for try await chunk in response.body {
+                guard received + chunk.readableBytes <= limit else { throw tooLarge(call) }
+                received += chunk.readableBytes
+                let consumed: Result<Void, Failure> = chunk.withUnsafeReadableBytes { raw in
+                    Result { () throws(Failure) in try consume(raw) }
+                }
+                try consumed.get()
+            }
+        } catch let error as APIError {
+            throw error
+        } catch let error as GoldLabelListError {
+            throw APIError(kind: .invalidResponse, operation: call.operation, detail: error.detail)
+        } catch {
+            throw failure.apiError(error, operation: call.operation, received: received)
+        }
+    }
+
+    func tooLarge(_ call: APICall) -> APIError {
+        APIError(
+            kind: .invalidResponse, operation: call.operation,
+            detail: "the answer is larger than \(NetworkFailure.bytes(configuration.maximumResponseBytes)), the most labelport accepts")
+    }
+
+    static func parseJSON(_ buffer: ByteBuffer) throws(JSONSyntaxError) -> JSONValue {
+        let result: Result<JSONValue, JSONSyntaxError> = buffer.withUnsafeReadableBytes { raw in
+            Result { () throws(JSONSyntaxError) -> JSONValue in try JSONParser.parse(raw) }
+        }
+        return try result.get()
+    }
+
+    /// The `error` text of an `{"error": "..."}` body, else a short prefix of the body.
+    static func errorText(_ buffer: ByteBuffer) -> String? {
+        guard buffer.readableBytes > 0 else { return nil }
+        if let value = try? parseJSON(buffer),
+            case .object(let object) = value, case .string(let message)? = object["error"]
+        {
+            return message
+        }
+        let text = buffer.getString(at: buffer.readerIndex, length: min(buffer.readableBytes, 200)) ?? ""
+        return text.isEmpty ? nil : text
+    }
+}

@@ -1,0 +1,204 @@
+/// One run's labels as a list answer gave them, kept compact: per label its bytes (the
+/// label's JSON text as the server sent it, or the row export writes for it) and the
+/// fields that sort and match it (run, output_resource_name, id), in a ``ByteArena``;
+/// no tree of JSON values. A label's values are decoded only when something needs
+/// them (``label(_:)``). Memory is close to the answer's size, whatever the run's.
+///
+/// Built label by label by a ``Builder`` as the answer is read, then read-only.
+package struct CompactRun: Sendable {
+    /// What each label's bytes are.
+    package enum Body: Sendable {
+        /// The label's JSON text as the server sent it: ``label(_:)`` decodes it.
+        case asSent
+        /// The label's row as `encoder` writes it (CSV or JSONL), ready to be written.
+        case row(ExportEncoder<GoldLabel>)
+    }
+
+    /// Where one label's bytes are: its body, then, unless the body holds the same bytes
+    /// (it nearly always does), its output_resource_name and id (UTF-8).
+    struct Record: Sendable {
+        var block: UInt32
+        var offset: UInt32
+        var bodyLength: UInt32
+        /// From `offset`.
+        var nameOffset: UInt32
+        var nameLength: UInt32
+        var idOffset: UInt32
+        var idLength: UInt32
+        /// Index in ``runIDs`` of the label's own `run_id`.
+        var run: UInt32
+    }
+
+    package let body: Body
+    private let arena: ByteArena
+    private let records: [Record]
+    /// The `run_id`s the labels name (one, for any answer of a sane server).
+    private let runIDs: [String]
+
+    package var count: Int { records.count }
+    package var isEmpty: Bool { records.isEmpty }
+    package var indices: Range<Int> { records.indices }
+    /// Bytes kept for the labels.
+    package var storedBytes: Int { arena.storedBytes }
+
+    /// The label's bytes (see ``Body``).
+    @inline(__always)
+    package func bodyBytes(_ index: Int) -> UnsafeRawBufferPointer {
+        let r = records[index]
+        return arena.bytes(block: Int(r.block), offset: Int(r.offset), count: Int(r.bodyLength))
+    }
+
+    @inline(__always)
+    func nameBytes(_ index: Int) -> UnsafeRawBufferPointer {
+        let r = records[index]
+        return arena.bytes(block: Int(r.block), offset: Int(r.offset + r.nameOffset), count: Int(r.nameLength))
+    }
+
+    @inline(__always)
+    func idBytes(_ index: Int) -> UnsafeRawBufferPointer {
+        let r = records[index]
+        return arena.bytes(block: Int(r.block), offset: Int(r.offset + r.idOffset), count: Int(r.idLength))
+    }
+
+    package func outputResourceName(_ index: Int) -> String { String(decoding: nameBytes(index), as: UTF8.self) }
+    package func id(_ index: Int) -> String { String(decoding: idBytes(index), as: UTF8.self) }
+    package func runID(_ index: Int) -> String { runIDs[Int(records[index].run)] }
+
+    /// The label, decoded from the bytes the server sent (``Body/asSent`` only). They were
+    /// decoded once already when read, so this cannot fail; were it to, the label would
+    /// come back with its name and id and no values.
+    package func label(_ index: Int) -> GoldLabel {
+        if case .asSent = body, let value = try? JSONParser.parse(bodyBytes(index)), let label = try? GoldLabel(json: value) {
+            return label
+        }
+        return GoldLabel(id: id(index), accountID: "", runID: runID(index), outputResourceName: outputResourceName(index), createdAt: "")
+    }
+
+    /// Every label, decoded (for callers that need them all at once, as before).
+    package var labels: [GoldLabel] { indices.map(label) }
+
+    /// True when the labels at `a` and `b` have the same output_resource_name (exact bytes).
+    package func sameName(_ a: Int, _ b: Int) -> Bool { Self.order(nameBytes(a), nameBytes(b)) == 0 }
+
+    /// The labels' indices in export order: byte-wise by (run_id, output_resource_name, id);
+    /// without `byRun`, by (output_resource_name, id).
+    package func exportOrder(byRun: Bool = true) -> [Int] {
+        let runRank = byRun ? Self.ranks(runIDs) : [UInt32](repeating: 0, count: runIDs.count)
+        // The first eight bytes of the name, big-endian, settle most comparisons in one step.
+        var keys: [(run: UInt32, prefix: UInt64, index: Int32)] = indices.map { i in
+            (runRank[Int(records[i].run)], Self.prefix(nameBytes(i)), Int32(i))
+        }
+        keys.sort { a, b in
+            if a.run != b.run { return a.run < b.run }
+            if a.prefix != b.prefix { return a.prefix < b.prefix }
+            let byName = Self.order(nameBytes(Int(a.index)), nameBytes(Int(b.index)))
+            if byName != 0 { return byName < 0 }
+            let byID = Self.order(idBytes(Int(a.index)), idBytes(Int(b.index)))
+            return byID != 0 ? byID < 0 : a.index < b.index  // as a stable sort leaves them
+        }
+        return keys.map { Int($0.index) }
+    }
+
+    private static func ranks(_ runIDs: [String]) -> [UInt32] {
+        var ranks = [UInt32](repeating: 0, count: runIDs.count)
+        let sorted = runIDs.indices.sorted { bytewiseOrder(runIDs[$0], runIDs[$1]) < 0 }
+        for (rank, index) in sorted.enumerated() { ranks[index] = UInt32(rank) }
+        return ranks
+    }
+
+    @inline(__always)
+    private static func prefix(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var value: UInt64 = 0
+        for i in 0..<8 { value = value << 8 | UInt64(i < bytes.count ? bytes[i] : 0) }
+        return value
+    }
+
+    /// -1, 0 or 1 comparing UTF-8 bytes (as ``bytewiseOrder(_:_:)`` compares strings).
+    @inline(__always)
+    static func order(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        let common = min(a.count, b.count)
+        let order = common == 0 ? 0 : Platform.compareBytes(a.baseAddress!, b.baseAddress!, common)
+        if order != 0 { return order < 0 ? -1 : 1 }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+    }
+
+    /// Collects a run's labels from its list answer (see ``GoldLabelListReader``).
+    package struct Builder: GoldLabelCollector {
+        package let body: Body
+        private let arena = ByteArena()
+        private var records: [Record] = []
+        private var runIDs: [String] = []
+        private var scratch: [UInt8] = []
+
+        package init(body: Body) {
+            self.body = body
+        }
+
+        package mutating func add(_ label: GoldLabel, bytes: UnsafeRawBufferPointer) {
+            switch body {
+            case .asSent:
+                add(body: bytes, runID: label.runID, name: label.outputResourceName, id: label.id)
+            case .row(let encoder):
+                scratch.removeAll(keepingCapacity: true)
+                encoder.append(label, into: &scratch)
+                scratch.withUnsafeBytes { add(body: $0, runID: label.runID, name: label.outputResourceName, id: label.id) }
+            }
+        }
+
+        /// Adds one label's bytes and keys. The name and id are not stored again when the
+        /// body holds the same bytes (anywhere: only the bytes matter).
+        package mutating func add(body: UnsafeRawBufferPointer, runID: String, name: String, id: String) {
+            var name = name, id = id
+            name.withUTF8 { name in
+                id.withUTF8 { id in
+                    let name = UnsafeRawBufferPointer(name), id = UnsafeRawBufferPointer(id)
+                    let nameInBody = Platform.find(name, in: body)
+                    let idInBody = Platform.find(id, in: body)
+                    let total = body.count + (nameInBody == nil ? name.count : 0) + (idInBody == nil ? id.count : 0)
+                    let place = arena.reserve(total)
+                    var end = body.count
+                    if body.count > 0 { place.pointer.copyMemory(from: body.baseAddress!, byteCount: body.count) }
+                    func store(_ bytes: UnsafeRawBufferPointer, foundAt found: Int?) -> UInt32 {
+                        if let found { return UInt32(found) }
+                        if bytes.count > 0 { (place.pointer + end).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+                        end += bytes.count
+                        return UInt32(end - bytes.count)
+                    }
+                    let nameOffset = store(name, foundAt: nameInBody)
+                    let idOffset = store(id, foundAt: idInBody)
+                    records.append(Record(
+                        block: UInt32(place.block), offset: UInt32(place.offset), bodyLength: UInt32(body.count),
+                        nameOffset: nameOffset, nameLength: UInt32(name.count), idOffset: idOffset, idLength: UInt32(id.count),
+                        run: run(runID)))
+                }
+            }
+        }
+
+        private mutating func run(_ runID: String) -> UInt32 {
+            if let last = runIDs.last, last.hasSameBytes(as: runID) { return UInt32(runIDs.count - 1) }
+            if let index = runIDs.firstIndex(where: { $0.hasSameBytes(as: runID) }) { return UInt32(index) }
+            runIDs.append(runID)
+            return UInt32(runIDs.count - 1)
+        }
+
+        package func finish() -> CompactRun {
+            CompactRun(body: body, arena: arena, records: records, runIDs: runIDs)
+        }
+    }
+}
+
+extension CompactRun {
+    /// Labels already decoded (tests, callers of the classic list call), kept as their
+    /// JSON text.
+    package init(_ labels: [GoldLabel]) {
+        var builder = Builder(body: .asSent)
+        var bytes: [UInt8] = []
+        let writer = JSONWriter()
+        for label in labels {
+            bytes.removeAll(keepingCapacity: true)
+            writer.write(label.json, into: &bytes)
+            bytes.withUnsafeBytes { builder.add(label, bytes: $0) }
+        }
+        self = builder.finish()
+    }
+}

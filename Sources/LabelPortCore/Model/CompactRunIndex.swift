@@ -1,0 +1,116 @@
+/// Finds a ``CompactRun``'s labels by id (letter case aside, as ids are matched) and by
+/// output_resource_name (exact bytes): open-addressed tables of label indices, a few
+/// bytes per label, where dictionaries of strings would cost more than the labels.
+package struct CompactRunIndex: Sendable {
+    package let run: CompactRun
+    /// Slots of label indices (-1: empty), by the hash of the lower-cased id.
+    private let idSlots: [Int32]
+    /// Slots of the first label of each name (-1: empty), by the hash of the name.
+    private let nameSlots: [Int32]
+    /// The next label with the same name, in answer order (-1: none).
+    private let nextSameName: [Int32]
+    private let mask: Int
+    /// Labels whose id (letter case aside) an earlier label has: they replace it in
+    /// ``index(ofID:)``.
+    package let repeatedIDs: [Int]
+
+    /// Without `byName`, only ids are indexed (``indices(named:)`` finds nothing).
+    package init(_ run: CompactRun, byName: Bool = true) {
+        self.run = run
+        // At most half full: probes stay short.
+        var size = 16
+        while size < run.count * 2 { size <<= 1 }
+        mask = size - 1
+        var idSlots = [Int32](repeating: -1, count: size)
+        var nameSlots = [Int32](repeating: -1, count: byName ? size : 0)
+        var lastSameName = [Int32](repeating: -1, count: byName ? run.count : 0)
+        var nextSameName = [Int32](repeating: -1, count: byName ? run.count : 0)
+        var repeatedIDs: [Int] = []
+        for index in run.indices {
+            let id = Self.idKey(run.idBytes(index))
+            var slot = Self.hash(id) & mask
+            while idSlots[slot] >= 0 {
+                if Self.idKey(run.idBytes(Int(idSlots[slot]))) == id {
+                    repeatedIDs.append(index)  // a later label with the id replaces the earlier
+                    break
+                }
+                slot = (slot + 1) & mask
+            }
+            idSlots[slot] = Int32(index)
+
+            guard byName else { continue }
+            let name = run.nameBytes(index)
+            slot = Self.hash(name) & mask
+            while nameSlots[slot] >= 0, CompactRun.order(run.nameBytes(Int(nameSlots[slot])), name) != 0 {
+                slot = (slot + 1) & mask
+            }
+            if nameSlots[slot] < 0 {
+                nameSlots[slot] = Int32(index)
+                lastSameName[index] = Int32(index)
+            } else {
+                let first = Int(nameSlots[slot])
+                nextSameName[Int(lastSameName[first])] = Int32(index)
+                lastSameName[first] = Int32(index)
+            }
+        }
+        self.idSlots = idSlots
+        self.nameSlots = nameSlots
+        self.nextSameName = nextSameName
+        self.repeatedIDs = repeatedIDs
+    }
+
+    /// The label whose id is `id`, letter case aside.
+    package func index(ofID id: String) -> Int? {
+        var text = id
+        let key = text.withUTF8 { Self.idKey(UnsafeRawBufferPointer($0)) }
+        var slot = Self.hash(key) & mask
+        while idSlots[slot] >= 0 {
+            let index = Int(idSlots[slot])
+            if Self.idKey(run.idBytes(index)) == key { return index }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    /// The labels named `name` (exact bytes), in answer order.
+    package func indices(named name: String) -> [Int] {
+        guard !nameSlots.isEmpty else { return [] }
+        var text = name
+        return text.withUTF8 { raw in
+            let name = UnsafeRawBufferPointer(raw)
+            var slot = Self.hash(name) & mask
+            while nameSlots[slot] >= 0 {
+                var index = Int(nameSlots[slot])
+                if CompactRun.order(run.nameBytes(index), name) == 0 {
+                    var found = [index]
+                    while nextSameName[index] >= 0 {
+                        index = Int(nextSameName[index])
+                        found.append(index)
+                    }
+                    return found
+                }
+                slot = (slot + 1) & mask
+            }
+            return []
+        }
+    }
+
+    /// An id as it is matched: lower-cased (ASCII byte by byte; anything else as
+    /// `String.lowercased()` does, as the planner always matched ids).
+    private static func idKey(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        if !bytes.contains(where: { $0 >= 0x80 }) {
+            return bytes.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
+        }
+        return Array(String(decoding: bytes, as: UTF8.self).lowercased().utf8)
+    }
+
+    private static func hash(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBytes { hash($0) }
+    }
+
+    private static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var hasher = Hasher()
+        hasher.combine(bytes: bytes)
+        return hasher.finalize()
+    }
+}
