@@ -75,6 +75,11 @@ struct NetworkFailure {
                 return (.connectionDropped, "\(server) closed the connection mid-answer, after \(Self.bytes(received)) of it had arrived")
             }
             return (.connectionDropped, "\(server) closed the connection before answering")
+        case .cancelled where !Task.isCancelled:
+            // Not cancelled by labelport: the connection was closing (an HTTP/2 GOAWAY, after
+            // the server's requests-per-connection limit) before the request went out on it.
+            // Never sent, so safe to send again on a new connection.
+            return (.connectFailed, "\(server) closed the connection before the request was sent on it")
         case .cancelled, .requestStreamCancelled:
             return (.cancelled, "cancelled")
         case .bodyLengthMismatch, .contentLengthMissing:
