@@ -5,7 +5,7 @@ import LabelPortCore
 /// python-calamine reading it, then `export labels` of N labels (11 columns) against
 /// XlsxWriter (constant memory) writing the same cells (``XlsxExportBench``); each in a
 /// fresh process (whole-process wall time and peak RSS). The Python side is
-/// scripts/bench_xlsx.py, run with .venv/bin/python when there.
+/// scripts/bench_xlsx.py, run with .venv-bench/bin/python (made on first use).
 enum XlsxBench {
     static func run(_ arguments: [String]) async throws {
         var rows = 100_000
@@ -38,10 +38,8 @@ enum XlsxBench {
 
     static var scriptPath: String { root + "/scripts/bench_xlsx.py" }
 
-    static var pythonPath: String {
-        let venv = root + "/.venv/bin/python"
-        return FileManager.default.fileExists(atPath: venv) ? venv : "/usr/bin/python3"
-    }
+    /// `.venv-bench`'s python with python-calamine and XlsxWriter (made on first use), else python3.
+    static let pythonPath: String = BenchVenv.ensure(["python-calamine": "python_calamine", "xlsxwriter": "xlsxwriter"]) ?? "/usr/bin/python3"
 
     /// The fastest of three runs by whole-process wall time.
     static func best(_ body: () throws -> String) throws -> (wall: Double, measurement: ValidateBench.Measurement) {
