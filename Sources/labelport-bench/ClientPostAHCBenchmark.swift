@@ -53,10 +53,9 @@ enum ClientPostAHCBenchmark {
             try? await group.shutdownGracefully()
             throw error
         }
-        let (s, atto) = (ContinuousClock.now - started).components
+        let seconds = (ContinuousClock.now - started).inSeconds
         try await http.shutdown()
         try await group.shutdownGracefully()
-        let seconds = Double(s) + Double(atto) / 1e18
         say(String(format: "bare AsyncHTTPClient: %d creates, %d tasks: %.0f req/s", total, concurrency, Double(total) / seconds))
     }
 }

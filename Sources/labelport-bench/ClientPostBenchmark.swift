@@ -31,8 +31,7 @@ enum ClientPostBenchmark {
                 try await group.waitForAll()
             }
         }
-        let (s, atto) = (ContinuousClock.now - started).components
-        let seconds = Double(s) + Double(atto) / 1e18
+        let seconds = (ContinuousClock.now - started).inSeconds
         say(String(format: "bare client (RefactorClient on AsyncHTTPClient): %d creates, %d tasks: %.0f req/s", total, concurrency, Double(total) / seconds))
     }
 }

@@ -67,8 +67,7 @@ enum ExportBenchmark {
 
     /// `a / b` with two decimals.
     static func ratio(_ a: Duration, _ b: Duration) -> String {
-        func value(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-        return String((value(a) / value(b) * 100).rounded() / 100)
+        String((a.inSeconds / b.inSeconds * 100).rounded() / 100)
     }
 
     static func seconds(_ duration: Duration) -> String {

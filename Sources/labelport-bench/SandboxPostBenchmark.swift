@@ -33,7 +33,7 @@ func sandboxPostBenchmark(_ arguments: [String]) async throws {
             }
         }
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         let stats = sandbox.stats
         print("sandbox-post: \(count) creates, concurrency \(concurrency): \(Double(Int(seconds * 100)) / 100) s, \(Int(Double(count) / seconds)) req/s, writes applied \(stats.writesApplied), max in flight \(stats.maxInFlight)")
     }

@@ -96,7 +96,7 @@ enum ValidateBench {
         var problems = 0
         let summary = InputValidator.run(&input) { _ in problems += 1 }
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         let cpu = cpuSeconds() - cpuAtStart
         print("rows=\(summary.rows) errors=\(summary.errors) seconds=\(seconds) cpu=\(cpu) hwm_kb=\(peakRSSKilobytes())")
     }

@@ -48,7 +48,7 @@ enum XlsxBench {
             let start = ContinuousClock.now
             let output = try body()
             let elapsed = ContinuousClock.now - start
-            results.append((Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            results.append((elapsed.inSeconds,
                             ValidateBench.Measurement(parsing: output)))
         }
         return results.min { $0.0 < $1.0 }!
@@ -86,7 +86,7 @@ enum XlsxBench {
         try ExportEncoder<GoldLabel>(format: .xlsx, sheetName: "labels").writeDocument(labels) { try writer.write($0) }
         try writer.commit()
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         print("rows=\(rows) errors=0 seconds=\(seconds) cpu=0 hwm_kb=\(ValidateBench.peakRSSKilobytes())")
     }
 }

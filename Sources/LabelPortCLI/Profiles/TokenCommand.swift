@@ -44,8 +44,8 @@ enum TokenCommand {
             process.terminate()
             throw ConfigurationError("\(what) did not finish within \(Formatting.seconds(timeout)) and was stopped")
         }
-        // A child the command left behind may hold the pipes open: do not wait for it long.
-        _ = readers.wait(timeout: .now() + .seconds(2))
+        // The pipes close when the command exits; a child it left behind may hold them open.
+        _ = readers.wait(timeout: .now() + .seconds(Self.pipeGraceSeconds))
         let stderrText = errors.bytes.withLock { Self.shown(String(decoding: $0, as: UTF8.self)) }
         let said = stderrText.isEmpty ? " (it printed nothing on stderr)" : ":\n" + stderrText
         if process.terminationReason == .uncaughtSignal {
@@ -64,6 +64,11 @@ enum TokenCommand {
         }
         return firstLine
     }
+
+    /// How long to wait, after the command exits, for the rest of its output: long enough for
+    /// the reader threads to run on a busy machine (2 s was seen to miss stderr under load),
+    /// short enough that a background child holding the pipes open delays little.
+    static let pipeGraceSeconds = 5
 
     /// The command's stderr as shown: the last 20 lines, indented, control characters dropped.
     static func shown(_ text: String) -> String {

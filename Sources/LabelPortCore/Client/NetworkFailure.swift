@@ -156,8 +156,7 @@ struct NetworkFailure {
     private var proxyName: String { proxy?.description ?? "the proxy" }
 
     static func seconds(_ duration: Duration) -> String {
-        let (s, atto) = duration.components
-        let value = Double(s) + Double(atto) / 1e18
+        let value = duration.inSeconds
         return value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 

@@ -2,6 +2,6 @@ extension Duration {
     /// The duration in seconds as a `Double` (for rates, jitter and printed times).
     package var inSeconds: Double {
         let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) * 1e-18
+        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

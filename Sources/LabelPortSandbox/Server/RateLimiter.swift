@@ -67,8 +67,5 @@ package final class RateLimiter: Sendable {
         ]
     }
 
-    private static func seconds(_ duration: Duration) -> Double {
-        let (s, atto) = duration.components
-        return Double(s) + Double(atto) * 1e-18
-    }
+    private static func seconds(_ duration: Duration) -> Double { duration.inSeconds }
 }

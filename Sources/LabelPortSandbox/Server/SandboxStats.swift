@@ -115,7 +115,6 @@ struct ArrivalWindow {
             times.removeFirst(head)
             head = 0
         }
-        let (seconds, atto) = (now - first!).components
-        return (peak, Double(seconds) + Double(atto) / 1e18)
+        return (peak, (now - first!).inSeconds)
     }
 }
