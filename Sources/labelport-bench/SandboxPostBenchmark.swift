@@ -1,10 +1,6 @@
 import LabelPortCore
 import LabelPortSandbox
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// `sandbox-post [COUNT] [CONCURRENCY]`: starts an in-process sandbox on a free port and
 /// creates COUNT (20000) gold labels through RefactorClient with CONCURRENCY (64)
 /// requests in flight; prints requests per second and the sandbox's highest in-flight.

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import LabelPortCore
 // labelport-bench: throughput and memory benchmarks. Run with
 //   swift run -c release labelport-bench CASE [options]
 // Each case lives in its own file and prints its figures.

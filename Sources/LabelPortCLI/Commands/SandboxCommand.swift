@@ -3,12 +3,6 @@ import LabelPortCore
 import LabelPortSandbox
 import Logging
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `labelport sandbox`: a local stand-in for the re-factor API.
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,12 +2,6 @@ import ArgumentParser
 import Foundation
 import LabelPortCore
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Where the API is and how to authenticate: shared by every command that talks to it.
 struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("base-url"), help: ArgumentHelp("The API's root URL, e.g. https://api.example.com (default: $REFACTOR_BASE_URL).", valueName: "URL"))

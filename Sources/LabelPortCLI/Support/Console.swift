@@ -1,9 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
+import LabelPortCore
 /// Where a command's output goes: data on stdout, messages on stderr. A task-local,
 /// so tests running commands in-process can capture both.
 struct Console: Sendable {

@@ -1,12 +1,6 @@
 import ArgumentParser
 import LabelPortCore
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The import's input, readable twice (once to validate, once to apply): standard
 /// input ("-") is first copied to a temporary file.
 struct InputFile {

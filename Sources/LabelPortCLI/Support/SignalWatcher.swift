@@ -1,11 +1,6 @@
+import LabelPortCore
 import Dispatch
 import Synchronization
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Turns SIGINT and SIGTERM into a callback (stop taking work, let in-flight requests
 /// finish). A second signal ends the process at once with exit status 130, as users

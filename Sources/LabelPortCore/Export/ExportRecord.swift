@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A record export writes as one row: its fields in one fixed column order, and the
 /// order rows are sorted in.
 package protocol ExportRecord: Sendable {

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Reads a file (or stdin for `-`) in fixed-size chunks; closes the file when released.
 /// Also reads from bytes in memory, for tests and the fuzzer.
 final class ByteSource {

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The cells of one CSV row as bytes: every cell's content back to back (quotes removed,
 /// doubled quotes made single), and where each cell ends. A row costs two allocations,
 /// and a `String` is made only for a cell that needs one (a name, a text value); a UUID,

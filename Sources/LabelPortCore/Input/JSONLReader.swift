@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Splits a JSONL stream into lines, chunk by chunk: skips a UTF-8 BOM and blank lines,
 /// drops a CR before LF, and refuses lines over a size limit without holding them.
 struct JSONLReader {

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Recognises spreadsheet files by their bytes, whatever their name: an .xlsx workbook
 /// is read as one; other workbooks (and other zip files) are refused with what to save
 /// them as, instead of being read as garbled CSV or JSONL.

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Any JSON value, as found in a gold label's `object_value`.
 ///
 /// Numbers keep their exact text (see ``JSONNumber``); objects keep their keys in the

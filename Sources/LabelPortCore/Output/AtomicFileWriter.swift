@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Writes a file that appears whole or not at all.
 ///
 /// Bytes go to a temporary file in the target's directory; ``commit()`` flushes, fsyncs

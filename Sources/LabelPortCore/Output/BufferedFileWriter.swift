@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Appends bytes to a file (or standard output) through a buffer. Not thread-safe:
 /// owned by one actor or task.
 /// Somewhere bytes can be written.

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A failed file operation with the path and the system's reason.
 package struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
     package var path: String

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+@_exported import Glibc
 #elseif canImport(Darwin)
-import Darwin
+@_exported import Darwin
 #endif
 
 /// The system calls labelport makes itself, named once for Linux (Glibc) and macOS

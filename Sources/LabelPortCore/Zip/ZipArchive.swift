@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A damaged or unsupported zip file, described for the user (no offsets or codes).
 struct ZipError: Error, Sendable, Equatable, CustomStringConvertible {
     var description: String

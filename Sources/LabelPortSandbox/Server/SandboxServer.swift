@@ -1,10 +1,5 @@
 import Hummingbird
 import NIOCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import LabelPortCore
 import Logging
 

@@ -1,11 +1,5 @@
 import LabelPortCore
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The sandbox's `--data` file, replaced whole or not at all through core's
 /// ``AtomicFileWriter``: a crash at any point leaves either the old file or the new one.
 enum AtomicFile {

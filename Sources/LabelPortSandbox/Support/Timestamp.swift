@@ -1,9 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
+import LabelPortCore
 /// RFC 3339 UTC timestamps with microseconds, e.g. `2025-11-23T04:33:00.123456Z`.
 package enum Timestamp {
     /// The wall-clock time now.

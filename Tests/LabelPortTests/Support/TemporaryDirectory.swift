@@ -1,9 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
+import LabelPortCore
 /// A fresh directory under /tmp, removed by ``remove()``.
 struct TemporaryDirectory: Sendable {
     let path: String
