@@ -20,14 +20,7 @@ struct RoundTripTests {
             try await ExportFixtures.withSandbox(seed: ImportFixtures.seed()) { target, scratch in
                 let result = try await ImportFixtures.importFile(path, target, scratch)
                 #expect(result.status == 0, "\(result.stderr)")
-                let copied = ImportFixtures.labelsByName(target)
-                #expect(copied.count == original.count)
-                for label in original {
-                    let copy = copied[label.outputResourceName]
-                    #expect(copy?.textValue.map { Array($0.utf8) } == label.textValue.map { Array($0.utf8) }, "\(label.outputResourceName)")
-                    #expect(copy?.objectValue == label.objectValue, "\(label.outputResourceName)")
-                    #expect(copy?.objectValueIsPartial == label.objectValueIsPartial, "\(label.outputResourceName)")
-                }
+                ImportFixtures.expectRecreated(original, in: target)
             }
 
             // Back into the original: a plan of only unchanged rows, and no writes.

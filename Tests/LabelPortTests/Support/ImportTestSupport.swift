@@ -1,3 +1,4 @@
+import Testing
 import LabelPortCore
 import LabelPortSandbox
 @testable import LabelPortCLI
@@ -18,6 +19,22 @@ enum ImportFixtures {
     }
 
     /// The run's labels by output_resource_name; fails on a duplicate name.
+    /// Checks that `target` holds every label of `original` (by name) with the same values:
+    /// text byte for byte after `textBytes` (exact by default), object and partial flag.
+    static func expectRecreated(
+        _ original: [GoldLabel], in target: RunningSandbox, textBytes: (String?) -> [UInt8]? = { $0.map { Array($0.utf8) } },
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let copied = labelsByName(target)
+        #expect(copied.count == original.count, sourceLocation: sourceLocation)
+        for label in original {
+            let copy = copied[label.outputResourceName]
+            #expect(textBytes(copy?.textValue) == textBytes(label.textValue), "\(label.outputResourceName)", sourceLocation: sourceLocation)
+            #expect(copy?.objectValue == label.objectValue, "\(label.outputResourceName)", sourceLocation: sourceLocation)
+            #expect(copy?.objectValueIsPartial == label.objectValueIsPartial, "\(label.outputResourceName)", sourceLocation: sourceLocation)
+        }
+    }
+
     static func labelsByName(_ sandbox: RunningSandbox, run: String = runA) -> [String: GoldLabel] {
         var result: [String: GoldLabel] = [:]
         for label in sandbox.sandbox.goldLabels(runID: run) {
