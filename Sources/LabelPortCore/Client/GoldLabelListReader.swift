@@ -10,15 +10,24 @@
 package struct GoldLabelListReader {
     private var stream = JSONArrayStream()
     private var decodingError: ModelDecodingError?
+    /// Reads labels without building them, for collectors that take them so (nil while lent out).
+    private var scanner: GoldLabelScanner? = GoldLabelScanner()
 
     package init() {}
 
     /// The answer's next piece; its labels go to `collector`.
-    package mutating func feed(_ piece: UnsafeRawBufferPointer, into collector: inout some GoldLabelCollector) throws(GoldLabelListError) {
+    package mutating func feed<Collector: GoldLabelCollector>(_ piece: UnsafeRawBufferPointer, into collector: inout Collector) throws(GoldLabelListError) {
         var failed = decodingError
-        defer { decodingError = failed }
+        var scanner = self.scanner ?? GoldLabelScanner()
+        self.scanner = nil
+        defer {
+            decodingError = failed
+            self.scanner = scanner
+        }
         do throws(JSONArrayStreamError<JSONSyntaxError>) {
             try stream.feed(piece) { (bytes, offset) throws(JSONSyntaxError) in
+                // The fast path; a label it leaves (rare) is parsed and decoded below.
+                if Collector.takesScannedLabels, failed == nil, scanner.scan(bytes, { collector.add(scanned: $0) }) != nil { return }
                 let value: JSONValue
                 do throws(JSONSyntaxError) { value = try JSONParser.parseElement(bytes) } catch { throw error.shifted(by: offset) }
                 guard failed == nil else { return }
@@ -62,6 +71,19 @@ package enum GoldLabelListError: Error, Equatable {
 package protocol GoldLabelCollector: Sendable {
     /// `label`, decoded from `bytes`, its JSON text as the server sent it.
     mutating func add(_ label: GoldLabel, bytes: UnsafeRawBufferPointer)
+    /// True when the collector takes labels read without building them
+    /// (``add(scanned:)``): what a big run's export and plan keep of a label.
+    static var takesScannedLabels: Bool { get }
+    /// A label read without building it (``GoldLabelScanner``); only called when
+    /// ``takesScannedLabels``.
+    mutating func add(scanned label: ScannedGoldLabel)
+}
+
+extension GoldLabelCollector {
+    package static var takesScannedLabels: Bool { false }
+    package mutating func add(scanned label: ScannedGoldLabel) {
+        if let decoded = label.decoded() { add(decoded, bytes: label.text) }
+    }
 }
 
 /// Keeps every label whole (the list call's classic answer, `[GoldLabel]`).

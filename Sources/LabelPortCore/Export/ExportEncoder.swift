@@ -76,20 +76,35 @@ package struct ExportEncoder<Record: ExportRecord>: Sendable {
         let fields = record.exportFields
         switch format {
         case .jsonl:
-            out.append(UInt8(ascii: "{"))
-            var first = true
-            for (index, value) in fields.enumerated() {
-                guard let value, !value.isNull else { continue }
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                out.append(contentsOf: keyPrefixes[index])
+            appendLine(into: &out) { index, out in
+                guard let value = fields[index], !value.isNull else { return false }
                 json.write(value, into: &out)
+                return true
             }
-            out.append(UInt8(ascii: "}"))
-            out.append(0x0A)
         case .csv, .xlsx:  // xlsx files are written whole (writeDocument); a row here is CSV
             csv.appendRow(fields.map(cell), into: &out)
         }
+    }
+
+    /// One JSONL line: `{`, each field the record has as `"name":value` in
+    /// ``ExportRecord/fieldNames`` order, `}` and a newline. `value` appends the canonical
+    /// text of field `index` and returns true, or returns false (appending nothing) when
+    /// the record has none.
+    package func appendLine(into out: inout [UInt8], value: (_ index: Int, _ out: inout [UInt8]) -> Bool) {
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        for index in keyPrefixes.indices {
+            let mark = out.count
+            if !first { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: keyPrefixes[index])
+            if value(index, &out) {
+                first = false
+            } else {
+                out.removeSubrange(mark...)
+            }
+        }
+        out.append(UInt8(ascii: "}"))
+        out.append(0x0A)
     }
 
     /// Encodes `records` (already in export order) after nothing: rows only, no header.

@@ -84,9 +84,12 @@ package struct CompactRun: Sendable {
     /// without `byRun`, by (output_resource_name, id).
     package func exportOrder(byRun: Bool = true) -> [Int] {
         let runRank = byRun ? Self.ranks(runIDs) : [UInt32](repeating: 0, count: runIDs.count)
-        // The first eight bytes of the name, big-endian, settle most comparisons in one step.
+        // Eight bytes of the name, big-endian, settle most comparisons in one step: the
+        // eight after the part every name shares ("documents/"), which cannot order them.
+        let shared = sharedNamePrefix()
         var keys: [(run: UInt32, prefix: UInt64, index: Int32)] = indices.map { i in
-            (runRank[Int(records[i].run)], Self.prefix(nameBytes(i)), Int32(i))
+            let name = nameBytes(i)
+            return (runRank[Int(records[i].run)], Self.prefix(UnsafeRawBufferPointer(rebasing: name[shared...])), Int32(i))
         }
         keys.sort { a, b in
             if a.run != b.run { return a.run < b.run }
@@ -104,6 +107,25 @@ package struct CompactRun: Sendable {
         let sorted = runIDs.indices.sorted { bytewiseOrder(runIDs[$0], runIDs[$1]) < 0 }
         for (rank, index) in sorted.enumerated() { ranks[index] = UInt32(rank) }
         return ranks
+    }
+
+    /// How many leading bytes all the names share.
+    private func sharedNamePrefix() -> Int {
+        guard let first = indices.first else { return 0 }
+        let reference = nameBytes(first)
+        var shared = reference.count
+        for i in indices where shared > 0 {
+            let name = nameBytes(i)
+            let limit = min(shared, name.count)
+            if limit > 0, Platform.compareBytes(name.baseAddress!, reference.baseAddress!, limit) == 0 {
+                shared = limit
+                continue
+            }
+            var n = 0
+            while n < limit, name[n] == reference[n] { n += 1 }
+            shared = n
+        }
+        return shared
     }
 
     @inline(__always)
@@ -128,56 +150,101 @@ package struct CompactRun: Sendable {
         private let arena = ByteArena()
         private var records: [Record] = []
         private var runIDs: [String] = []
+        /// The same, as UTF-8.
+        private var runIDBytes: [[UInt8]] = []
         private var scratch: [UInt8] = []
 
         package init(body: Body) {
             self.body = body
         }
 
-        package mutating func add(_ label: GoldLabel, bytes: UnsafeRawBufferPointer) {
-            switch body {
-            case .asSent:
-                add(body: bytes, runID: label.runID, name: label.outputResourceName, id: label.id)
-            case .row(let encoder):
-                scratch.removeAll(keepingCapacity: true)
-                encoder.append(label, into: &scratch)
-                scratch.withUnsafeBytes { add(body: $0, runID: label.runID, name: label.outputResourceName, id: label.id) }
-            }
-        }
+        package static var takesScannedLabels: Bool { true }
 
-        /// Adds one label's bytes and keys. The name and id are not stored again when the
-        /// body holds the same bytes (anywhere: only the bytes matter).
-        package mutating func add(body: UnsafeRawBufferPointer, runID: String, name: String, id: String) {
-            var name = name, id = id
-            name.withUTF8 { name in
-                id.withUTF8 { id in
-                    let name = UnsafeRawBufferPointer(name), id = UnsafeRawBufferPointer(id)
-                    let nameInBody = Platform.find(name, in: body)
-                    let idInBody = Platform.find(id, in: body)
-                    let total = body.count + (nameInBody == nil ? name.count : 0) + (idInBody == nil ? id.count : 0)
-                    let place = arena.reserve(total)
-                    var end = body.count
-                    if body.count > 0 { place.pointer.copyMemory(from: body.baseAddress!, byteCount: body.count) }
-                    func store(_ bytes: UnsafeRawBufferPointer, foundAt found: Int?) -> UInt32 {
-                        if let found { return UInt32(found) }
-                        if bytes.count > 0 { (place.pointer + end).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
-                        end += bytes.count
-                        return UInt32(end - bytes.count)
+        package mutating func add(_ label: GoldLabel, bytes: UnsafeRawBufferPointer) {
+            var runID = label.runID, name = label.outputResourceName, id = label.id
+            runID.withUTF8 { runID in
+                name.withUTF8 { name in
+                    id.withUTF8 { id in
+                        let keys = (runID: UnsafeRawBufferPointer(runID), name: UnsafeRawBufferPointer(name), id: UnsafeRawBufferPointer(id))
+                        switch body {
+                        case .asSent:
+                            add(body: bytes, runID: keys.runID, name: keys.name, id: keys.id)
+                        case .row(let encoder):
+                            scratch.removeAll(keepingCapacity: true)
+                            encoder.append(label, into: &scratch)
+                            scratch.withUnsafeBytes { add(body: $0, runID: keys.runID, name: keys.name, id: keys.id) }
+                        }
                     }
-                    let nameOffset = store(name, foundAt: nameInBody)
-                    let idOffset = store(id, foundAt: idInBody)
-                    records.append(Record(
-                        block: UInt32(place.block), offset: UInt32(place.offset), bodyLength: UInt32(body.count),
-                        nameOffset: nameOffset, nameLength: UInt32(name.count), idOffset: idOffset, idLength: UInt32(id.count),
-                        run: run(runID)))
                 }
             }
         }
 
-        private mutating func run(_ runID: String) -> UInt32 {
-            if let last = runIDs.last, last.hasSameBytes(as: runID) { return UInt32(runIDs.count - 1) }
-            if let index = runIDs.firstIndex(where: { $0.hasSameBytes(as: runID) }) { return UInt32(index) }
-            runIDs.append(runID)
+        package mutating func add(scanned label: ScannedGoldLabel) {
+            switch body {
+            case .asSent:
+                add(body: label.text, runID: label.runID, name: label.outputResourceName, id: label.id)
+            case .row(let encoder) where encoder.format == .jsonl:
+                scratch.removeAll(keepingCapacity: true)
+                encoder.appendLine(into: &scratch) { index, out in
+                    guard let text = label.valueText(index) else { return false }
+                    out.append(contentsOf: text)
+                    return true
+                }
+                scratch.withUnsafeBytes { add(body: $0, runID: label.runID, name: label.outputResourceName, id: label.id) }
+            case .row:
+                if let decoded = label.decoded() { add(decoded, bytes: label.text) }
+            }
+        }
+
+        /// Adds one label's bytes and keys (strings as Swift holds them).
+        package mutating func add(body: UnsafeRawBufferPointer, runID: String, name: String, id: String) {
+            var runID = runID, name = name, id = id
+            runID.withUTF8 { runID in
+                name.withUTF8 { name in
+                    id.withUTF8 { id in
+                        add(body: body, runID: UnsafeRawBufferPointer(runID), name: UnsafeRawBufferPointer(name), id: UnsafeRawBufferPointer(id))
+                    }
+                }
+            }
+        }
+
+        /// Adds one label's bytes and keys (UTF-8). The name and id are not stored again
+        /// when the body holds the same bytes (anywhere: only the bytes matter).
+        package mutating func add(body: UnsafeRawBufferPointer, runID: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, id: UnsafeRawBufferPointer) {
+            let nameInBody = Self.offset(of: name, in: body)
+            let idInBody = Self.offset(of: id, in: body)
+            let total = body.count + (nameInBody == nil ? name.count : 0) + (idInBody == nil ? id.count : 0)
+            let place = arena.reserve(total)
+            var end = body.count
+            if body.count > 0 { place.pointer.copyMemory(from: body.baseAddress!, byteCount: body.count) }
+            func store(_ bytes: UnsafeRawBufferPointer, foundAt found: Int?) -> UInt32 {
+                if let found { return UInt32(found) }
+                if bytes.count > 0 { (place.pointer + end).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+                end += bytes.count
+                return UInt32(end - bytes.count)
+            }
+            let nameOffset = store(name, foundAt: nameInBody)
+            let idOffset = store(id, foundAt: idInBody)
+            records.append(Record(
+                block: UInt32(place.block), offset: UInt32(place.offset), bodyLength: UInt32(body.count),
+                nameOffset: nameOffset, nameLength: UInt32(name.count), idOffset: idOffset, idLength: UInt32(id.count),
+                run: run(runID)))
+        }
+
+        /// Where `bytes` are in `body`: by their address when they point into it, else by search.
+        private static func offset(of bytes: UnsafeRawBufferPointer, in body: UnsafeRawBufferPointer) -> Int? {
+            if let start = bytes.baseAddress, let base = body.baseAddress, start >= base, start + bytes.count <= base + body.count {
+                return start - base
+            }
+            return Platform.find(bytes, in: body)
+        }
+
+        private mutating func run(_ runID: UnsafeRawBufferPointer) -> UInt32 {
+            func same(_ known: [UInt8]) -> Bool { known.withUnsafeBytes { CompactRun.order($0, runID) == 0 } }
+            if let last = runIDBytes.last, same(last) { return UInt32(runIDs.count - 1) }
+            if let index = runIDBytes.firstIndex(where: same) { return UInt32(index) }
+            runIDs.append(String(decoding: runID, as: UTF8.self))
+            runIDBytes.append(Array(runID))
             return UInt32(runIDs.count - 1)
         }
 

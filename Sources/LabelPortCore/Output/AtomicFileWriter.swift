@@ -16,6 +16,8 @@ package final class AtomicFileWriter {
     /// The temporary file's name, when it has one (named fallback, or after linking).
     private var temporaryPath: String?
     private var buffer: [UInt8] = []
+    /// Bytes already written to the file.
+    private var written = 0
     private var finished = false
     private static let bufferLimit = 1 << 20
 
@@ -128,6 +130,8 @@ package final class AtomicFileWriter {
             }
             offset += n
         }
+        Platform.startWriteback(fd, offset: written, count: buffer.count)
+        written += buffer.count
         buffer.removeAll(keepingCapacity: true)
     }
 

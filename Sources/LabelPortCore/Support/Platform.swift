@@ -35,6 +35,16 @@ package enum Platform {
         #endif
     }
 
+    /// Starts writing `count` bytes of `fd` from `offset` to disk without waiting, so that
+    /// a later `fsync` has little left to wait for (Linux: `posix_fadvise` with
+    /// `POSIX_FADV_DONTNEED`, which also keeps a big export out of the page cache;
+    /// elsewhere nothing).
+    package static func startWriteback(_ fd: Int32, offset: Int, count: Int) {
+        #if os(Linux)
+        _ = posix_fadvise(fd, off_t(offset), off_t(count), POSIX_FADV_DONTNEED)
+        #endif
+    }
+
     /// `memcmp(3)`: below, at or above 0 as the `count` bytes at `a` sort before, equal
     /// or after those at `b`.
     @inline(__always)

@@ -1,0 +1,148 @@
+/// Writes a JSON value's canonical text — compact, object keys sorted byte-wise,
+/// strings and numbers as written: what ``JSONWriter`` with `.sorted` keys writes for
+/// the parsed value — straight from its text, without building it. For a big run's
+/// labels, read one at a time.
+///
+/// A fast path, not a second parser: it checks what it reads as ``JSONParser`` does,
+/// but gives up (returns false, the output then undefined) on anything it leaves to the
+/// parser — a string with an escape, a duplicate key, any error. The caller then parses
+/// the value, which gives the same text or the parser's precise error.
+package struct JSONCanonicalizer {
+    /// One member of an object being written: its key's bytes in the text (a plain
+    /// string, so they are its UTF-8), and where its value's canonical text is in the
+    /// output.
+    private struct Member {
+        var keyStart: Int
+        var keyEnd: Int
+        var valueStart: Int
+        var valueEnd: Int
+    }
+
+    /// The members of the objects being written, innermost last (a stack).
+    private var members: [Member] = []
+    /// The values of an object being put in key order.
+    private var moved: [UInt8] = []
+
+    package init() {}
+
+    /// Appends the canonical text of the value at `parser`'s position (`depth` as
+    /// ``JSONParser/parseValue(depth:)`` counts it) to `out`, moving past it.
+    mutating func append(_ parser: inout JSONParser, depth: Int, into out: inout [UInt8]) -> Bool {
+        let bytes = parser.bytes
+        guard parser.position < bytes.count else { return false }
+        let start = parser.position
+        switch bytes[start] {
+        case UInt8(ascii: "{"):
+            return appendObject(&parser, depth: depth + 1, into: &out)
+        case UInt8(ascii: "["):
+            return appendArray(&parser, depth: depth + 1, into: &out)
+        case UInt8(ascii: "\""):
+            guard Self.skipPlainString(&parser) != nil else { return false }
+        case UInt8(ascii: "t"):
+            guard (try? parser.expectLiteral("true")) != nil else { return false }
+        case UInt8(ascii: "f"):
+            guard (try? parser.expectLiteral("false")) != nil else { return false }
+        case UInt8(ascii: "n"):
+            guard (try? parser.expectLiteral("null")) != nil else { return false }
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            guard (try? parser.skipNumber()) != nil else { return false }
+        default:
+            return false
+        }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<parser.position]))
+        return true
+    }
+
+    /// Moves past the string at `parser`'s position when it has no escape and valid
+    /// UTF-8 (its text is then its canonical text); returns its contents' range.
+    static func skipPlainString(_ parser: inout JSONParser) -> Range<Int>? {
+        guard let run = try? parser.scanPlainString(), !run.escaped else { return nil }
+        if run.sawNonASCII, UTF8Validation.firstInvalidOffset(UnsafeRawBufferPointer(rebasing: parser.bytes[run.start..<run.end])) != nil {
+            return nil
+        }
+        return run.start..<run.end
+    }
+
+    private mutating func appendArray(_ parser: inout JSONParser, depth: Int, into out: inout [UInt8]) -> Bool {
+        guard depth <= JSONParser.maximumDepth else { return false }
+        let bytes = parser.bytes
+        parser.position += 1
+        out.append(UInt8(ascii: "["))
+        parser.skipWhitespace()
+        if parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "]") {
+            parser.position += 1
+            out.append(UInt8(ascii: "]"))
+            return true
+        }
+        while true {
+            parser.skipWhitespace()
+            guard append(&parser, depth: depth, into: &out) else { return false }
+            parser.skipWhitespace()
+            guard parser.position < bytes.count else { return false }
+            let byte = bytes[parser.position]
+            parser.position += 1
+            out.append(byte)
+            if byte == UInt8(ascii: "]") { return true }
+            guard byte == UInt8(ascii: ",") else { return false }
+        }
+    }
+
+    /// Writes the values in the text's order, then puts them in key order.
+    private mutating func appendObject(_ parser: inout JSONParser, depth: Int, into out: inout [UInt8]) -> Bool {
+        guard depth <= JSONParser.maximumDepth else { return false }
+        let bytes = parser.bytes
+        parser.position += 1
+        let base = members.count
+        defer { members.removeSubrange(base...) }
+        out.append(UInt8(ascii: "{"))
+        let valuesStart = out.count
+        parser.skipWhitespace()
+        if parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "}") {
+            parser.position += 1
+            out.append(UInt8(ascii: "}"))
+            return true
+        }
+        while true {
+            parser.skipWhitespace()
+            guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "\""),
+                  let key = Self.skipPlainString(&parser) else { return false }
+            parser.skipWhitespace()
+            guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: ":") else { return false }
+            parser.position += 1
+            parser.skipWhitespace()
+            let valueStart = out.count
+            guard append(&parser, depth: depth, into: &out) else { return false }
+            members.append(Member(keyStart: key.lowerBound, keyEnd: key.upperBound, valueStart: valueStart, valueEnd: out.count))
+            parser.skipWhitespace()
+            guard parser.position < bytes.count else { return false }
+            let byte = bytes[parser.position]
+            parser.position += 1
+            if byte == UInt8(ascii: "}") { break }
+            guard byte == UInt8(ascii: ",") else { return false }
+        }
+        func key(_ member: Member) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: bytes[member.keyStart..<member.keyEnd])
+        }
+        let count = members.count - base
+        members.withUnsafeMutableBufferPointer { all in
+            var object = UnsafeMutableBufferPointer(rebasing: all[base...])
+            object.sort { CompactRun.order(key($0), key($1)) < 0 }
+        }
+        for i in base + 1..<base + count where CompactRun.order(key(members[i - 1]), key(members[i])) == 0 {
+            return false  // a duplicate key: the parser names it
+        }
+        moved.removeAll(keepingCapacity: true)
+        moved.append(contentsOf: out[valuesStart...])
+        out.removeSubrange(valuesStart...)
+        for i in base..<base + count {
+            let member = members[i]
+            if i > base { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: key(member))
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+            out.append(contentsOf: moved[(member.valueStart - valuesStart)..<(member.valueEnd - valuesStart)])
+        }
+        out.append(UInt8(ascii: "}"))
+        return true
+    }
+}

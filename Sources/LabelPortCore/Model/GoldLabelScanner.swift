@@ -1,0 +1,157 @@
+/// Reads a gold label (`RunGoldLabel`, one element of a list answer) in one pass over its
+/// text, without building a tree: where each field's value is, `object_value` in
+/// canonical form. A big run's labels are read this way; ``GoldLabel/init(json:)`` stays
+/// the one decoder of record.
+///
+/// A fast path: it accepts a label only when it is sure ``GoldLabel/init(json:)`` would
+/// accept the parsed text and gets the same values — valid JSON, the field types the
+/// decoder wants, the required fields, no escaped string, no duplicate key. Anything
+/// else is nil, and the caller parses and decodes the label, for its value or its
+/// precise error.
+package struct GoldLabelScanner {
+    private var canonical = JSONCanonicalizer()
+    /// `object_value`'s canonical text; also the discarded text of unknown fields.
+    private var objectText: [UInt8] = []
+    private var unknownText: [UInt8] = []
+    /// The value text of each of ``GoldLabel/fieldNames`` (strings with their quotes),
+    /// `-1` when absent or null: `[start, end]` pairs.
+    private var spans = [Int](repeating: -1, count: 2 * GoldLabel.fieldNames.count)
+    /// Keys met that the label does not have (checked for duplicates).
+    private var unknownKeys: [Range<Int>] = []
+
+    package init() {}
+
+    /// Reads the label `bytes` (an array element, so nested one level) and hands it to
+    /// `body`; nil, without calling `body`, when the label is left to the decoder.
+    package mutating func scan<Result>(_ bytes: UnsafeRawBufferPointer, _ body: (ScannedGoldLabel) -> Result) -> Result? {
+        guard read(bytes) else { return nil }
+        return objectText.withUnsafeBytes { objectValue in
+            spans.withUnsafeBufferPointer { spans in
+                body(ScannedGoldLabel(text: bytes, objectValue: objectValue, spans: spans))
+            }
+        }
+    }
+
+    private mutating func read(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        for i in spans.indices { spans[i] = -1 }
+        unknownKeys.removeAll(keepingCapacity: true)
+        var parser = JSONParser(bytes: bytes)
+        guard bytes.count >= 2, bytes[0] == UInt8(ascii: "{"), bytes[bytes.count - 1] == UInt8(ascii: "}") else { return false }
+        parser.position = 1
+        var seen: UInt32 = 0
+        parser.skipWhitespace()
+        if parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "}") {
+            return false  // no fields: the decoder names the first missing one
+        }
+        while true {
+            parser.skipWhitespace()
+            guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "\""),
+                  let key = JSONCanonicalizer.skipPlainString(&parser) else { return false }
+            parser.skipWhitespace()
+            guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: ":") else { return false }
+            parser.position += 1
+            parser.skipWhitespace()
+            let field = Self.field(UnsafeRawBufferPointer(rebasing: bytes[key]))
+            if let field {
+                guard seen & (1 << field) == 0 else { return false }
+                seen |= 1 << field
+                guard readValue(of: field, &parser) else { return false }
+            } else {
+                let name = UnsafeRawBufferPointer(rebasing: bytes[key])
+                guard !unknownKeys.contains(where: { CompactRun.order(UnsafeRawBufferPointer(rebasing: bytes[$0]), name) == 0 }) else { return false }
+                unknownKeys.append(key)
+                unknownText.removeAll(keepingCapacity: true)
+                guard canonical.append(&parser, depth: 2, into: &unknownText) else { return false }
+            }
+            parser.skipWhitespace()
+            guard parser.position < bytes.count else { return false }
+            let byte = bytes[parser.position]
+            parser.position += 1
+            if byte == UInt8(ascii: "}") { break }
+            guard byte == UInt8(ascii: ",") else { return false }
+        }
+        guard parser.position == bytes.count else { return false }
+        return Self.required.allSatisfy { seen & (1 << $0) != 0 && spans[2 * $0] >= 0 }
+    }
+
+    /// Checks the value of `field` has the type the decoder wants, and notes where it is.
+    private mutating func readValue(of field: Int, _ parser: inout JSONParser) -> Bool {
+        let bytes = parser.bytes
+        let start = parser.position
+        guard start < bytes.count else { return false }
+        let first = bytes[start]
+        if first == UInt8(ascii: "n") {
+            // null: absent, where the decoder allows it.
+            guard !Self.required.contains(field), (try? parser.expectLiteral("null")) != nil else { return false }
+            return true
+        }
+        switch field {
+        case Self.objectValue:
+            guard first == UInt8(ascii: "{") else { return false }
+            objectText.removeAll(keepingCapacity: true)
+            guard canonical.append(&parser, depth: 2, into: &objectText) else { return false }
+            spans[2 * field] = 0
+            spans[2 * field + 1] = objectText.count
+            return true
+        case Self.objectValueIsPartial:
+            guard first == UInt8(ascii: "t") || first == UInt8(ascii: "f"),
+                  (try? parser.expectLiteral(first == UInt8(ascii: "t") ? "true" : "false")) != nil else { return false }
+        default:
+            guard first == UInt8(ascii: "\""), JSONCanonicalizer.skipPlainString(&parser) != nil else { return false }
+        }
+        spans[2 * field] = start
+        spans[2 * field + 1] = parser.position
+        return true
+    }
+
+    static let runID = GoldLabel.fieldNames.firstIndex(of: "run_id")!
+    static let outputResourceName = GoldLabel.fieldNames.firstIndex(of: "output_resource_name")!
+    static let id = GoldLabel.fieldNames.firstIndex(of: "id")!
+    static let objectValue = GoldLabel.fieldNames.firstIndex(of: "object_value")!
+    static let objectValueIsPartial = GoldLabel.fieldNames.firstIndex(of: "object_value_is_partial")!
+    /// The fields the decoder requires (strings).
+    static let required = ["id", "account_id", "run_id", "output_resource_name", "created_at"].map { GoldLabel.fieldNames.firstIndex(of: $0)! }
+    private static let names: [[UInt8]] = GoldLabel.fieldNames.map { Array($0.utf8) }
+
+    /// The index in ``GoldLabel/fieldNames`` of the key `bytes`.
+    @inline(__always)
+    private static func field(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        names.firstIndex { name in
+            name.count == bytes.count && name.withUnsafeBytes { Platform.compareBytes($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+        }
+    }
+}
+
+/// A gold label as ``GoldLabelScanner`` read it: valid only inside the scanner's `body`.
+package struct ScannedGoldLabel {
+    /// The label's JSON text as sent.
+    package let text: UnsafeRawBufferPointer
+    /// The canonical text of its `object_value`.
+    let objectValue: UnsafeRawBufferPointer
+    let spans: UnsafeBufferPointer<Int>
+
+    /// The canonical JSON text of the value of `GoldLabel.fieldNames[field]`, nil when
+    /// the label has none (absent or null).
+    package func valueText(_ field: Int) -> UnsafeRawBufferPointer? {
+        let start = spans[2 * field]
+        guard start >= 0 else { return nil }
+        let source = field == GoldLabelScanner.objectValue ? objectValue : text
+        return UnsafeRawBufferPointer(rebasing: source[start..<spans[2 * field + 1]])
+    }
+
+    /// The UTF-8 of a string field (the text between its quotes: it has no escapes).
+    package func string(_ field: Int) -> UnsafeRawBufferPointer {
+        let value = valueText(field)!
+        return UnsafeRawBufferPointer(rebasing: value[(value.startIndex + 1)..<(value.endIndex - 1)])
+    }
+
+    package var runID: UnsafeRawBufferPointer { string(GoldLabelScanner.runID) }
+    package var outputResourceName: UnsafeRawBufferPointer { string(GoldLabelScanner.outputResourceName) }
+    package var id: UnsafeRawBufferPointer { string(GoldLabelScanner.id) }
+
+    /// The label, decoded from its text (the scanner accepted it, so the decoder does).
+    package func decoded() -> GoldLabel? {
+        guard let value = try? JSONParser.parse(text) else { return nil }
+        return try? GoldLabel(json: value)
+    }
+}

@@ -1,0 +1,137 @@
+@testable import LabelPortCore
+import Testing
+
+/// The fast path that reads a big run's labels without building them, against the
+/// parser and decoder of record: whatever it accepts gives the same export row, run,
+/// name and id; whatever they refuse, it leaves to them.
+@Suite("labels read without building them", .timeLimit(.minutes(2)))
+struct GoldLabelScannerTests {
+    static let run = "11111111-1111-4111-8111-111111111111"
+    static func label(_ fields: String) -> String {
+        #"{"id":"aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa","account_id":"acc","run_id":"\#(run)","output_resource_name":"documents/1.pdf",\#(fields)"created_at":"2024-01-01T00:00:00Z"}"#
+    }
+
+    /// Labels the fast path must take (no escapes, no duplicate keys, valid).
+    static let plain: [String] = [
+        label(""),
+        label(#""object_value":{"z":1,"a":{"y":[1,{"b":2,"a":1}],"x":null},"é":"ü","日本":"語","":0},"object_value_is_partial":true,"#),
+        label(#""object_value": { "big" : 9007199254740993 , "n" : -0.0e+5 , "arr" : [ ] , "o" : { } } , "#),
+        label(#""text_value":"naïve 🐱","object_value":null,"object_value_is_partial":null,"created_by":null,"updated_by":"u","updated_at":"t","#),
+        label(#""extra":{"k":[true,false,null,{"deep":{"er":[]}}]},"other":1.5,"#),
+        label(#""object_value":{"ab":1,"a":2,"abc":3,"b":4,"A":5},"#),
+    ]
+
+    /// Labels the fast path must leave to the parser: escapes, duplicate keys, and
+    /// everything the parser or the decoder refuses.
+    static let leftOver: [String] = [
+        label(#""text_value":"a \"quote\"","#),
+        label(#""object_value":{"k\u00e9":1},"#),
+        label(#""object_value":{"a":1,"a":2},"#),
+        label(#""object_value":{"o":{"a":1,"a":1}},"#),
+        label(#""extra":{"a":1,"a":2},"#),
+        label(#""extra":1,"extra":2,"#),
+        label(#""text_value":"x","text_value":"y","#),
+        label(#""object_value":[1],"#),
+        label(#""object_value_is_partial":"yes","#),
+        label(#""text_value":5,"#),
+        label(#""object_value":{"n":01},"#),
+        label(#""object_value":{"n":1.},"#),
+        label(#""object_value":{"n":tru},"#),
+        label(#""object_value":{"a":1,},"#),
+        #"{"id":"a","account_id":"acc","run_id":"r","output_resource_name":"n"}"#,
+        #"{"id":null,"account_id":"acc","run_id":"r","output_resource_name":"n","created_at":"t"}"#,
+        "{}", "[]", "1", #""x""#,
+        label(#""object_value":"# + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "},"),
+    ]
+
+    /// The row the export encoder writes for the label the parser and decoder make of `text`.
+    static func classicRow(_ text: String) -> [UInt8]? {
+        guard let value = try? JSONParser.parse(text), let label = try? GoldLabel(json: value) else { return nil }
+        var row: [UInt8] = []
+        ExportEncoder<GoldLabel>(format: .jsonl).append(label, into: &row)
+        return row
+    }
+
+    /// The row written from the scanned label, with its run, name and id; nil when left over.
+    static func scannedRow(_ text: String) -> (row: [UInt8], keys: [String])? {
+        var scanner = GoldLabelScanner()
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { raw in
+            scanner.scan(raw) { label in
+                var row: [UInt8] = []
+                ExportEncoder<GoldLabel>(format: .jsonl).appendLine(into: &row) { index, out in
+                    guard let text = label.valueText(index) else { return false }
+                    out.append(contentsOf: text)
+                    return true
+                }
+                let keys = [label.runID, label.outputResourceName, label.id].map { String(decoding: $0, as: UTF8.self) }
+                return (row, keys)
+            }
+        }
+    }
+
+    @Test("a plain label is read fast, to the row, run, name and id the decoder gives", arguments: plain)
+    func plainLabel(text: String) throws {
+        let scanned = try #require(Self.scannedRow(text), "left to the parser")
+        let classic = try #require(Self.classicRow(text))
+        #expect(String(decoding: scanned.row, as: UTF8.self) == String(decoding: classic, as: UTF8.self))
+        let label = try GoldLabel(json: JSONParser.parse(text))
+        #expect(scanned.keys == [label.runID, label.outputResourceName, label.id])
+    }
+
+    @Test("a label with an escape, a duplicate key or an error is left to the parser", arguments: leftOver)
+    func leftToParser(text: String) {
+        #expect(Self.scannedRow(text) == nil)
+    }
+
+    /// The list reader's answer of mixed labels: fast ones and left-over ones in one run.
+    static let answer = "[" + (plain + [label(#""text_value":"a \"quote\"","#), label(#""object_value":{"o":{"a":1,"a":1}},"#)]).joined(separator: " ,\n") + "]"
+
+    @Test("an export run built from a list answer cut anywhere: the rows of the classic path")
+    func exportRunAnyCut() throws {
+        let text = Array(Self.answer.utf8)
+        let encoder = ExportEncoder<GoldLabel>(format: .jsonl)
+        // A duplicate key inside object_value: the whole answer is refused, as by the parser.
+        let refused = Self.read(text, cuts: [], body: .row(encoder))
+        guard case .failure(.syntax(let error)) = refused else {
+            Issue.record("expected the duplicate key refused, got \(refused)")
+            return
+        }
+        #expect(error.message.contains("duplicate key \"a\""))
+
+        let valid = Array(("[" + (Self.plain + [Self.label(#""text_value":"a \"quote\"","#)]).joined(separator: ",") + "]").utf8)
+        let labels = try GoldLabelListReaderTests.whole(valid).get()
+        let expected = labels.map { label in
+            var row: [UInt8] = []
+            encoder.append(label, into: &row)
+            return row
+        }
+        for cut in 0...valid.count {
+            let run = try Self.read(valid, cuts: [cut], body: .row(encoder)).get()
+            #expect(run.indices.map { Array(run.bodyBytes($0)) } == expected, "cut at \(cut)")
+            #expect(run.indices.map(run.id) == labels.map(\.id))
+        }
+        let asSent = try Self.read(valid, cuts: [valid.count / 2], body: .asSent).get()
+        #expect(asSent.labels == labels)
+        #expect(asSent.indices.map(asSent.outputResourceName) == labels.map(\.outputResourceName))
+    }
+
+    static func read(_ text: [UInt8], cuts: [Int], body: CompactRun.Body) -> Result<CompactRun, GoldLabelListError> {
+        var reader = GoldLabelListReader()
+        var builder = CompactRun.Builder(body: body)
+        var start = 0
+        do throws(GoldLabelListError) {
+            for end in cuts + [text.count] where end >= start {
+                let fed: Result<Void, GoldLabelListError> = text[start..<end].withUnsafeBytes { raw in
+                    Result { () throws(GoldLabelListError) in try reader.feed(raw, into: &builder) }
+                }
+                try fed.get()
+                start = end
+            }
+            try reader.finish()
+            return .success(builder.finish())
+        } catch {
+            return .failure(error)
+        }
+    }
+}
