@@ -17,6 +17,10 @@ struct AcceptedSends: Sendable, Equatable {
     private(set) var total = 0
     private var times: [Duration] = []
     private var head = 0
+    /// The answer times of the first window's accepted requests (up to ``capacity``): the
+    /// server saw its first requests later than they were handed over, by as long as it
+    /// took to connect, and their answers tell its own span better.
+    private var answers: [Duration] = []
 
     init(opensAt: Duration = .zero, refilled: Double? = nil) {
         self.opensAt = opensAt
@@ -28,9 +32,10 @@ struct AcceptedSends: Sendable, Equatable {
         if start == nil && instant >= opensAt { start = instant }
     }
 
-    /// The server accepted the request sent at `sentAt`.
-    mutating func accept(sentAt: Duration) {
+    /// The server accepted the request sent at `sentAt` (its answer came at `answeredAt`).
+    mutating func accept(sentAt: Duration, answeredAt: Duration? = nil) {
         guard sentAt >= opensAt else { return }
+        if refilled == nil, let answeredAt, answers.count < Self.capacity { answers.append(answeredAt) }
         sent(at: sentAt)
         if let start, sentAt < start { self.start = sentAt }
         total += 1
@@ -46,6 +51,13 @@ struct AcceptedSends: Sendable, Equatable {
     /// sends in it (from the longest; spans of sends that were dropped are left out).
     func spans(endingAt end: Duration) -> [(seconds: Double, accepted: Int)] {
         let sorted = times.filter { $0 <= end }.sorted()
+        return sorted.indices.map { i in ((end - sorted[i]).inSeconds, sorted.count - i) }
+    }
+
+    /// The same by answer times (first window only): every span from an accepted answer to
+    /// `end`, with the accepted answers in it.
+    func answerSpans(endingAt end: Duration) -> [(seconds: Double, accepted: Int)] {
+        let sorted = answers.filter { $0 <= end }.sorted()
         return sorted.indices.map { i in ((end - sorted[i]).inSeconds, sorted.count - i) }
     }
 

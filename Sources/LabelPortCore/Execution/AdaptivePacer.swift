@@ -38,6 +38,8 @@ struct AdaptivePacer: Sendable, Equatable {
     /// answers of the requests sent before it.
     private struct Refusal: Equatable {
         var sentAt: Duration
+        /// When its answer came, if known.
+        var answeredAt: Duration?
         var resumeAt: Duration
         /// The pace then; nil when unpaced.
         var pace: Double?
@@ -111,14 +113,14 @@ struct AdaptivePacer: Sendable, Equatable {
     }
 
     /// An answer other than 429 to a request sent at `sentAt`: the server accepted it.
-    mutating func accepted(sentAt: Duration) {
-        window.accept(sentAt: sentAt)
+    mutating func accepted(sentAt: Duration, answeredAt: Duration? = nil) {
+        window.accept(sentAt: sentAt, answeredAt: answeredAt)
     }
 
     /// The first 429 of an episode, to a request sent at `sentAt`; sending resumes at
     /// `resumeAt` (after the server's `Retry-After`), when the server's bucket is taken to
     /// be full again.
-    mutating func refused(sentAt: Duration, resumeAt: Duration) {
+    mutating func refused(sentAt: Duration, answeredAt: Duration? = nil, resumeAt: Duration) {
         if sentAt < window.opensAt {
             // Sent before an earlier pause, answered after it: that window is closed.
             pause(until: resumeAt)
@@ -132,9 +134,9 @@ struct AdaptivePacer: Sendable, Equatable {
             }
             settle(at: pending.resumeAt)
         }
-        pending = Refusal(sentAt: sentAt, resumeAt: resumeAt, pace: rate(at: sentAt))
+        pending = Refusal(sentAt: sentAt, answeredAt: answeredAt, resumeAt: resumeAt, pace: rate(at: sentAt))
         // A first figure for the summary; the estimate is made when the pause ends.
-        if headerRate == nil, let first = estimator.estimate(window, refusedSentAt: sentAt, pace: pending?.pace) {
+        if headerRate == nil, let first = estimator.estimate(window, refusedSentAt: sentAt, refusedAnsweredAt: answeredAt, pace: pending?.pace) {
             serverRate = first.rate
         }
         pause(until: resumeAt)
@@ -175,7 +177,7 @@ struct AdaptivePacer: Sendable, Equatable {
     private mutating func settle(at now: Duration) {
         guard let refusal = pending, now >= refusal.resumeAt else { return }
         pending = nil
-        if let (rate, learning) = estimator.estimate(window, refusedSentAt: refusal.sentAt, pace: refusal.pace) {
+        if let (rate, learning) = estimator.estimate(window, refusedSentAt: refusal.sentAt, refusedAnsweredAt: refusal.answeredAt, pace: refusal.pace) {
             estimator.learn(learning, rate: rate)
             if headerRate == nil { serverRate = rate }
             let known = if case .known = learning { true } else { false }

@@ -10,7 +10,9 @@
 /// - The first window (sent as fast as allowed) is too short to tell L from B: B is taken
 ///   to be a tenth of a second's worth (as `--burst` is by default, and the sandbox's
 ///   limit), so L = accepted / (S + 0.1 s) over the span S (from one of the accepted sends
-///   to the refusal) that gives most: the one where the bucket was draining.
+///   to the refusal, or from one of the accepted answers to the refusal's answer: the first
+///   requests reach the server only once their connections are made, which stretches
+///   their send-time spans) that gives most: the one where the bucket was draining.
 /// - The second refusal solves L and B from the two windows.
 /// - Later ones solve L from the known B, or take more when a recent span proves more.
 /// - The estimate never exceeds the pace that was refused. Only when a refusal proves
@@ -50,7 +52,10 @@ struct RateEstimator: Sendable, Equatable {
     ///   - window: the requests accepted since the bucket last refilled.
     ///   - refusedSentAt: the send time of the (earliest) refused request.
     ///   - pace: the pace it was sent at; nil when requests went unpaced.
-    func estimate(_ window: AcceptedSends, refusedSentAt: Duration, pace: Double?) -> (rate: Double, learning: Learning)? {
+    ///   - refusedAnsweredAt: when its answer came, if known (the first window's spans are
+    ///     also taken by answer times: the first sends reach the server late, after the
+    ///     connections are made, which would stretch their spans).
+    func estimate(_ window: AcceptedSends, refusedSentAt: Duration, refusedAnsweredAt: Duration? = nil, pace: Double?) -> (rate: Double, learning: Learning)? {
         guard let start = window.start else { return nil }
         let seconds = max(refusedSentAt - start, Self.shortestSpan).inSeconds
         let accepted = window.count(from: start, through: refusedSentAt) ?? window.total
@@ -64,7 +69,10 @@ struct RateEstimator: Sendable, Equatable {
             // The bucket was not full at the start (another client, an earlier run): learn
             // from the next window.
             guard accepted >= Self.leastAccepted else { return nil }
-            let best = spans.max { Self.firstGuess($0) < Self.firstGuess($1) } ?? spans[0]
+            let byAnswers = refusedAnsweredAt.map { end in
+                window.answerSpans(endingAt: end).map { (max($0.seconds, shortest), $0.accepted) }
+            } ?? []
+            let best = (spans + byAnswers).max { Self.firstGuess($0) < Self.firstGuess($1) } ?? spans[0]
             return (Self.clamp(Self.firstGuess(best), pace: pace), .firstWindow(accepted: best.accepted, seconds: best.seconds))
         case .firstWindow(let firstAccepted, let firstSeconds):
             // A₁ = B + L·D₁ and A = min(B, L·T) + L·D, each count at the lower end of its

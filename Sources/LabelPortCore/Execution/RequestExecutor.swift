@@ -161,21 +161,23 @@ package final class RequestExecutor: Sendable {
         }
         do {
             let value = try await body()
+            let answeredAt = clock.now()
             state.withLock { s in
                 s.inFlight -= 1
-                s.pacer.accepted(sentAt: sentAt)
+                s.pacer.accepted(sentAt: sentAt, answeredAt: answeredAt)
                 s.budget.recordAnswer()
                 s.statistics.succeeded += 1
                 s.statistics[kind].succeeded += 1
             }
             return (.success(value), sentAt)
         } catch {
+            let answeredAt = clock.now()
             state.withLock { s in
                 s.inFlight -= 1
                 if error.kind == .throttled {
                     s.statistics.throttled += 1
                 } else if error.status != nil {
-                    s.pacer.accepted(sentAt: sentAt)
+                    s.pacer.accepted(sentAt: sentAt, answeredAt: answeredAt)
                 }
                 if error.isRetryable { s.budget.recordFailure() } else { s.budget.recordAnswer() }
             }
@@ -227,7 +229,7 @@ package final class RequestExecutor: Sendable {
                     // ones were sent before the pause.
                     let asksToWait = error.retryAfter.map { $0.delay(nowEpochSeconds: wall) > .zero } ?? true
                     if s.notBefore <= now && asksToWait {
-                        s.pacer.refused(sentAt: sentAt, resumeAt: resumeAt)
+                        s.pacer.refused(sentAt: sentAt, answeredAt: now, resumeAt: resumeAt)
                     } else {
                         s.pacer.pause(until: resumeAt, refusedSentAt: asksToWait ? sentAt : nil)
                     }

@@ -26,31 +26,38 @@ package struct CompactRunIndex: Sendable {
         var lastSameName = [Int32](repeating: -1, count: byName ? run.count : 0)
         var nextSameName = [Int32](repeating: -1, count: byName ? run.count : 0)
         var repeatedIDs: [Int] = []
+        // Hashes first, then the tables: the insert loops are then short enough that the
+        // processor overlaps their cache misses (one random slot per label, in tables of
+        // megabytes), which a loop that also hashes cannot.
+        var hashes = run.indices.map { Self.idHash(run.idBytes($0)) }
         for index in run.indices {
-            let id = Self.idKey(run.idBytes(index))
-            var slot = Self.hash(id) & mask
+            let id = run.idBytes(index)
+            var slot = hashes[index] & mask
             while idSlots[slot] >= 0 {
-                if Self.idKey(run.idBytes(Int(idSlots[slot]))) == id {
+                if Self.sameID(run.idBytes(Int(idSlots[slot])), id) {
                     repeatedIDs.append(index)  // a later label with the id replaces the earlier
                     break
                 }
                 slot = (slot + 1) & mask
             }
             idSlots[slot] = Int32(index)
-
-            guard byName else { continue }
-            let name = run.nameBytes(index)
-            slot = Self.hash(name) & mask
-            while nameSlots[slot] >= 0, CompactRun.order(run.nameBytes(Int(nameSlots[slot])), name) != 0 {
-                slot = (slot + 1) & mask
-            }
-            if nameSlots[slot] < 0 {
-                nameSlots[slot] = Int32(index)
-                lastSameName[index] = Int32(index)
-            } else {
-                let first = Int(nameSlots[slot])
-                nextSameName[Int(lastSameName[first])] = Int32(index)
-                lastSameName[first] = Int32(index)
+        }
+        if byName {
+            for index in run.indices { hashes[index] = Self.hash(run.nameBytes(index)) }
+            for index in run.indices {
+                let name = run.nameBytes(index)
+                var slot = hashes[index] & mask
+                while nameSlots[slot] >= 0, CompactRun.order(run.nameBytes(Int(nameSlots[slot])), name) != 0 {
+                    slot = (slot + 1) & mask
+                }
+                if nameSlots[slot] < 0 {
+                    nameSlots[slot] = Int32(index)
+                    lastSameName[index] = Int32(index)
+                } else {
+                    let first = Int(nameSlots[slot])
+                    nextSameName[Int(lastSameName[first])] = Int32(index)
+                    lastSameName[first] = Int32(index)
+                }
             }
         }
         self.idSlots = idSlots
@@ -62,14 +69,16 @@ package struct CompactRunIndex: Sendable {
     /// The label whose id is `id`, letter case aside.
     package func index(ofID id: String) -> Int? {
         var text = id
-        let key = text.withUTF8 { Self.idKey(UnsafeRawBufferPointer($0)) }
-        var slot = Self.hash(key) & mask
-        while idSlots[slot] >= 0 {
-            let index = Int(idSlots[slot])
-            if Self.idKey(run.idBytes(index)) == key { return index }
-            slot = (slot + 1) & mask
+        return text.withUTF8 { raw in
+            let key = UnsafeRawBufferPointer(raw)
+            var slot = Self.idHash(key) & mask
+            while idSlots[slot] >= 0 {
+                let index = Int(idSlots[slot])
+                if Self.sameID(run.idBytes(index), key) { return index }
+                slot = (slot + 1) & mask
+            }
+            return nil
         }
-        return nil
     }
 
     /// The labels named `name` (exact bytes), in answer order.
@@ -96,16 +105,38 @@ package struct CompactRunIndex: Sendable {
     }
 
     /// An id as it is matched: lower-cased (ASCII byte by byte; anything else as
-    /// `String.lowercased()` does, as the planner always matched ids).
+    /// `String.lowercased()` does, as the planner always matched ids). Only built for an
+    /// id that is not ASCII: ``idHash(_:)`` and ``sameID(_:_:)`` fold ASCII in place.
     private static func idKey(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        if !bytes.contains(where: { $0 >= 0x80 }) {
-            return bytes.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
-        }
-        return Array(String(decoding: bytes, as: UTF8.self).lowercased().utf8)
+        Array(String(decoding: bytes, as: UTF8.self).lowercased().utf8)
     }
 
-    private static func hash(_ bytes: [UInt8]) -> Int {
-        bytes.withUnsafeBytes { hash($0) }
+    @inline(__always)
+    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        !bytes.contains { $0 >= 0x80 }
+    }
+
+    @inline(__always)
+    private static func lower(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }
+
+    /// The hash of an id as it is matched (letter case aside).
+    private static func idHash(_ bytes: UnsafeRawBufferPointer) -> Int {
+        // Most ids (UUIDs as servers write them) have nothing to fold.
+        if !bytes.contains(where: { $0 >= 0x80 || $0 &- 0x41 < 26 }) { return hash(bytes) }
+        guard isASCII(bytes) else { return idKey(bytes).withUnsafeBytes(hash) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { lowered in
+            for (i, byte) in bytes.enumerated() { lowered[i] = lower(byte) }
+            return hash(UnsafeRawBufferPointer(lowered))
+        }
+    }
+
+    /// True when two ids match (letter case aside).
+    private static func sameID(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        if CompactRun.order(a, b) == 0 { return true }
+        guard isASCII(a), isASCII(b) else { return idKey(a) == idKey(b) }
+        guard a.count == b.count else { return false }
+        for i in 0..<a.count where lower(a[i]) != lower(b[i]) { return false }
+        return true
     }
 
     private static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {

@@ -167,6 +167,19 @@ struct SimulatedImportTests {
         #expect(learned > 190 && learned <= 206, "learned \(learned)")
     }
 
+    /// The first requests reach the server only once their connections are made, later
+    /// than they were handed over: the first guess is taken by answer times too, so the
+    /// delay does not stretch it (40 ms of it would take a fifth off a send-time guess).
+    @Test("connections made as the first requests go: the first guess is still close", arguments: [0, 5, 15, 40])
+    func connectionSetup(milliseconds: Int) {
+        var run = ConcurrentImport(server: ModelServer(rate: 200, burst: 20))
+        run.connectDelay = .milliseconds(milliseconds)
+        run.run(rows: 4_000)
+        #expect(run.shareOfLimit >= 0.90, "\(run.shareOfLimit)")
+        let learned = run.pacer.serverRate ?? 0
+        #expect(learned > 190 && learned <= 206, "learned \(learned)")
+    }
+
     /// (At a concurrency above the burst, the first requests go before any answer has
     /// told the limit, so those above the burst are refused and cost a pause.)
     @Test("with headers: ≥ 97% of the limit, ≤ 0.5% refused", arguments: [1, 4, 8, 16])

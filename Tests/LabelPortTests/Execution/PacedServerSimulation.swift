@@ -109,6 +109,10 @@ struct ConcurrentImport {
     var useHeaders = false
     /// Requests sent one at a time before the workers start (the import's first reads).
     var leadingReads = 3
+    /// How much later than it is handed over each worker's first request reaches the
+    /// server: its connection is made first (all at once, as the workers start).
+    var connectDelay = Duration.zero
+    private var connected: Set<Int> = []
     /// Send times of served and refused requests.
     private(set) var served: [Duration] = []
     private(set) var refused: [Duration] = []
@@ -150,14 +154,15 @@ struct ConcurrentImport {
                 workers[i] = notBefore > t ? .ready(notBefore) : .send(pacer.reserve(now: t))
             case .send:
                 if notBefore > t { workers[i] = .ready(t); break }  // a pause began meanwhile
-                let (ok, headers) = server.arrive(at: t)
-                workers[i] = .answer(at: t + nextLatency(), sentAt: t, served: ok, headers: headers)
+                let arrival = connected.insert(i).inserted ? t + connectDelay : t
+                let (ok, headers) = server.arrive(at: arrival)
+                workers[i] = .answer(at: arrival + nextLatency(), sentAt: t, served: ok, headers: headers)
             case .answer(let at, let sentAt, let ok, let headers):
                 if useHeaders, let pause = pacer.observe(headers, now: at) { notBefore = max(notBefore, pause) }
                 finished = max(finished, at)
                 if ok {
                     served.append(sentAt)
-                    pacer.accepted(sentAt: sentAt)
+                    pacer.accepted(sentAt: sentAt, answeredAt: at)
                     if remaining > 0 {
                         remaining -= 1
                         workers[i] = .ready(at)
@@ -168,7 +173,7 @@ struct ConcurrentImport {
                     refused.append(sentAt)
                     let resumeAt = max(notBefore, at + retryAfter)
                     if notBefore <= at {
-                        pacer.refused(sentAt: sentAt, resumeAt: resumeAt)
+                        pacer.refused(sentAt: sentAt, answeredAt: at, resumeAt: resumeAt)
                     } else {
                         pacer.pause(until: resumeAt, refusedSentAt: sentAt)
                     }
@@ -189,11 +194,11 @@ struct ConcurrentImport {
         finished = max(finished, answerAt)
         if ok {
             served.append(sendAt)
-            pacer.accepted(sentAt: sendAt)
+            pacer.accepted(sentAt: sendAt, answeredAt: answerAt)
             return answerAt
         }
         refused.append(sendAt)
-        pacer.refused(sentAt: sendAt, resumeAt: answerAt + retryAfter)
+        pacer.refused(sentAt: sendAt, answeredAt: answerAt, resumeAt: answerAt + retryAfter)
         pauses.append(answerAt..<answerAt + retryAfter)
         let retryAt = pacer.reserve(now: answerAt + retryAfter)
         return handle(sendAt: retryAt, answerAt: retryAt + nextLatency())
