@@ -25,8 +25,9 @@ package struct GoldLabelListReader {
             self.scanner = scanner
         }
         do throws(JSONArrayStreamError<JSONSyntaxError>) {
-            try stream.feed(piece) { (bytes, offset) throws(JSONSyntaxError) in
-                // The fast path; a label it leaves (rare) is parsed and decoded below.
+            try stream.feed(piece, element: { (bytes, offset) throws(JSONSyntaxError) in
+                // The fast path (for a label cut across pieces); one it leaves (rare) is parsed
+                // and decoded below.
                 if Collector.takesScannedLabels, failed == nil, scanner.scan(bytes, { collector.add(scanned: $0) }) != nil { return }
                 let value: JSONValue
                 do throws(JSONSyntaxError) { value = try JSONParser.parseElement(bytes) } catch { throw error.shifted(by: offset) }
@@ -36,7 +37,11 @@ package struct GoldLabelListReader {
                 } catch {
                     failed = error
                 }
-            }
+            }, object: { rest, _ in
+                // The fast path for a label whole in this piece: read where it lies.
+                guard Collector.takesScannedLabels, failed == nil else { return nil }
+                return scanner.scanPrefix(rest) { collector.add(scanned: $0) }
+            })
         } catch {
             switch error {
             case .syntax(let syntax), .element(let syntax): throw .syntax(syntax)

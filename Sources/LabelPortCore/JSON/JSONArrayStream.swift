@@ -43,9 +43,15 @@ package struct JSONArrayStream {
 
     /// Reads `piece`, calling `element` with the bytes and offset of each element that
     /// ends in it. A syntax error is thrown at once, with its offset in the whole text.
+    ///
+    /// `object`, a fast path, is offered each object element that starts in `piece` first,
+    /// with the rest of the piece: it may read and keep the element itself and return its
+    /// length (it then must have checked it as the parser would), or return nil to leave
+    /// it to this scanner and `element`. One pass over a big answer's bytes, not two.
     package mutating func feed<Failure: Error>(
         _ piece: UnsafeRawBufferPointer,
-        element: (_ bytes: UnsafeRawBufferPointer, _ offset: Int) throws(Failure) -> Void
+        element: (_ bytes: UnsafeRawBufferPointer, _ offset: Int) throws(Failure) -> Void,
+        object: (_ rest: UnsafeRawBufferPointer, _ offset: Int) -> Int? = { _, _ in nil }
     ) throws(JSONArrayStreamError<Failure>) {
         let count = piece.count
         var i = 0
@@ -93,7 +99,15 @@ package struct JSONArrayStream {
                     continue
                 }
                 do throws(JSONSyntaxError) { try structural(byte, at: i) } catch { throw .syntax(error) }
-                if phase == .element { startInPiece = i }
+                if phase == .element {
+                    startInPiece = i
+                    if byte == UInt8(ascii: "{"), let length = object(UnsafeRawBufferPointer(rebasing: piece[i...]), offset + i) {
+                        i += length
+                        depth = 0
+                        phase = .afterElement
+                        continue
+                    }
+                }
                 if phase == .notArray { continue }
                 i += 1
             }

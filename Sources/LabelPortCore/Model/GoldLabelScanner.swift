@@ -24,7 +24,7 @@ package struct GoldLabelScanner {
     /// Reads the label `bytes` (an array element, so nested one level) and hands it to
     /// `body`; nil, without calling `body`, when the label is left to the decoder.
     package mutating func scan<Result>(_ bytes: UnsafeRawBufferPointer, _ body: (ScannedGoldLabel) -> Result) -> Result? {
-        guard read(bytes) else { return nil }
+        guard read(bytes) == bytes.count else { return nil }
         return objectText.withUnsafeBytes { objectValue in
             spans.withUnsafeBufferPointer { spans in
                 body(ScannedGoldLabel(text: bytes, objectValue: objectValue, spans: spans))
@@ -32,46 +32,61 @@ package struct GoldLabelScanner {
         }
     }
 
-    private mutating func read(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    /// Reads the label at the start of `bytes` (an array element, whatever follows it) and
+    /// hands it to `body`; returns its length, or nil, without calling `body`, when the
+    /// label is left to the decoder (or does not end in `bytes`).
+    package mutating func scanPrefix(_ bytes: UnsafeRawBufferPointer, _ body: (ScannedGoldLabel) -> Void) -> Int? {
+        guard let end = read(bytes) else { return nil }
+        let text = UnsafeRawBufferPointer(rebasing: bytes[..<end])
+        objectText.withUnsafeBytes { objectValue in
+            spans.withUnsafeBufferPointer { spans in
+                body(ScannedGoldLabel(text: text, objectValue: objectValue, spans: spans))
+            }
+        }
+        return end
+    }
+
+    /// The length of the label at the start of `bytes`, read; nil when left to the decoder.
+    private mutating func read(_ bytes: UnsafeRawBufferPointer) -> Int? {
         for i in spans.indices { spans[i] = -1 }
         unknownKeys.removeAll(keepingCapacity: true)
         var parser = JSONParser(bytes: bytes)
-        guard bytes.count >= 2, bytes[0] == UInt8(ascii: "{"), bytes[bytes.count - 1] == UInt8(ascii: "}") else { return false }
+        guard bytes.count >= 2, bytes[0] == UInt8(ascii: "{") else { return nil }
         parser.position = 1
         var seen: UInt32 = 0
         parser.skipWhitespace()
         if parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "}") {
-            return false  // no fields: the decoder names the first missing one
+            return nil  // no fields: the decoder names the first missing one
         }
         while true {
             parser.skipWhitespace()
             guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "\""),
-                  let key = JSONCanonicalizer.skipPlainString(&parser) else { return false }
+                  let key = JSONCanonicalizer.skipPlainString(&parser) else { return nil }
             parser.skipWhitespace()
-            guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: ":") else { return false }
+            guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: ":") else { return nil }
             parser.position += 1
             parser.skipWhitespace()
             let field = Self.field(UnsafeRawBufferPointer(rebasing: bytes[key]))
             if let field {
-                guard seen & (1 << field) == 0 else { return false }
+                guard seen & (1 << field) == 0 else { return nil }
                 seen |= 1 << field
-                guard readValue(of: field, &parser) else { return false }
+                guard readValue(of: field, &parser) else { return nil }
             } else {
                 let name = UnsafeRawBufferPointer(rebasing: bytes[key])
-                guard !unknownKeys.contains(where: { CompactRun.order(UnsafeRawBufferPointer(rebasing: bytes[$0]), name) == 0 }) else { return false }
+                guard !unknownKeys.contains(where: { CompactRun.order(UnsafeRawBufferPointer(rebasing: bytes[$0]), name) == 0 }) else { return nil }
                 unknownKeys.append(key)
                 unknownText.removeAll(keepingCapacity: true)
-                guard canonical.append(&parser, depth: 2, into: &unknownText) else { return false }
+                guard canonical.append(&parser, depth: 2, into: &unknownText) else { return nil }
             }
             parser.skipWhitespace()
-            guard parser.position < bytes.count else { return false }
+            guard parser.position < bytes.count else { return nil }
             let byte = bytes[parser.position]
             parser.position += 1
             if byte == UInt8(ascii: "}") { break }
-            guard byte == UInt8(ascii: ",") else { return false }
+            guard byte == UInt8(ascii: ",") else { return nil }
         }
-        guard parser.position == bytes.count else { return false }
-        return Self.required.allSatisfy { seen & (1 << $0) != 0 && spans[2 * $0] >= 0 }
+        guard Self.required.allSatisfy({ seen & (1 << $0) != 0 && spans[2 * $0] >= 0 }) else { return nil }
+        return parser.position
     }
 
     /// Checks the value of `field` has the type the decoder wants, and notes where it is.

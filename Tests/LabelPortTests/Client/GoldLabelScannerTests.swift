@@ -116,6 +116,24 @@ struct GoldLabelScannerTests {
         #expect(asSent.indices.map(asSent.outputResourceName) == labels.map(\.outputResourceName))
     }
 
+    /// Malformed answers, some after labels the fast path takes whole.
+    static let malformed = GoldLabelListReaderTests.malformed + [
+        "[\(plain[0]) x]", "[\(plain[1]),\(plain[2])", "[\(plain[1]),{\"a\":1,\"a\":2}]", "[\(plain[0])}",
+        "[\(plain[3]),\(label(#""object_value":{"a":[1,2}"#))]", "[\(plain[0]),\(plain[0].dropLast())",
+    ]
+
+    @Test("a malformed answer read by the fast path: the parser's error, message and byte, wherever it is cut", arguments: malformed)
+    func malformedAnswer(text: String) {
+        let bytes = Array(text.utf8)
+        let expected: GoldLabelListError? = if case .failure(let error) = GoldLabelListReaderTests.whole(bytes) { error } else { nil }
+        for cut in 0...bytes.count {
+            for body in [CompactRun.Body.asSent, .row(ExportEncoder<GoldLabel>(format: .jsonl))] {
+                let got: GoldLabelListError? = if case .failure(let error) = Self.read(bytes, cuts: [cut], body: body) { error } else { nil }
+                #expect(got == expected, "cut at \(cut)")
+            }
+        }
+    }
+
     static func read(_ text: [UInt8], cuts: [Int], body: CompactRun.Body) -> Result<CompactRun, GoldLabelListError> {
         var reader = GoldLabelListReader()
         var builder = CompactRun.Builder(body: body)
