@@ -63,6 +63,33 @@ package struct JSONCanonicalizer {
         return run.start..<run.end
     }
 
+    /// Reads `"KEY":` where an object's member starts (with the whitespace around it);
+    /// returns the range of the key's bytes, when it is a plain string.
+    static func readKey(_ parser: inout JSONParser) -> Range<Int>? {
+        parser.skipWhitespace()
+        guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "\""),
+              let key = skipPlainString(&parser) else { return nil }
+        parser.skipWhitespace()
+        guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: ":") else { return nil }
+        parser.position += 1
+        parser.skipWhitespace()
+        return key
+    }
+
+    /// Reads what follows a member's value: true at the object's `}`, false at `,`, nil
+    /// at anything else.
+    static func readMemberEnd(_ parser: inout JSONParser) -> Bool? {
+        parser.skipWhitespace()
+        guard parser.position < parser.bytes.count else { return nil }
+        let byte = parser.bytes[parser.position]
+        parser.position += 1
+        switch byte {
+        case UInt8(ascii: "}"): return true
+        case UInt8(ascii: ","): return false
+        default: return nil
+        }
+    }
+
     private mutating func appendArray(_ parser: inout JSONParser, depth: Int, into out: inout [UInt8]) -> Bool {
         guard depth <= JSONParser.maximumDepth else { return false }
         let bytes = parser.bytes
@@ -103,22 +130,12 @@ package struct JSONCanonicalizer {
             return true
         }
         while true {
-            parser.skipWhitespace()
-            guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "\""),
-                  let key = Self.skipPlainString(&parser) else { return false }
-            parser.skipWhitespace()
-            guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: ":") else { return false }
-            parser.position += 1
-            parser.skipWhitespace()
+            guard let key = Self.readKey(&parser) else { return false }
             let valueStart = out.count
             guard append(&parser, depth: depth, into: &out) else { return false }
             members.append(Member(keyStart: key.lowerBound, keyEnd: key.upperBound, valueStart: valueStart, valueEnd: out.count))
-            parser.skipWhitespace()
-            guard parser.position < bytes.count else { return false }
-            let byte = bytes[parser.position]
-            parser.position += 1
-            if byte == UInt8(ascii: "}") { break }
-            guard byte == UInt8(ascii: ",") else { return false }
+            guard let last = Self.readMemberEnd(&parser) else { return false }
+            if last { break }
         }
         func key(_ member: Member) -> UnsafeRawBufferPointer {
             UnsafeRawBufferPointer(rebasing: bytes[member.keyStart..<member.keyEnd])

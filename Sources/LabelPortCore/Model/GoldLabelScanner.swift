@@ -25,11 +25,7 @@ package struct GoldLabelScanner {
     /// `body`; nil, without calling `body`, when the label is left to the decoder.
     package mutating func scan<Result>(_ bytes: UnsafeRawBufferPointer, _ body: (ScannedGoldLabel) -> Result) -> Result? {
         guard read(bytes) == bytes.count else { return nil }
-        return objectText.withUnsafeBytes { objectValue in
-            spans.withUnsafeBufferPointer { spans in
-                body(ScannedGoldLabel(text: bytes, objectValue: objectValue, spans: spans))
-            }
-        }
+        return handOver(bytes, body)
     }
 
     /// Reads the label at the start of `bytes` (an array element, whatever follows it) and
@@ -37,13 +33,17 @@ package struct GoldLabelScanner {
     /// label is left to the decoder (or does not end in `bytes`).
     package mutating func scanPrefix(_ bytes: UnsafeRawBufferPointer, _ body: (ScannedGoldLabel) -> Void) -> Int? {
         guard let end = read(bytes) else { return nil }
-        let text = UnsafeRawBufferPointer(rebasing: bytes[..<end])
+        handOver(UnsafeRawBufferPointer(rebasing: bytes[..<end]), body)
+        return end
+    }
+
+    /// The label just read, whose text is `text`, to `body`.
+    private func handOver<Result>(_ text: UnsafeRawBufferPointer, _ body: (ScannedGoldLabel) -> Result) -> Result {
         objectText.withUnsafeBytes { objectValue in
             spans.withUnsafeBufferPointer { spans in
                 body(ScannedGoldLabel(text: text, objectValue: objectValue, spans: spans))
             }
         }
-        return end
     }
 
     /// The length of the label at the start of `bytes`, read; nil when left to the decoder.
@@ -59,13 +59,7 @@ package struct GoldLabelScanner {
             return nil  // no fields: the decoder names the first missing one
         }
         while true {
-            parser.skipWhitespace()
-            guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "\""),
-                  let key = JSONCanonicalizer.skipPlainString(&parser) else { return nil }
-            parser.skipWhitespace()
-            guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: ":") else { return nil }
-            parser.position += 1
-            parser.skipWhitespace()
+            guard let key = JSONCanonicalizer.readKey(&parser) else { return nil }
             let field = Self.field(UnsafeRawBufferPointer(rebasing: bytes[key]))
             if let field {
                 guard seen & (1 << field) == 0 else { return nil }
@@ -78,12 +72,8 @@ package struct GoldLabelScanner {
                 unknownText.removeAll(keepingCapacity: true)
                 guard canonical.append(&parser, depth: 2, into: &unknownText) else { return nil }
             }
-            parser.skipWhitespace()
-            guard parser.position < bytes.count else { return nil }
-            let byte = bytes[parser.position]
-            parser.position += 1
-            if byte == UInt8(ascii: "}") { break }
-            guard byte == UInt8(ascii: ",") else { return nil }
+            guard let last = JSONCanonicalizer.readMemberEnd(&parser) else { return nil }
+            if last { break }
         }
         guard Self.required.allSatisfy({ seen & (1 << $0) != 0 && spans[2 * $0] >= 0 }) else { return nil }
         return parser.position

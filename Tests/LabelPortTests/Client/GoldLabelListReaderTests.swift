@@ -30,8 +30,13 @@ struct GoldLabelListReaderTests {
 
     /// `text` fed in pieces cut at `cuts`.
     static func streamed(_ text: [UInt8], cuts: [Int]) -> Result<[GoldLabel], GoldLabelListError> {
+        streamed(text, cuts: cuts, into: GoldLabelArray()).map(\.labels)
+    }
+
+    /// `text` fed in pieces cut at `cuts` to `collector`.
+    static func streamed<Collector: GoldLabelCollector>(_ text: [UInt8], cuts: [Int], into collector: Collector) -> Result<Collector, GoldLabelListError> {
         var reader = GoldLabelListReader()
-        var collector = GoldLabelArray()
+        var collector = collector
         var start = 0
         do throws(GoldLabelListError) {
             for end in cuts + [text.count] where end >= start {
@@ -42,7 +47,7 @@ struct GoldLabelListReaderTests {
                 start = end
             }
             try reader.finish()
-            return .success(collector.labels)
+            return .success(collector)
         } catch {
             return .failure(error)
         }

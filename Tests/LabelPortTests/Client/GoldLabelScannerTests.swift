@@ -135,21 +135,6 @@ struct GoldLabelScannerTests {
     }
 
     static func read(_ text: [UInt8], cuts: [Int], body: CompactRun.Body) -> Result<CompactRun, GoldLabelListError> {
-        var reader = GoldLabelListReader()
-        var builder = CompactRun.Builder(body: body)
-        var start = 0
-        do throws(GoldLabelListError) {
-            for end in cuts + [text.count] where end >= start {
-                let fed: Result<Void, GoldLabelListError> = text[start..<end].withUnsafeBytes { raw in
-                    Result { () throws(GoldLabelListError) in try reader.feed(raw, into: &builder) }
-                }
-                try fed.get()
-                start = end
-            }
-            try reader.finish()
-            return .success(builder.finish())
-        } catch {
-            return .failure(error)
-        }
+        GoldLabelListReaderTests.streamed(text, cuts: cuts, into: CompactRun.Builder(body: body)).map { $0.finish() }
     }
 }
