@@ -64,6 +64,10 @@ package final class AtomicFileWriter {
     /// Appends bytes (buffered).
     package func write(_ bytes: [UInt8]) throws(FileError) {
         precondition(!finished, "write after commit or abort")
+        if buffer.isEmpty && bytes.count >= Self.bufferLimit {
+            try writeOut(bytes)  // a big chunk goes out as it is, not copied first
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.bufferLimit { try flush() }
     }
@@ -119,9 +123,15 @@ package final class AtomicFileWriter {
     // MARK: Internals
 
     private func flush() throws(FileError) {
+        try writeOut(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes all of `bytes` to the file and starts writing them to disk.
+    private func writeOut(_ bytes: [UInt8]) throws(FileError) {
         var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { raw in
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in
                 Platform.write(fd, raw.baseAddress! + offset, raw.count - offset)
             }
             if n < 0 {
@@ -130,9 +140,8 @@ package final class AtomicFileWriter {
             }
             offset += n
         }
-        Platform.startWriteback(fd, offset: written, count: buffer.count)
-        written += buffer.count
-        buffer.removeAll(keepingCapacity: true)
+        Platform.startWriteback(fd, offset: written, count: bytes.count)
+        written += bytes.count
     }
 
     #if os(Linux)
