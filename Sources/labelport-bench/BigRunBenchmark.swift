@@ -17,6 +17,8 @@ enum BigRunBenchmark {
     struct Measure {
         var seconds: Double
         var peakKiB: Int
+        /// What the command printed on standard error (of the last run, for `best`).
+        var stderr = ""
     }
 
     /// `[LABELS] [REPEATS]`.
@@ -76,14 +78,16 @@ enum BigRunBenchmark {
             let m = try body()
             result.seconds = min(result.seconds, m.seconds)
             result.peakKiB = max(result.peakKiB, m.peakKiB)
+            result.stderr = m.stderr
         }
         return result
     }
 
     /// Runs `labelport ARGS` under `/usr/bin/time`: its wall time and peak RSS.
-    static func measure(_ labelport: String, _ arguments: [String], expect: [Int32], in directory: String) throws -> Measure {
+    static func measure(_ labelport: String, _ arguments: [String], expect: [Int32], in directory: String, environment: [String: String] = [:]) throws -> Measure {
         let timing = directory + "/time.txt"
-        let result = try BenchProcess.run("/usr/bin/time", ["-f", "%e %M", "-o", timing, labelport] + arguments, stdoutTo: directory + "/stdout.txt")
+        let result = try BenchProcess.run(
+            "/usr/bin/time", ["-f", "%e %M", "-o", timing, labelport] + arguments, environment: environment, stdoutTo: directory + "/stdout.txt")
         guard expect.contains(result.status) else {
             throw BenchError("labelport \(arguments.prefix(3).joined(separator: " ")) exited \(result.status): \(result.stderr.suffix(600))")
         }
@@ -91,7 +95,7 @@ enum BigRunBenchmark {
         guard fields.count >= 2, let seconds = Double(fields[fields.count - 2]), let kib = Int(fields[fields.count - 1]) else {
             throw BenchError("cannot read /usr/bin/time's output")
         }
-        return Measure(seconds: seconds, peakKiB: kib)
+        return Measure(seconds: seconds, peakKiB: kib, stderr: result.stderr)
     }
 
     /// `importRows` lines of the backup, spread over it, every other one with a changed

@@ -73,18 +73,22 @@ struct CopySession {
                 problems.append("cannot read source run \(pair.source) at \(source.server): \(error)")
                 continue
             }
-            let (runCounts, unreadable) = await plan(sourceLabels, into: pair.destination, client: destinationClient, writes: writes, interrupt: interrupt, outputs: outputs)
+            // Indexed by name once: the plan and the verification match destination labels with it.
+            let sourceIndex = CompactRunIndex(sourceLabels)
+            let (runCounts, unreadable) = await plan(sourceIndex, into: pair.destination, client: destinationClient, writes: writes, interrupt: interrupt, outputs: outputs)
             problems += unreadable
             counts.merge(runCounts)
             guard !configuration.dryRun, !interrupt.isSet, unreadable.isEmpty else { continue }
 
-            // Verify: the destination as it is now, against the source as it was read.
+            // Verify: the destination as it is now, against the source as it was read,
+            // label by label as its answer arrives (the destination run is not kept).
             await beforeVerify?(pair.destination)
+            let verifier = CopyVerifier(source: sourceIndex, sourceRun: pair.source, destinationRun: pair.destination)
             do throws(APIError) {
-                let after = try await writes.perform(.read) { () async throws(APIError) -> CompactRun in
-                    try await destinationClient.readRun(runID: pair.destination)
+                let verified = try await writes.perform(.read) { () async throws(APIError) -> CopyVerifier in
+                    try await destinationClient.readGoldLabels(runID: pair.destination, into: verifier)
                 }
-                differences += CopyVerifier.differences(source: sourceLabels, destination: after, sourceRun: pair.source, destinationRun: pair.destination)
+                differences += verified.finish()
                 checked += sourceLabels.count
             } catch {
                 problems.append("cannot verify run \(pair.destination) at \(destination.server): \(error)")
@@ -123,14 +127,29 @@ struct CopySession {
     }
 
     /// Plans `source` into `destinationRun` with import's planner and applies it with
-    /// import's engine (the destination's labels are released when it returns).
+    /// import's engine. The destination run is read against the source: of the labels
+    /// it already holds as they are copied only the ids are kept (``CopyDestination``),
+    /// and all of it is released when this returns.
     private func plan(
-        _ source: CompactRun, into destinationRun: String, client: RefactorClient, writes: RequestExecutor,
+        _ source: CompactRunIndex, into destinationRun: String, client: RefactorClient, writes: RequestExecutor,
         interrupt: InterruptFlag, outputs: ImportOutputs
     ) async -> (OutcomeCounts, [String]) {
         let engine = ImportEngine(configuration: configuration, client: client, executor: writes, interrupt: interrupt, journal: journal)
-        var (planner, unreadable) = await engine.loadRuns([destinationRun])
-        var rows = CopyRows(source: source, destinationRun: destinationRun)
+        let empty = CopyDestination(source: source, mode: configuration.mode)
+        var destination: CopyDestination?
+        let read: Result<CompactRun, APIError>
+        do throws(APIError) {
+            let collected = try await writes.perform(.read) { () async throws(APIError) -> CopyDestination in
+                try await client.readGoldLabels(runID: destinationRun, into: empty)
+            }
+            destination = collected
+            read = .success(collected.finish())
+        } catch {
+            read = .failure(error)
+        }
+        engine.noteRead([(destinationRun, read)])
+        var (planner, unreadable) = engine.planner(for: [(destinationRun, read)])
+        var rows = CopyRows(source: source.run, destinationRun: destinationRun, destination: destination)
         planner.repeatedLabels = rows.repeatedLabels
         let counts = await engine.apply(&rows, planner: &planner, sink: outputs, writesAllowed: true)
         return (counts, unreadable)

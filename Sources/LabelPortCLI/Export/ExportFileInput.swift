@@ -18,7 +18,7 @@ enum ExportFileInput {
             switch item {
             case .invalid(_, let diagnostics, _):
                 problems += diagnostics
-            case .row(let row, _):
+            case .row(let row, _), .unchanged(let row, _, _):
                 guard let id = row.id else {
                     problems.append(Diagnostic(file: path, line: row.line, message: "the row has no id: --dry-run matches labels by id, so compare with a file written by export"))
                     continue

@@ -8,24 +8,33 @@ package struct CopyRows: LabelItemSource {
     /// a report list them the same way every time.
     private let order: [Int]
     private let destinationRun: String
+    /// The destination as read against this source: the labels it already holds as they
+    /// are copied (their rows are planned unchanged, by id, without being decoded).
+    private let destination: CopyDestination?
     private var position = 0
 
     /// `source` as read by ``StoredLabels/Collector``; each row's `line` is its
     /// 1-based position in (output_resource_name, id) order.
-    package init(source: CompactRun, destinationRun: String) {
+    package init(source: CompactRun, destinationRun: String, destination: CopyDestination? = nil) {
         self.source = source
         self.order = source.exportOrder(byRun: false)
         self.destinationRun = UUIDText.normalized(destinationRun)
+        self.destination = destination
     }
 
     package mutating func next() -> LabelInputItem? {
         guard position < order.count else { return nil }
-        let label = StoredLabels.storedLabel(source, order[position])
+        let index = order[position]
         position += 1
+        let record = InputRecord(line: position, content: .text(""))
+        if let id = destination?.unchangedID(index) {
+            return .unchanged(LabelRow(line: position, runID: destinationRun, outputResourceName: source.outputResourceName(index)), labelID: id, record)
+        }
+        let label = StoredLabels.storedLabel(source, index)
         let row = LabelRow(
             line: position, runID: destinationRun, outputResourceName: label.outputResourceName,
             textValue: label.values.textValue, objectValue: label.values.objectValue, objectValueIsPartial: label.values.objectValueIsPartial)
-        return .row(row, InputRecord(line: position, content: .text("")))
+        return .row(row, record)
     }
 
     /// Hashes of the names the source run holds more than once (see ``Planner/repeatedLabels``).

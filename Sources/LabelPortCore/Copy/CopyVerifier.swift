@@ -1,98 +1,93 @@
-/// One way a destination run differs from its source after a copy.
-package struct CopyDifference: Sendable, Equatable {
-    package enum Kind: Sendable, Equatable {
-        /// No label of this name in the destination run.
-        case missing
-        /// The destination label's values differ (changes read source → destination).
-        case changed(id: String, [FieldChange])
-        /// The destination run holds several labels of this name.
-        case duplicated(ids: [String])
-        /// The source run holds several labels of this name: a copy by name keeps one.
-        case ambiguousSource(count: Int)
+/// Compares a copy's destination run with its source as the destination's list answer
+/// arrives, label by label of the same name, by meaning (key order and number spelling
+/// aside; ids, timestamps and authors are not compared). Labels only in the destination
+/// are not differences.
+///
+/// Each destination label is matched with the source label of its name, compared and
+/// dropped: what is kept is the source run (compact, as read once), per source label
+/// where the id of its first destination label is, and the differences — never the
+/// destination run, so verifying a big run costs little more than holding its source.
+package struct CopyVerifier: GoldLabelCollector, Sendable {
+    private let source: CompactRunIndex
+    private let sourceRun: String
+    private let destinationRun: String
+    private var matches: CopyMatches
+    /// Every id, for source labels that several destination labels match (rare).
+    private var duplicates: [Int: [String]] = [:]
+    /// Source → first destination label, for the labels whose values differ.
+    private var changes: [Int: [FieldChange]] = [:]
+    private var matcher = CopyValueMatcher()
+
+    /// `source`: the source run as read by ``StoredLabels/Collector``, indexed.
+    package init(source: CompactRunIndex, sourceRun: String, destinationRun: String) {
+        self.source = source
+        self.sourceRun = UUIDText.normalized(sourceRun)
+        self.destinationRun = UUIDText.normalized(destinationRun)
+        self.matches = CopyMatches(sourceLabels: source.run.count)
     }
 
-    package var sourceRun: String
-    package var destinationRun: String
-    package var outputResourceName: String
-    package var kind: Kind
+    package static var takesScannedLabels: Bool { true }
 
-    /// The lines for people: a head line, then one line per field for a change.
-    package func lines(_ renderer: DiffRenderer) -> [String] {
-        let name = JSONWriter().string(.string(outputResourceName))
-        let place = "run \(destinationRun)"
-        switch kind {
-        case .missing:
-            return ["missing \(name) (\(place)): the destination has no label of this name"]
-        case .changed(let id, let changes):
-            return ["differs \(name) \(id) (\(place)), source → destination:"] + changes.map { "    " + renderer.render($0) }
-        case .duplicated(let ids):
-            return ["duplicated \(name) (\(place)): \(ids.count) labels share the name: \(ids.joined(separator: ", "))"]
-        case .ambiguousSource(let count):
-            return ["ambiguous \(name) (source run \(sourceRun)): \(count) source labels share the name; a copy by name keeps one"]
-        }
+    package mutating func add(_ label: GoldLabel, bytes: UnsafeRawBufferPointer) {
+        guard let index = sourceIndex(named: label.outputResourceName) else { return }
+        var id = label.id
+        guard id.withUTF8({ note(UnsafeRawBufferPointer($0), of: index) }) else { return }
+        compare(index, LabelValues(label))
     }
 
-    package var json: JSONValue {
-        var object = JSONObject()
-        object["source_run_id"] = .string(sourceRun)
-        object["run_id"] = .string(destinationRun)
-        object["output_resource_name"] = .string(outputResourceName)
-        switch kind {
-        case .missing:
-            object["difference"] = "missing"
-        case .changed(let id, let changes):
-            object["difference"] = "changed"
-            object["id"] = .string(id)
-            object["changes"] = .array(changes.map(\.json))
-        case .duplicated(let ids):
-            object["difference"] = "duplicated"
-            object["ids"] = .array(ids.map(JSONValue.string))
-        case .ambiguousSource(let count):
-            object["difference"] = "ambiguous_source"
-            object["count"] = .number(JSONNumber(count))
-        }
-        return .object(object)
+    package mutating func add(scanned label: ScannedGoldLabel) {
+        guard let index = sourceIndex(named: String(decoding: label.outputResourceName, as: UTF8.self)),
+              note(label.id, of: index) else { return }
+        // The same canonical text on both sides is the same values: nothing to decode.
+        if matcher.sameText(label, as: index, of: source.run) { return }
+        compare(index, label.decoded().map { LabelValues($0) } ?? LabelValues())
     }
-}
 
-/// Compares a copy's destination run with its source, label by label of the same name,
-/// by meaning (key order and number spelling aside; ids, timestamps and authors are not
-/// compared). Labels only in the destination are not differences. Both runs are compact;
-/// a label's values are decoded when it is compared.
-package enum CopyVerifier {
-    /// `source` as read by ``StoredLabels/Collector``; `destination` as read (``Body/asSent``).
-    package static func differences(
-        source: CompactRun, destination: CompactRun, sourceRun: String, destinationRun: String
-    ) -> [CopyDifference] {
-        let byName = CompactRunIndex(destination)
-        let order = source.exportOrder(byRun: false)
+    /// The differences, in the source's (output_resource_name, id) order.
+    package func finish() -> [CopyDifference] {
+        let run = source.run
+        let order = run.exportOrder(byRun: false)
         var result: [CopyDifference] = []
         var position = 0
         while position < order.count {
             let first = order[position]
             var end = position + 1
-            while end < order.count, source.sameName(first, order[end]) { end += 1 }
+            while end < order.count, run.sameName(first, order[end]) { end += 1 }
             defer { position = end }
-            let name = source.outputResourceName(first)
             func add(_ kind: CopyDifference.Kind) {
                 result.append(CopyDifference(
-                    sourceRun: UUIDText.normalized(sourceRun), destinationRun: UUIDText.normalized(destinationRun),
-                    outputResourceName: name, kind: kind))
+                    sourceRun: sourceRun, destinationRun: destinationRun, outputResourceName: run.outputResourceName(first), kind: kind))
             }
             if end - position > 1 {
                 add(.ambiguousSource(count: end - position))
                 continue
             }
-            let matches = byName.indices(named: name)
-            switch matches.count {
+            switch matches.count(first) {
             case 0: add(.missing)
-            case 1:
-                let copied = destination.label(matches[0])
-                let changes = LabelDiff.changes(from: StoredLabels.storedLabel(source, first).values, to: LabelValues(copied))
-                if !changes.isEmpty { add(.changed(id: copied.id, changes)) }
-            default: add(.duplicated(ids: matches.map(destination.id).sorted()))
+            case 1: if let changed = changes[first] { add(.changed(id: matches.firstID(first), changed)) }
+            default: add(.duplicated(ids: (duplicates[first] ?? []).sorted()))
             }
         }
         return result
+    }
+
+    /// The source label named `name` when the source has exactly one (a name it holds
+    /// several times is reported as ambiguous whatever the destination holds).
+    private func sourceIndex(named name: String) -> Int? {
+        let found = source.indices(named: name)
+        return found.count == 1 ? found[0] : nil
+    }
+
+    /// Notes a destination label with id `id` matched with source label `index`; true
+    /// when it is the first, to be compared.
+    private mutating func note(_ id: UnsafeRawBufferPointer, of index: Int) -> Bool {
+        guard matches.note(id, of: index) > 1 else { return true }
+        duplicates[index, default: [matches.firstID(index)]].append(String(decoding: id, as: UTF8.self))
+        return false
+    }
+
+    private mutating func compare(_ index: Int, _ values: LabelValues) {
+        let changed = LabelDiff.changes(from: StoredLabels.storedLabel(source.run, index).values, to: values)
+        if !changed.isEmpty { changes[index] = changed }
     }
 }

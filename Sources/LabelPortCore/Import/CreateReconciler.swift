@@ -106,7 +106,7 @@ final class CreateReconciler: Sendable {
     }
 
     private func noteCreated(_ id: String, runID: String) {
-        knownIDs.withLock { $0[runID, default: KnownIDs(read: CompactRun([]))].created.append(id) }
+        knownIDs.withLock { $0[runID, default: KnownIDs(read: CompactRun([]))].addCreated(id) }
     }
 }
 
@@ -115,9 +115,29 @@ final class CreateReconciler: Sendable {
 struct KnownIDs {
     /// The run as read at the start (shared with the planner's snapshot, not copied).
     var read: CompactRun
-    /// As the server wrote them.
-    var created: [String] = []
+    /// The ids of the labels this import created, as the server wrote them, one after
+    /// another (UTF-8), and where each ends: a created id costs its bytes, not a string
+    /// of its own (a copy into an empty run creates every label of a big run).
+    private var createdBytes: [UInt8] = []
+    private var createdEnds: [UInt32] = []
+
+    init(read: CompactRun) {
+        self.read = read
+    }
+
+    mutating func addCreated(_ id: String) {
+        createdBytes.append(contentsOf: id.utf8)
+        createdEnds.append(UInt32(createdBytes.count))
+    }
 
     /// Lower-cased.
-    var all: Set<String> { Set(read.indices.lazy.map { read.id($0).lowercased() }).union(created.lazy.map { $0.lowercased() }) }
+    var all: Set<String> {
+        var ids = Set(read.indices.lazy.map { read.id($0).lowercased() })
+        var start = 0
+        for end in createdEnds.lazy.map(Int.init) {
+            ids.insert(String(decoding: createdBytes[start..<end], as: UTF8.self).lowercased())
+            start = end
+        }
+        return ids
+    }
 }

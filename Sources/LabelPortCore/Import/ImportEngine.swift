@@ -42,9 +42,15 @@ package final class ImportEngine: Sendable {
     /// dead server, an interrupt) has its rows reported, not attempted. Returns the
     /// planner and one message per run that could not be read.
     package func loadRuns(_ runIDs: [String]) async -> (Planner, [String]) {
+        planner(for: await readRuns(runIDs))
+    }
+
+    /// A planner of runs read (``readRuns(_:)``, or by the caller and passed to
+    /// ``noteRead(_:)``), with one message per run that could not be read.
+    package func planner(for results: [(String, Result<CompactRun, APIError>)]) -> (Planner, [String]) {
         var problems: [String] = []
         var planner = Planner(mode: configuration.mode)
-        for (runID, result) in await readRuns(runIDs) {
+        for (runID, result) in results {
             switch result {
             case .success(let labels):
                 planner.addRun(runID, labels: labels)
@@ -83,6 +89,14 @@ package final class ImportEngine: Sendable {
             for await result in group { collected.append(result) }
             return collected
         }
+        noteRead(results)
+        return results
+    }
+
+    /// Notes runs read (by ``readRuns(_:)``, or by a caller that reads them its own way:
+    /// a copy keeps of its destination only what its source does not hold): the ids read,
+    /// for reconciling creates of unknown outcome. A rejected token stops the engine.
+    package func noteRead(_ results: [(String, Result<CompactRun, APIError>)]) {
         for (runID, result) in results {
             switch result {
             case .success(let labels):
@@ -91,7 +105,6 @@ package final class ImportEngine: Sendable {
                 if error.kind == .unauthorized || error.kind == .forbidden { stop.stop(.cannotContinue(error.description)) }
             }
         }
-        return results
     }
 
     /// Plans every row of `source` and, unless this is a dry run or `writesAllowed` is
@@ -106,6 +119,9 @@ package final class ImportEngine: Sendable {
             case .row(var row, let record):
                 row.runID = configuration.runID(for: row)
                 return (planner.plan(row), record)
+            case .unchanged(var row, let labelID, let record):
+                row.runID = configuration.runID(for: row)
+                return (planner.planUnchanged(row, labelID: labelID), record)
             case .invalid(let line, let problems, let record):
                 return (planner.planInvalid(line: line, message: problems.map(\.message).joined(separator: "; ")), record)
             }

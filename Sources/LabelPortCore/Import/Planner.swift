@@ -51,6 +51,16 @@ package struct Planner: Sendable {
             labelID: nil, changes: [], problem: message, key: .invalid(sequence: sequence))
     }
 
+    /// A row whose label `labelID` already holds its values (see
+    /// ``LabelInputItem/unchanged(_:labelID:_:)``): planned as ``plan(_:)`` plans it when
+    /// it finds that label, without the run's copy of it.
+    package mutating func planUnchanged(_ row: LabelRow, labelID: String) -> PlannedRow {
+        defer { sequence += 1 }
+        return PlannedRow(
+            sequence: sequence, line: row.line, runID: row.runID, outputResourceName: row.outputResourceName,
+            action: .unchanged, write: nil, labelID: labelID, changes: [], problem: nil, key: .id(run: row.runID, labelID))
+    }
+
     package mutating func plan(_ row: LabelRow) -> PlannedRow {
         defer { sequence += 1 }
         var planned = PlannedRow(

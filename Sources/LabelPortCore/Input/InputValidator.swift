@@ -61,7 +61,7 @@ package enum InputValidator {
             }
             guard let item else { break }
             switch item {
-            case .row(let row, _):
+            case .row(let row, _), .unchanged(let row, _, _):
                 summary.validRows += 1
                 let run = remapRuns[row.runID] ?? row.runID
                 if runsSeen.insert(run).inserted { summary.runIDs.append(run) }

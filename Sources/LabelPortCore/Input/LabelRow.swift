@@ -59,4 +59,8 @@ package enum LabelInputItem: Sendable, Equatable {
     /// `line` is 0 for a problem with the file as a whole; the record is nil when
     /// there is no row to re-emit (a broken header, an unterminated quote at the end).
     case invalid(line: Int, [Diagnostic], InputRecord?)
+    /// A row known to leave label `labelID` of its run as it is, planned without looking
+    /// the label up (a copy matched it with the destination as it read it, and kept
+    /// nothing of it but its id). Never read from a file.
+    case unchanged(LabelRow, labelID: String, InputRecord)
 }

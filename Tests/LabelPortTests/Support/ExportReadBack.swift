@@ -11,7 +11,7 @@ enum ExportReadBack {
         var rows: [LabelRow] = []
         while let item = input.next() {
             switch item {
-            case .row(let row, _): rows.append(row)
+            case .row(let row, _), .unchanged(let row, _, _): rows.append(row)
             case .invalid(_, let diagnostics, _): Issue.record("invalid row: \(diagnostics)")
             }
         }
