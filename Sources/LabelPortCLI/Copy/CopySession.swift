@@ -74,7 +74,7 @@ struct CopySession {
                 continue
             }
             // Indexed by name once: the plan and the verification match destination labels with it.
-            let sourceIndex = CompactRunIndex(sourceLabels)
+            let sourceIndex = CompactRunIndex(sourceLabels, byID: false)
             let (runCounts, unreadable) = await plan(sourceIndex, into: pair.destination, client: destinationClient, writes: writes, interrupt: interrupt, outputs: outputs)
             problems += unreadable
             counts.merge(runCounts)

@@ -32,7 +32,7 @@ package struct CopyDestination: GoldLabelCollector, Sendable {
     package static var takesScannedLabels: Bool { true }
 
     package mutating func add(_ label: GoldLabel, bytes: UnsafeRawBufferPointer) {
-        if setsAside, let index = sourceIndex(named: label.outputResourceName) {
+        if setsAside, let index = source.onlyIndex(named: label.outputResourceName) {
             var id = label.id
             _ = id.withUTF8 { matches.note(UnsafeRawBufferPointer($0), of: index) }
             putBack(index, runID: label.runID, name: label.outputResourceName)
@@ -41,7 +41,7 @@ package struct CopyDestination: GoldLabelCollector, Sendable {
     }
 
     package mutating func add(scanned label: ScannedGoldLabel) {
-        guard setsAside, let index = sourceIndex(named: String(decoding: label.outputResourceName, as: UTF8.self)) else {
+        guard setsAside, let index = source.onlyIndex(named: String(decoding: label.outputResourceName, as: UTF8.self)) else {
             builder.add(scanned: label)
             return
         }
@@ -70,8 +70,4 @@ package struct CopyDestination: GoldLabelCollector, Sendable {
         builder.add(body: UnsafeRawBufferPointer(start: nil, count: 0), runID: runID, name: name, id: matches.firstID(index))
     }
 
-    private func sourceIndex(named name: String) -> Int? {
-        let found = source.indices(named: name)
-        return found.count == 1 ? found[0] : nil
-    }
 }

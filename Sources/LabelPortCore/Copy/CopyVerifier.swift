@@ -29,14 +29,14 @@ package struct CopyVerifier: GoldLabelCollector, Sendable {
     package static var takesScannedLabels: Bool { true }
 
     package mutating func add(_ label: GoldLabel, bytes: UnsafeRawBufferPointer) {
-        guard let index = sourceIndex(named: label.outputResourceName) else { return }
+        guard let index = source.onlyIndex(named: label.outputResourceName) else { return }
         var id = label.id
         guard id.withUTF8({ note(UnsafeRawBufferPointer($0), of: index) }) else { return }
         compare(index, LabelValues(label))
     }
 
     package mutating func add(scanned label: ScannedGoldLabel) {
-        guard let index = sourceIndex(named: String(decoding: label.outputResourceName, as: UTF8.self)),
+        guard let index = source.onlyIndex(named: String(decoding: label.outputResourceName, as: UTF8.self)),
               note(label.id, of: index) else { return }
         // The same canonical text on both sides is the same values: nothing to decode.
         if matcher.sameText(label, as: index, of: source.run) { return }
@@ -71,12 +71,6 @@ package struct CopyVerifier: GoldLabelCollector, Sendable {
         return result
     }
 
-    /// The source label named `name` when the source has exactly one (a name it holds
-    /// several times is reported as ambiguous whatever the destination holds).
-    private func sourceIndex(named name: String) -> Int? {
-        let found = source.indices(named: name)
-        return found.count == 1 ? found[0] : nil
-    }
 
     /// Notes a destination label with id `id` matched with source label `index`; true
     /// when it is the first, to be compared.

@@ -14,25 +14,27 @@ package struct CompactRunIndex: Sendable {
     /// ``index(ofID:)``.
     package let repeatedIDs: [Int]
 
-    /// Without `byName`, only ids are indexed (``indices(named:)`` finds nothing).
-    package init(_ run: CompactRun, byName: Bool = true) {
+    /// Without `byName`, only ids are indexed (``indices(named:)`` finds nothing); without
+    /// `byID`, only names (``index(ofID:)`` finds nothing, ``repeatedIDs`` is empty).
+    package init(_ run: CompactRun, byName: Bool = true, byID: Bool = true) {
         self.run = run
         // At most half full: probes stay short.
         var size = 16
         while size < run.count * 2 { size <<= 1 }
         mask = size - 1
-        var idSlots = [Int32](repeating: -1, count: size)
+        var idSlots = [Int32](repeating: -1, count: byID ? size : 0)
         var nameSlots = [Int32](repeating: -1, count: byName ? size : 0)
         var lastSameName = [Int32](repeating: -1, count: byName ? run.count : 0)
         var nextSameName = [Int32](repeating: -1, count: byName ? run.count : 0)
         var repeatedIDs: [Int] = []
-        // Hashes first, then the tables: the insert loops are then short enough that the
-        // processor overlaps their cache misses (one random slot per label, in tables of
-        // megabytes), which a loop that also hashes cannot.
-        var hashes = run.indices.map { Self.idHash(run.idBytes($0)) }
-        for index in run.indices {
+        // Home slots first, then the tables: the insert loops are then short enough that
+        // the processor overlaps their cache misses (one random slot per label, in tables
+        // of megabytes), which a loop that also hashes cannot.
+        var hashes = [UInt32](repeating: 0, count: run.count)
+        if byID { for index in run.indices { hashes[index] = UInt32(Self.idHash(run.idBytes(index)) & mask) } }
+        for index in run.indices where byID {
             let id = run.idBytes(index)
-            var slot = hashes[index] & mask
+            var slot = Int(hashes[index])
             while idSlots[slot] >= 0 {
                 if Self.sameID(run.idBytes(Int(idSlots[slot])), id) {
                     repeatedIDs.append(index)  // a later label with the id replaces the earlier
@@ -43,10 +45,10 @@ package struct CompactRunIndex: Sendable {
             idSlots[slot] = Int32(index)
         }
         if byName {
-            for index in run.indices { hashes[index] = Self.hash(run.nameBytes(index)) }
+            for index in run.indices { hashes[index] = UInt32(Self.hash(run.nameBytes(index)) & mask) }
             for index in run.indices {
                 let name = run.nameBytes(index)
-                var slot = hashes[index] & mask
+                var slot = Int(hashes[index])
                 while nameSlots[slot] >= 0, CompactRun.order(run.nameBytes(Int(nameSlots[slot])), name) != 0 {
                     slot = (slot + 1) & mask
                 }
@@ -68,6 +70,7 @@ package struct CompactRunIndex: Sendable {
 
     /// The label whose id is `id`, letter case aside.
     package func index(ofID id: String) -> Int? {
+        guard !idSlots.isEmpty else { return nil }
         var text = id
         return text.withUTF8 { raw in
             let key = UnsafeRawBufferPointer(raw)
@@ -79,6 +82,13 @@ package struct CompactRunIndex: Sendable {
             }
             return nil
         }
+    }
+
+    /// The label named `name` when the run has exactly one (a name it holds several times
+    /// is ambiguous).
+    package func onlyIndex(named name: String) -> Int? {
+        let found = indices(named: name)
+        return found.count == 1 ? found[0] : nil
     }
 
     /// The labels named `name` (exact bytes), in answer order.
