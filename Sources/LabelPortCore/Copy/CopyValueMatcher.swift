@@ -19,30 +19,30 @@ struct CopyValueMatcher: Sendable {
         return sourceText == destinationText
     }
 
-    /// The field indices of the values in ``GoldLabel/fieldNames``, in byte-wise order of
-    /// their names (the order canonical text has them in).
-    private static let valueFields = ["object_value", "object_value_is_partial", "text_value"].map { GoldLabel.fieldNames.firstIndex(of: $0)! }
-    /// `"object_value":` and so on, in the same order.
-    private static let valueKeys = ["object_value", "object_value_is_partial", "text_value"].map { Array("\"\($0)\":".utf8) }
+    /// The field indices of the values in ``GoldLabel/fieldNames``, in the order
+    /// ``StoredLabels`` keeps them.
+    private static let valueFields = ["text_value", "object_value", "object_value_is_partial"].map { GoldLabel.fieldNames.firstIndex(of: $0)! }
 
-    /// A scanned label's values as canonical text: the object ``LabelValues/json`` makes
-    /// of them (absent and null values left out), keys sorted.
+    /// A scanned label's values as canonical text: the array ``StoredLabels`` keeps of
+    /// them (`null` where absent or null), object keys sorted.
     private static func appendCanonicalValues(_ label: ScannedGoldLabel, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "{"))
-        var first = true
-        for (field, key) in zip(valueFields, valueKeys) {
-            guard let text = label.valueText(field) else { continue }
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            out.append(contentsOf: key)
-            out.append(contentsOf: text)
+        out.append(UInt8(ascii: "["))
+        for (n, field) in valueFields.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            if let text = label.valueText(field) {
+                out.append(contentsOf: text)
+            } else {
+                out.append(contentsOf: Self.null)
+            }
         }
-        out.append(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: "]"))
     }
+
+    private static let null = Array("null".utf8)
 
     /// True when the label has both a text and an object value: import's rule that one
     /// clears the other makes even equal values an update, which only the planner plans.
     static func hasTextAndObject(_ label: ScannedGoldLabel) -> Bool {
-        label.valueText(valueFields[0]) != nil && label.valueText(valueFields[2]) != nil
+        label.valueText(valueFields[0]) != nil && label.valueText(valueFields[1]) != nil
     }
 }

@@ -1,18 +1,31 @@
 /// Labels as a dry run and a copy compare them (``StoredLabel``), compact in a
-/// ``CompactRun``: each label's values as JSON text (``LabelValues/json``), its run,
-/// name and id; decoded one at a time when compared.
+/// ``CompactRun``: each label's values as one JSON array `[text_value, object_value,
+/// object_value_is_partial]` (`null` where absent; the object's keys in their own order),
+/// its run, name and id; decoded one at a time when compared. An array, not the object
+/// ``LabelValues/json`` makes: a big run does not keep the three key names per label.
 package enum StoredLabels {
     /// Adds a label (from a file, or from a list answer).
     package static func add(_ label: StoredLabel, to run: inout CompactRun.Builder) {
         var bytes: [UInt8] = []
-        JSONWriter().write(label.values.json, into: &bytes)
+        let values = label.values
+        let writer = JSONWriter()
+        writer.write(.array([
+            values.textValue.map(JSONValue.string) ?? .null,
+            values.objectValue.map(JSONValue.object) ?? .null,
+            values.objectValueIsPartial.map(JSONValue.bool) ?? .null,
+        ]), into: &bytes)
         bytes.withUnsafeBytes { run.add(body: $0, runID: label.runID, name: label.outputResourceName, id: label.id) }
     }
 
     /// The label at `index` of a run built by ``add(_:to:)``.
     package static func storedLabel(_ run: CompactRun, _ index: Int) -> StoredLabel {
-        let values = (try? JSONParser.parse(run.bodyBytes(index))).flatMap(\.objectValue).flatMap { try? LabelValues(json: $0) }
-        return StoredLabel(runID: run.runID(index), id: run.id(index), outputResourceName: run.outputResourceName(index), values: values ?? LabelValues())
+        var values = LabelValues()
+        if case .array(let fields)? = try? JSONParser.parse(run.bodyBytes(index)), fields.count == 3 {
+            if case .string(let text) = fields[0] { values.textValue = text }
+            if case .object(let object) = fields[1] { values.objectValue = object }
+            if case .bool(let partial) = fields[2] { values.objectValueIsPartial = partial }
+        }
+        return StoredLabel(runID: run.runID(index), id: run.id(index), outputResourceName: run.outputResourceName(index), values: values)
     }
 }
 

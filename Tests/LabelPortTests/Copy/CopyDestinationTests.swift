@@ -150,3 +150,28 @@ struct CopyDestinationTests {
         ])
     }
 }
+
+@Suite("copy: values compared as text", .timeLimit(.minutes(1)))
+struct CopyValueMatcherTests {
+    /// A destination label as the server sends it, and the stored source label with the
+    /// same values (object keys in another order) or with one value changed.
+    @Test("the same values in another key order match as text; a changed value does not")
+    func sameText() throws {
+        let text = #"{"id":"d1","account_id":"a","run_id":"r","output_resource_name":"n","object_value":{"b":[1,{"y":2,"x":1}],"a":"é"},"object_value_is_partial":false,"created_at":"t"}"#
+        let same = LabelValues(objectValue: try #require(JSONParser.parse(#"{"a":"é","b":[1,{"x":1,"y":2}]}"#).objectValue), objectValueIsPartial: false)
+        let changed = LabelValues(objectValue: same.objectValue, objectValueIsPartial: true)
+        var builder = CompactRun.Builder(body: .asSent)
+        for values in [same, changed] {
+            StoredLabels.add(StoredLabel(runID: "r", id: "s", outputResourceName: "n", values: values), to: &builder)
+        }
+        let source = builder.finish()
+        #expect(StoredLabels.storedLabel(source, 0).values == same)
+        var scanner = GoldLabelScanner()
+        var matcher = CopyValueMatcher()
+        let bytes = Array(text.utf8)
+        let results = bytes.withUnsafeBytes { raw in
+            scanner.scan(raw) { label in [0, 1].map { matcher.sameText(label, as: $0, of: source) } }
+        }
+        #expect(results == [true, false])
+    }
+}
