@@ -10,8 +10,9 @@
 /// precise error.
 package struct GoldLabelScanner {
     private var canonical = JSONCanonicalizer()
-    /// `object_value`'s canonical text; also the discarded text of unknown fields.
+    /// `object_value`'s canonical text.
     private var objectText: [UInt8] = []
+    /// The canonical text of a field the label does not have: checked, then dropped.
     private var unknownText: [UInt8] = []
     /// The value text of each of ``GoldLabel/fieldNames`` (strings with their quotes),
     /// `-1` when absent or null: `[start, end]` pairs.
