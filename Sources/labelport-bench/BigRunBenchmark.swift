@@ -25,15 +25,9 @@ enum BigRunBenchmark {
     static func run(_ arguments: [String]) async throws {
         let labels = arguments.first.flatMap { Int($0) } ?? 300_000
         let repeats = arguments.count > 1 ? Int(arguments[1]) ?? 3 : 3
-        // LABELPORT_BIN: another build's binary to measure (an earlier one, for a before/after).
-        let labelport = ProcessInfo.processInfo.environment["LABELPORT_BIN"] ?? BenchProcess.binDirectory.appendingPathComponent("labelport").path
-        let directory = NSTemporaryDirectory() + "labelport-bench-bigrun-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (seed, runIDs) = ExportBenchmark.seedText(runs: 1, labels: labels)
-        let run = runIDs[0]
-        let seedFile = try ExportBenchmark.write(directory + "/seed.json", seed)
-        let tokenFile = try ExportBenchmark.write(directory + "/token", token + "\n")
+        let workspace = try BigRunWorkspace(name: "bigrun", labels: labels)
+        defer { workspace.remove() }
+        let (labelport, directory, run, seedFile, tokenFile) = (workspace.labelport, workspace.directory, workspace.run, workspace.seedFile, workspace.tokenFile)
         say("big-run: seeding one run of \(CountText.grouped(labels)) labels into a sandbox child…")
         let sandbox = try BenchProcess.Sandbox(labelport, ["--seed", seedFile, "--token", "\(token)=bench"])
         defer { sandbox.stop() }

@@ -23,15 +23,10 @@ enum CopyBenchmark {
         let numbers = arguments.filter { $0 != "--seeded" }
         let labels = numbers.first.flatMap { Int($0) } ?? 300_000
         let repeats = numbers.count > 1 ? Int(numbers[1]) ?? 3 : 3
-        let labelport = ProcessInfo.processInfo.environment["LABELPORT_BIN"] ?? BenchProcess.binDirectory.appendingPathComponent("labelport").path
-        let directory = NSTemporaryDirectory() + "labelport-bench-copy-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (seed, runIDs) = ExportBenchmark.seedText(runs: 1, labels: labels)
-        let run = runIDs[0]
-        let seedFile = try ExportBenchmark.write(directory + "/seed.json", seed)
+        let workspace = try BigRunWorkspace(name: "copy", labels: labels)
+        defer { workspace.remove() }
+        let (labelport, directory, run, seedFile, tokenFile) = (workspace.labelport, workspace.directory, workspace.run, workspace.seedFile, workspace.tokenFile)
         let emptyFile = try ExportBenchmark.write(directory + "/empty.json", #"{"runs": [{"id": "\#(run)", "account_id": "bench"}], "gold_labels": []}"#)
-        let tokenFile = try ExportBenchmark.write(directory + "/token", token + "\n")
 
         say("copy: seeding one run of \(CountText.grouped(labels)) labels into the source sandbox child\(seeded ? " and the destination" : "")…")
         let source = try BenchProcess.Sandbox(labelport, ["--seed", seedFile, "--token", "\(token)=bench"])
