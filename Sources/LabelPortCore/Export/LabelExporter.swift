@@ -22,7 +22,8 @@ package struct LabelExporter: Sendable {
     /// Writes the header, then every label of `runIDs` in export order. Each run is read
     /// compact (``CompactRun``): for CSV and JSONL as its rows, encoded as they arrive, then
     /// sorted and written; xlsx and flattened files, which need every label before the
-    /// first row, keep the labels as sent and decode each when its row is written.
+    /// first row, keep the labels as sent in a temporary file (``SpillFile``), memory only
+    /// what sorts them, and decode each when its row is written.
     package func exportRuns(
         _ runIDs: [String],
         fetch: @escaping @Sendable (_ runID: String, _ body: CompactRun.Body) async throws(APIError) -> CompactRun,
@@ -32,7 +33,7 @@ package struct LabelExporter: Sendable {
         if !whole { try write(encoder.header()) }
         var outcome = ExportOutcome()
         var all: [CompactRun] = []
-        let body: CompactRun.Body = whole ? .asSent : .row(encoder)
+        let body: CompactRun.Body = whole ? .spilled(SpillFile()) : .row(encoder)
         try await OrderedFetcher(window: window).forEach(Self.exportOrder(runIDs: runIDs)) { runID in
             do throws(APIError) { return .success(try await fetch(runID, body)) } catch { return .failure(error) }
         } deliver: { runID, result in

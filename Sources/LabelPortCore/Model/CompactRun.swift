@@ -10,6 +10,9 @@ package struct CompactRun: Sendable {
     package enum Body: Sendable {
         /// The label's JSON text as the server sent it: ``label(_:)`` decodes it.
         case asSent
+        /// The same, kept in `file` instead of memory (for an export that holds every
+        /// label before its first row): memory keeps only the name and id that sort it.
+        case spilled(SpillFile)
         /// The label's row as `encoder` writes it (CSV or JSONL), ready to be written.
         case row(ExportEncoder<GoldLabel>)
     }
@@ -32,6 +35,8 @@ package struct CompactRun: Sendable {
     package let body: Body
     private let arena: ByteArena
     private let records: [Record]
+    /// Where each label's body starts in the ``Body/spilled(_:)`` file (else empty).
+    private let spilledAt: [Int]
     /// The `run_id`s the labels name (one, for any answer of a sane server).
     private let runIDs: [String]
 
@@ -41,9 +46,10 @@ package struct CompactRun: Sendable {
     /// Bytes kept for the labels.
     package var storedBytes: Int { arena.storedBytes }
 
-    /// The label's bytes (see ``Body``).
+    /// The label's bytes (see ``Body``), when they are in memory (not ``Body/spilled(_:)``).
     @inline(__always)
     package func bodyBytes(_ index: Int) -> UnsafeRawBufferPointer {
+        precondition(spilledAt.isEmpty, "a spilled run's bodies are read with label(_:)")
         let r = records[index]
         return arena.bytes(block: Int(r.block), offset: Int(r.offset), count: Int(r.bodyLength))
     }
@@ -68,10 +74,16 @@ package struct CompactRun: Sendable {
     /// decoded once already when read, so this cannot fail; were it to, the label would
     /// come back with its name and id and no values.
     package func label(_ index: Int) -> GoldLabel {
-        if case .asSent = body, let value = try? JSONParser.parse(bodyBytes(index)), let label = try? GoldLabel(json: value) {
-            return label
+        func decode(_ bytes: UnsafeRawBufferPointer) -> GoldLabel? {
+            guard let value = try? JSONParser.parse(bytes) else { return nil }
+            return try? GoldLabel(json: value)
         }
-        return GoldLabel(id: id(index), accountID: "", runID: runID(index), outputResourceName: outputResourceName(index), createdAt: "")
+        let decoded: GoldLabel? = switch body {
+        case .asSent: decode(bodyBytes(index))
+        case .spilled(let file): file.withBytes(at: spilledAt[index], count: Int(records[index].bodyLength), decode)
+        case .row: nil
+        }
+        return decoded ?? GoldLabel(id: id(index), accountID: "", runID: runID(index), outputResourceName: outputResourceName(index), createdAt: "")
     }
 
     /// Every label, decoded (for callers that need them all at once, as before).
@@ -149,6 +161,7 @@ package struct CompactRun: Sendable {
         package let body: Body
         private let arena = ByteArena()
         private var records: [Record] = []
+        private var spilledAt: [Int] = []
         private var runIDs: [String] = []
         /// The same, as UTF-8.
         private var runIDBytes: [[UInt8]] = []
@@ -167,7 +180,7 @@ package struct CompactRun: Sendable {
                     id.withUTF8 { id in
                         let keys = (runID: UnsafeRawBufferPointer(runID), name: UnsafeRawBufferPointer(name), id: UnsafeRawBufferPointer(id))
                         switch body {
-                        case .asSent:
+                        case .asSent, .spilled:
                             add(body: bytes, runID: keys.runID, name: keys.name, id: keys.id)
                         case .row(let encoder):
                             scratch.removeAll(keepingCapacity: true)
@@ -181,7 +194,7 @@ package struct CompactRun: Sendable {
 
         package mutating func add(scanned label: ScannedGoldLabel) {
             switch body {
-            case .asSent:
+            case .asSent, .spilled:
                 add(body: label.text, runID: label.runID, name: label.outputResourceName, id: label.id)
             case .row(let encoder) where encoder.format == .jsonl:
                 scratch.removeAll(keepingCapacity: true)
@@ -209,8 +222,19 @@ package struct CompactRun: Sendable {
         }
 
         /// Adds one label's bytes and keys (UTF-8). The name and id are not stored again
-        /// when the body holds the same bytes (anywhere: only the bytes matter).
+        /// when the body holds the same bytes (anywhere: only the bytes matter). A spilled
+        /// body goes to its file, and the name and id to memory.
         package mutating func add(body: UnsafeRawBufferPointer, runID: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, id: UnsafeRawBufferPointer) {
+            if case .spilled(let file) = self.body {
+                spilledAt.append(file.append(body))
+                addRecord(body: UnsafeRawBufferPointer(start: nil, count: 0), bodyLength: body.count, runID: runID, name: name, id: id)
+            } else {
+                addRecord(body: body, bodyLength: body.count, runID: runID, name: name, id: id)
+            }
+        }
+
+        /// Stores `body` (empty when it is spilled) and the name and id unless `body` holds them.
+        private mutating func addRecord(body: UnsafeRawBufferPointer, bodyLength: Int, runID: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, id: UnsafeRawBufferPointer) {
             let nameInBody = Self.offset(of: name, in: body)
             let idInBody = Self.offset(of: id, in: body)
             let total = body.count + (nameInBody == nil ? name.count : 0) + (idInBody == nil ? id.count : 0)
@@ -226,7 +250,7 @@ package struct CompactRun: Sendable {
             let nameOffset = store(name, foundAt: nameInBody)
             let idOffset = store(id, foundAt: idInBody)
             records.append(Record(
-                block: UInt32(place.block), offset: UInt32(place.offset), bodyLength: UInt32(body.count),
+                block: UInt32(place.block), offset: UInt32(place.offset), bodyLength: UInt32(bodyLength),
                 nameOffset: nameOffset, nameLength: UInt32(name.count), idOffset: idOffset, idLength: UInt32(id.count),
                 run: run(runID)))
         }
@@ -249,7 +273,8 @@ package struct CompactRun: Sendable {
         }
 
         package func finish() -> CompactRun {
-            CompactRun(body: body, arena: arena, records: records, runIDs: runIDs)
+            if case .spilled(let file) = body { file.flush() }
+            return CompactRun(body: body, arena: arena, records: records, spilledAt: spilledAt, runIDs: runIDs)
         }
     }
 }
