@@ -6,7 +6,9 @@ import LabelPortCore
 /// child process under `/usr/bin/time`: `export labels` of the run, `export labels
 /// --dry-run` against that backup, and a 1,000-row `import --dry-run` into the run (every
 /// other row changed). Prints wall time and peak RSS of each against a raw GET of the
-/// same answer, and the ratios the big-run targets ask for. Wall times on a shared
+/// same answer (a bare socket that reads and drops it), and against `curl` writing it to
+/// `/dev/null` (the reference of the issue's first figures), with the ratios the big-run
+/// targets ask for. Wall times on a shared
 /// machine are noisy: the best of `REPEATS` (default 3) is shown; peak RSS is exact.
 /// `LABELPORT_BIN` names another `labelport` binary to measure (and to run the sandbox).
 enum BigRunBenchmark {
@@ -42,6 +44,14 @@ enum BigRunBenchmark {
             answerBytes = try ExportBenchmark.rawGET(port: port, path: "/v1/run/\(run)/gold-labels")
             raw = min(raw, Date().timeIntervalSince(started))
         }
+        // The same through curl, timed as a whole process as the commands are.
+        var curl = Double.infinity
+        for _ in 0..<max(repeats, 2) {
+            let started = Date()
+            let result = try BenchProcess.run("/usr/bin/env", ["curl", "-s", "-f", "-o", "/dev/null", "-H", "Authorization: Bearer \(token)", "\(sandbox.baseURL)/v1/run/\(run)/gold-labels"])
+            guard result.status == 0 else { throw BenchError("curl failed (\(result.status)): \(result.stderr)") }
+            curl = min(curl, Date().timeIntervalSince(started))
+        }
 
         let backup = directory + "/backup.jsonl"
         let export = try best(repeats) {
@@ -58,9 +68,10 @@ enum BigRunBenchmark {
         let answerMiB = Double(answerBytes) / 1_048_576
         say("answer: \(format(answerMiB)) MiB (\(CountText.grouped(answerBytes)) bytes) for \(CountText.grouped(labels)) labels")
         say("raw GET (best of \(max(repeats, 2))):            \(format(raw)) s")
+        say("curl -o /dev/null (best of \(max(repeats, 2))):  \(format(curl)) s")
         for (name, m) in [("export labels", export), ("export labels --dry-run", dryRun), ("import --dry-run (\(importRows) rows)", plan)] {
             let rss = Double(m.peakKiB) / 1024
-            say("\(name.padding(toLength: 34, withPad: " ", startingAt: 0)) wall \(format(m.seconds)) s (\(format(m.seconds / raw))× raw)  peak RSS \(format(rss)) MiB (\(format(rss / answerMiB))× answer)")
+            say("\(name.padding(toLength: 34, withPad: " ", startingAt: 0)) wall \(format(m.seconds)) s (\(format(m.seconds / raw))× raw, \(format(m.seconds / curl))× curl)  peak RSS \(format(rss)) MiB (\(format(rss / answerMiB))× answer)")
         }
         say("targets: export wall ≤ 1.3× raw; every peak RSS ≤ 1.5× answer; import plan wall ≤ 1.3× raw")
     }

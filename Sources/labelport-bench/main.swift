@@ -12,6 +12,7 @@ let cases: [String: ([String]) async throws -> Void] = [
     "client-post-ahc": ClientPostAHCBenchmark.run,
     "export": ExportBenchmark.run,
     "big-run": BigRunBenchmark.run,
+    "list-read": ListReadBenchmark.run,
     "copy": CopyBenchmark.run,
     "validate": ValidateBench.run,
     "validate-measure": ValidateBench.measureHere, // hidden: one measurement in a fresh process

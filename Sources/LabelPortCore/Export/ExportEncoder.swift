@@ -100,7 +100,7 @@ package struct ExportEncoder<Record: ExportRecord>: Sendable {
             if value(index, &out) {
                 first = false
             } else {
-                out.removeSubrange(mark...)
+                out.removeLast(out.count - mark)
             }
         }
         out.append(UInt8(ascii: "}"))

@@ -9,13 +9,13 @@
 /// the value, which gives the same text or the parser's precise error.
 package struct JSONCanonicalizer {
     /// One member of an object being written: its key's bytes in the text (a plain
-    /// string, so they are its UTF-8), and where its value's canonical text is in the
-    /// output.
+    /// string, so they are its UTF-8), and where its canonical text (`"key":value`) is in
+    /// the output.
     private struct Member {
         var keyStart: Int
         var keyEnd: Int
-        var valueStart: Int
-        var valueEnd: Int
+        var textStart: Int
+        var textEnd: Int
     }
 
     /// The members of the objects being written, innermost last (a stack).
@@ -114,50 +114,61 @@ package struct JSONCanonicalizer {
         }
     }
 
-    /// Writes the values in the text's order, then puts them in key order.
+    /// Writes the members in the text's order; then, unless their keys already are in
+    /// order (no copy then), puts them in key order.
     private mutating func appendObject(_ parser: inout JSONParser, depth: Int, into out: inout [UInt8]) -> Bool {
         guard depth <= JSONParser.maximumDepth else { return false }
         let bytes = parser.bytes
         parser.position += 1
         let base = members.count
-        defer { members.removeSubrange(base...) }
+        defer { members.removeLast(members.count - base) }
         out.append(UInt8(ascii: "{"))
-        let valuesStart = out.count
+        let membersStart = out.count
         parser.skipWhitespace()
         if parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "}") {
             parser.position += 1
             out.append(UInt8(ascii: "}"))
             return true
         }
-        while true {
-            guard let key = Self.readKey(&parser) else { return false }
-            let valueStart = out.count
-            guard append(&parser, depth: depth, into: &out) else { return false }
-            members.append(Member(keyStart: key.lowerBound, keyEnd: key.upperBound, valueStart: valueStart, valueEnd: out.count))
-            guard let last = Self.readMemberEnd(&parser) else { return false }
-            if last { break }
-        }
         func key(_ member: Member) -> UnsafeRawBufferPointer {
             UnsafeRawBufferPointer(rebasing: bytes[member.keyStart..<member.keyEnd])
         }
-        let count = members.count - base
-        members.withUnsafeMutableBufferPointer { all in
-            var object = UnsafeMutableBufferPointer(rebasing: all[base...])
-            object.sort { CompactRun.order(key($0), key($1)) < 0 }
-        }
-        for i in base + 1..<base + count where CompactRun.order(key(members[i - 1]), key(members[i])) == 0 {
-            return false  // a duplicate key: the parser names it
-        }
-        moved.removeAll(keepingCapacity: true)
-        moved.append(contentsOf: out[valuesStart...])
-        out.removeSubrange(valuesStart...)
-        for i in base..<base + count {
-            let member = members[i]
-            if i > base { out.append(UInt8(ascii: ",")) }
+        var ordered = true
+        while true {
+            guard let key = Self.readKey(&parser) else { return false }
+            if members.count > base {
+                let byKey = CompactRun.order(UnsafeRawBufferPointer(rebasing: bytes[members[members.count - 1].keyStart..<members[members.count - 1].keyEnd]),
+                                             UnsafeRawBufferPointer(rebasing: bytes[key]))
+                if byKey >= 0 { ordered = false }
+                out.append(UInt8(ascii: ","))
+            }
+            let memberStart = out.count
             out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: key(member))
-            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-            out.append(contentsOf: moved[(member.valueStart - valuesStart)..<(member.valueEnd - valuesStart)])
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[key]))
+            out.append(UInt8(ascii: "\""))
+            out.append(UInt8(ascii: ":"))
+            guard append(&parser, depth: depth, into: &out) else { return false }
+            members.append(Member(keyStart: key.lowerBound, keyEnd: key.upperBound, textStart: memberStart, textEnd: out.count))
+            guard let last = Self.readMemberEnd(&parser) else { return false }
+            if last { break }
+        }
+        if !ordered {
+            members.withUnsafeMutableBufferPointer { all in
+                var object = UnsafeMutableBufferPointer(rebasing: all[base...])
+                object.sort { CompactRun.order(key($0), key($1)) < 0 }
+            }
+            for i in base + 1..<members.count where CompactRun.order(key(members[i - 1]), key(members[i])) == 0 {
+                return false  // a duplicate key: the parser names it
+            }
+            moved.removeAll(keepingCapacity: true)
+            out.withUnsafeBytes { moved.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[membersStart...])) }
+            out.removeLast(out.count - membersStart)
+            moved.withUnsafeBytes { moved in
+                for i in base..<members.count {
+                    if i > base { out.append(UInt8(ascii: ",")) }
+                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: moved[(members[i].textStart - membersStart)..<(members[i].textEnd - membersStart)]))
+                }
+            }
         }
         out.append(UInt8(ascii: "}"))
         return true

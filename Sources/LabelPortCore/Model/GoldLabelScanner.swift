@@ -49,7 +49,7 @@ package struct GoldLabelScanner {
 
     /// The length of the label at the start of `bytes`, read; nil when left to the decoder.
     private mutating func read(_ bytes: UnsafeRawBufferPointer) -> Int? {
-        for i in spans.indices { spans[i] = -1 }
+        spans.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
         unknownKeys.removeAll(keepingCapacity: true)
         var parser = JSONParser(bytes: bytes)
         guard bytes.count >= 2, bytes[0] == UInt8(ascii: "{") else { return nil }
@@ -76,7 +76,13 @@ package struct GoldLabelScanner {
             guard let last = JSONCanonicalizer.readMemberEnd(&parser) else { return nil }
             if last { break }
         }
-        guard Self.required.allSatisfy({ seen & (1 << $0) != 0 && spans[2 * $0] >= 0 }) else { return nil }
+        // Every required field present, and not null (null leaves its span at -1).
+        guard seen & Self.required == Self.required else { return nil }
+        var required = Self.required
+        while required != 0 {
+            guard spans[2 * required.trailingZeroBitCount] >= 0 else { return nil }
+            required &= required - 1
+        }
         return parser.position
     }
 
@@ -88,7 +94,7 @@ package struct GoldLabelScanner {
         let first = bytes[start]
         if first == UInt8(ascii: "n") {
             // null: absent, where the decoder allows it.
-            guard !Self.required.contains(field), (try? parser.expectLiteral("null")) != nil else { return false }
+            guard Self.required & (1 << field) == 0, (try? parser.expectLiteral("null")) != nil else { return false }
             return true
         }
         switch field {
@@ -110,20 +116,42 @@ package struct GoldLabelScanner {
         return true
     }
 
-    static let runID = GoldLabel.fieldNames.firstIndex(of: "run_id")!
-    static let outputResourceName = GoldLabel.fieldNames.firstIndex(of: "output_resource_name")!
-    static let id = GoldLabel.fieldNames.firstIndex(of: "id")!
-    static let objectValue = GoldLabel.fieldNames.firstIndex(of: "object_value")!
-    static let objectValueIsPartial = GoldLabel.fieldNames.firstIndex(of: "object_value_is_partial")!
-    /// The fields the decoder requires (strings).
-    static let required = ["id", "account_id", "run_id", "output_resource_name", "created_at"].map { GoldLabel.fieldNames.firstIndex(of: $0)! }
-    private static let names: [[UInt8]] = GoldLabel.fieldNames.map { Array($0.utf8) }
+    // Indices in ``GoldLabel/fieldNames``, written as literals: a `static let` is checked
+    // for its first use at every read, a cost in the loop over every key of every label.
+    // A test checks each against the list.
+    static var runID: Int { 0 }
+    static var outputResourceName: Int { 1 }
+    static var id: Int { 2 }
+    static var objectValue: Int { 4 }
+    static var objectValueIsPartial: Int { 5 }
+    /// The fields the decoder requires (strings): id, account_id, run_id,
+    /// output_resource_name, created_at, one bit each.
+    static var required: UInt32 { 1 << 2 | 1 << 6 | 1 << 0 | 1 << 1 | 1 << 8 }
 
-    /// The index in ``GoldLabel/fieldNames`` of the key `bytes`.
+    /// The index in ``GoldLabel/fieldNames`` of the key `bytes`, found by its length and
+    /// a byte or two, then compared whole (a test checks every name and near misses).
     @inline(__always)
-    private static func field(_ bytes: UnsafeRawBufferPointer) -> Int? {
-        names.firstIndex { name in
-            name.count == bytes.count && name.withUnsafeBytes { Platform.compareBytes($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+    static func field(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        func match(_ name: StaticString, _ index: Int) -> Int? {
+            Platform.compareBytes(name.utf8Start, bytes.baseAddress!, bytes.count) == 0 ? index : nil
+        }
+        switch bytes.count {
+        case 2: return match("id", 2)
+        case 6: return match("run_id", 0)
+        case 12: return match("object_value", 4)
+        case 20: return match("output_resource_name", 1)
+        case 23: return match("object_value_is_partial", 5)
+        case 10:
+            switch (bytes[0], bytes[9]) {
+            case (UInt8(ascii: "a"), _): return match("account_id", 6)
+            case (UInt8(ascii: "t"), _): return match("text_value", 3)
+            case (UInt8(ascii: "c"), UInt8(ascii: "y")): return match("created_by", 7)
+            case (UInt8(ascii: "c"), _): return match("created_at", 8)
+            case (UInt8(ascii: "u"), UInt8(ascii: "y")): return match("updated_by", 9)
+            case (UInt8(ascii: "u"), _): return match("updated_at", 10)
+            default: return nil
+            }
+        default: return nil
         }
     }
 }

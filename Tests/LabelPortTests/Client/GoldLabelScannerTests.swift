@@ -19,6 +19,7 @@ struct GoldLabelScannerTests {
         label(#""text_value":"naïve 🐱","object_value":null,"object_value_is_partial":null,"created_by":null,"updated_by":"u","updated_at":"t","#),
         label(#""extra":{"k":[true,false,null,{"deep":{"er":[]}}]},"other":1.5,"#),
         label(#""object_value":{"ab":1,"a":2,"abc":3,"b":4,"A":5},"#),
+        label(#""object_value":{"a":{"d":1,"c":{"f":[{"y":1,"x":2}],"e":0}},"b":[],"c":3},"#),
     ]
 
     /// Labels the fast path must leave to the parser: escapes, duplicate keys, and
@@ -28,6 +29,8 @@ struct GoldLabelScannerTests {
         label(#""object_value":{"k\u00e9":1},"#),
         label(#""object_value":{"a":1,"a":2},"#),
         label(#""object_value":{"o":{"a":1,"a":1}},"#),
+        label(#""object_value":{"a":1,"b":2,"a":3},"#),
+        label(#""object_value":{"a":1,"b":{"c":1,"d":2,"c":3},"e":1},"#),
         label(#""extra":{"a":1,"a":2},"#),
         label(#""extra":1,"extra":2,"#),
         label(#""text_value":"x","text_value":"y","#),
@@ -68,6 +71,26 @@ struct GoldLabelScannerTests {
                 return (row, keys)
             }
         }
+    }
+
+    @Test("the scanner's field table: every field name at its index, no near miss, the required fields")
+    func fieldTable() {
+        for (index, name) in GoldLabel.fieldNames.enumerated() {
+            #expect(Array(name.utf8).withUnsafeBytes(GoldLabelScanner.field) == index, "\(name)")
+        }
+        let misses = ["", "i", "ID", "ie", "run_ie", "Run_id", "account_ie", "text_valuf", "created_bz", "created_az", "updated_bx",
+                      "updated_ax", "xpdated_at", "cxeated_at", "object_valuf", "output_resource_namf", "object_value_is_partiaL", "object_values"]
+        for miss in misses {
+            #expect(Array(miss.utf8).withUnsafeBytes(GoldLabelScanner.field) == nil, "\(miss)")
+        }
+        func index(_ name: String) -> Int { GoldLabel.fieldNames.firstIndex(of: name)! }
+        #expect(GoldLabelScanner.runID == index("run_id"))
+        #expect(GoldLabelScanner.outputResourceName == index("output_resource_name"))
+        #expect(GoldLabelScanner.id == index("id"))
+        #expect(GoldLabelScanner.objectValue == index("object_value"))
+        #expect(GoldLabelScanner.objectValueIsPartial == index("object_value_is_partial"))
+        let required = ["id", "account_id", "run_id", "output_resource_name", "created_at"].reduce(UInt32(0)) { $0 | 1 << index($1) }
+        #expect(GoldLabelScanner.required == required)
     }
 
     @Test("a plain label is read fast, to the row, run, name and id the decoder gives", arguments: plain)
