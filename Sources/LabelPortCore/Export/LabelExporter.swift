@@ -33,7 +33,8 @@ package struct LabelExporter: Sendable {
         if !whole { try write(encoder.header()) }
         var outcome = ExportOutcome()
         var all: [CompactRun] = []
-        let body: CompactRun.Body = whole ? .spilled(SpillFile()) : .row(encoder)
+        let spill = whole ? SpillFile() : nil
+        let body: CompactRun.Body = spill.map { .spilled($0) } ?? .row(encoder)
         try await OrderedFetcher(window: window).forEach(Self.exportOrder(runIDs: runIDs)) { runID in
             do throws(APIError) { return .success(try await fetch(runID, body)) } catch { return .failure(error) }
         } deliver: { runID, result in
@@ -47,7 +48,12 @@ package struct LabelExporter: Sendable {
                 outcome.failures.append(ExportFailure(item: runID, error: error))
             }
         }
-        if whole { try encoder.writeDocument(CompactLabels(all), write: write) }
+        if whole {
+            try encoder.writeDocument(CompactLabels(all), write: write)
+            // A label that could not be read back was written without its values: the
+            // caller discards the file.
+            if let failure = spill?.readFailure { throw failure }
+        }
         return outcome
     }
 

@@ -26,6 +26,8 @@ package final class SpillFile: Sendable {
         var onDisk = 0
         /// Bytes appended after those, in memory.
         var pending: [UInt8] = []
+        /// Why bytes could not be read back, once that happened.
+        var readFailure: FileError?
     }
 
     private let state: Mutex<State>
@@ -50,6 +52,10 @@ package final class SpillFile: Sendable {
 
     /// True while the bytes go to disk (false once the file failed or was never made).
     package var isOnDisk: Bool { state.withLock { $0.writable } }
+
+    /// Why bytes could not be read back (an I/O error), if that happened: what was read
+    /// then is incomplete, and the caller must not use it.
+    package var readFailure: FileError? { state.withLock { $0.readFailure } }
 
     /// Appends `bytes`; returns where they start (for ``withBytes(at:count:_:)``).
     package func append(_ bytes: UnsafeRawBufferPointer) -> Int {
@@ -97,8 +103,8 @@ package final class SpillFile: Sendable {
         state.pending.removeAll(keepingCapacity: true)
     }
 
-    /// Calls `body` with the `count` bytes appended at `offset`. A file that cannot be read
-    /// back (an I/O error) stops the process: an export must not go on without a label.
+    /// Calls `body` with the `count` bytes appended at `offset`. Bytes that cannot be read
+    /// back (an I/O error) are given as none, and ``readFailure`` says why.
     package func withBytes<Result>(at offset: Int, count: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
         withUnsafeTemporaryAllocation(byteCount: max(count, 1), alignment: 1) { buffer in
             let fromMemory = state.withLock { state -> Bool in
@@ -109,12 +115,13 @@ package final class SpillFile: Sendable {
                 }
                 return true
             }
-            if !fromMemory { read(into: buffer, count: count, at: offset) }
-            return body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: count))
+            let read = fromMemory ? count : self.read(into: buffer, count: count, at: offset)
+            return body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: read))
         }
     }
 
-    private func read(into buffer: UnsafeMutableRawBufferPointer, count: Int, at offset: Int) {
+    /// Reads `count` bytes at `offset`: `count`, or 0 when they cannot be read.
+    private func read(into buffer: UnsafeMutableRawBufferPointer, count: Int, at offset: Int) -> Int {
         var done = 0
         while done < count {
             let n = pread(fd, buffer.baseAddress! + done, count - done, off_t(offset + done))
@@ -124,9 +131,15 @@ package final class SpillFile: Sendable {
                 continue
             } else {
                 let reason = n < 0 ? String(cString: strerror(Platform.errno)) : "it is shorter than what was written to it"
-                fatalError("labelport could not read back its temporary file in \(Self.directory): \(reason)")
+                state.withLock { state in
+                    if state.readFailure == nil {
+                        state.readFailure = FileError(path: Self.directory, reason: "cannot read back labelport's temporary file: \(reason)")
+                    }
+                }
+                return 0
             }
         }
+        return count
     }
 
     /// `$TMPDIR`, else `/tmp`.

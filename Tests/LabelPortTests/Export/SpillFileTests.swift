@@ -62,6 +62,26 @@ struct SpillFileTests {
         #expect(Self.readAll(chunks, at: offsets, from: file) == chunks)
     }
 
+    @Test("bytes that cannot be read back come as none, and the failure is kept for the export to report")
+    func readFailure() throws {
+        var template = Array("/tmp/labelport-spill-test-XXXXXX".utf8CString)
+        let scratch = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        try #require(scratch >= 0)
+        let writeOnly = template.withUnsafeBufferPointer { open($0.baseAddress!, O_WRONLY | O_CLOEXEC) }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        close(scratch)
+        try #require(writeOnly >= 0)
+        let file = SpillFile(descriptor: writeOnly)
+        let chunks = Self.chunks()
+        let offsets = Self.appendAll(chunks, to: file)
+        file.flush()
+        #expect(file.isOnDisk)
+        #expect(file.readFailure == nil)
+        #expect(file.withBytes(at: offsets[0], count: chunks[0].count) { $0.count } == 0)
+        let failure = try #require(file.readFailure)
+        #expect(failure.description.hasPrefix("\(SpillFile.directory): cannot read back labelport's temporary file: "), "\(failure)")
+    }
+
     @Test("a run kept in the file gives the labels and the order of one kept in memory")
     func spilledRun() throws {
         let labels = try XlsxExportTests.labels().reversed() + XlsxExportTests.labels()
