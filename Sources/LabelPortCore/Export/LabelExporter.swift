@@ -22,8 +22,9 @@ package struct LabelExporter: Sendable {
     /// Writes the header, then every label of `runIDs` in export order. Each run is read
     /// compact (``CompactRun``): for CSV and JSONL as its rows, encoded as they arrive, then
     /// sorted and written; xlsx and flattened files, which need every label before the
-    /// first row, keep the labels as sent in a temporary file (``SpillFile``), memory only
-    /// what sorts them, and decode each when its row is written.
+    /// first row, keep the labels as sent in a temporary file (``SpillFile``; in memory
+    /// when none can be made), memory only what sorts them, and decode each when its row
+    /// is written.
     package func exportRuns(
         _ runIDs: [String],
         fetch: @escaping @Sendable (_ runID: String, _ body: CompactRun.Body) async throws(APIError) -> CompactRun,
@@ -34,7 +35,7 @@ package struct LabelExporter: Sendable {
         var outcome = ExportOutcome()
         var all: [CompactRun] = []
         let spill = whole ? SpillFile() : nil
-        let body: CompactRun.Body = spill.map { .spilled($0) } ?? .row(encoder)
+        let body: CompactRun.Body = spill.map { .spilled($0) } ?? (whole ? .asSent : .row(encoder))
         try await OrderedFetcher(window: window).forEach(Self.exportOrder(runIDs: runIDs)) { runID in
             do throws(APIError) { return .success(try await fetch(runID, body)) } catch { return .failure(error) }
         } deliver: { runID, result in

@@ -9,8 +9,8 @@ import Synchronization
 /// is left behind whatever ends the process, and the system frees it when it is closed.
 /// It is in `$TMPDIR` (else `/tmp`).
 ///
-/// Nothing is lost when the disk cannot take the bytes: if the file cannot be made, or a
-/// write fails (disk full), what is not on disk stays in memory and is read from there.
+/// Nothing is lost when the disk cannot take the bytes: when a write fails (disk full),
+/// what is not on disk stays in memory and is read from there.
 package final class SpillFile: Sendable {
     /// Bytes gathered before a write: few system calls, little memory.
     static let bufferLimit = 1 << 20
@@ -32,9 +32,12 @@ package final class SpillFile: Sendable {
 
     private let state: Mutex<State>
 
-    /// A new, empty file in the temporary directory; without one, it keeps bytes in memory.
-    package convenience init() {
-        self.init(descriptor: Self.makeUnnamedFile())
+    /// A new, empty file in the temporary directory; nil when none can be made (the caller
+    /// then keeps the bytes in memory itself).
+    package convenience init?() {
+        let fd = Self.makeUnnamedFile()
+        guard fd >= 0 else { return nil }
+        self.init(descriptor: fd)
     }
 
     /// Over `descriptor` (-1: none; tests also pass a descriptor that cannot be written).

@@ -28,8 +28,8 @@ struct SpillFileTests {
     }
 
     @Test("bytes come back as appended: those written to the file and those still pending")
-    func roundTrip() {
-        let file = SpillFile()
+    func roundTrip() throws {
+        let file = try #require(SpillFile())
         let chunks = Self.chunks()
         let offsets = Self.appendAll(chunks, to: file)
         #expect(file.isOnDisk)
@@ -95,7 +95,7 @@ struct SpillFileTests {
             }
             return builder.finish()
         }
-        let file = SpillFile()
+        let file = try #require(SpillFile())
         let spilled = run(.spilled(file))
         let inMemory = run(.asSent)
         #expect(file.count > 0)
