@@ -137,13 +137,13 @@ struct CopySession {
         let engine = ImportEngine(configuration: configuration, client: client, executor: writes, interrupt: interrupt, journal: journal)
         let empty = CopyDestination(source: source, mode: configuration.mode)
         var destination: CopyDestination?
-        let read: Result<CompactRun, APIError>
+        let read: Result<CompactRunIndex, APIError>
         do throws(APIError) {
             let collected = try await writes.perform(.read) { () async throws(APIError) -> CopyDestination in
                 try await client.readGoldLabels(runID: destinationRun, into: empty)
             }
             destination = collected
-            read = .success(collected.finish())
+            read = .success(CompactRunIndex(collected.finish()))
         } catch {
             read = .failure(error)
         }

@@ -58,7 +58,7 @@ struct WriteSession {
         var problems: [String] = []
         for (runID, result) in await engine.readRuns(runIDs) {
             switch result {
-            case .success(let list): labels[runID] = list.labels
+            case .success(let list): labels[runID] = list.run.labels
             case .failure(let error) where error.kind == .notFound && missingIsEmpty: labels[runID] = []
             case .failure(let error): problems.append("cannot read the labels of run \(runID): \(error)")
             }

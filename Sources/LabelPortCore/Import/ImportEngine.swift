@@ -47,13 +47,13 @@ package final class ImportEngine: Sendable {
 
     /// A planner of runs read (``readRuns(_:)``, or by the caller and passed to
     /// ``noteRead(_:)``), with one message per run that could not be read.
-    package func planner(for results: [(String, Result<CompactRun, APIError>)]) -> (Planner, [String]) {
+    package func planner(for results: [(String, Result<CompactRunIndex, APIError>)]) -> (Planner, [String]) {
         var problems: [String] = []
         var planner = Planner(mode: configuration.mode)
         for (runID, result) in results {
             switch result {
             case .success(let labels):
-                planner.addRun(runID, labels: labels)
+                planner.addRun(runID, index: labels)
             case .failure(let error) where error.kind == .notFound:
                 planner.addMissingRun(runID)
             case .failure(let error):
@@ -67,17 +67,18 @@ package final class ImportEngine: Sendable {
         return (planner, problems)
     }
 
-    /// Reads every run's labels (concurrently, through the executor) and notes the ids
-    /// read, for reconciling creates of unknown outcome. A rejected token stops the engine.
-    package func readRuns(_ runIDs: [String]) async -> [(String, Result<CompactRun, APIError>)] {
+    /// Reads every run's labels (concurrently, through the executor), indexed as they
+    /// arrive, and notes the ids read, for reconciling creates of unknown outcome. A
+    /// rejected token stops the engine.
+    package func readRuns(_ runIDs: [String]) async -> [(String, Result<CompactRunIndex, APIError>)] {
         let client = self.client
         let executor = self.executor
-        let results = await withTaskGroup(of: (String, Result<CompactRun, APIError>).self) { group in
+        let results = await withTaskGroup(of: (String, Result<CompactRunIndex, APIError>).self) { group in
             for runID in runIDs {
                 group.addTask {
                     do throws(APIError) {
-                        let labels = try await executor.perform(.read) { () async throws(APIError) -> CompactRun in
-                            try await client.readRun(runID: runID)
+                        let labels = try await executor.perform(.read) { () async throws(APIError) -> CompactRunIndex in
+                            try await client.readGoldLabels(runID: runID, into: CompactRunIndex.Builder()).finish()
                         }
                         return (runID, .success(labels))
                     } catch {
@@ -85,7 +86,7 @@ package final class ImportEngine: Sendable {
                     }
                 }
             }
-            var collected: [(String, Result<CompactRun, APIError>)] = []
+            var collected: [(String, Result<CompactRunIndex, APIError>)] = []
             for await result in group { collected.append(result) }
             return collected
         }
@@ -96,11 +97,11 @@ package final class ImportEngine: Sendable {
     /// Notes runs read (by ``readRuns(_:)``, or by a caller that reads them its own way:
     /// a copy keeps of its destination only what its source does not hold): the ids read,
     /// for reconciling creates of unknown outcome. A rejected token stops the engine.
-    package func noteRead(_ results: [(String, Result<CompactRun, APIError>)]) {
+    package func noteRead(_ results: [(String, Result<CompactRunIndex, APIError>)]) {
         for (runID, result) in results {
             switch result {
             case .success(let labels):
-                reconciler.noteRead(runID: runID, labels: labels)
+                reconciler.noteRead(runID: runID, labels: labels.run)
             case .failure(let error):
                 if error.kind == .unauthorized || error.kind == .forbidden { stop.stop(.cannotContinue(error.description)) }
             }

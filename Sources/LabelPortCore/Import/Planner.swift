@@ -24,7 +24,12 @@ package struct Planner: Sendable {
 
     /// Registers a run's labels as read from the server.
     package mutating func addRun(_ runID: String, labels: CompactRun) {
-        runs[runID] = RunSnapshot(runID: runID, labels: labels)
+        addRun(runID, index: CompactRunIndex(labels))
+    }
+
+    /// Registers a run's labels as read from the server, indexed.
+    package mutating func addRun(_ runID: String, index: CompactRunIndex) {
+        runs[runID] = RunSnapshot(runID: runID, labels: index)
     }
 
     /// Registers a run's labels as read from the server.

@@ -20,10 +20,10 @@ struct RunSnapshot: Sendable {
     /// Labels planned for creation by earlier rows, by output_resource_name.
     private var pending: [ExactString: LabelValues] = [:]
 
-    init(runID: String, labels: CompactRun) {
+    init(runID: String, labels: CompactRunIndex) {
         self.runID = runID
         self.unavailable = nil
-        self.labels = CompactRunIndex(labels)
+        self.labels = labels
     }
 
     init(unavailableRun runID: String, reason: String) {

@@ -5,7 +5,7 @@
 /// them (``label(_:)``). Memory is close to the answer's size, whatever the run's.
 ///
 /// Built label by label by a ``Builder`` as the answer is read, then read-only.
-package struct CompactRun: Sendable {
+package struct CompactRun: Sendable, LabelKeyBytes {
     /// What each label's bytes are.
     package enum Body: Sendable {
         /// The label's JSON text as the server sent it: ``label(_:)`` decodes it.
@@ -30,6 +30,16 @@ package struct CompactRun: Sendable {
         var idLength: UInt32
         /// Index in ``runIDs`` of the label's own `run_id`.
         var run: UInt32
+
+        @inline(__always)
+        func name(in arena: ByteArena) -> UnsafeRawBufferPointer {
+            arena.bytes(block: Int(block), offset: Int(offset + nameOffset), count: Int(nameLength))
+        }
+
+        @inline(__always)
+        func id(in arena: ByteArena) -> UnsafeRawBufferPointer {
+            arena.bytes(block: Int(block), offset: Int(offset + idOffset), count: Int(idLength))
+        }
     }
 
     package let body: Body
@@ -55,16 +65,10 @@ package struct CompactRun: Sendable {
     }
 
     @inline(__always)
-    func nameBytes(_ index: Int) -> UnsafeRawBufferPointer {
-        let r = records[index]
-        return arena.bytes(block: Int(r.block), offset: Int(r.offset + r.nameOffset), count: Int(r.nameLength))
-    }
+    func nameBytes(_ index: Int) -> UnsafeRawBufferPointer { records[index].name(in: arena) }
 
     @inline(__always)
-    func idBytes(_ index: Int) -> UnsafeRawBufferPointer {
-        let r = records[index]
-        return arena.bytes(block: Int(r.block), offset: Int(r.offset + r.idOffset), count: Int(r.idLength))
-    }
+    func idBytes(_ index: Int) -> UnsafeRawBufferPointer { records[index].id(in: arena) }
 
     package func outputResourceName(_ index: Int) -> String { String(decoding: nameBytes(index), as: UTF8.self) }
     package func id(_ index: Int) -> String { String(decoding: idBytes(index), as: UTF8.self) }
@@ -157,7 +161,7 @@ package struct CompactRun: Sendable {
     }
 
     /// Collects a run's labels from its list answer (see ``GoldLabelListReader``).
-    package struct Builder: GoldLabelCollector {
+    package struct Builder: GoldLabelCollector, LabelKeyBytes {
         package let body: Body
         private let arena = ByteArena()
         private var records: [Record] = []
@@ -170,6 +174,13 @@ package struct CompactRun: Sendable {
         package init(body: Body) {
             self.body = body
         }
+
+        /// Labels added so far.
+        package var count: Int { records.count }
+
+        func nameBytes(_ index: Int) -> UnsafeRawBufferPointer { records[index].name(in: arena) }
+
+        func idBytes(_ index: Int) -> UnsafeRawBufferPointer { records[index].id(in: arena) }
 
         package static var takesScannedLabels: Bool { true }
 
