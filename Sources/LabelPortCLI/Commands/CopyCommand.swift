@@ -85,6 +85,10 @@ struct CopyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await CommandFailure.reporting { try await copy() }
+    }
+
+    private func copy() async throws {
         var pairs = try runPairsFromFlags()
         if let runsFile {
             do {

@@ -44,8 +44,11 @@ struct ExportDryRun {
         } else {
             console.output(diff.render(DiffRenderer(color: console.outputIsTerminal)))
         }
-        let verdict = diff.isEmpty ? "the server matches \(path)" : "the server differs from \(path): \(diff.countsLine)"
-        console.message("\(verdict) (\(Formatting.count(runs.count, "run")) compared; nothing written)")
+        // A run the server does not have is a difference, whatever the other runs hold.
+        let missing = failures.isEmpty ? "" : "; the server does not have \(Formatting.count(failures.count, "run")) of the file (above)"
+        let verdict = diff.isEmpty && failures.isEmpty
+            ? "the server matches \(path)" : "the server differs from \(path): \(diff.countsLine)\(missing)"
+        console.message("\(verdict) (\(Formatting.count(runs.count - failures.count, "run")) compared; nothing written)")
         if !diff.isEmpty || !failures.isEmpty { throw ExitCode(1) }
     }
 }

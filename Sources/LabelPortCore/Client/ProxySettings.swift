@@ -79,18 +79,31 @@ package struct ProxySettings: Sendable, Equatable, CustomStringConvertible, Cust
     /// The proxy for `server`: `--proxy` (`explicit`) else the environment as curl reads it
     /// (`https_proxy`/`HTTPS_PROXY` for https, `http_proxy`/`HTTP_PROXY` for http, skipped
     /// for hosts `no_proxy`/`NO_PROXY` names). Loopback hosts never use a proxy.
+    ///
+    /// https to an IP address through a proxy is refused: the TLS library checks the
+    /// addresses a certificate names against the address it is connected to, which is the
+    /// proxy's, so the server's certificate could not be verified.
     package static func select(
         for server: ServerAddress, explicit: ProxySettings?, environment: [String: String]
     ) throws(ConfigurationError) -> ProxySettings? {
         guard !ServerAddress.isLoopback(server.host) else { return nil }
-        if let explicit { return explicit }
-        let names = server.scheme == "https" ? ["https_proxy", "HTTPS_PROXY"] : ["http_proxy", "HTTP_PROXY"]
-        guard let name = names.first(where: { !(environment[$0] ?? "").isEmpty }), let value = environment[name] else {
-            return nil
+        let proxy: ProxySettings
+        if let explicit {
+            proxy = explicit
+        } else {
+            let names = server.scheme == "https" ? ["https_proxy", "HTTPS_PROXY"] : ["http_proxy", "HTTP_PROXY"]
+            guard let name = names.first(where: { !(environment[$0] ?? "").isEmpty }), let value = environment[name] else {
+                return nil
+            }
+            let bypass = environment["no_proxy"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["NO_PROXY"] ?? ""
+            if NoProxyList(bypass).matches(server.host) { return nil }
+            proxy = try ProxySettings(url: value, source: name)
         }
-        let bypass = environment["no_proxy"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["NO_PROXY"] ?? ""
-        if NoProxyList(bypass).matches(server.host) { return nil }
-        return try ProxySettings(url: value, source: name)
+        if server.scheme == "https", ServerAddress.isIPAddress(server.host) {
+            throw ConfigurationError(
+                "cannot verify https://\(server.host) through \(proxy): a certificate for an IP address can only be checked on a direct connection; use the server's host name, or reach it directly (NO_PROXY=\(server.host))")
+        }
+        return proxy
     }
 
     private static func percentDecoded(_ text: Substring) -> String {

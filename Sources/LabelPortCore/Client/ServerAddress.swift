@@ -64,6 +64,14 @@ package struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
         self.host = host.lowercased()
     }
 
+    /// True when `host` is an IP address (IPv4 dotted, or IPv6, with or without brackets),
+    /// not a name.
+    package static func isIPAddress(_ host: String) -> Bool {
+        if host.contains(":") { return true }  // only IPv6 addresses hold a colon (the port is apart)
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { UInt8($0) != nil }
+    }
+
     package static func isLoopback(_ host: String) -> Bool {
         let h = host.lowercased()
         if h == "localhost" || h.hasSuffix(".localhost") || h == "::1" { return true }

@@ -13,6 +13,11 @@
 ///   found again and one that holds costs one refusal per probe. After the first refusal
 ///   (whose estimate rests on a guessed burst) it resumes a little lower than once the
 ///   server's burst is known.
+/// - Refusals that keep coming while the pace is below the estimate (more than
+///   ``sporadicRefusals`` within ``probeTime``) are not a limit but a server refusing at
+///   random (overloaded, or other clients' load): each still pauses everyone for its
+///   `Retry-After`, but the pace goes back to what it was before them instead of falling
+///   refusal after refusal to nothing.
 /// - `RateLimit-*` headers, when the server sends them, replace the guessing: the
 ///   requests remaining are spread evenly over the time until the quota resets (98% of
 ///   `remaining / reset`), and `remaining: 0` pauses until the reset.
@@ -33,6 +38,10 @@ struct AdaptivePacer: Sendable, Equatable {
     /// Time after a refusal to probe back up to the estimate (CUBIC's K, seconds): a probe
     /// past the limit costs a `Retry-After` pause (usually a second), so probes are rare.
     static let probeTime = 10.0
+    /// Refusals below the estimate within ``probeTime`` that a limit can explain: one when
+    /// it drops, a second when the first estimate of the new one was a little high. More
+    /// are refusals at random.
+    static let sporadicRefusals = 2
 
     /// A refusal whose pause has not ended yet: what is learnt from it waits for the
     /// answers of the requests sent before it.
@@ -65,6 +74,10 @@ struct AdaptivePacer: Sendable, Equatable {
     private var pending: Refusal?
     private var probe: Probe?
     private var headerRate: Double?
+    /// Send times of recent refusals that came while the pace was below the estimate.
+    private var belowEstimate: [Duration] = []
+    /// The estimate before the first of them.
+    private var estimateBeforeThem: Double?
     /// The server's sustainable rate as last estimated (or read from its headers).
     private(set) var serverRate: Double?
 
@@ -177,13 +190,25 @@ struct AdaptivePacer: Sendable, Equatable {
     private mutating func settle(at now: Duration) {
         guard let refusal = pending, now >= refusal.resumeAt else { return }
         pending = nil
+        defer { window = AcceptedSends(opensAt: refusal.resumeAt, refilled: (refusal.resumeAt - refusal.sentAt).inSeconds) }
+        if let pace = refusal.pace, let probe, pace < probe.estimate {
+            belowEstimate = belowEstimate.filter { (refusal.sentAt - $0).inSeconds < Self.probeTime } + [refusal.sentAt]
+            if belowEstimate.count == 1 { estimateBeforeThem = probe.estimate }
+            if belowEstimate.count > Self.sporadicRefusals, let before = estimateBeforeThem {
+                self.probe = Probe(start: refusal.resumeAt, estimate: before, factor: Self.resumeFactor)
+                if headerRate == nil { serverRate = before }
+                return
+            }
+        } else {
+            belowEstimate = []
+            estimateBeforeThem = nil
+        }
         if let (rate, learning) = estimator.estimate(window, refusedSentAt: refusal.sentAt, refusedAnsweredAt: refusal.answeredAt, pace: refusal.pace) {
             estimator.learn(learning, rate: rate)
             if headerRate == nil { serverRate = rate }
             let known = if case .known = learning { true } else { false }
             probe = Probe(start: refusal.resumeAt, estimate: rate, factor: known ? Self.resumeFactor : Self.firstResumeFactor)
         }
-        window = AcceptedSends(opensAt: refusal.resumeAt, refilled: (refusal.resumeAt - refusal.sentAt).inSeconds)
     }
 
     /// Sets the bucket to the rate in force at `now`: the ceiling's burst while the ceiling

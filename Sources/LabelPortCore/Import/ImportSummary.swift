@@ -54,6 +54,7 @@ package struct ImportSummary: Sendable {
         object["allowed_rate"] = allowedRate.map { .number(JSONNumber(uncheckedLiteral: Self.decimal($0, digits: 1))) } ?? .null
         object["elapsed_seconds"] = .number(JSONNumber(uncheckedLiteral: Self.decimal(elapsedSeconds, digits: 3)))
         object["dry_run"] = .bool(dryRun)
+        if dryRun { object["would_fail"] = .number(JSONNumber(counts.doomed)) }
         object["interrupted"] = .bool(interrupted)
         object["exit_status"] = .number(JSONNumber(Int(exitStatus)))
         return .object(object)
@@ -62,7 +63,8 @@ package struct ImportSummary: Sendable {
     package var humanLines: [String] {
         let c = counts
         let actions = ImportAction.allCases.map { "\(CountText.grouped(c.count($0))) \($0.rawValue)" }.joined(separator: ", ")
-        let statuses = RowStatus.allCases.filter { c.count($0) > 0 }.map { "\(CountText.grouped(c.count($0))) \($0.rawValue)" }.joined(separator: ", ")
+        var statuses = RowStatus.allCases.filter { c.count($0) > 0 }.map { "\(CountText.grouped(c.count($0))) \($0.rawValue)" }.joined(separator: ", ")
+        if c.doomed > 0 { statuses += ", of which \(CountText.grouped(c.doomed)) would fail" }
         let rate = elapsedSeconds > 0 ? Double(requests) / elapsedSeconds : 0
         var lines = [
             "\(CountText.count(c.rows, "row")): \(actions)" + (statuses.isEmpty ? "" : " (\(statuses))"),

@@ -14,7 +14,8 @@ package struct PlanRenderer: Sendable {
     package func header(_ counts: OutcomeCounts, runs: Int, dryRun: Bool) -> String {
         let parts = ImportAction.allCases.map { "\($0.rawValue) \(CountText.grouped(counts.count($0)))" }
         let verb = dryRun ? "Plan" : "Result"
-        return "\(verb): \(CountText.count(counts.rows, "row")) in \(CountText.count(runs, "run")): " + parts.joined(separator: ", ")
+        let doomed = dryRun && counts.doomed > 0 ? "; \(CountText.grouped(counts.doomed)) of them would fail (below)" : ""
+        return "\(verb): \(CountText.count(counts.rows, "row")) in \(CountText.count(runs, "run")): " + parts.joined(separator: ", ") + doomed
     }
 
     /// The lines for one row of the plan; nothing for an unchanged row.

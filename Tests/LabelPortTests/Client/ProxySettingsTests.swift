@@ -36,6 +36,25 @@ struct ProxySettingsTests {
         #expect(try ProxySettings.select(for: Self.api, explicit: explicit, environment: env)?.host == "flag")
     }
 
+    /// The TLS library matches a certificate's IP addresses against the address it is
+    /// connected to, which through a proxy is the proxy's: https to an IP address is only
+    /// verified right on a direct connection.
+    @Test("https to an IP address through a proxy is refused, saying why and what to do; plain http and NO_PROXY are not")
+    func ipAddressThroughProxy() throws {
+        let proxy = ["HTTPS_PROXY": "http://proxy:3128", "HTTP_PROXY": "http://proxy:3128"]
+        for host in ["192.0.2.2", "[2001:db8::1]"] {
+            let server = try ServerAddress("https://\(host):8443")
+            #expect(throws: ConfigurationError(
+                "cannot verify https://\(server.host) through proxy proxy:3128 (from HTTPS_PROXY): a certificate for an IP address can only be checked on a direct connection; use the server's host name, or reach it directly (NO_PROXY=\(server.host))")) {
+                try ProxySettings.select(for: server, explicit: nil, environment: proxy)
+            }
+            #expect(try ProxySettings.select(for: server, explicit: nil, environment: proxy.merging(["NO_PROXY": server.host]) { $1 }) == nil)
+        }
+        let plain = try ServerAddress("http://192.0.2.2:8080", allowInsecureHTTP: true)
+        #expect(try ProxySettings.select(for: plain, explicit: nil, environment: proxy)?.host == "proxy")
+        #expect(try ProxySettings.select(for: Self.api, explicit: nil, environment: proxy)?.host == "proxy")
+    }
+
     @Test("NO_PROXY: names, domain suffixes, a leading dot, ports ignored, *; loopback never proxied")
     func bypass() throws {
         let proxy = ["HTTPS_PROXY": "http://proxy:3128"]

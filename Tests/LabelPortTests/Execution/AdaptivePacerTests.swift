@@ -219,6 +219,22 @@ struct SimulatedImportTests {
         #expect(run.shareOfLimit >= 0.85, "\(run.shareOfLimit)")
     }
 
+    /// A server without a limit that refuses one request in ten at random (overloaded, or
+    /// the sandbox's `--faults throttle=0.1`): each refusal still pauses everyone for its
+    /// `Retry-After`, but the pace must not fall refusal after refusal to nothing (it did:
+    /// to a request every ten seconds).
+    @Test("sporadic refusals on a server without a limit: the pace does not crawl to nothing", arguments: [1, 8])
+    func sporadicRefusals(concurrency: Int) {
+        var run = ConcurrentImport(server: ModelServer(rate: 100_000, burst: 100_000, sporadic: 0.1))
+        run.concurrency = concurrency
+        run.run(rows: 2_000)
+        let half = run.finished / 2
+        let first = Double(run.served.filter { $0 < half }.count), second = Double(run.served.filter { $0 >= half }.count)
+        #expect(second >= 0.8 * first, "served \(first) then \(second) in each half of \(run.finished)")
+        let perSecond = Double(run.served.count) / run.finished.inSeconds
+        #expect(perSecond >= 5, "\(perSecond)/s: each refusal costs its second of Retry-After, and no more")
+    }
+
     /// A burst far below a tenth of a second's worth makes the first guess low (a tenth of
     /// the burst per 10 ms); the CUBIC probe finds the limit in about a minute, then holds near it (probing
     /// past it every 20 s or so: a small burst is drained soon).

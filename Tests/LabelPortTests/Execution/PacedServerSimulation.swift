@@ -6,17 +6,26 @@ struct ModelServer {
     var burst: Double
     var tokens: Double
     var updated = Duration.zero
+    /// The share of requests refused at random whatever the bucket holds (as the sandbox's
+    /// `--faults throttle=P` does): an overloaded server, not a rate limit.
+    var sporadic = 0.0
+    private var random: UInt64 = 0x9E37_79B9_7F4A_7C15
 
-    init(rate: Double, burst: Int) {
+    init(rate: Double, burst: Int, sporadic: Double = 0) {
         self.rate = rate
         self.burst = Double(burst)
         tokens = Double(burst)
+        self.sporadic = sporadic
     }
 
     /// Whether a request arriving at `now` is served; the headers the sandbox would send.
     mutating func arrive(at now: Duration) -> (served: Bool, headers: RateLimitHeaders) {
         tokens = min(burst, tokens + rate * max(.zero, now - updated).inSeconds)
         updated = max(updated, now)
+        random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407  // deterministic
+        if sporadic > 0, Double(random >> 11) / Double(1 << 53) < sporadic {
+            return (false, RateLimitHeaders(limit: Int(rate + burst), remaining: Int(tokens.rounded(.down)), reset: .seconds(1)))
+        }
         let served = tokens >= 1
         if served { tokens -= 1 }
         return (served, RateLimitHeaders(limit: Int(rate + burst), remaining: Int((tokens + rate).rounded(.down)), reset: .seconds(1)))

@@ -47,4 +47,18 @@ struct ExportDryRunTests {
             #expect(directory.fileNames().filter { $0.hasSuffix(".tmp") }.isEmpty)
         }
     }
+
+    @Test("a run the server does not have (404): a difference, never 'the server matches'")
+    func missingRun() async throws {
+        try await F.withSandbox(seed: F.trickySeed()) { sandbox, directory in
+            let (exported, _) = try await F.export([TestSandbox.runA], from: sandbox, in: directory, to: "backup.jsonl")
+            #expect(exported.status == 0)
+            let gone = "0dd00000-0000-4000-8000-000000000404"
+            let result = await runLabelPort(["export", "labels", "--out", directory.url("backup.jsonl"), "--dry-run", "--run", gone]
+                + (try F.connectionFlags(sandbox, directory)))
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("the server differs from \(directory.url("backup.jsonl")): 0 added, 0 removed, 0 changed, 0 unchanged; the server does not have 1 run of the file (above) (0 runs compared; nothing written)"), "\(result.stderr)")
+            #expect(!result.stderr.contains("the server matches"))
+        }
+    }
 }
