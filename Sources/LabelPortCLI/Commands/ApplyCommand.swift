@@ -32,12 +32,15 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON on standard output.")
     var json = false
 
+    @Flag(help: "List every drifted label and failed write (default: the first 20, then a count), and log each request.")
+    var verbose = false
+
     @Option(help: ArgumentHelp("Write one JSON line per planned write, in plan order, to this file.", valueName: "FILE"))
     var report: String?
 
     func run() async throws {
         let console = Console.current
-        let clientConfiguration = try WriteSession.connect(connection, execution: execution.options)
+        let clientConfiguration = try WriteSession.connect(connection, execution: execution.options, verbose: verbose)
         let server = clientConfiguration.server
         let saved: SavedPlan
         do {
@@ -64,13 +67,15 @@ struct ApplyCommand: AsyncParsableCommand {
             let drifts = PlanDrift.check(saved, labels: labels)
             if !drifts.isEmpty {
                 console.message("labelport apply: \(drifts.count) label\(drifts.count == 1 ? "" : "s") changed since the plan was made; nothing written:")
-                for drift in drifts.prefix(20) { console.message("  " + drift.description) }
-                if drifts.count > 20 { console.message("  … and \(drifts.count - 20) more") }
+                var listed = CappedList(verbose: verbose)
+                for drift in drifts where listed.admit() { console.message("  " + drift.description) }
+                if let more = listed.moreLine("labels", hint: "--verbose lists them all") { console.message("  " + more) }
                 console.message("make a new plan with import --dry-run --plan-out")
                 return 3
             }
             let outputs = try ImportOutputs(
-                reportPath: report, rejectsPath: nil, recordWriter: nil, spoolPlan: false, planAsJSON: false, renderer: PlanRenderer(color: false))
+                reportPath: report, rejectsPath: nil, recordWriter: nil, spoolPlan: false, planAsJSON: false, renderer: PlanRenderer(color: false),
+                inputName: plan, verbose: verbose)
             let counts = await engine.applyPlanned(saved.plannedRows, sink: outputs)
             let summary = session.summary(counts, runs: runIDs.count)
             try await outputs.finish(planHeader: nil, summaryJSON: nil, unchanged: 0, to: console)

@@ -61,6 +61,9 @@ struct CopyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write one JSON line per source label, in order, to this file.", valueName: "FILE"))
     var report: String?
 
+    @Flag(help: "List every plan entry, failed row and difference (default: the first 20, then a count), and log each request.")
+    var verbose = false
+
     @OptionGroup(title: "Journal") var journal: JournalOptions
 
     /// Tests: runs between the writes and the verification of each run (a seam to make
@@ -119,7 +122,7 @@ struct CopyCommand: AsyncParsableCommand {
         let session = CopySession(
             pairs: pairs, source: source, destination: destination, journal: journalWriter,
             sourceOptions: execution.options(for: source), destinationOptions: execution.options(for: destination),
-            configuration: ImportConfiguration(mode: mode, dryRun: dryRun), json: json, report: report,
+            configuration: ImportConfiguration(mode: mode, dryRun: dryRun), json: json, report: report, verbose: verbose,
             beforeVerify: Self.beforeVerify)
         let status = try await session.run()
         if status != 0 { throw ExitCode(status) }

@@ -37,7 +37,7 @@ struct UndoCommand: AsyncParsableCommand {
     @OptionGroup(title: "Requests") var execution: ExecutionOptionGroup
     @OptionGroup(title: "Journal") var journal: JournalOptions
 
-    @Flag(help: "List every label of the plan (default: the first 20, then a count).")
+    @Flag(help: "List every label of the plan (default: the first 20, then a count), and log each request.")
     var verbose = false
 
     @Flag(help: "Print the plan and the summary as JSON on standard output.")
@@ -52,7 +52,7 @@ struct UndoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console.current
-        let clientConfiguration = try WriteSession.connect(connection, execution: execution.options)
+        let clientConfiguration = try WriteSession.connect(connection, execution: execution.options, verbose: verbose)
         let server = clientConfiguration.server
         let path = try journalPath ?? JournalOptions.newest()
         let recorded: Journal

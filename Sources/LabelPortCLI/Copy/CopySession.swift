@@ -15,6 +15,8 @@ struct CopySession {
     var configuration: ImportConfiguration
     var json: Bool
     var report: String?
+    /// `--verbose`: every plan entry, failed row and difference listed, each request logged.
+    var verbose = false
     var beforeVerify: (@Sendable (String) async -> Void)?
 
     /// Differences listed on the terminal before `… and N more`.
@@ -38,6 +40,11 @@ struct CopySession {
         sourceConfiguration.rateLimitObserver = { reads.observe($0) }
         var destinationConfiguration = try destination.clientConfiguration(concurrency: destinationOptions.concurrency, environment: environment)
         destinationConfiguration.rateLimitObserver = { writes.observe($0) }
+        if verbose {
+            let console = Console.current
+            sourceConfiguration.requestLog = { console.message("source " + $0) }
+            destinationConfiguration.requestLog = { console.message("destination " + $0) }
+        }
         return try await RefactorClient.withClient(sourceConfiguration) { sourceClient in
             try await RefactorClient.withClient(destinationConfiguration) { destinationClient in
                 try await copy(from: sourceClient, to: destinationClient, reads: reads, writes: writes, interrupt: interrupt, startedAt: startedAt)
@@ -53,7 +60,7 @@ struct CopySession {
         let renderer = PlanRenderer(color: !json && console.outputIsTerminal)
         let outputs = try ImportOutputs(
             reportPath: report, rejectsPath: nil, recordWriter: RecordWriter(format: .jsonl, header: nil),
-            spoolPlan: configuration.dryRun, planAsJSON: json, renderer: renderer)
+            spoolPlan: configuration.dryRun, planAsJSON: json, renderer: renderer, inputName: "copy", verbose: verbose)
         var counts = OutcomeCounts()
         var differences: [CopyDifference] = []
         var problems: [String] = []
@@ -161,9 +168,10 @@ struct CopySession {
         }
         let renderer = DiffRenderer(color: false)
         var lines = ["verify: \(Formatting.count(differences.count, "difference")) between the source and the destination (of \(Formatting.count(checked, "label")) checked):"]
-        for difference in differences.prefix(Self.listed) { lines += difference.lines(renderer).map { "  " + $0 } }
-        if differences.count > Self.listed {
-            lines.append("  … and \(differences.count - Self.listed) more (--json lists them all)")
+        let shown = verbose ? differences.count : Self.listed
+        for difference in differences.prefix(shown) { lines += difference.lines(renderer).map { "  " + $0 } }
+        if differences.count > shown {
+            lines.append("  … and \(differences.count - shown) more (--verbose or --json lists them all)")
         }
         return lines
     }

@@ -13,9 +13,15 @@ struct WriteSession {
     }
 
     /// The client's settings (a usage error, exit 64, when the connection is missing or refused).
-    static func connect(_ connection: ConnectionOptions, execution: ExecutionOptions) throws -> RefactorClient.Configuration {
+    /// `verbose`: each request is logged on stderr (method, path, status, time).
+    static func connect(_ connection: ConnectionOptions, execution: ExecutionOptions, verbose: Bool) throws -> RefactorClient.Configuration {
         do {
-            return try connection.clientConfiguration(concurrency: execution.concurrency)
+            var configuration = try connection.clientConfiguration(concurrency: execution.concurrency)
+            if verbose {
+                let console = Console.current
+                configuration.requestLog = { console.message($0) }
+            }
+            return configuration
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }

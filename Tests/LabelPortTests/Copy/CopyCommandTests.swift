@@ -126,6 +126,10 @@ struct CopyCommandTests {
             let badProfile = await ProfileFixtures.run(["copy", "--from", "nowhere", "--to", "dst", "--run", Self.runA], environment: env.environment)
             #expect(badProfile.status == 64)
             #expect(badProfile.stderr.contains("no profile \"nowhere\" (named by --from)"))
+            let badRunsFile = try env.directory.write("bad-runs.csv", "run_id,dest_run_id\nnot-a-uuid,\n")
+            let invalid = await ProfileFixtures.run(["copy", "--from", "src", "--to", "dst", "--runs-file", badRunsFile, "--verbose"], environment: env.environment)
+            #expect(invalid.status == 2, "an invalid runs file: exit 2, as documented")
+            #expect(invalid.stderr.contains("bad-runs.csv:2: run_id \"not-a-uuid\" is not a UUID"), "\(invalid.stderr)")
             #expect(env.source.stats.requests.isEmpty && env.destination.stats.requests.isEmpty)
         }
     }

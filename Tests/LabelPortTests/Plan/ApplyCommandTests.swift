@@ -55,9 +55,10 @@ struct ApplyCommandTests {
                     runID: UndoFixtures.runA, labelID: "aaaaaaaa-0000-4000-8000-000000000002", UpdateGoldLabelRequest(textValue: "someone else"))
             }
             let writes = sandbox.stats.writesApplied
-            let result = try await UndoFixtures.run(["apply", plan], sandbox, dir)
+            let result = try await UndoFixtures.run(["apply", plan, "--verbose"], sandbox, dir)
             #expect(result.status == 3, "\(result.stderr)")
             #expect(sandbox.stats.writesApplied == writes, "nothing written")
+            #expect(result.stderr.contains("request: GET /v1/run/\(UndoFixtures.runA)/gold-labels 200 in "), "--verbose logs each request")
             #expect(result.stderr.contains("1 label changed since the plan was made; nothing written"))
             #expect(result.stderr.contains("\"doc-2\" aaaaaaaa-0000-4000-8000-000000000002: changed since the plan (text_value, object_value)"))
             #expect(!result.stderr.contains("journal:"), "no write, no journal")
