@@ -5,12 +5,12 @@
 struct CSVHeaderMatch {
     enum Target {
         case mapping(FieldMapping)
-        case column(TargetField)
+        case column(TargetField, CellType)
 
         var name: String {
             switch self {
             case .mapping(let mapping): "--map \"\(mapping.header)\""
-            case .column(let field): field.description
+            case .column(let field, let type): field.description + (type == .string ? "" : ":\(type.rawValue)")
             }
         }
     }
@@ -37,8 +37,8 @@ struct CSVHeaderMatch {
             let target: Target
             if let mapping = mappingsByKey[CSVHeaderMatch.key(name)] {
                 target = .mapping(mapping)
-            } else if let field = CSVHeaderMatch.looseField(name) {
-                target = .column(field)
+            } else if let (field, type) = CSVHeaderMatch.looseColumn(name) {
+                target = .column(field, type)
             } else {
                 continue
             }
@@ -57,17 +57,16 @@ struct CSVHeaderMatch {
         }
     }
 
-    /// A contract column a header names once spaces around it (and, outside an
-    /// `object_value.KEY`'s key, letter case) are ignored.
-    private static func looseField(_ name: String) -> TargetField? {
+    /// A contract column (with its type, for `object_value.KEY:TYPE`) a header names once
+    /// spaces around it (and, outside an `object_value.KEY`'s key, letter case) are ignored.
+    private static func looseColumn(_ name: String) -> (TargetField, CellType)? {
         let trimmed = name.trimmingWhitespace()
-        if let field = TargetField(name: trimmed) { return field }
-        let lower = trimmed.lowercased()
+        if let column = FieldMapping.column(named: trimmed) { return column }
         let prefix = "object_value."
-        if lower.hasPrefix(prefix) {
-            return TargetField(name: prefix + String(trimmed.dropFirst(prefix.count)))
+        if trimmed.lowercased().hasPrefix(prefix) {
+            return FieldMapping.column(named: prefix + String(trimmed.dropFirst(prefix.count)))
         }
-        return TargetField(name: lower)
+        return FieldMapping.column(named: trimmed.lowercased())
     }
 
     /// How headers compare loosely: surrounding spaces removed, lower-cased.

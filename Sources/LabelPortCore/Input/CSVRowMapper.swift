@@ -64,6 +64,11 @@ struct CSVRowMapper {
             }
             seen[name] = index
             let target: (TargetField, CellType)
+            if mapped[name] == nil, let suffix = FieldMapping.unknownType(in: name.trimmingWhitespace()) {
+                problem(index, "column \"\(name)\": unknown type ':\(suffix)'; use :number, :boolean, :json or :string "
+                    + "(a key holding ':' cannot be a column of its own: put it in the object_value column's JSON)")
+                continue
+            }
             if let mapping = mapped[name] {
                 target = (mapping.field, mapping.type)
             } else if let column = FieldMapping.column(named: name) {
@@ -75,11 +80,11 @@ struct CSVRowMapper {
                     warnings.append(Diagnostic(
                         file: file, line: header.line, column: place(index).column, severity: .warning,
                         message: "column \"\(name)\" is read as --map \"\(mapping.header)\" (ignoring spaces and letter case)"))
-                case .column(let field):
-                    target = (field, .string)
+                case .column(let field, let type):
+                    target = (field, type)
                     warnings.append(Diagnostic(
                         file: file, line: header.line, column: place(index).column, severity: .warning,
-                        message: "column \"\(name)\" is read as \(field) (ignoring spaces and letter case)"))
+                        message: "column \"\(name)\" is read as \(loose.name) (ignoring spaces and letter case)"))
                 }
             } else {
                 unknown.append(Diagnostic(

@@ -116,6 +116,7 @@ extension FieldMapping {
     /// `object_value.KEY[.KEY…]` with an optional `:number`, `:boolean`, `:json` or
     /// `:string` type (as `export --flatten` writes them).
     package static func column(named name: String) -> (field: TargetField, type: CellType)? {
+        if unknownType(in: name) != nil { return nil }
         if name.hasPrefix("object_value."), let colon = name.lastIndex(of: ":"),
             let type = CellType(rawValue: name[name.index(after: colon)...].lowercased()),
             let field = TargetField(name: String(name[..<colon])), case .objectKey = field
@@ -123,6 +124,19 @@ extension FieldMapping {
             return (field, type)
         }
         return TargetField(name: name).map { ($0, .string) }
+    }
+}
+
+extension FieldMapping {
+    /// The suffix of an `object_value.KEY:SUFFIX` header whose SUFFIX is no type (`:float`,
+    /// a typo): such a header is a problem, not a key named `KEY:SUFFIX` (a key holding `:`
+    /// cannot be a column; export keeps it in the `object_value` JSON column).
+    package static func unknownType(in name: String) -> String? {
+        let prefix = "object_value."
+        guard name.count > prefix.count, name.prefix(prefix.count).lowercased() == prefix,
+              let colon = name.lastIndex(of: ":"), colon > name.index(name.startIndex, offsetBy: prefix.count) else { return nil }
+        let suffix = String(name[name.index(after: colon)...])
+        return CellType(rawValue: suffix.lowercased()) == nil ? suffix : nil
     }
 }
 

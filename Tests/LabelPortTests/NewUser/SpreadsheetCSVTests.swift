@@ -64,6 +64,28 @@ struct SpreadsheetCSVTests {
         #expect(twice.stdout.hasPrefix("\(twiceFile):1: columns \"Text_Value\" and \"text_value \" both match text_value when spaces and letter case are ignored: rename one of them\n"))
     }
 
+    @Test("object_value.KEY:TYPE headers: the type read in any letter case, loosely matched too; an unknown type is a problem, not a key")
+    func typedKeyHeaders() async throws {
+        let (loose, looseFile) = try await validate(
+            "typed.csv", "output_resource_name,Object_Value.Score:Number,object_value.ok:BOOLEAN\ndoc-1,1.5,true\ndoc-2,abc,TRUE\n", ["--run-id", Self.run])
+        #expect(loose.status == 2, "\(loose.stdout)")
+        #expect(loose.stdout == """
+            \(looseFile):1:22: warning: column "Object_Value.Score:Number" is read as object_value.Score:number (ignoring spaces and letter case)
+            \(looseFile):3:7: object_value.Score: "abc" is not a number (e.g. 42, -1.5, 2e10; no leading zeros, '+' or thousands separators; --decimal-comma reads 0,75)
+            1 problem in 2 rows (1 warning; cells separated by ',')
+
+            """)
+
+        let (unknown, unknownFile) = try await validate(
+            "typo.csv", "output_resource_name,object_value.x:float,object_value.y:NUMBER\ndoc-1,1.5,2\n", ["--run-id", Self.run])
+        #expect(unknown.status == 2)
+        #expect(unknown.stdout.hasPrefix("""
+            \(unknownFile):1:22: column "object_value.x:float": unknown type ':float'; use :number, :boolean, :json or :string \
+            (a key holding ':' cannot be a column of its own: put it in the object_value column's JSON)
+
+            """), "\(unknown.stdout)")
+    }
+
     @Test("a --map header the file lacks: exit 2, the file's headers and the closest one")
     func missingMapHeader() async throws {
         try await ExportFixtures.withSandbox(seed: ImportFixtures.seed()) { sandbox, dir in
