@@ -186,6 +186,9 @@ struct ImportCommandTests {
         #expect(insecure.stderr.contains("--allow-insecure-http"))
         let badRemap = await runLabelPort(["import", file, "--remap-run", "x=y", "--token-file", tokenFile, "--base-url", "http://127.0.0.1:1"])
         #expect(badRemap.status == 64)
+        let workbookRejects = await runLabelPort(["import", file, "--rejects", "fix.XLSX", "--token-file", tokenFile, "--base-url", "http://127.0.0.1:1"])
+        #expect(workbookRejects.status == 64)
+        #expect(workbookRejects.stderr.contains("never as a workbook: give the file a .csv name"), "\(workbookRejects.stderr)")
     }
 
     @Test("names compare by exact code points: a decomposed é is another label than a composed one")
@@ -222,6 +225,8 @@ struct ImportCommandTests {
             let result = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", TestSandbox.unknownUUID, "--dry-run"])
             #expect(result.status == 1)
             #expect(result.stdout.contains("not found (404)"))
+            #expect(result.stdout.hasPrefix("Plan: 1 row in 1 run: create 1, update 0, unchanged 0, conflict 0, invalid 0; 1 of them would fail (below)\n"), "\(result.stdout)")
+            #expect(result.stderr.contains("(1 planned, of which 1 would fail)"), "\(result.stderr)")
         }
     }
 
