@@ -58,12 +58,13 @@ struct ExportEvaluationsCommand: AsyncParsableCommand {
             var keys = zip(runs, ids).map { RecordKey(runID: $0, id: $1) }
             if let idsFile { keys += try ExportFileInput.readKeys(idsFile, idColumns: ["evaluation_id", "id"]) }
             let exporter = EvaluationExporter(encoder: output.encoder(sheetName: "evaluations"), window: execution.concurrency * 4)
-            let outcome = try await session.withAPI(resolved) { api in
-                try await session.withOutput { write in
+            let (outcome, statistics) = try await session.withAPI(resolved) { api in
+                let outcome = try await session.withOutput { write in
                     try await exporter.export(keys, fetch: api.getEvaluation, write: write)
                 }
+                return (outcome, api.executor.statistics)
             }
-            try session.finish(outcome, noun: "evaluation", started: started)
+            try session.finish(outcome, noun: "evaluation", started: started, statistics: statistics)
         }
     }
 }

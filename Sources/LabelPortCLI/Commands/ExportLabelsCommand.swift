@@ -92,15 +92,16 @@ struct ExportLabelsCommand: AsyncParsableCommand {
             }
             let keys = try idsFile.map { try ExportFileInput.readKeys($0, idColumns: ["id"]) }
             let exporter = LabelExporter(encoder: output.encoder(sheetName: "labels"), window: execution.concurrency)
-            let outcome = try await session.withAPI(resolved) { api in
-                try await session.withOutput { write in
+            let (outcome, statistics) = try await session.withAPI(resolved) { api in
+                let outcome = try await session.withOutput { write in
                     if let keys {
                         return try await exporter.exportLabels(keys, fetch: api.getGoldLabel, write: write)
                     }
                     return try await exporter.exportRuns(runIDs, fetch: api.readRun, write: write)
                 }
+                return (outcome, api.executor.statistics)
             }
-            try session.finish(outcome, noun: "label", started: started)
+            try session.finish(outcome, noun: "label", started: started, statistics: statistics)
         }
     }
 }

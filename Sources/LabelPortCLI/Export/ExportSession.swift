@@ -70,8 +70,9 @@ struct ExportSession {
         }
     }
 
-    /// Reports skipped items and the summary line; exit status 1 when anything was skipped.
-    func finish(_ outcome: ExportOutcome, noun: String, started: ContinuousClock.Instant) throws {
+    /// Reports skipped items and the summary line (and, when the server refused requests
+    /// with 429, the rate it allowed); exit status 1 when anything was skipped.
+    func finish(_ outcome: ExportOutcome, noun: String, started: ContinuousClock.Instant, statistics: ExecutionStatistics) throws {
         let console = Console.current
         for failure in outcome.failures { console.message("error: \(failure)") }
         let elapsed = ContinuousClock.now - started
@@ -81,6 +82,7 @@ struct ExportSession {
             line = "nothing exported: \(Formatting.count(outcome.failures.count, "item")) not found; \(output.out) was not written"
         }
         console.message(line)
+        if let limited = ImportSummary.rateLimitLine(refused: statistics.throttled, allowedRate: statistics.allowedRate) { console.message(limited) }
         if !outcome.failures.isEmpty { throw ExitCode(1) }
     }
 

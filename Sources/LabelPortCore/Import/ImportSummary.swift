@@ -60,6 +60,14 @@ package struct ImportSummary: Sendable {
         return .object(object)
     }
 
+    /// `rate limited: the server allowed about 195 req/s; 3 requests refused (429)`, when
+    /// the server limited the rate (refused requests, or said its limit in headers).
+    package static func rateLimitLine(refused: Int, allowedRate: Double?) -> String? {
+        guard refused > 0 || allowedRate != nil else { return nil }
+        let allowed = allowedRate.map { "the server allowed about \(decimal($0, digits: 0)) req/s" } ?? "the server limited the rate"
+        return "rate limited: \(allowed); \(CountText.count(refused, "request")) refused (429)"
+    }
+
     package var humanLines: [String] {
         let c = counts
         let actions = ImportAction.allCases.map { "\(CountText.grouped(c.count($0))) \($0.rawValue)" }.joined(separator: ", ")
@@ -70,10 +78,7 @@ package struct ImportSummary: Sendable {
             "\(CountText.count(c.rows, "row")): \(actions)" + (statuses.isEmpty ? "" : " (\(statuses))"),
             "\(CountText.count(requests, "request")) (\(CountText.count(retries, "retry", "retries"))) in \(Self.decimal(elapsedSeconds, digits: 2)) s, \(Self.decimal(rate, digits: 0)) req/s",
         ]
-        if refused > 0 || allowedRate != nil {
-            let allowed = allowedRate.map { "the server allowed about \(Self.decimal($0, digits: 0)) req/s" } ?? "the server limited the rate"
-            lines.append("rate limited: \(allowed); \(CountText.count(refused, "request")) refused (429)")
-        }
+        if let limited = Self.rateLimitLine(refused: refused, allowedRate: allowedRate) { lines.append(limited) }
         if dryRun { lines.append("dry run: nothing was written") }
         if invalidInput { lines.append("the input has invalid rows: nothing was written (fix them, or allow some with --max-errors N)") }
         if interrupted { lines.append("interrupted: rows not attempted are marked skipped in the report") }

@@ -66,6 +66,9 @@ struct ExportEvaluationsCommandTests {
             let result = await runLabelPort(["export", "evaluations", "--ids", try Self.idsFile(directory), "--out", path, "--retries", "10"] + (try F.connectionFlags(sandbox, directory)))
             #expect(result.status == 1)
             #expect(sandbox.stats.faults.values.reduce(0, +) > 0)
+            let refused = sandbox.stats.faults["throttle"] ?? 0
+            #expect(refused == 0 || result.stderr.contains("rate limited: "), "the summary says the server refused requests: \(result.stderr)")
+            #expect(refused == 0 || result.stderr.contains("\(CountText.count(refused, "request")) refused (429)"), "\(result.stderr)")
             return try FileText.read(path)
         }
         #expect(!plain.isEmpty)
