@@ -18,19 +18,22 @@ package struct PlanRenderer: Sendable {
         return "\(verb): \(CountText.count(counts.rows, "row")) in \(CountText.count(runs, "run")): " + parts.joined(separator: ", ") + doomed
     }
 
-    /// The lines for one row of the plan; nothing for an unchanged row.
+    /// The lines for one row of the plan; nothing for an unchanged row (unless it has a
+    /// notice).
     package func lines(for outcome: RowOutcome) -> [String] {
         let p = outcome.planned
         let name = p.outputResourceName.map { "\"\($0)\"" } ?? ""
         let where_ = "line \(p.line)" + (p.runID.map { ", run \($0)" } ?? "")
+        let notice = p.notice.map { " — " + paint($0, "33") } ?? ""
         switch p.action {
         case .unchanged:
-            return []
+            guard !notice.isEmpty else { return [] }
+            return ["unchanged \(name)\((outcome.labelID ?? p.labelID).map { " \($0)" } ?? "") (\(where_))\(notice)"]
         case .create, .update:
             let tag = p.action == .create ? paint("create", "32") : paint("update", "33")
             var head = "\(tag) \(name)"
             if let id = outcome.labelID ?? p.labelID { head += " \(id)" }
-            head += " (\(where_))"
+            head += " (\(where_))" + notice
             if let error = outcome.error, outcome.status != .ok, outcome.status != .planned || p.problem != nil {
                 head += ": " + paint(error, "31")
             }
@@ -46,6 +49,7 @@ package struct PlanRenderer: Sendable {
     package func json(for outcome: RowOutcome) -> JSONValue {
         guard case .object(var object) = outcome.reportJSON else { return outcome.reportJSON }
         object["changes"] = .array(outcome.planned.changes.map(\.json))
+        if let notice = outcome.planned.notice { object["notice"] = .string(notice) }
         return .object(object)
     }
 }

@@ -27,6 +27,9 @@ package struct PlannedRow: Sendable {
     package var changes: [FieldChange]
     /// Why the row cannot be applied (conflict, invalid, unknown run, no match in update mode).
     package var problem: String?
+    /// What the plan must say although the row applies: a part of it the API cannot carry
+    /// out (a new name for a label named by its id).
+    package var notice: String? = nil
     /// Rows with the same key touch the same label and run one after another in file order.
     package var key: PlanKey
     /// A create whose label later rows update: its id must be remembered for them.

@@ -122,6 +122,9 @@ package struct Planner: Sendable {
 
         // By id first: an id this run holds names exactly that label.
         if let id = row.id, let entry = run.entry(id: id) {
+            if !entry.name.utf8.elementsEqual(row.outputResourceName.utf8) {
+                planned.notice = "the label keeps its name \"\(entry.name)\": output_resource_name cannot change"
+            }
             update(row, .existing(id: entry.id), current: entry.values, in: &run, into: &planned)
             return
         }

@@ -58,6 +58,12 @@ struct PlannerTests {
         var p = planner(labels: [Self.label("a", "doc-1", text: "x"), Self.label("b", "doc-1", text: "y")])
         let byID = p.plan(Self.row(2, "other", id: "b", text: "z"))
         #expect(byID.write == .update(.existing(id: "b"), UpdateGoldLabelRequest(textValue: "z")))
+        #expect(byID.notice == "the label keeps its name \"doc-1\": output_resource_name cannot change", "a new name cannot be applied: the plan says so")
+        let renamedOnly = p.plan(Self.row(3, "renamed", id: "a", text: "x"))
+        #expect(renamedOnly.action == .unchanged)
+        #expect(PlanRenderer(color: false).lines(for: RowOutcome(planned: renamedOnly, status: .planned, labelID: nil, error: nil))
+            == ["unchanged \"renamed\" a (line 3, run \(Self.run)) — the label keeps its name \"doc-1\": output_resource_name cannot change"])
+        #expect(p.plan(Self.row(4, "doc-1", id: "a", text: "x")).notice == nil)
         let foreignID = p.plan(Self.row(3, "doc-9", id: "99999999-0000-0000-0000-000000000000", text: "n"))
         #expect(foreignID.action == .create)
     }
