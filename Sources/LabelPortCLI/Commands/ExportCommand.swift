@@ -1,10 +1,10 @@
 import ArgumentParser
 
-/// `labelport export`: write gold labels or evaluations to byte-stable JSONL or CSV.
+/// `labelport export`: write gold labels or evaluations to byte-stable JSONL, CSV or xlsx.
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export gold labels or evaluations to JSONL or CSV.",
+        abstract: "Export gold labels or evaluations to JSONL, CSV or xlsx.",
         discussion: """
             Rows come in a stable order and JSON keys in a stable order, so exporting the \
             same data twice gives identical bytes. An --out FILE appears whole or not at all.

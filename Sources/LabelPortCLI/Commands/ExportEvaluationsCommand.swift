@@ -6,7 +6,7 @@ import LabelPortCore
 struct ExportEvaluationsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluations",
-        abstract: "Export evaluations, named by run and id, to JSONL or CSV.",
+        abstract: "Export evaluations, named by run and id, to JSONL, CSV or xlsx.",
         discussion: """
             The API cannot list evaluations, so name them: an --ids file (CSV or JSONL with \
             run_id and evaluation_id or id columns; an evaluations export is itself an ids \

@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import LabelPortCore
 
-/// `labelport import FILE`: create and update gold labels from a CSV or JSONL file.
+/// `labelport import FILE`: create and update gold labels from a CSV, JSONL or xlsx file.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Create or update gold labels from a CSV or JSONL file.",
+        abstract: "Create or update gold labels from a CSV, JSONL or xlsx file.",
         discussion: """
             Every row becomes a create or an update of one gold label. The whole file is \
             checked before the first write: any invalid row means nothing is written (exit 2) \
@@ -42,7 +42,7 @@ struct ImportCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The CSV or JSONL file of label rows; - reads standard input.", valueName: "FILE"))
+    @Argument(help: ArgumentHelp("The CSV, JSONL or xlsx file of label rows; - reads standard input.", valueName: "FILE"))
     var file: String
 
     @OptionGroup(title: "Input") var input: InputOptions

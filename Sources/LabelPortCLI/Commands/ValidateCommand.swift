@@ -5,7 +5,7 @@ import LabelPortCore
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check a CSV or JSONL file of gold labels offline (no token or server needed).",
+        abstract: "Check a CSV, JSONL or xlsx file of gold labels offline (no token or server needed).",
         discussion: """
             Prints the problems as FILE:LINE[:COLUMN]: message (warnings marked; the first 20, \
             all with --verbose), then a count. \
