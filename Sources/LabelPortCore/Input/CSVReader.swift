@@ -248,7 +248,8 @@ struct CSVReader {
                             previousCR = true
                             appendByte(b)
                         } else {
-                            problemHere(CSVReader.nulMessage)
+                            // A NUL inside quotes is text (export quotes a cell that holds
+                            // one); outside them it means UTF-16 or binary, refused above.
                             previousCR = false
                             appendByte(b)
                         }

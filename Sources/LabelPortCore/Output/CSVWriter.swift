@@ -1,5 +1,5 @@
 /// Writes RFC 4180 CSV: a field is quoted only when it holds the delimiter, a quote,
-/// CR or LF (quotes doubled inside), so what ``CSVReader`` reads back is identical.
+/// CR, LF or NUL (quotes doubled inside), so what ``CSVReader`` reads back is identical.
 package struct CSVWriter: Sendable {
     package var delimiter: UInt8
     /// `\n` by default; `\r\n` for Excel.
@@ -22,7 +22,8 @@ package struct CSVWriter: Sendable {
     }
 
     package func appendField(_ field: String, into out: inout [UInt8]) {
-        let needsQuotes = field.utf8.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        // NUL too: the reader takes it as text only inside quotes (outside, it means UTF-16).
+        let needsQuotes = field.utf8.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D || $0 == 0x00 }
         guard needsQuotes else {
             out.append(contentsOf: field.utf8)
             return

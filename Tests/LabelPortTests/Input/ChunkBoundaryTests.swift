@@ -36,7 +36,7 @@ struct ChunkBoundaryTests {
 /// Random rows written with ``CSVWriter`` read back identically.
 @Suite("CSV round trip", .timeLimit(.minutes(10)))
 struct CSVRoundTripTests {
-    static let pieces = ["a", "Z", "0", " ", ",", ";", "\t", "\"", "\"\"", "\n", "\r\n", "\r", "é", "東", "👍🏽", "\u{200F}", "{\"k\": 1}", ""]
+    static let pieces = ["a", "Z", "0", " ", ",", ";", "\t", "\"", "\"\"", "\n", "\r\n", "\r", "é", "東", "👍🏽", "\u{200F}", "{\"k\": 1}", "", "\u{0}"]
 
     @Test("seeded random rows survive write then read", arguments: [1, 2, 3, 7, 4096])
     func roundTrip(chunkSize: Int) {
