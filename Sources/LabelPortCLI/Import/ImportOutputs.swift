@@ -13,6 +13,8 @@ actor ImportOutputs: ImportSink {
     private let renderer: PlanRenderer
     private let planAsJSON: Bool
     private var planRows = 0
+    /// Unchanged rows the plan lists all the same (for a notice).
+    private var listedUnchanged = 0
     /// Plan entries shown on the terminal (all of them as JSON or with `--verbose`).
     private var planEntries: CappedList
     private let verbose: Bool
@@ -64,13 +66,15 @@ actor ImportOutputs: ImportSink {
             }
             if let planSpool {
                 if planAsJSON {
-                    guard outcome.planned.action != .unchanged else { return }
+                    guard outcome.planned.action != .unchanged || outcome.planned.notice != nil else { return }
                     var line: [UInt8] = planRows == 0 ? [] : Array(",\n".utf8)
                     JSONWriter().write(renderer.json(for: outcome), into: &line)
                     try planSpool.write(line)
                 } else {
                     var lines = renderer.lines(for: outcome)
-                    guard !lines.isEmpty, planEntries.admit() else { return }
+                    guard !lines.isEmpty else { return }
+                    if outcome.planned.action == .unchanged { listedUnchanged += 1 }
+                    guard planEntries.admit() else { return }
                     let fields = lines.count - 1
                     if !verbose, fields > Self.fieldLimit {
                         lines = Array(lines.prefix(1 + Self.fieldLimit))
@@ -110,7 +114,8 @@ actor ImportOutputs: ImportSink {
                 if let more = planEntries.moreLine("changes", hint: "--json or --verbose lists them all") {
                     try out.write(more + "\n")
                 }
-                if unchanged > 0 { try out.write("\(CountText.count(unchanged, "unchanged row")) not listed.\n") }
+                let notListed = unchanged - listedUnchanged
+                if notListed > 0 { try out.write("\(CountText.count(notListed, "unchanged row")) not listed.\n") }
             }
             try planSpool.close(removing: true)
         }

@@ -230,6 +230,24 @@ struct ImportCommandTests {
         }
     }
 
+    @Test("a row whose id names a label of another name: the plan lists it with a notice that the name stays, also when unchanged")
+    func renameNotice() async throws {
+        let id = "1d000000-0000-4000-8000-000000000001"
+        let seed = ImportFixtures.seed([#"{"id": "\#(id)", "output_resource_name": "orig-name", "text_value": "v", "created_at": "2024-01-01T00:00:00Z"}"#])
+        try await ExportFixtures.withSandbox(seed: seed) { sandbox, dir in
+            let file = try dir.write("rename.csv", "run_id,id,output_resource_name,text_value\n\(ImportFixtures.runA),\(id),new-name,v\n")
+            let result = try await ImportFixtures.importFile(file, sandbox, dir, ["--dry-run"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout == """
+                Plan: 1 row in 1 run: create 0, update 0, unchanged 1, conflict 0, invalid 0
+                unchanged "new-name" \(id) (line 2, run \(ImportFixtures.runA)) — the label keeps its name "orig-name": output_resource_name cannot change
+
+                """, "no '1 unchanged row not listed' for the row listed")
+            let json = try await ImportFixtures.importFile(file, sandbox, dir, ["--dry-run", "--json"])
+            #expect(json.stdout.contains(#""notice":"the label keeps its name \"orig-name\": output_resource_name cannot change""#), "\(json.stdout)")
+        }
+    }
+
     @Test("an empty cell never clears: a row whose value cells are all empty leaves the label as it is")
     func emptyCells() async throws {
         try await ExportFixtures.withSandbox(seed: ImportFixtures.seed(Self.seedLabels)) { sandbox, dir in
