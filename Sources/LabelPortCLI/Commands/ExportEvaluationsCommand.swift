@@ -36,6 +36,9 @@ struct ExportEvaluationsCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
+        if output.flatten {
+            throw ValidationError("--flatten spreads a gold label's object_value over columns; evaluations have none: leave it out")
+        }
         guard runs.count == ids.count else {
             throw ValidationError("--run and --id come in pairs: got \(runs.count) --run and \(ids.count) --id")
         }

@@ -75,9 +75,12 @@ struct ExportEvaluationsCommandTests {
         #expect(plain == throttled)
     }
 
-    @Test("--run/--id pairs must pair up")
+    @Test("--run/--id pairs must pair up; --flatten has nothing to flatten")
     func pairs() async throws {
         let result = await runLabelPort(["export", "evaluations", "--run", TestSandbox.runA, "--base-url", "http://127.0.0.1:1"])
         #expect(result.status == 64)
+        let flatten = await runLabelPort(["export", "evaluations", "--run", TestSandbox.runA, "--id", TestSandbox.runA, "--flatten", "--format", "csv", "--base-url", "http://127.0.0.1:1"])
+        #expect(flatten.status == 64)
+        #expect(flatten.stderr.contains("evaluations have none"), "\(flatten.stderr)")
     }
 }
