@@ -124,7 +124,8 @@ package final class ImportEngine: Sendable {
                 row.runID = configuration.runID(for: row)
                 return (planner.planUnchanged(row, labelID: labelID), record)
             case .invalid(let line, let problems, let record):
-                return (planner.planInvalid(line: line, message: problems.map(\.message).joined(separator: "; ")), record)
+                let message = problems.map(\.message).joined(separator: "; ")
+                return (planner.planInvalid(line: line, message: message, runID: record?.runID, outputResourceName: record?.outputResourceName), record)
             }
         }
     }

@@ -48,11 +48,11 @@ package struct Planner: Sendable {
         runs[runID] = RunSnapshot(unavailableRun: runID, reason: reason)
     }
 
-    /// A row that did not pass validation.
-    package mutating func planInvalid(line: Int, message: String) -> PlannedRow {
+    /// A row that did not pass validation (with the run and name it gives, when known).
+    package mutating func planInvalid(line: Int, message: String, runID: String? = nil, outputResourceName: String? = nil) -> PlannedRow {
         defer { sequence += 1 }
         return PlannedRow(
-            sequence: sequence, line: line, runID: nil, outputResourceName: nil, action: .invalid, write: nil,
+            sequence: sequence, line: line, runID: runID, outputResourceName: outputResourceName, action: .invalid, write: nil,
             labelID: nil, changes: [], problem: message, key: .invalid(sequence: sequence))
     }
 

@@ -221,11 +221,14 @@ struct CSVRowMapper {
             }
         }
         if let label = draft.finish(defaultRunID: defaultRunID) { return .success(label) }
-        return .failure(MappingProblems(diagnostics: draft.problems))
+        return .failure(MappingProblems(diagnostics: draft.problems, runID: draft.runID, outputResourceName: draft.outputResourceName))
     }
 }
 
 /// Problems that stop a header or a row from being used.
 struct MappingProblems: Error {
     var diagnostics: [Diagnostic]
+    /// What the row names, as far as it could be read (for its report line).
+    var runID: String? = nil
+    var outputResourceName: String? = nil
 }

@@ -74,7 +74,7 @@ struct JSONLRowMapper {
             set(field, type: type, key: key, value: value, in: &draft)
         }
         if let label = draft.finish(defaultRunID: defaultRunID) { return .success(label) }
-        return .failure(MappingProblems(diagnostics: draft.problems))
+        return .failure(MappingProblems(diagnostics: draft.problems, runID: draft.runID, outputResourceName: draft.outputResourceName))
     }
 
     private func set(_ field: TargetField, type: CellType, key: String, value: JSONValue, in draft: inout LabelRowDraft) {

@@ -188,7 +188,7 @@ package struct LabelInput {
         guard row.problems.isEmpty else { return .invalid(line: row.line, row.problems, record) }
         switch csvMapper!.map(row) {
         case .success(let label): return .row(label, record)
-        case .failure(let problems): return .invalid(line: row.line, problems.diagnostics, record)
+        case .failure(let problems): return .invalid(line: row.line, problems.diagnostics, record.naming(problems))
         }
     }
 
@@ -218,8 +218,18 @@ package struct LabelInput {
             }
             switch result {
             case .success(let label): return .row(label, record)
-            case .failure(let problems): return .invalid(line: number, problems.diagnostics, record)
+            case .failure(let problems): return .invalid(line: number, problems.diagnostics, record.naming(problems))
             }
         }
+    }
+}
+
+extension InputRecord {
+    /// The record of an invalid row, with the run and name it gives.
+    fileprivate func naming(_ problems: MappingProblems) -> InputRecord {
+        var record = self
+        record.runID = problems.runID
+        record.outputResourceName = problems.outputResourceName
+        return record
     }
 }

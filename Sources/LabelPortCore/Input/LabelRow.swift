@@ -46,6 +46,10 @@ package struct InputRecord: Sendable, Equatable {
 
     package var line: Int
     package var content: Content
+    /// For an invalid row: the run and name it gives, as far as they could be read (its
+    /// report line shows them).
+    package var runID: String?
+    package var outputResourceName: String?
 
     package init(line: Int, content: Content) {
         self.line = line

@@ -122,6 +122,8 @@ struct ImportCommandTests {
             let lines = try ImportFixtures.report(report)
             #expect(lines.map { $0["status"]?.stringValue } == ["skipped", "skipped", "skipped"])
             #expect(lines.map { $0["action"]?.stringValue } == ["create", "invalid", "create"])
+            #expect(lines[1]["output_resource_name"]?.stringValue == "bad", "an invalid row's report line names its label")
+            #expect(lines[1]["run_id"]?.stringValue == ImportFixtures.runA)
             #expect(try FileText.read(rejects).split(separator: "\n").count == 3)
 
             let allowed = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", ImportFixtures.runA, "--max-errors", "1", "--rejects", rejects])
