@@ -10,38 +10,15 @@ cd "$(dirname "$0")/.."
 rows=${1:-20000}
 latency=${2:-20}
 
-need=()
-command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need+=(nginx)
-command -v openssl >/dev/null || need+=(openssl)
-if ((${#need[@]})); then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
-    || { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >/dev/null; } \
-    || { echo "bench-http2: cannot install ${need[*]}" >&2; exit 1; }
-fi
-export PATH="$PATH:/usr/sbin"
+source scripts/lib/loopback.sh
+need_tools bench-http2 nginx openssl
 
 swift build -c release --scratch-path .build-release --product labelport >&2 || exit 1
 bin=.build-release/release/labelport
-work=$(mktemp -d)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
-  wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 ticks() { local sum=0; for pid in "$@"; do sum=$((sum + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done; echo "$sum"; }
 hz=$(getconf CLK_TCK)
 
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=labelport throwaway CA" \
-  -keyout "$work/ca.key" -out "$work/ca.pem" >/dev/null 2>&1
-openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$work/server.key" -out "$work/server.csr" >/dev/null 2>&1
-printf 'subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n' > "$work/ext.cnf"
-openssl x509 -req -in "$work/server.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial -days 2 \
-  -extfile "$work/ext.cnf" -out "$work/server.pem" >/dev/null 2>&1 || { echo "cannot make certificates" >&2; exit 1; }
+make_certificates
 
 TOKEN=bench-token
 SANDBOX_PORT=$(free_port)

@@ -7,36 +7,15 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-need=()
-command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need+=(nginx)
-command -v squid >/dev/null || [[ -x /usr/sbin/squid ]] || need+=(squid)
-command -v openssl >/dev/null || need+=(openssl)
-command -v curl >/dev/null || need+=(curl)
-if ((${#need[@]})); then
-  echo "installing ${need[*]}" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >/dev/null 2>&1 \
-    || { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >/dev/null; } \
-    || { echo "network-check: cannot install ${need[*]}" >&2; exit 1; }
-fi
-export PATH="$PATH:/usr/sbin"
+source scripts/lib/loopback.sh
+need_tools network-check nginx squid openssl curl
 
 swift build >&2 || exit 1
 bin=$(swift build --show-bin-path)/labelport
-work=$(mktemp -d)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
-  wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 failures=0
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 TOKEN="net-check-token-$RANDOM$RANDOM"
 PROXY_PASSWORD="proxy-secret-$RANDOM"
@@ -45,12 +24,7 @@ BIG=4b1d0000-0000-4000-8000-000000005000
 HOST=api.labelport.test   # resolvable only by the proxy
 
 # 1. A throwaway CA and a certificate for localhost and $HOST.
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=labelport throwaway CA" \
-  -keyout "$work/ca.key" -out "$work/ca.pem" >/dev/null 2>&1
-openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$work/server.key" -out "$work/server.csr" >/dev/null 2>&1
-printf 'subjectAltName=DNS:localhost,DNS:%s\nbasicConstraints=CA:FALSE\n' "$HOST" > "$work/ext.cnf"
-openssl x509 -req -in "$work/server.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial -days 2 \
-  -extfile "$work/ext.cnf" -out "$work/server.pem" >/dev/null 2>&1 || { echo "cannot make certificates" >&2; exit 1; }
+make_certificates "$HOST"
 
 # 2. The sandbox, seeded with the examples and a run of 5,000 labels.
 python3 - "$work/seed.json" "$RUN" "$BIG" <<'EOF'
