@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import LabelPortCore
-import Synchronization
 
 /// Runs a profile's `token_command` with `/bin/sh -c` and takes the first line of its
 /// standard output as the token. Its stdout is never shown, whatever happens; on failure
@@ -26,27 +25,14 @@ enum TokenCommand {
         do { try process.run() } catch {
             throw ConfigurationError("\(what) could not be started: /bin/sh is not available")
         }
-        // Both pipes are drained at once, so a chatty command cannot block on a full pipe.
-        let output = CapturedBytes()
-        let errors = CapturedBytes()
-        let readers = DispatchGroup()
-        DispatchQueue.global().async(group: readers) {
-            let data = stdout.fileHandleForReading.readDataToEndOfFile()
-            output.bytes.withLock { $0 = data }
-        }
-        DispatchQueue.global().async(group: readers) {
-            let data = stderr.fileHandleForReading.readDataToEndOfFile()
-            errors.bytes.withLock { $0 = data }
-        }
-        let (seconds, attoseconds) = timeout.components
-        let limit = DispatchTime.now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-        if exited.wait(timeout: limit) == .timedOut {
+        let deadline = ContinuousClock.now + timeout
+        let pipes = [stdout.fileHandleForReading.fileDescriptor, stderr.fileHandleForReading.fileDescriptor]
+        guard let (outputBytes, errorBytes, gone) = Self.capture(pipes, until: deadline, exited: { exited.wait(timeout: .now()) == .success }),
+              gone || exited.wait(timeout: .now() + Self.dispatchTime(deadline - ContinuousClock.now)) == .success else {
             process.terminate()
             throw ConfigurationError("\(what) did not finish within \(Formatting.seconds(timeout)) and was stopped")
         }
-        // The pipes close when the command exits; a child it left behind may hold them open.
-        _ = readers.wait(timeout: .now() + .seconds(Self.pipeGraceSeconds))
-        let stderrText = errors.bytes.withLock { Self.shown(String(decoding: $0, as: UTF8.self)) }
+        let stderrText = Self.shown(String(decoding: errorBytes, as: UTF8.self))
         let said = stderrText.isEmpty ? " (it printed nothing on stderr)" : ":\n" + stderrText
         if process.terminationReason == .uncaughtSignal {
             throw ConfigurationError("\(what) was killed by signal \(process.terminationStatus)\(said)")
@@ -54,21 +40,52 @@ enum TokenCommand {
         guard process.terminationStatus == 0 else {
             throw ConfigurationError("\(what) failed with exit status \(process.terminationStatus)\(said)")
         }
-        let firstLine = output.bytes.withLock { data -> String in
-            var line = String(decoding: data.prefix { $0 != 0x0A }, as: UTF8.self)
-            if line.utf8.last == 0x0D { line = String(decoding: line.utf8.dropLast(), as: UTF8.self) }
-            return line
-        }
+        var firstLine = String(decoding: outputBytes.prefix { $0 != 0x0A }, as: UTF8.self)
+        if firstLine.utf8.last == 0x0D { firstLine = String(decoding: firstLine.utf8.dropLast(), as: UTF8.self) }
         guard !firstLine.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ConfigurationError("\(what) printed no token: the first line of its output is empty\(stderrText.isEmpty ? "" : "; its stderr:\n" + stderrText)")
         }
         return firstLine
     }
 
-    /// How long to wait, after the command exits, for the rest of its output: long enough for
-    /// the reader threads to run on a busy machine (2 s was seen to miss stderr under load),
-    /// short enough that a background child holding the pipes open delays little.
-    static let pipeGraceSeconds = 5
+    /// Reads the command's stdout and stderr on this thread, both at once (a chatty command
+    /// cannot block on a full pipe), until both end or `exited` says the command is gone
+    /// (then everything it wrote is already in the pipes: what is waiting is read). Nil at
+    /// `deadline`. No other thread is involved, so a busy machine cannot lose output: with a
+    /// reader thread per pipe, a loaded test run once showed a failure without its stderr.
+    static func capture(_ fds: [Int32], until deadline: ContinuousClock.Instant, exited: () -> Bool)
+        -> (stdout: [UInt8], stderr: [UInt8], exited: Bool)? {
+        var bytes: [[UInt8]] = [[], []]
+        var open = [0, 1]
+        var gone = false
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while !open.isEmpty {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return nil }
+            if !gone { gone = exited() }
+            // While the command runs, wake every 100 ms to see whether it is gone.
+            let wait = gone ? 0 : Int32(min(left, .milliseconds(100)) / .milliseconds(1))
+            let ready = Platform.readable(open.map { fds[$0] }, milliseconds: wait)
+            if ready.isEmpty {
+                if gone { break }
+                continue
+            }
+            for (slot, isReady) in zip(open, ready) where isReady {
+                let count = buffer.withUnsafeMutableBytes { Platform.read(fds[slot], $0.baseAddress, $0.count) }
+                if count > 0 {
+                    bytes[slot] += buffer[..<count]
+                } else if count == 0 || Platform.errno != EINTR {
+                    open.removeAll { $0 == slot }
+                }
+            }
+        }
+        return (bytes[0], bytes[1], gone)
+    }
+
+    private static func dispatchTime(_ duration: Duration) -> DispatchTimeInterval {
+        let (seconds, attoseconds) = max(duration, .zero).components
+        return .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+    }
 
     /// The command's stderr as shown: the last 20 lines, indented, control characters dropped.
     static func shown(_ text: String) -> String {
@@ -77,9 +94,4 @@ enum TokenCommand {
         }.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         return lines.suffix(20).map { "    " + $0 }.joined(separator: "\n")
     }
-}
-
-/// What a reader thread collected from one pipe.
-private final class CapturedBytes: Sendable {
-    let bytes = Mutex<Data>(Data())
 }

@@ -69,6 +69,16 @@ package enum Platform {
         return nil
     }
 
+    /// `poll(2)` for reading on `fds`, waiting at most `milliseconds` (0: not at all):
+    /// for each descriptor, whether a read would not block (bytes waiting, its end, or an
+    /// error). Empty when nothing is ready in time or the wait was interrupted.
+    package static func readable(_ fds: [Int32], milliseconds: Int32) -> [Bool] {
+        var entries = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        let ready = entries.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), milliseconds) }
+        guard ready > 0 else { return [] }
+        return entries.map { $0.revents != 0 }
+    }
+
     /// The calling thread's last error number.
     package static var errno: Int32 {
         #if canImport(Glibc)

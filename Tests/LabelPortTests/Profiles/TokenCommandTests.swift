@@ -49,6 +49,16 @@ struct TokenCommandTests {
         }
     }
 
+    @Test("token_command writing more than a pipe holds: all of it read, the last lines of stderr shown")
+    func commandOutput() throws {
+        // 200 KB on stderr (more than a pipe holds) then a failure: all of it read, the end shown.
+        let chatty = "i=0; while [ $i -lt 4000 ]; do echo \"line $i of the log, padded to be long enough\" >&2; i=$((i+1)); done; exit 2"
+        let shown = (3980..<4000).map { "    line \($0) of the log, padded to be long enough" }.joined(separator: "\n")
+        #expect(throws: ConfigurationError("x: token_command failed with exit status 2:\n" + shown)) {
+            try TokenCommand.run(chatty, what: "x: token_command")
+        }
+    }
+
     @Test("token_env and token_file")
     func envAndFile() async throws {
         try await ExportFixtures.withSandbox(seed: ExportFixtures.trickySeed()) { sandbox, dir in
