@@ -7,11 +7,12 @@ import Testing
 /// with exit 130, the report holding the rows finished so far in input order.
 @Suite("import: a second Ctrl-C", .timeLimit(.minutes(2)))
 struct SecondInterruptTests {
-    @Test("two SIGINTs: acknowledged, then exit 130 within a second, report in input order")
+    @Test("two SIGINTs: acknowledged, then exit 130 at once (not after the requests in flight), report in input order")
     func twoInterrupts() async throws {
         try await ExportFixtures.withSandbox(seed: ImportFixtures.seed(), { configuration in
-            // Slow answers keep requests in flight when the signals come.
-            configuration.faults = FaultSpec(latency: .milliseconds(1500))
+            // Slow answers keep requests in flight when the signals come: finishing them
+            // would take up to 4 s after the second Ctrl-C.
+            configuration.faults = FaultSpec(latency: .seconds(4))
         }) { sandbox, dir in
             let input = try ImportProcessTests.input(in: dir)
             let report = dir.url("report.jsonl")
@@ -29,7 +30,9 @@ struct SecondInterruptTests {
             let elapsed = ContinuousClock.now - sentAt
             #expect(result.status == 130, "\(result.stderr)")
             #expect(!result.signalled)
-            #expect(elapsed < .seconds(1), "quit took \(elapsed)")
+            // "At once": well before the requests in flight could end (a loaded machine may take
+            // a while to start and reap a process, so not a tighter bound).
+            #expect(elapsed < .seconds(2), "quit took \(elapsed)")
             let lines = try ImportFixtures.report(report)
             #expect(!lines.isEmpty && lines.count < ImportProcessTests.rows)
             #expect(lines.map { $0["line"] } == (1...lines.count).map { .number(JSONNumber($0)) }, "finished rows, in input order, from the first")
