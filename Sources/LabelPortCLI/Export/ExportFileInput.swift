@@ -27,7 +27,7 @@ enum ExportFileInput {
                     runID: row.runID, id: id, outputResourceName: row.outputResourceName,
                     values: LabelValues(textValue: row.textValue, objectValue: row.objectValue, objectValueIsPartial: row.objectValueIsPartial))
                 if runs[label.runID] == nil { runs[label.runID] = (CompactRun.Builder(body: .asSent), []) }
-                StoredLabels.add(label, to: &runs[label.runID]!.builder)
+                StoredLabels.add(label, to: &runs[label.runID]!.builder, canonical: true)
                 runs[label.runID]!.lines.append(row.line)
             }
         }

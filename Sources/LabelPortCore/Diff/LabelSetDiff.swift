@@ -57,6 +57,11 @@ package struct LabelSetDiff: Sendable, Equatable {
         }
     }
 
+    /// Notes a label found the same in both, without looking at it again.
+    package mutating func recordUnchanged() {
+        unchanged += 1
+    }
+
     /// Adds another group's differences, keeping every list in export order.
     package mutating func merge(_ other: LabelSetDiff) {
         added += other.added

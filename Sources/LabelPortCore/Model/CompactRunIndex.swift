@@ -25,7 +25,12 @@ package struct CompactRunIndex: Sendable {
     /// The label whose id is `id`, letter case aside.
     package func index(ofID id: String) -> Int? {
         var text = id
-        return text.withUTF8 { tables.index(ofID: UnsafeRawBufferPointer($0), in: run) }
+        return text.withUTF8 { index(ofID: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The label whose id is `id` (UTF-8), letter case aside.
+    package func index(ofID id: UnsafeRawBufferPointer) -> Int? {
+        tables.index(ofID: id, in: run)
     }
 
     /// The label named `name` when the run has exactly one (a name it holds several times

@@ -122,6 +122,7 @@ package struct GoldLabelScanner {
     static var runID: Int { 0 }
     static var outputResourceName: Int { 1 }
     static var id: Int { 2 }
+    static var textValue: Int { 3 }
     static var objectValue: Int { 4 }
     static var objectValueIsPartial: Int { 5 }
     /// The fields the decoder requires (strings): id, account_id, run_id,

@@ -87,6 +87,7 @@ struct GoldLabelScannerTests {
         #expect(GoldLabelScanner.runID == index("run_id"))
         #expect(GoldLabelScanner.outputResourceName == index("output_resource_name"))
         #expect(GoldLabelScanner.id == index("id"))
+        #expect(GoldLabelScanner.textValue == index("text_value"))
         #expect(GoldLabelScanner.objectValue == index("object_value"))
         #expect(GoldLabelScanner.objectValueIsPartial == index("object_value_is_partial"))
         let required = ["id", "account_id", "run_id", "output_resource_name", "created_at"].reduce(UInt32(0)) { $0 | 1 << index($1) }
