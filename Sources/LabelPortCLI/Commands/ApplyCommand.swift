@@ -39,6 +39,7 @@ struct ApplyCommand: AsyncParsableCommand {
     var report: String?
 
     func run() async throws {
+        try OutputPaths.check(inputs: [("the plan", plan)], outputs: [("--report", report)], journal: journal)
         let console = Console.current
         let clientConfiguration = try WriteSession.connect(connection, execution: execution.options, verbose: verbose)
         let server = clientConfiguration.server

@@ -92,6 +92,7 @@ struct CopyCommand: AsyncParsableCommand {
     }
 
     private func copy() async throws {
+        try OutputPaths.check(inputs: [("the runs file", runsFile)], outputs: [("--report", report)], journal: journal)
         var pairs = try runPairsFromFlags()
         if let runsFile {
             do {

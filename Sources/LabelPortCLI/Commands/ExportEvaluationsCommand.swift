@@ -55,6 +55,7 @@ struct ExportEvaluationsCommand: AsyncParsableCommand {
     }
 
     func run(session: ExportSession) async throws {
+        try OutputPaths.check(inputs: [("the ids file", idsFile)], outputs: [("--out", output.out)])
         let started = ContinuousClock.now
         let resolved = try session.resolveConnection()
         try await CommandFailure.reporting {

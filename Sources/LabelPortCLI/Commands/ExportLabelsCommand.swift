@@ -80,6 +80,9 @@ struct ExportLabelsCommand: AsyncParsableCommand {
 
     func run(session: ExportSession) async throws {
         try checkSomethingToExport()
+        if !dryRun {
+            try OutputPaths.check(inputs: [("the runs file", runsFile), ("the ids file", idsFile)], outputs: [("--out", output.out)])
+        }
         let started = ContinuousClock.now
         let resolved = try session.resolveConnection()
         try await CommandFailure.reporting {

@@ -101,6 +101,9 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try OutputPaths.check(
+            inputs: [("the input file", file)],
+            outputs: [("--report", report), ("--rejects", rejects), ("--plan-out", planOut)], journal: journal)
         let console = Console.current
         var clientConfiguration: RefactorClient.Configuration
         let executionOptions: ExecutionOptions

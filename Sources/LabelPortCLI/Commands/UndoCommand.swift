@@ -55,6 +55,7 @@ struct UndoCommand: AsyncParsableCommand {
         let clientConfiguration = try WriteSession.connect(connection, execution: execution.options, verbose: verbose)
         let server = clientConfiguration.server
         let path = try journalPath ?? JournalOptions.newest()
+        try OutputPaths.check(inputs: [("the journal being undone", path)], outputs: [("--report", report)], journal: journal)
         let recorded: Journal
         do {
             recorded = try JournalReader.read(path)
