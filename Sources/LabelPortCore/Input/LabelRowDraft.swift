@@ -152,7 +152,14 @@ enum CellText {
         case .string:
             return .success(.string(text))
         case .number:
-            if decimalComma, let number = decimalCommaNumber(text) { return .success(.number(number)) }
+            if decimalComma, let number = decimalCommaNumber(text) {
+                // "1.234" reads as 1234 with thousands separators and as 1.234 by JSON's
+                // rules: a guess either way changes some values a thousandfold.
+                if !text.utf8.contains(UInt8(ascii: ",")), let plain = JSONNumber(text) {
+                    return .failure(CellProblem(offset: 0, message: "\"\(text)\" is ambiguous with --decimal-comma (\(plain) or \(number)?): write \(number) for the thousands, or \(text.replacing(".", with: ",")) for the decimals"))
+                }
+                return .success(.number(number))
+            }
             guard let number = JSONNumber(text) else {
                 let hint = decimalComma
                     ? "e.g. 42, -1,5, 1.234,5 or 2e10"
@@ -177,7 +184,8 @@ enum CellText {
 
 extension CellText {
     /// A number written with a decimal comma and optional `.` thousands separators
-    /// (`0,75`, `-1.234,5`, `1.234`), as the JSON number it means; nil for anything else.
+    /// (`0,75`, `-1.234,5`, `1.234.567`), as the JSON number it means; nil for anything
+    /// else. (`1.234` is also JSON number text: the caller refuses it as ambiguous.)
     static func decimalCommaNumber(_ text: String) -> JSONNumber? {
         let bytes = Array(text.utf8)
         var index = 0

@@ -43,6 +43,18 @@ struct SpreadsheetCSVTests {
         #expect(refused.status == 2)
         #expect(refused.stdout.hasPrefix("\(file):2:3: object_value.v: \"0,75\" is not a number ("))
         #expect(refused.stdout.contains("--decimal-comma reads 0,75"))
+        // 1.234 is JSON's 1.234 and a German 1234: refused rather than guessed; 1.5 and
+        // 1.234.567 can be read one way only.
+        let (ambiguous, euFile) = try await validate(
+            "eu.csv", "output_resource_name;object_value.v:number\nd1;1.234\nd2;1.5\nd3;1.234.567\nd4;-12.345\n",
+            ["--run-id", Self.run, "--decimal-comma"])
+        #expect(ambiguous.status == 2)
+        #expect(ambiguous.stdout == """
+            \(euFile):2:4: object_value.v: "1.234" is ambiguous with --decimal-comma (1.234 or 1234?): write 1234 for the thousands, or 1,234 for the decimals
+            \(euFile):5:4: object_value.v: "-12.345" is ambiguous with --decimal-comma (-12.345 or -12345?): write -12345 for the thousands, or -12,345 for the decimals
+            2 problems in 4 rows (cells separated by ';')
+
+            """)
     }
 
     @Test("headers differing in spaces and case match with a warning; two such headers are an error")
