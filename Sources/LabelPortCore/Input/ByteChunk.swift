@@ -37,4 +37,14 @@ struct ByteChunk {
     static func cannotRead(_ file: String, _ error: InputError) -> Diagnostic {
         Diagnostic(file: file, line: nil, message: "cannot read: \(error.reason)")
     }
+
+    /// Whether text starts with a UTF-16 byte order mark (Excel's "Unicode Text").
+    static func isUTF16(_ start: some Collection<UInt8>) -> Bool {
+        start.starts(with: [0xFF, 0xFE]) || start.starts(with: [0xFE, 0xFF])
+    }
+
+    /// The problem of a UTF-16 file, read by any text reader.
+    static func utf16Text(_ file: String) -> Diagnostic {
+        Diagnostic(file: file, line: 1, column: 1, message: "the file is UTF-16 text: save it as UTF-8 (from Excel: \"CSV UTF-8\")")
+    }
 }

@@ -106,9 +106,9 @@ struct CSVReader {
             }
             break
         }
-        if first.starts(with: [0xFF, 0xFE]) || first.starts(with: [0xFE, 0xFF]) {
+        if ByteChunk.isUTF16(first) {
             finished = true
-            return .fatal(Diagnostic(file: file, line: 1, column: 1, message: "the file is UTF-16 text: save it as UTF-8 (in Excel: \"CSV UTF-8\")"))
+            return .fatal(ByteChunk.utf16Text(file))
         }
         if first.starts(with: CSVWriter.byteOrderMark) {
             first.removeFirst(3)

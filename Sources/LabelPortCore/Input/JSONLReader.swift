@@ -1,4 +1,5 @@
 /// Splits a JSONL stream into lines, chunk by chunk: skips a UTF-8 BOM and blank lines,
+/// refuses UTF-16 text,
 /// drops a CR before LF, and refuses lines over a size limit without holding them.
 struct JSONLReader {
     enum Event: Sendable, Equatable {
@@ -41,7 +42,7 @@ struct JSONLReader {
                 case .bytes: break
                 case .end:
                     finished = true
-                    if !bomChecked { stripBOM() }
+                    if !bomChecked, let refused = checkStart() { return refused }
                     return finishLine(unterminated: true)
                 case .fatal(let problem):
                     finished = true
@@ -58,7 +59,10 @@ struct JSONLReader {
             cursor.position = found.map { $0 + 1 } ?? cursor.count
             if !bomChecked, currentLine.count >= 3 || found != nil {
                 bomChecked = true
-                stripBOM()
+                if let refused = checkStart() {
+                    finished = true
+                    return refused
+                }
             }
             if found != nil {
                 if let event = finishLine(unterminated: false) { return event }
@@ -68,8 +72,11 @@ struct JSONLReader {
         }
     }
 
-    private mutating func stripBOM() {
+    /// Skips a UTF-8 BOM at the start of the file; refuses UTF-16 text.
+    private mutating func checkStart() -> Event? {
+        if ByteChunk.isUTF16(currentLine) { return .fatal(ByteChunk.utf16Text(file)) }
         if currentLine.starts(with: CSVWriter.byteOrderMark) { currentLine.removeFirst(3) }
+        return nil
     }
 
     private mutating func appendToLine(_ bytes: ArraySlice<UInt8>) {

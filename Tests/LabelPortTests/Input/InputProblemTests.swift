@@ -52,7 +52,16 @@ struct InputProblemTests {
             "1 problem in 0 rows",
         ]),
         ("utf16.csv", [
-            "utf16.csv:1:1: the file is UTF-16 text: save it as UTF-8 (in Excel: \"CSV UTF-8\")",
+            "utf16.csv:1:1: the file is UTF-16 text: save it as UTF-8 (from Excel: \"CSV UTF-8\")",
+            "1 problem in 0 rows",
+        ]),
+        ("utf16.jsonl", [
+            "utf16.jsonl:1:1: the file is UTF-16 text: save it as UTF-8 (from Excel: \"CSV UTF-8\")",
+            "1 problem in 0 rows",
+        ]),
+        // Excel's "Unicode Text": no extension labelport knows, so read as JSONL by default.
+        ("utf16.txt", [
+            "utf16.txt:1:1: the file is UTF-16 text: save it as UTF-8 (from Excel: \"CSV UTF-8\")",
             "1 problem in 0 rows",
         ]),
         ("header-only.csv", ["0 rows, no problems"]),
