@@ -21,6 +21,8 @@ package struct ExportOutcome: Sendable, Equatable {
     package var runs: Int = 0
     /// Items skipped because the server does not have them.
     package var failures: [ExportFailure] = []
+    /// Records with an empty-string `text_value`, which a CSV or xlsx cell cannot hold.
+    package var emptyTextValues = 0
 
     package init(records: Int = 0, runs: Int = 0, failures: [ExportFailure] = []) {
         self.records = records

@@ -44,6 +44,7 @@ package struct LabelExporter: Sendable {
                 if whole { all.append(run) } else { try Self.writeRows(run, write: write) }
                 outcome.records += run.count
                 outcome.runs += 1
+                outcome.emptyTextValues += run.emptyTextValues
             case .failure(let error):
                 guard error.kind == .notFound else { throw error }
                 outcome.failures.append(ExportFailure(item: runID, error: error))
@@ -83,7 +84,9 @@ package struct LabelExporter: Sendable {
     ) async throws -> ExportOutcome {
         let (labels, failures) = try await fetchRecords(keys, window: window, fetch: fetch)
         try encoder.writeDocument(labels, write: write)
-        return ExportOutcome(records: labels.count, runs: Set(labels.map(\.runID)).count, failures: failures)
+        var outcome = ExportOutcome(records: labels.count, runs: Set(labels.map(\.runID)).count, failures: failures)
+        outcome.emptyTextValues = labels.count { $0.textValue?.isEmpty == true }
+        return outcome
     }
 }
 

@@ -49,6 +49,8 @@ package struct CompactRun: Sendable, LabelKeyBytes {
     private let spilledAt: [Int]
     /// The `run_id`s the labels name (one, for any answer of a sane server).
     private let runIDs: [String]
+    /// Labels whose `text_value` is the empty string (a CSV or xlsx cell cannot hold one).
+    package private(set) var emptyTextValues = 0
 
     package var count: Int { records.count }
     package var isEmpty: Bool { records.isEmpty }
@@ -170,6 +172,7 @@ package struct CompactRun: Sendable, LabelKeyBytes {
         /// The same, as UTF-8.
         private var runIDBytes: [[UInt8]] = []
         private var scratch: [UInt8] = []
+        private var emptyTextValues = 0
 
         package init(body: Body) {
             self.body = body
@@ -190,6 +193,7 @@ package struct CompactRun: Sendable, LabelKeyBytes {
                 name.withUTF8 { name in
                     id.withUTF8 { id in
                         let keys = (runID: UnsafeRawBufferPointer(runID), name: UnsafeRawBufferPointer(name), id: UnsafeRawBufferPointer(id))
+                        if label.textValue?.isEmpty == true { emptyTextValues += 1 }
                         switch body {
                         case .asSent, .spilled:
                             add(body: bytes, runID: keys.runID, name: keys.name, id: keys.id)
@@ -204,6 +208,11 @@ package struct CompactRun: Sendable, LabelKeyBytes {
         }
 
         package mutating func add(scanned label: ScannedGoldLabel) {
+            if case .row(let encoder) = body, encoder.format != .jsonl {
+                if let decoded = label.decoded() { add(decoded, bytes: label.text) }  // counts an empty text too
+                return
+            }
+            if label.valueText(GoldLabelScanner.textValue)?.count == 2 { emptyTextValues += 1 }  // ""
             switch body {
             case .asSent, .spilled:
                 add(body: label.text, runID: label.runID, name: label.outputResourceName, id: label.id)
@@ -216,7 +225,7 @@ package struct CompactRun: Sendable, LabelKeyBytes {
                 }
                 scratch.withUnsafeBytes { add(body: $0, runID: label.runID, name: label.outputResourceName, id: label.id) }
             case .row:
-                if let decoded = label.decoded() { add(decoded, bytes: label.text) }
+                break  // decoded above
             }
         }
 
@@ -285,7 +294,9 @@ package struct CompactRun: Sendable, LabelKeyBytes {
 
         package func finish() -> CompactRun {
             if case .spilled(let file) = body { file.flush() }
-            return CompactRun(body: body, arena: arena, records: records, spilledAt: spilledAt, runIDs: runIDs)
+            var run = CompactRun(body: body, arena: arena, records: records, spilledAt: spilledAt, runIDs: runIDs)
+            run.emptyTextValues = emptyTextValues
+            return run
         }
     }
 }
