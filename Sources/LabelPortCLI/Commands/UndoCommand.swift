@@ -27,7 +27,7 @@ struct UndoCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The journal to undo (see the summary of the run that wrote it).", valueName: "JOURNAL"))
     var journalPath: String?
 
-    @Flag(help: "Undo the newest journal in the journal directory.")
+    @Flag(help: "Undo the newest journal of an import, apply or copy in the journal directory (an undo's own journal is undone by name).")
     var last = false
 
     @Flag(name: .customLong("dry-run"), help: "Write nothing: print what would be restored, and exit as the undo would.")
@@ -64,6 +64,10 @@ struct UndoCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         try WriteSession.requireSameServer(recorded.header.baseURL, server, what: "the journal \(path)")
+        if last {
+            let source = recorded.header.source.map { " of \($0)" } ?? ""
+            console.message("undoing \(path): the \(recorded.header.command)\(source) started \(recorded.header.startedAt)")
+        }
         var runIDs: [String] = []
         var seen: Set<String> = []
         for entry in recorded.entries where seen.insert(entry.write.runID).inserted { runIDs.append(entry.write.runID) }

@@ -57,12 +57,16 @@ struct JournalOptions: ParsableArguments {
         return JournalWriter(path: target, header: header)
     }
 
-    /// The newest journal in the default directory (by the UTC time in its name).
+    /// The newest journal in the default directory (by the UTC time in its name) of a
+    /// command other than undo: `undo --last` twice must not redo what the first undid
+    /// (an undo is undone by naming its journal).
     static func newest() throws -> String {
         guard let directory = defaultDirectory() else {
             throw ValidationError("--last: no journal directory (set XDG_STATE_HOME or HOME)")
         }
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".jsonl") }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { name in
+            name.hasSuffix(".jsonl") && !name.hasSuffix("-undo.jsonl") && !name.contains("-undo-")
+        }
         // STAMP-COMMAND.jsonl, or STAMP-COMMAND-N.jsonl for the Nth journal of the same instant.
         func order(_ name: String) -> (String, Int) {
             let stem = name.dropLast(".jsonl".count)
@@ -71,7 +75,7 @@ struct JournalOptions: ParsableArguments {
             return (stamp, last)
         }
         guard let newest = names.max(by: { order($0) < order($1) }) else {
-            throw ValidationError("--last: no journal in \(directory)")
+            throw ValidationError("--last: no journal of an import, apply or copy in \(directory)")
         }
         return directory + "/" + newest
     }

@@ -141,6 +141,17 @@ struct UndoCommandTests {
             let object = try ImportFixtures.value(undo.stdout)
             #expect(object["journal"]?.stringValue == journal)
             #expect(object["summary"]?.objectValue?["restored"] == 4)
+            #expect(undo.stderr.contains("undoing \(journal): the import of \(input) started \(recorded.header.startedAt)\n"), "\(undo.stderr)")
+
+            // A real undo journals its writes; a second --last still takes the import's
+            // journal (already back: nothing to write), never the undo's, which would redo it.
+            let first = try await UndoFixtures.run(["undo", "--last"], sandbox, dir)
+            let undoJournals = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains("-undo") }
+            #expect(undoJournals.count == 1, "\(first.stderr)")
+            let writes = sandbox.stats.writesApplied
+            let second = try await UndoFixtures.run(["undo", "--last", "--json"], sandbox, dir)
+            #expect(try ImportFixtures.value(second.stdout)["journal"]?.stringValue == journal)
+            #expect(sandbox.stats.writesApplied == writes, "the second undo --last writes nothing")
         }
     }
 }
