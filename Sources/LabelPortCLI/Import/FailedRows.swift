@@ -1,7 +1,9 @@
 import LabelPortCore
 
 /// The rows of a real import that failed or conflicted, for stderr: each with its reason,
-/// up to 20; when more fail, rows that share a reason are one line with their count.
+/// up to 20; when more fail, rows that share a reason are one line with their count. A
+/// reason is shared when it differs only in what it quotes (`no label with
+/// output_resource_name "a"` and `… "b"`): the line shows the first row's.
 struct FailedRows: Sendable {
     private struct Group {
         var reason: String
@@ -41,14 +43,32 @@ struct FailedRows: Sendable {
             lines.append("\(file):\(outcome.planned.line): \(reason)")
         }
         guard !verbose else { return }
-        if let index = groupIndex[reason] {
+        let key = Self.kind(of: reason)
+        if let index = groupIndex[key] {
             groups[index].count += 1
         } else if groups.count < FailedRows.maxGroups {
-            groupIndex[reason] = groups.count
+            groupIndex[key] = groups.count
             groups.append(Group(reason: reason, count: 1, firstLine: outcome.planned.line))
         } else {
             ungrouped += 1
         }
+    }
+
+    /// `reason` without what is particular to a row: the text it quotes (a run it names
+    /// is not: rows of two missing runs are two groups).
+    static func kind(of reason: String) -> String {
+        var kind = ""
+        var quoted = false
+        var escaped = false
+        for character in reason {
+            if quoted {
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { quoted = false; kind.append("\"") }
+                continue
+            }
+            kind.append(character)
+            if character == "\"" { quoted = true; kind.append("…") }
+        }
+        return kind
     }
 
     /// The lines to print; `hint` says where to find every row.
@@ -61,7 +81,7 @@ struct FailedRows: Sendable {
             if list.admit() {
                 result.append(group.count == 1
                     ? "\(file):\(group.firstLine): \(group.reason)"
-                    : "\(CountText.count(group.count, "row")) (first \(file):\(group.firstLine)): \(group.reason)")
+                    : "\(CountText.count(group.count, "row")) like \(file):\(group.firstLine): \(group.reason)")
             } else {
                 hiddenRows += group.count
             }

@@ -46,8 +46,8 @@ struct TerminalOutputTests {
             #expect(result.status == 1)
             let lines = result.stderr.split(separator: "\n").map(String.init)
             #expect(lines.prefix(2) == [
-                "30 rows (first \(file):2): failed: run \(TestSandbox.unknownUUID) not found (404): check the run id or --remap-run",
-                "5 rows (first \(file):32): failed: run \(other) not found (404): check the run id or --remap-run",
+                "30 rows like \(file):2: failed: run \(TestSandbox.unknownUUID) not found (404): check the run id or --remap-run",
+                "5 rows like \(file):32: failed: run \(other) not found (404): check the run id or --remap-run",
             ])
             let verbose = try await ImportFixtures.importFile(file, sandbox, dir, ["--verbose"])
             let failed = verbose.stderr.split(separator: "\n").filter { $0.contains(": failed: run ") }
@@ -56,15 +56,23 @@ struct TerminalOutputTests {
         }
     }
 
-    @Test("many distinct reasons: 20 lines, then '… and N more rows'")
+    @Test("many distinct reasons: 20 lines, then '… and N more rows'; reasons that differ only in what they quote are one")
     func manyReasons() async throws {
         try await ExportFixtures.withSandbox(seed: ImportFixtures.seed()) { sandbox, dir in
-            let rows = (1...25).map { "doc-\($0),x" }
-            let file = try dir.write("labels.csv", "output_resource_name,text_value\n" + rows.joined(separator: "\n") + "\n")
-            let result = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", Self.run, "--mode", "update"])
-            let failed = result.stderr.split(separator: "\n").filter { $0.contains("failed: no label") }
+            let runs = (1...25).map { "99999999-9999-4999-8999-" + String(repeating: "0", count: 10) + String(format: "%02d", $0) }
+            let rows = runs.map { "\($0),doc,x" }
+            let file = try dir.write("labels.csv", "run_id,output_resource_name,text_value\n" + rows.joined(separator: "\n") + "\n")
+            let result = try await ImportFixtures.importFile(file, sandbox, dir)
+            let failed = result.stderr.split(separator: "\n").filter { $0.contains(": failed: run ") }
             #expect(failed.count == 20)
             #expect(result.stderr.contains("… and 5 more rows (--report FILE or --verbose lists them all)\n"))
+
+            let names = (1...25).map { "doc-\($0),x" }
+            let update = try dir.write("update.csv", "output_resource_name,text_value\n" + names.joined(separator: "\n") + "\n")
+            let updated = try await ImportFixtures.importFile(update, sandbox, dir, ["--run-id", Self.run, "--mode", "update"])
+            #expect(updated.stderr.split(separator: "\n").filter { $0.contains("failed: no label") } == [
+                "25 rows like \(update):2: failed: no label with output_resource_name \"doc-1\" in run \(Self.run)",
+            ], "\(updated.stderr)")
         }
     }
 
