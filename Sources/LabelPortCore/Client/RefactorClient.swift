@@ -80,22 +80,27 @@ package struct RefactorClient: Sendable {
         taskExecutors[index % taskExecutors.count]
     }
 
-    /// Runs `body` with a client whose connections and threads are shut down on every path.
+    /// Runs `body` with a client whose connections are shut down on every path (its threads
+    /// are NIO's shared event loops, which live as long as the process).
     package static func withClient<Result: Sendable>(
         _ configuration: Configuration,
         _ body: (RefactorClient) async throws -> Result
     ) async throws -> Result {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
+        // NIO's process-wide event loops, never shut down: a connection still closing when
+        // the client shuts down (a proxy's tunnel, a request cancelled by an error) then
+        // finishes on a live loop instead of printing NIO's "Cannot schedule tasks on an
+        // EventLoop that has already shut down". The client's own tasks use the first few.
+        let group = MultiThreadedEventLoopGroup.singleton
         let http = HTTPClient(eventLoopGroup: group, configuration: httpConfiguration(configuration))
         let result: Swift.Result<Result, any Error>
         do {
-            let client = RefactorClient(configuration: configuration, http: http, loops: Array(group.makeIterator()))
+            let loops = Array(group.makeIterator().prefix(max(1, configuration.eventLoopThreads)))
+            let client = RefactorClient(configuration: configuration, http: http, loops: loops)
             result = .success(try await body(client))
         } catch {
             result = .failure(error)
         }
         try? await http.shutdown()
-        try? await group.shutdownGracefully()
         return try result.get()
     }
 
