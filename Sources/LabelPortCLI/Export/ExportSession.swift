@@ -75,6 +75,9 @@ struct ExportSession {
     func finish(_ outcome: ExportOutcome, noun: String, started: ContinuousClock.Instant, statistics: ExecutionStatistics) throws {
         let console = Console.current
         for failure in outcome.failures { console.message("error: \(failure)") }
+        if let long = outcome.longCells {
+            console.message(Diagnostic(file: output.displayName, line: nil, severity: .warning, message: long.description).description)
+        }
         let elapsed = ContinuousClock.now - started
         var line = "exported \(Formatting.count(outcome.records, noun)) from \(Formatting.count(outcome.runs, "run")) to \(output.displayName) in \(Formatting.seconds(elapsed))"
         if !outcome.failures.isEmpty { line += "; \(Formatting.count(outcome.failures.count, "item")) not found" }

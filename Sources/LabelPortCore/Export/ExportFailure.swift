@@ -21,6 +21,8 @@ package struct ExportOutcome: Sendable, Equatable {
     package var runs: Int = 0
     /// Items skipped because the server does not have them.
     package var failures: [ExportFailure] = []
+    /// xlsx: cells too long for a spreadsheet, written whole (a warning).
+    package var longCells: XlsxWriter.LongCells?
 
     package init(records: Int = 0, runs: Int = 0, failures: [ExportFailure] = []) {
         self.records = records
