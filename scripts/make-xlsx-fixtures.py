@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates Tests/LabelPortTests/Fixtures/xlsx/ with real spreadsheet programs.
 
-openpyxl writes the workbooks; LibreOffice (soffice, when installed) re-saves one of
+openpyxl writes the workbooks; LibreOffice (soffice, when installed) re-saves some of
 them, as a reviewer's Calc would. labelport itself (the built binary: $LABELPORT, or
 .build/debug/labelport) exports export-seed.json from a sandbox as labelport-export.xlsx
 (plain and --flatten), the goldens SpreadsheetRoundTripTests compares with, and
@@ -12,6 +12,7 @@ results are committed.
     swift build
     .venv/bin/python scripts/make-xlsx-fixtures.py            # all of them
     python3 scripts/make-xlsx-fixtures.py exports             # labelport's exports only
+    python3 scripts/make-xlsx-fixtures.py inputs              # everything but labelport's exports
 """
 import datetime
 import os
@@ -88,6 +89,75 @@ def date1904():
     return path
 
 
+def offset():
+    """A table that starts at B2, an empty column between two, values in columns without a header."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "offset"
+    ws["B2"], ws["C2"], ws["E2"] = "output_resource_name", "text_value", "run_id"
+    ws["B3"], ws["C3"], ws["E3"] = "doc-1", "first", RUN
+    ws["B4"], ws["C4"], ws["D4"], ws["E4"] = "doc-2", "second", "stray", RUN  # D has no header
+    ws["A5"], ws["B5"], ws["C5"], ws["E5"] = "left", "doc-3", "third", RUN  # A has no header
+    ws["B6"], ws["C6"], ws["E6"], ws["G6"] = "doc-4", "fourth", RUN, "right"  # G: right of the header
+    fixed_times(wb)
+    path = os.path.join(OUT, "openpyxl-offset.xlsx")
+    wb.save(path)
+    return path
+
+
+def times(epoch, name):
+    """Times of day and durations beside dates, in one date system."""
+    wb = openpyxl.Workbook()
+    wb.epoch = epoch
+    ws = wb.active
+    ws.title = "times"
+    ws.append(["run_id", "output_resource_name", "object_value.at", "object_value.precise", "object_value.pm",
+               "object_value.took", "object_value.short", "object_value.day", "object_value.when"])
+    ws.append([RUN, "doc-1", datetime.time(13, 45), datetime.time(13, 45, 30, 250000), datetime.time(13, 45),
+               datetime.timedelta(hours=30), datetime.timedelta(minutes=90, seconds=15), datetime.date(2024, 3, 1),
+               datetime.datetime(2024, 3, 1, 13, 45)])
+    formats = ["h:mm", "hh:mm:ss.000", "h:mm AM/PM", "[h]:mm:ss", "[mm]:ss", "yyyy-mm-dd", "yyyy-mm-dd hh:mm"]
+    for column, code in zip("CDEFGHI", formats):
+        ws[column + "2"].number_format = code
+    fixed_times(wb)
+    path = os.path.join(OUT, name)
+    wb.save(path)
+    return path
+
+
+def hidden():
+    """A hidden first sheet before the visible one (a template's lookup sheet)."""
+    wb = openpyxl.Workbook()
+    lookup = wb.active
+    lookup.title = "Hidden"
+    lookup.append(["run_id", "output_resource_name", "text_value"])
+    lookup.append([RUN, "from-hidden", "hidden"])
+    lookup.sheet_state = "hidden"
+    data = wb.create_sheet("データ")
+    data.append(["run_id", "output_resource_name", "text_value"])
+    data.append([RUN, "from-visible", "visible"])
+    wb.active = 1
+    fixed_times(wb)
+    path = os.path.join(OUT, "openpyxl-hidden.xlsx")
+    wb.save(path)
+    return path
+
+
+def title():
+    """A title row and a blank row above the header."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "labels"
+    ws["A1"] = "Gold labels, March"
+    ws.append([])
+    ws.append(["run_id", "output_resource_name", "text_value"])
+    ws.append([RUN, "doc-1", "a"])
+    fixed_times(wb)
+    path = os.path.join(OUT, "openpyxl-title.xlsx")
+    wb.save(path)
+    return path
+
+
 def soffice():
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if not found:
@@ -146,6 +216,14 @@ if __name__ == "__main__":
     first = typed()
     bad = problems()
     date1904()
+    shifted = offset()
+    timed = times(openpyxl.utils.datetime.CALENDAR_WINDOWS_1900, "openpyxl-times.xlsx")
+    times(openpyxl.utils.datetime.CALENDAR_MAC_1904, "openpyxl-times-1904.xlsx")
+    hidden()
+    title()
     libreoffice(first)
     libreoffice(bad)  # LibreOffice computes =1/0: an error cell
-    labelport_exports()
+    libreoffice(shifted)  # <dimension ref="A2:G6"/>: LibreOffice's own sheet XML
+    libreoffice(timed)  # LibreOffice's own time and duration format codes
+    if sys.argv[1:] != ["inputs"]:
+        labelport_exports()

@@ -104,12 +104,6 @@ struct ExportLabelsCommand: AsyncParsableCommand {
                 }
                 return (outcome, api.executor.statistics)
             }
-            let empty = outcome.emptyTextValues
-            if empty > 0, output.resolvedFormat != .jsonl {
-                Console.current.message(
-                    "warning: \(Formatting.count(empty, "label")) \(empty == 1 ? "has" : "have") an empty text_value, which a \(output.resolvedFormat == .xlsx ? "workbook" : "CSV") cell cannot hold "
-                        + "(an empty cell means no value): imported back, \(empty == 1 ? "it comes" : "they come") without it; export as JSONL to keep it")
-            }
             try session.finish(outcome, noun: "label", started: started, statistics: statistics)
         }
     }

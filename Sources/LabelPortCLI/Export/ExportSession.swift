@@ -75,6 +75,15 @@ struct ExportSession {
     func finish(_ outcome: ExportOutcome, noun: String, started: ContinuousClock.Instant, statistics: ExecutionStatistics) throws {
         let console = Console.current
         for failure in outcome.failures { console.message("error: \(failure)") }
+        if let long = outcome.longCells {
+            console.message(Diagnostic(file: output.displayName, line: nil, severity: .warning, message: long.description).description)
+        }
+        let empty = outcome.emptyTextValues
+        if empty > 0, output.resolvedFormat != .jsonl {
+            let message = "\(Formatting.count(empty, "label")) \(empty == 1 ? "has" : "have") an empty text_value, which a \(output.resolvedFormat == .xlsx ? "workbook" : "CSV") cell cannot hold "
+                + "(an empty cell means no value): imported back, \(empty == 1 ? "it comes" : "they come") without it; export as JSONL to keep it"
+            console.message(Diagnostic(file: output.displayName, line: nil, severity: .warning, message: message).description)
+        }
         let elapsed = ContinuousClock.now - started
         var line = "exported \(Formatting.count(outcome.records, noun)) from \(Formatting.count(outcome.runs, "run")) to \(output.displayName) in \(Formatting.seconds(elapsed))"
         if !outcome.failures.isEmpty { line += "; \(Formatting.count(outcome.failures.count, "item")) not found" }

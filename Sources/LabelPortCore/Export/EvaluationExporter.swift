@@ -16,7 +16,9 @@ package struct EvaluationExporter: Sendable {
         write: ([UInt8]) throws -> Void
     ) async throws -> ExportOutcome {
         let (evaluations, failures) = try await fetchRecords(keys, window: window, fetch: fetch)
-        try encoder.writeDocument(evaluations, write: write)
-        return ExportOutcome(records: evaluations.count, runs: Set(evaluations.map(\.runID)).count, failures: failures)
+        let long = try encoder.writeDocument(evaluations, write: write)
+        var outcome = ExportOutcome(records: evaluations.count, runs: Set(evaluations.map(\.runID)).count, failures: failures)
+        outcome.longCells = long
+        return outcome
     }
 }

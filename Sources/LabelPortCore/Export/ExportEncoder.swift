@@ -48,17 +48,18 @@ package struct ExportEncoder<Record: ExportRecord>: Sendable {
     /// True when the file can only be written once every record is known.
     package var needsAllRecords: Bool { format == .xlsx || flatten }
 
-    /// Writes a whole file of `records` (already in export order).
-    package func writeDocument(_ records: some Collection<Record>, write: ([UInt8]) throws -> Void) throws {
+    /// Writes a whole file of `records` (already in export order). Returns, for xlsx, the
+    /// cells too long for a spreadsheet (written whole; the caller warns).
+    @discardableResult
+    package func writeDocument(_ records: some Collection<Record>, write: ([UInt8]) throws -> Void) throws -> XlsxWriter.LongCells? {
         guard needsAllRecords else {
             try write(header())
             try write(rows(records))
-            return
+            return nil
         }
         let table = ExportTable(records: records, flatten: flatten)
         if format == .xlsx {
-            try XlsxWriter(sheetName: sheetName).write(header: table.header, rows: records.lazy.map(table.cells), to: write)
-            return
+            return try XlsxWriter(sheetName: sheetName).write(header: table.header, rows: records.lazy.map(table.cells), to: write)
         }
         var out: [UInt8] = excel ? CSVWriter.byteOrderMark : []
         csv.appendRow(table.header, into: &out)
@@ -70,6 +71,7 @@ package struct ExportEncoder<Record: ExportRecord>: Sendable {
             }
         }
         try write(out)
+        return nil
     }
 
     package func append(_ record: Record, into out: inout [UInt8]) {

@@ -23,6 +23,8 @@ package struct ExportOutcome: Sendable, Equatable {
     package var failures: [ExportFailure] = []
     /// Records with an empty-string `text_value`, which a CSV or xlsx cell cannot hold.
     package var emptyTextValues = 0
+    /// xlsx: cells too long for a spreadsheet, written whole (a warning).
+    package var longCells: XlsxWriter.LongCells?
 
     package init(records: Int = 0, runs: Int = 0, failures: [ExportFailure] = []) {
         self.records = records

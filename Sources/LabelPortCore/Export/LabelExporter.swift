@@ -51,7 +51,7 @@ package struct LabelExporter: Sendable {
             }
         }
         if whole {
-            try encoder.writeDocument(CompactLabels(all), write: write)
+            outcome.longCells = try encoder.writeDocument(CompactLabels(all), write: write)
             // A label that could not be read back was written without its values: the
             // caller discards the file.
             if let failure = spill?.readFailure { throw failure }
@@ -83,9 +83,10 @@ package struct LabelExporter: Sendable {
         write: ([UInt8]) throws -> Void
     ) async throws -> ExportOutcome {
         let (labels, failures) = try await fetchRecords(keys, window: window, fetch: fetch)
-        try encoder.writeDocument(labels, write: write)
+        let long = try encoder.writeDocument(labels, write: write)
         var outcome = ExportOutcome(records: labels.count, runs: Set(labels.map(\.runID)).count, failures: failures)
         outcome.emptyTextValues = labels.count { $0.textValue?.isEmpty == true }
+        outcome.longCells = long
         return outcome
     }
 }

@@ -20,19 +20,28 @@ struct CSVRowMapper {
     /// Header cells up to the last one with a name: later columns have no name and must
     /// hold no values (Excel leaves such columns).
     let namedColumnCount: Int
+    /// Columns before that with an empty header (a table that starts in column B, an empty
+    /// column between two): ignored, and must hold no values either.
+    let unnamedColumns: [Int]
     /// `:number` cells may use a decimal comma.
     let decimalComma: Bool
 
-    init(file: String, columns: [Column], defaultRunID: String?, namedColumnCount: Int = Int.max, decimalComma: Bool = false) {
+    init(
+        file: String, columns: [Column], defaultRunID: String?, namedColumnCount: Int = Int.max, unnamedColumns: [Int] = [],
+        decimalComma: Bool = false
+    ) {
         self.file = file
         self.columns = columns
         self.defaultRunID = defaultRunID
         self.namedColumnCount = namedColumnCount
+        self.unnamedColumns = unnamedColumns
         self.decimalComma = decimalComma
     }
 
     /// The plan for `header`, or the header's problems (which make the file unreadable).
-    /// Unknown columns add one warning each to `warnings`.
+    /// Unknown columns add one warning each to `warnings`. Columns with an empty header
+    /// are ignored: the file is read as it streams, so a value in one is a problem of its
+    /// row (``map(_:)``), not of the header.
     static func make(
         header: CSVRow, file: String, mappings: [FieldMapping], defaultRunID: String?, decimalComma: Bool = false,
         warnings: inout [Diagnostic]
@@ -53,9 +62,10 @@ struct CSVRowMapper {
         var seen: [String: Int] = [:]
         var filledBy: [TargetField: String] = [:]
         var knownCount = 0
+        var unnamed: [Int] = []
         for (index, name) in names.enumerated() where index < namedCount {
             if name.isEmpty {
-                problem(index, "column \(index + 1) has an empty header name: name it, or delete the column")
+                unnamed.append(index)
                 continue
             }
             if let first = seen[name] {
@@ -107,11 +117,7 @@ struct CSVRowMapper {
                 + matches.listing(closestTo: mapping.header))
         }
         if knownCount == 0 {
-            let shown = header.fields.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")
-            return .failure(MappingProblems(diagnostics: problems + [Diagnostic(
-                file: file, line: header.line, column: 1,
-                message: "the first row (\(shown)) names no gold-label column: a CSV needs a header row such as "
-                    + "run_id,output_resource_name,text_value, or --map \"HEADER=FIELD\" for your own column names")]))
+            return .failure(MappingProblems(diagnostics: problems + [noLabelColumn(header, file: file)]))
         }
         let paths = columns.compactMap { column -> (String, [String])? in
             if case .objectKey(let path) = column.field { return (header.fields[column.index], path) }
@@ -134,7 +140,26 @@ struct CSVRowMapper {
         guard problems.isEmpty else { return .failure(MappingProblems(diagnostics: problems)) }
         warnings.append(contentsOf: unknown)
         return .success(CSVRowMapper(
-            file: file, columns: columns, defaultRunID: defaultRunID, namedColumnCount: namedCount, decimalComma: decimalComma))
+            file: file, columns: columns, defaultRunID: defaultRunID, namedColumnCount: namedCount, unnamedColumns: unnamed,
+            decimalComma: decimalComma))
+    }
+
+    /// The problem of a first row that names no label column (a title row above the
+    /// header, or no header at all), in the words of a CSV or of a sheet.
+    private static func noLabelColumn(_ header: CSVRow, file: String) -> Diagnostic {
+        let named = header.fields.indices.filter { !header.fields[$0].isEmpty }
+        let shown = named.prefix(3).map { "\"\(header.fields[$0])\"" }.joined(separator: ", ")
+        guard header.inSheet else {
+            return Diagnostic(
+                file: file, line: header.line, column: 1,
+                message: "the first row (\(shown)) names no gold-label column: a CSV needs a header row such as "
+                    + "run_id,output_resource_name,text_value, or --map \"HEADER=FIELD\" for your own column names")
+        }
+        return Diagnostic(
+            file: file, line: header.line, column: (named.first ?? 0) + 1,
+            message: "the sheet's first row with values (\(shown)) names no gold-label column: the sheet needs a header row "
+                + "above its data, such as run_id | output_resource_name | text_value (one name per cell; delete any title rows "
+                + "above it), or --map \"HEADER=FIELD\" for your own column names")
     }
 
     /// Maps one row (already read without problems) to a label, or its problems.
@@ -145,13 +170,18 @@ struct CSVRowMapper {
         func place(_ cell: Int, _ offset: Int? = nil) -> (line: Int, column: Int) {
             row.locate(cell: cell, offset: offset)
         }
+        // Nothing in a column without a header is dropped silently: each value there is a problem.
+        func unnamedValue(_ index: Int) {
+            let at = place(index)
+            let message = row.inSheet
+                ? "cell \(XlsxCellText.cellName(column: index, row: row.line)) has a value but its column has no header: "
+                    + "name the column or delete the value"
+                : "column \(index + 1) has no header name but holds a value on this row: name the column, or delete the value"
+            draft.problem(message, column: at.column, line: at.line)
+        }
+        for index in unnamedColumns where index < cells.count && !cells.isEmpty(index) { unnamedValue(index) }
         if cells.count > namedColumnCount {
-            for index in namedColumnCount..<cells.count where !cells.isEmpty(index) {
-                let at = place(index)
-                draft.problem("column \(index + 1) has no header name but holds a value on this row: name the column, or delete the value",
-                              column: at.column, line: at.line)
-                break
-            }
+            for index in namedColumnCount..<cells.count where !cells.isEmpty(index) { unnamedValue(index) }
         }
         for column in columns where column.index < cells.count {
             if cells.isEmpty(column.index) { continue }

@@ -143,6 +143,7 @@ package struct LabelInput {
 
     private mutating func nextCSV() -> LabelInputItem? {
         if csvMapper == nil {
+            if let notice = xlsx?.takeNotice() { warnings.append(notice) }
             guard let first = nextRowEvent() else {
                 finished = true
                 let what = xlsx != nil ? "the sheet is empty: it needs a header row" : "the file is empty: a CSV needs a header row"
@@ -178,17 +179,39 @@ package struct LabelInput {
                 return nil
             }
             event = next
-            // Rows of only delimiters (spreadsheet leftovers) are skipped, and counted.
-            guard case .row(let candidate) = next, candidate.cells.allEmpty else { break }
+            // Rows of only delimiters (spreadsheet leftovers) are skipped, and counted; not a
+            // sheet row with a problem (a formula never calculated, whose text is not known).
+            guard case .row(let candidate) = next, candidate.cells.allEmpty, !candidate.inSheet || candidate.problems.isEmpty
+            else { break }
             if emptyRows == 0 { firstEmptyRowLine = candidate.line }
             emptyRows += 1
         }
         guard case .row(let row) = event else { return fatal(event) }
         let record = InputRecord(line: row.line, content: .cells(row.cells))
-        guard row.problems.isEmpty else { return .invalid(line: row.line, row.problems, record) }
+        guard row.problems.isEmpty else {
+            guard row.inSheet else { return .invalid(line: row.line, row.problems, record) }
+            return sheetRowWithProblems(row, record: record)
+        }
         switch csvMapper!.map(row) {
         case .success(let label): return .row(label, record)
         case .failure(let problems): return .invalid(line: row.line, problems.diagnostics, record.naming(problems))
+        }
+    }
+
+    /// A sheet row whose cells hold errors or formulas never calculated: mapped anyway,
+    /// for the run and name its report line shows and the row's other problems (not those
+    /// at the cells already reported: `#N/A` is no number, but that is said).
+    private mutating func sheetRowWithProblems(_ row: CSVRow, record: InputRecord) -> LabelInputItem {
+        let reported = Set(row.problems.compactMap { $0.column })
+        switch csvMapper!.map(row) {
+        case .success(let label):
+            var named = record
+            named.runID = label.runID
+            named.outputResourceName = label.outputResourceName
+            return .invalid(line: row.line, row.problems, named)
+        case .failure(let problems):
+            let others = problems.diagnostics.filter { $0.line != row.line || $0.column.map(reported.contains) != true }
+            return .invalid(line: row.line, row.problems + others, record.naming(problems))
         }
     }
 

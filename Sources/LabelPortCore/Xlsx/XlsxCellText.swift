@@ -28,12 +28,31 @@ enum XlsxCellText {
             days += days < 60 ? -25_568 : -25_569
         }
         let (year, month, day) = civil(fromDays: days)
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
-        if ofDay != 0 {
-            let seconds = ofDay / 1000
-            text += "T" + pad(seconds / 3600, 2) + ":" + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2)
-            if ofDay % 1000 != 0 { text += "." + pad(ofDay % 1000, 3) }
-        }
+        let text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+        return ofDay == 0 ? text : text + "T" + clock(milliseconds: ofDay)
+    }
+
+    /// A serial shown with a time-only format as the time of day, ISO 8601 `HH:MM:SS[.sss]`
+    /// (rounded to the millisecond): a format without a date shows only the time, whatever
+    /// day the serial falls on.
+    static func time(serial: Double) -> String {
+        let milliseconds = Int64((serial * 86_400_000).rounded())
+        let ofDay = milliseconds % 86_400_000
+        return clock(milliseconds: ofDay < 0 ? ofDay + 86_400_000 : ofDay)
+    }
+
+    /// A serial shown with an elapsed-time format (`[h]:mm:ss`) as a duration: hours past
+    /// 24 kept, `30:00:00`, `-01:30:00`, `100:00:00.500`.
+    static func duration(serial: Double) -> String {
+        let milliseconds = Int64((serial * 86_400_000).rounded())
+        return (milliseconds < 0 ? "-" : "") + clock(milliseconds: abs(milliseconds))
+    }
+
+    /// `HH:MM:SS[.sss]` for a non-negative count of milliseconds (hours not wrapped).
+    private static func clock(milliseconds: Int64) -> String {
+        let seconds = milliseconds / 1000
+        var text = pad(seconds / 3600, 2) + ":" + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2)
+        if milliseconds % 1000 != 0 { text += "." + pad(milliseconds % 1000, 3) }
         return text
     }
 

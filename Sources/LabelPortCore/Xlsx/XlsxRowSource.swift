@@ -1,7 +1,9 @@
 /// The rows of one sheet of an .xlsx workbook as the CSV mapper takes them: the first
 /// non-empty row is the header, every later row a ``CSVRow`` whose cell `i` is the text of
 /// sheet column `i + 1` (located by sheet row and column). Empty rows are skipped and
-/// counted; error values and values in columns without a header are row problems.
+/// counted; error values and formulas never calculated are row problems (their text is
+/// kept in the row, for a rejects file). Values in columns without a header are the
+/// mapper's problems, as in a CSV.
 struct XlsxRowSource {
     let file: String
     private var reader: XlsxSheetReader?
@@ -9,6 +11,8 @@ struct XlsxRowSource {
     private var width: Int?
     /// Rows with no value that were skipped (after the header).
     private(set) var emptyRows = 0
+    /// A warning about the sheet read, for the input's warnings (once).
+    private(set) var notice: Diagnostic?
 
     init(workbook: () throws(ZipError) -> XlsxWorkbook, sheet: String?, file: String) {
         self.file = file
@@ -20,9 +24,28 @@ struct XlsxRowSource {
                 return
             }
             reader = try book.rows(of: chosen)
+            if sheet == nil, chosen.hidden { notice = Self.hiddenNotice(chosen, of: book, file: file) }
         } catch {
             failure = Diagnostic(file: file, line: nil, message: Self.message(error))
         }
+    }
+
+    /// The first sheet is read by default even when hidden (the contract's default); its
+    /// tab is not shown, so the reader is told, with the sheets they can see.
+    private static func hiddenNotice(_ sheet: XlsxWorkbook.Sheet, of book: XlsxWorkbook, file: String) -> Diagnostic {
+        let visible = book.sheets.filter { !$0.hidden }.map { "\"\($0.name)\"" }
+        let others = visible.isEmpty
+            ? "the workbook has no visible sheet"
+            : "the visible sheet\(visible.count == 1 ? " is" : "s are") " + visible.joined(separator: ", ")
+        return Diagnostic(
+            file: file, line: nil, severity: .warning,
+            message: "reading the first sheet, \"\(sheet.name)\", which is hidden; \(others): choose one with --sheet NAME")
+    }
+
+    /// Takes the warning about the sheet read, if any (once).
+    mutating func takeNotice() -> Diagnostic? {
+        defer { notice = nil }
+        return notice
     }
 
     static func message(_ error: ZipError) -> String {
@@ -59,22 +82,17 @@ struct XlsxRowSource {
 
     private mutating func makeRow(_ row: XlsxRow) -> CSVRow {
         var problems: [Diagnostic] = []
-        let count = width ?? ((row.cells.map(\.column).max() ?? -1) + 1)
-        if width == nil { width = count }
-        var fields = [String](repeating: "", count: count)
+        let used = (row.cells.map(\.column).max() ?? -1) + 1
+        if width == nil { width = used }
+        // Cells right of the header's last are kept: the mapper refuses values without a header.
+        var fields = [String](repeating: "", count: max(width!, used))
         for cell in row.cells {
-            let name = XlsxCellText.cellName(column: cell.column, row: row.number)
-            if cell.column >= count {
+            if let problem = cell.problem {
                 problems.append(Diagnostic(
                     file: file, line: row.number, column: cell.column + 1,
-                    message: "cell \(name) has a value but its column has no header: name the column, or clear the cell"))
-            } else if cell.isError {
-                problems.append(Diagnostic(
-                    file: file, line: row.number, column: cell.column + 1,
-                    message: "cell \(name) holds the error \(cell.text): correct the formula, or type the value"))
-            } else {
-                fields[cell.column] = cell.text
+                    message: "cell \(XlsxCellText.cellName(column: cell.column, row: row.number)) " + problem))
             }
+            fields[cell.column] = cell.text
         }
         return CSVRow(line: row.number, cells: CSVCells(fields), problems: problems, inSheet: true)
     }

@@ -4,8 +4,10 @@ struct XlsxRow: Sendable, Equatable {
         /// 0-based column (A is 0).
         var column: Int
         var text: String
-        /// An error value such as `#DIV/0!` (then `text` is that value).
-        var isError = false
+        /// Why the cell cannot be used, following `cell C7 `: an error value such as
+        /// `#DIV/0!` (then `text` is that value), a formula never calculated (`text` is
+        /// `=` and the formula). The text is kept for a rejects file.
+        var problem: String? = nil
     }
 
     /// 1-based row number in the sheet.
@@ -15,24 +17,25 @@ struct XlsxRow: Sendable, Equatable {
 
 /// Reads a worksheet's `<sheetData>` row by row from its XML stream. Each cell becomes
 /// text as the contract reads it: shared and inline strings (rich text joined), numbers
-/// in their shortest decimal spelling, booleans `true`/`false`, dates as ISO 8601, and
-/// a formula's cached value. Rows and cells may be sparse and may omit their `r`.
+/// in their shortest decimal spelling, booleans `true`/`false`, dates and times of day
+/// as ISO 8601, elapsed times as `30:00:00`, and a formula's cached value. Rows and
+/// cells may be sparse and may omit their `r`.
 struct XlsxSheetReader {
     private var scanner: XMLScanner
     private let sharedStrings: [String]
-    private let dateStyles: [Bool]
+    private let styles: [XlsxStyles.Kind]
     private let date1904: Bool
     private var lastRow = 0
     private var done = false
 
-    init(scanner: XMLScanner, sharedStrings: [String], dateStyles: [Bool], date1904: Bool) {
+    init(scanner: XMLScanner, sharedStrings: [String], styles: [XlsxStyles.Kind], date1904: Bool) {
         self.scanner = scanner
         self.sharedStrings = sharedStrings
-        self.dateStyles = dateStyles
+        self.styles = styles
         self.date1904 = date1904
     }
 
-    private enum CellType { case number, sharedString, inlineString, formulaString, boolean, error, date }
+    private enum CellType { case number, sharedString, inlineString, formulaString, boolean, error, date, time, duration }
 
     /// The next row (empty rows included when the sheet lists them), nil at the end.
     mutating func next() throws(ZipError) -> XlsxRow? {
@@ -84,10 +87,13 @@ struct XlsxSheetReader {
                     type = .date
                 }
             }
-            if type == .number, let s = scanner.attribute("s"), let style = scanner.integer(s),
-                style < dateStyles.count, dateStyles[style]
-            {
-                type = .date
+            if type == .number, let s = scanner.attribute("s"), let style = scanner.integer(s), style < styles.count {
+                switch styles[style] {
+                case .number: break
+                case .date: type = .date
+                case .time: type = .time
+                case .duration: type = .duration
+                }
             }
             if scanner.selfClosing { continue }
             if let cell = try readCell(type: type, column: column, row: row) { cells.append(cell) }
@@ -96,13 +102,16 @@ struct XlsxSheetReader {
 
     private var sheetPart: String { "the sheet" }
 
-    /// Reads up to `</c>`: the `<v>` value, or the `<is>` text.
+    /// Reads up to `</c>`: the `<v>` value, or the `<is>` text; a formula without a value
+    /// (never calculated: openpyxl and other libraries write formulas so) is a problem.
     private mutating func readCell(type: CellType, column: Int, row: Int) throws(ZipError) -> XlsxRow.Cell? {
         var value: String?
         var inline = ""
         var sawInline = false
         var inValue = false
         var inText = false
+        var formula: String?
+        var inFormula = false
         var phonetic = 0
         var sharedIndex: Int?
         while true {
@@ -111,6 +120,10 @@ struct XlsxSheetReader {
             case .eof:
                 throw ZipError("\(sheetPart) ends inside cell \(XlsxCellText.cellName(column: column, row: row))")
             case .start:
+                if scanner.isNamed("f") {
+                    formula = formula ?? ""
+                    inFormula = !scanner.selfClosing
+                }
                 if scanner.selfClosing { continue }
                 if scanner.isNamed("v") {
                     inValue = true
@@ -123,11 +136,19 @@ struct XlsxSheetReader {
                 }
             case .end:
                 if scanner.isNamed("c") {
+                    if let formula, !sawInline, value == nil || (value!.isEmpty && type != .formulaString) {
+                        return XlsxRow.Cell(
+                            column: column, text: formula.isEmpty ? "" : "=" + formula,
+                            problem: "holds a formula with no computed value (the file was not saved by a program that "
+                                + "calculates formulas): open and save it in Excel or LibreOffice, or type the value")
+                    }
                     if let sharedIndex, sharedIndex < sharedStrings.count {
                         let text = sharedStrings[sharedIndex]
                         return text.isEmpty ? nil : XlsxRow.Cell(column: column, text: text)
                     }
                     return try makeCell(type: type, value: value, inline: sawInline ? inline : nil, column: column, row: row)
+                } else if scanner.isNamed("f") {
+                    inFormula = false
                 } else if scanner.isNamed("v") {
                     inValue = false
                 } else if scanner.isNamed("t") {
@@ -143,6 +164,8 @@ struct XlsxSheetReader {
                     value! += scanner.string(scanner.body, escapes: type == .formulaString || type == .inlineString)
                 } else if inText {
                     inline += scanner.string(scanner.body, escapes: true)
+                } else if inFormula {
+                    formula! += scanner.string(scanner.body)
                 }
             }
         }
@@ -170,13 +193,19 @@ struct XlsxSheetReader {
             return XlsxRow.Cell(column: column, text: value == "1" || value.lowercased() == "true" ? "true" : "false")
         case .error:
             guard let value, !value.isEmpty else { return nil }
-            return XlsxRow.Cell(column: column, text: value, isError: true)
+            return XlsxRow.Cell(
+                column: column, text: value, problem: "holds the error \(value): correct the formula, or type the value")
         case .date:
             guard let value, !value.isEmpty else { return nil }
             if let serial = Double(value) {
                 return XlsxRow.Cell(column: column, text: XlsxCellText.date(serial: serial, date1904: date1904))
             }
             return XlsxRow.Cell(column: column, text: value)  // t="d": already ISO 8601
+        case .time, .duration:
+            guard let value, !value.isEmpty else { return nil }
+            guard let serial = Double(value), serial.isFinite else { throw bad("a time that cannot be read: \(value)") }
+            let text = type == .time ? XlsxCellText.time(serial: serial) : XlsxCellText.duration(serial: serial)
+            return XlsxRow.Cell(column: column, text: text)
         case .number:
             if let inline, !inline.isEmpty { return XlsxRow.Cell(column: column, text: inline) }
             guard let value, !value.isEmpty else { return nil }

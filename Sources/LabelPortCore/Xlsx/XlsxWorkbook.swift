@@ -1,17 +1,19 @@
-/// An .xlsx workbook opened for reading: its sheet names, shared strings, which cell
-/// styles are dates, and its date system. Sheets are then read row by row with
+/// An .xlsx workbook opened for reading: its sheet names (and which are hidden), shared
+/// strings, which cell styles are dates, times or durations, and its date system. Sheets are then read row by row with
 /// ``XlsxSheetReader``.
 final class XlsxWorkbook {
     struct Sheet: Sendable, Equatable {
         var name: String
         var path: String
+        /// `state="hidden"` or `"veryHidden"`: the sheet's tab is not shown.
+        var hidden = false
     }
 
     let archive: ZipArchive
     private(set) var sheets: [Sheet] = []
     private(set) var sharedStrings: [String] = []
-    /// Per cell style (`s` attribute): whether it shows a number as a date.
-    private(set) var dateStyles: [Bool] = []
+    /// Per cell style (`s` attribute): what it shows a number as.
+    private(set) var styles: [XlsxStyles.Kind] = []
     private(set) var date1904 = false
 
     convenience init(path: String) throws(ZipError) {
@@ -35,7 +37,7 @@ final class XlsxWorkbook {
             if type.hasSuffix("/sharedStrings"), let entry = archive.entry(named: target) {
                 sharedStrings = try Self.readSharedStrings(archive.contents(of: entry))
             } else if type.hasSuffix("/styles"), let entry = archive.entry(named: target) {
-                dateStyles = try XlsxStyles.dateStyles(archive.contents(of: entry))
+                styles = try XlsxStyles.kinds(archive.contents(of: entry))
             }
         }
     }
@@ -51,7 +53,7 @@ final class XlsxWorkbook {
             throw ZipError("the sheet \"\(sheet.name)\" is missing from the workbook (\(sheet.path))")
         }
         let scanner = XMLScanner(stream: try archive.stream(entry), part: sheet.path)
-        return XlsxSheetReader(scanner: scanner, sharedStrings: sharedStrings, dateStyles: dateStyles, date1904: date1904)
+        return XlsxSheetReader(scanner: scanner, sharedStrings: sharedStrings, styles: styles, date1904: date1904)
     }
 
     private func officeDocumentPath() throws(ZipError) -> String {
@@ -105,7 +107,8 @@ final class XlsxWorkbook {
                 let relation = relations[scanner.string(id)]
                 let path = relation?.1 ?? "xl/worksheets/sheet\(sheets.count + 1).xml"
                 if let type = relation?.0, !type.hasSuffix("/worksheet") { continue }  // chartsheets, dialog sheets
-                sheets.append(Sheet(name: scanner.string(name, escapes: true), path: path))
+                let state = scanner.attribute("state").map { scanner.string($0) } ?? "visible"
+                sheets.append(Sheet(name: scanner.string(name, escapes: true), path: path, hidden: state != "visible"))
             }
         }
     }

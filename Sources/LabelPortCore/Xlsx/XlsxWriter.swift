@@ -20,13 +20,34 @@ package struct XlsxWriter {
         }
     }
 
+    /// Cells longer than a sheet's cell holds: written whole, but Excel refuses or cuts
+    /// them, and LibreOffice cuts them (a cut JSON text then no longer reads back).
+    package struct LongCells: Sendable, Equatable, CustomStringConvertible {
+        /// How many cells.
+        package var count: Int
+        /// The first one's column name, and the id in its row (when the sheet has one).
+        package var column: String
+        package var id: String?
+
+        package var description: String {
+            let first = id.map { "id \($0)'s \(column)" } ?? "in column \(column)"
+            return "\(CountText.count(count, "cell")) longer than the \(CountText.grouped(XlsxWriter.maximumCellCharacters)) characters "
+                + "a spreadsheet cell holds (the first: \(first)): Excel refuses or cuts such cells and LibreOffice cuts them; "
+                + "export as JSONL (--format jsonl) to keep them whole"
+        }
+    }
+
     /// The rows a sheet holds, the header included (Excel's limit: 2^20).
     static let maximumRows = 1_048_576
+    /// The characters (UTF-16 code units) a cell holds: Excel's limit, 2^15 - 1.
+    package static let maximumCellCharacters = 32_767
     /// Sheet XML is compressed in pieces of this size: large enough that zlib's calls
     /// cost nothing, small beside the records.
     static let pieceSize = 256 * 1024
 
-    package func write(header: [String], rows: some Collection<[ExportCell?]>, to write: ([UInt8]) throws -> Void) throws {
+    /// Writes the workbook; returns the cells too long for a spreadsheet, if any (written whole).
+    @discardableResult
+    package func write(header: [String], rows: some Collection<[ExportCell?]>, to write: ([UInt8]) throws -> Void) throws -> LongCells? {
         let rowCount = rows.count + 1
         guard rowCount <= Self.maximumRows else {
             throw TooManyRows(rows: rowCount - 1)
@@ -47,8 +68,22 @@ package struct XlsxWriter {
         var compressed: [UInt8] = []
         sheet.appendRow(1, header.map { ExportCell.text($0) }, bold: true, into: &piece)
         var rowNumber = 1
+        var long: LongCells?
+        let idColumn = header.firstIndex(of: "id")
         for row in rows {
             rowNumber += 1
+            for (index, cell) in row.enumerated() {
+                // utf8.count is O(1) for native strings, and never below the UTF-16 count.
+                guard case .text(let text)? = cell, text.utf8.count > Self.maximumCellCharacters,
+                    text.utf16.count > Self.maximumCellCharacters
+                else { continue }
+                if long == nil {
+                    var id: String?
+                    if let idColumn, idColumn < row.count, case .text(let value)? = row[idColumn] { id = value }
+                    long = LongCells(count: 0, column: index < header.count ? header[index] : XlsxCellText.columnLetters(index), id: id)
+                }
+                long!.count += 1
+            }
             sheet.appendRow(rowNumber, row, bold: false, into: &piece)
             if piece.count >= Self.pieceSize {
                 try deflater.compress(piece, into: &compressed)
@@ -64,6 +99,7 @@ package struct XlsxWriter {
         try write(compressed)
         try write(zip.endEntry(deflater))
         try write(zip.finish())
+        return long
     }
 
     private var workbook: [UInt8] {

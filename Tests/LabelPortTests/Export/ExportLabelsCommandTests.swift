@@ -138,7 +138,7 @@ struct ExportLabelsCommandTests {
             let (result, _) = try await F.export([F.runC], from: sandbox, in: directory, to: name, extra: flags)
             #expect(result.status == 0, "\(result.stderr)")
             let kind = name.hasSuffix(".xlsx") ? "workbook" : "CSV"
-            let warning = "warning: 2 labels have an empty text_value, which a \(kind) cell cannot hold (an empty cell means no value): imported back, they come without it; export as JSONL to keep it\n"
+            let warning = "\(directory.url(name)): warning: 2 labels have an empty text_value, which a \(kind) cell cannot hold (an empty cell means no value): imported back, they come without it; export as JSONL to keep it\n"
             #expect(result.stderr.contains(warning) == !name.hasSuffix(".jsonl"), "\(result.stderr)")
             #expect(!result.stderr.contains("empty text_value") || !name.hasSuffix(".jsonl"))
         }

@@ -48,8 +48,8 @@ struct InputProblemTests {
             "1 problem in 0 rows",
         ]),
         ("empty-header.csv", [
-            "empty-header.csv:1:8: column 2 has an empty header name: name it, or delete the column",
-            "1 problem in 0 rows",
+            "empty-header.csv:2:38: column 2 has no header name but holds a value on this row: name the column, or delete the value",
+            "1 problem in 1 row",
         ]),
         ("utf16.csv", [
             "utf16.csv:1:1: the file is UTF-16 text: save it as UTF-8 (from Excel: \"CSV UTF-8\")",
