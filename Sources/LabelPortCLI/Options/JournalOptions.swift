@@ -34,6 +34,12 @@ struct JournalOptions: ParsableArguments {
         let header = JournalHeader(baseURL: server.baseURL, command: command, startedAt: Self.timestamp(now), source: source)
         let target: String
         if let path {
+            // The journal is opened at the first write: a directory it cannot be written in
+            // would fail every row then, after reading the runs.
+            let directory = (path as NSString).deletingLastPathComponent
+            guard access(directory.isEmpty ? "." : directory, W_OK) == 0 else {
+                throw ValidationError("--journal \(path): cannot write in \(directory.isEmpty ? "." : directory) (no such directory, or no permission)")
+            }
             target = path
         } else {
             guard let directory = Self.defaultDirectory() else {
@@ -41,7 +47,7 @@ struct JournalOptions: ParsableArguments {
                 return nil
             }
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
                 throw ValidationError("cannot create the journal directory \(directory): pass --journal FILE or --no-journal")
             }

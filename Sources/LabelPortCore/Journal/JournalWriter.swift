@@ -35,7 +35,8 @@ package final class JournalWriter: Sendable {
             if let open = state.file {
                 file = open
             } else {
-                file = try BufferedFileWriter(path: path, capacity: 4096)
+                // 0600: a journal holds label values, for the user alone.
+                file = try BufferedFileWriter(path: path, capacity: 4096, mode: 0o600)
                 try Self.writeLine(header.json, to: file)
                 state.file = file
             }

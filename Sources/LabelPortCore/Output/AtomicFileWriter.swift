@@ -22,17 +22,19 @@ package final class AtomicFileWriter {
     private static let bufferLimit = 1 << 20
 
     /// Creates the temporary file for `path`; fails if its directory is not writable.
-    package init(path: String) throws(FileError) {
+    /// `mode`: the file's permissions (0600 for what holds label values only the user
+    /// should read: plans).
+    package init(path: String, mode: mode_t = 0o644) throws(FileError) {
         self.path = path
         let directory = Self.directory(of: path)
         #if os(Linux)
         // O_TMPFILE is a compound macro Swift does not import: __O_TMPFILE | O_DIRECTORY.
         let oTmpFile: Int32 = 0o20000000 | O_DIRECTORY
-        let unnamed = open(directory, oTmpFile | O_WRONLY | O_CLOEXEC, 0o644)
+        let unnamed = open(directory, oTmpFile | O_WRONLY | O_CLOEXEC, mode)
         if unnamed >= 0 {
             fd = unnamed
             temporaryPath = nil
-            fchmod(fd, 0o644)
+            fchmod(fd, mode)
             buffer.reserveCapacity(Self.bufferLimit)
             return
         }
@@ -45,7 +47,7 @@ package final class AtomicFileWriter {
         var name = ""
         for _ in 0..<16 {
             name = Self.temporaryName(for: path)
-            opened = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            opened = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
             if opened >= 0 || errno != EEXIST { break }
         }
         guard opened >= 0 else {
@@ -53,7 +55,7 @@ package final class AtomicFileWriter {
         }
         fd = opened
         temporaryPath = name
-        fchmod(fd, 0o644)
+        fchmod(fd, mode)
         buffer.reserveCapacity(Self.bufferLimit)
     }
 

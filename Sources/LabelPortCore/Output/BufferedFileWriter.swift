@@ -13,15 +13,15 @@ package final class BufferedFileWriter: ByteSink {
     private var buffer: [UInt8] = []
     private let capacity: Int
 
-    /// Creates or truncates `path` (mode 0644); "-" is standard output.
-    package init(path: String, capacity: Int = 64 * 1024) throws(FileError) {
+    /// Creates or truncates `path` (with `mode` when created); "-" is standard output.
+    package init(path: String, capacity: Int = 64 * 1024, mode: mode_t = 0o644) throws(FileError) {
         self.path = path
         self.capacity = capacity
         if path == "-" {
             fd = STDOUT_FILENO
             ownsDescriptor = false
         } else {
-            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
             guard fd >= 0 else { throw FileError.errno(path) }
             ownsDescriptor = true
         }

@@ -9,7 +9,7 @@ package final class SavedPlanWriter {
 
     package init(path: String, head plan: SavedPlan) throws(FileError) {
         self.path = path
-        file = try AtomicFileWriter(path: path)
+        file = try AtomicFileWriter(path: path, mode: 0o600)  // label values, for the user alone
         var bytes: [UInt8] = []
         JSONWriter().write(plan.headJSON, into: &bytes)
         bytes.removeLast()  // the closing brace: the writes follow

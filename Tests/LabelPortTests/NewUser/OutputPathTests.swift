@@ -46,6 +46,10 @@ struct OutputPathTests {
         #expect(undone.status == 64)
         #expect(undone.stderr.contains("--journal \(journal) already exists"), "\(undone.stderr)")
         #expect(try FileText.read(journal) == "{\"journal\": 1}\n")
+        // A journal that could not be written would fail every row: refused at once.
+        let nowhere = await runLabelPort(["import", input, "--journal", dir.path + "/missing/j.jsonl"] + (try Self.connection(dir)))
+        #expect(nowhere.status == 64)
+        #expect(nowhere.stderr.contains("--journal \(dir.path)/missing/j.jsonl: cannot write in \(dir.path)/missing (no such directory, or no permission)"), "\(nowhere.stderr)")
         #expect(OutputPaths.sameFile(dir.path + "/./j.jsonl", journal))
         #expect(!OutputPaths.sameFile(input, journal))
     }

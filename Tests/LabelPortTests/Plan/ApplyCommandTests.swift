@@ -1,3 +1,4 @@
+import Foundation
 import LabelPortCore
 import LabelPortSandbox
 import Testing
@@ -19,6 +20,8 @@ struct ApplyCommandTests {
         let result = try await UndoFixtures.run(["import", input, "--run-id", UndoFixtures.runA, "--dry-run", "--plan-out", plan], sandbox, dir)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("plan saved to \(plan)"))
+        let mode = (try FileManager.default.attributesOfItem(atPath: plan)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600, "a plan holds label values: for the user alone")
         return plan
     }
 

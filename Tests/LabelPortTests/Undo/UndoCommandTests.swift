@@ -132,6 +132,7 @@ struct UndoCommandTests {
             #expect(imported.stderr.contains("journal: \(journal)"))
             #expect(names[0].hasSuffix("Z-import.jsonl"))
             #expect(!(try FileText.read(journal)).contains(TestSandbox.tokenA))
+            #expect((try FileManager.default.attributesOfItem(atPath: journal)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
             let recorded = try JournalReader.read(journal)
             #expect(recorded.header.baseURL == sandbox.baseURL)
             #expect(recorded.entries.count == 5)
