@@ -118,12 +118,14 @@ struct CopyCommand: AsyncParsableCommand {
         if from != nil && to != nil && (connection.baseURL != nil || connection.tokenFile != nil || connection.profile != nil) {
             Console.current.message("labelport copy: warning: --from and --to name both sides; --base-url, --token-file and --profile are not used")
         }
+        var configuration = ImportConfiguration(mode: mode, dryRun: dryRun)
+        configuration.missingRunAdvice = "check the destination run id (--run SRC=DST, or the runs file's dest_run_id)"
         let journalWriter = try (dryRun ? nil : journal.open(
             command: "copy", server: destination.server, source: "copy from \(source.server.baseURL)", console: Console.current))
         let session = CopySession(
             pairs: pairs, source: source, destination: destination, journal: journalWriter,
             sourceOptions: execution.options(for: source), destinationOptions: execution.options(for: destination),
-            configuration: ImportConfiguration(mode: mode, dryRun: dryRun), json: json, report: report, verbose: verbose,
+            configuration: configuration, json: json, report: report, verbose: verbose,
             beforeVerify: Self.beforeVerify)
         let status = try await session.run()
         if status != 0 { throw ExitCode(status) }

@@ -118,6 +118,7 @@ struct CopySession {
         try await outputs.finish(
             planHeader: configuration.dryRun ? renderer.header(counts, runs: pairs.count, dryRun: true) : nil,
             summaryJSON: summaryJSON, unchanged: counts.count(.unchanged), to: console)
+        for line in await outputs.failedRowLines(hint: "--report FILE or --verbose lists them all") { console.message(line) }
         for problem in problems { console.message("labelport copy: \(problem)") }
         if json && !configuration.dryRun {
             console.output(JSONWriter().string(summaryJSON) + "\n")
@@ -125,7 +126,8 @@ struct CopySession {
         for line in summary.humanLines { console.message(line) }
         try journal?.close()
         if let journal, journal.wasWritten { console.message("journal: \(journal.path) (take it back with labelport undo \(journal.path))") }
-        if !configuration.dryRun && !interrupt.isSet {
+        // Nothing checked because no destination could be read: the problems above say so.
+        if !configuration.dryRun && !interrupt.isSet && (checked > 0 || problems.isEmpty) {
             for line in verificationLines(checked: checked, differences: differences) { console.message(line) }
         }
         var status = summary.exitStatus

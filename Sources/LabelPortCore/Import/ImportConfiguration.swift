@@ -9,6 +9,9 @@ package struct ImportConfiguration: Sendable {
     package var maxErrors: Int?
     /// Rows the reader may run ahead of the oldest unfinished row.
     package var window: Int
+    /// What a row of a run the server does not have (404) is told to check: the
+    /// command's way of naming another run.
+    package var missingRunAdvice = "check the run id or --remap-run"
 
     package init(mode: ImportMode = .upsert, remapRuns: [String: String] = [:], dryRun: Bool = false, maxErrors: Int? = nil, window: Int = 4096) {
         self.mode = mode

@@ -37,9 +37,9 @@ package struct Planner: Sendable {
         addRun(runID, labels: CompactRun(labels))
     }
 
-    /// Registers a run the server does not have (404): its rows fail.
-    package mutating func addMissingRun(_ runID: String) {
-        runs[runID] = RunSnapshot(unavailableRun: runID, reason: "run \(runID) not found (404): check the run id or --remap-run")
+    /// Registers a run the server does not have (404): its rows fail, told to `advice`.
+    package mutating func addMissingRun(_ runID: String, advice: String = "check the run id or --remap-run") {
+        runs[runID] = RunSnapshot(unavailableRun: runID, reason: "run \(runID) not found (404): \(advice)")
     }
 
     /// Registers a run that could not be read (401, a dead server, an interrupt): its rows

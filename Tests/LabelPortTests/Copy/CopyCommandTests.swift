@@ -40,6 +40,19 @@ struct CopyCommandTests {
         }
     }
 
+    @Test("a destination run the server does not have: its rows fail, told to check the destination run id (copy has no --remap-run)")
+    func missingDestinationRun() async throws {
+        try await CopyEnvironments.with { env in
+            let missing = "0dd00000-0000-4000-8000-000000000404"
+            let result = await env.copy(["--run", "\(Self.runC)=\(missing)"])
+            #expect(result.status == 1, "\(result.stderr)")
+            #expect(result.stderr.contains("failed: run \(missing) not found (404): check the destination run id (--run SRC=DST, or the runs file's dest_run_id)"), "\(result.stderr)")
+            #expect(!result.stderr.contains("--remap-run"))
+            #expect(!result.stderr.contains("verified:"), "nothing could be verified")
+            #expect(env.destination.stats.writesApplied == 0)
+        }
+    }
+
     static let driftedSeed: String = ImportFixtures.seed([
         #"{"id": "d0000000-0000-4000-8000-000000000001", "output_resource_name": "doc-text", "text_value": "stale text"}"#,
         #"{"id": "d0000000-0000-4000-8000-000000000002", "output_resource_name": "doc-partial-false", "object_value": {"answer": {"tags": ["cat"], "score": 0.30000000000000004}}, "object_value_is_partial": false}"#,
