@@ -4,8 +4,9 @@
 ///     + object_value.answer.score: 0.5
 ///     - text_value: "old text"
 ///
-/// Values are compact JSON with object keys sorted byte-wise and numbers as sent.
-/// With `color`, `+` lines are green, `-` red and `~` yellow (ANSI escapes).
+/// Values are compact JSON with object keys sorted byte-wise and numbers as sent; one
+/// longer than ``longest`` characters is cut there and says its length (`--json` output
+/// has it whole), so that a line stays readable. With `color`, `+` lines are green, `-` red and `~` yellow (ANSI escapes).
 package struct DiffRenderer: Sendable {
     package var color: Bool
 
@@ -13,22 +14,31 @@ package struct DiffRenderer: Sendable {
         self.color = color
     }
 
+    /// The most characters of a value a line shows.
+    package static let longest = 200
+
     package func render(_ change: FieldChange) -> String {
-        let writer = JSONWriter(keyOrder: .sorted)
         let text: String
         let colorCode: String
         switch change.kind {
         case .added:
-            text = "+ \(change.path): \(writer.string(change.new ?? .null))"
+            text = "+ \(change.path): \(shown(change.new ?? .null))"
             colorCode = "32"
         case .removed:
-            text = "- \(change.path): \(writer.string(change.old ?? .null))"
+            text = "- \(change.path): \(shown(change.old ?? .null))"
             colorCode = "31"
         case .changed:
-            text = "~ \(change.path): \(writer.string(change.old ?? .null)) → \(writer.string(change.new ?? .null))"
+            text = "~ \(change.path): \(shown(change.old ?? .null)) → \(shown(change.new ?? .null))"
             colorCode = "33"
         }
         return paint(text, colorCode)
+    }
+
+    /// A value as a line shows it: whole, or its first ``longest`` characters and its length.
+    private func shown(_ value: JSONValue) -> String {
+        let text = JSONWriter(keyOrder: .sorted).string(value)
+        guard text.utf8.count > Self.longest, text.count > Self.longest else { return text }
+        return "\(text.prefix(Self.longest))… (\(CountText.grouped(text.count)) characters)"
     }
 
     /// `text` in the ANSI colour `code` (`32` green, `31` red, `33` yellow…) when colouring.

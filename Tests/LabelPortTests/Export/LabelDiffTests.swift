@@ -102,6 +102,12 @@ struct LabelDiffTests {
         let colored = DiffRenderer(color: true).render(FieldChange(path: "text_value", old: nil, new: "x"))
         #expect(colored == "\u{1B}[32m+ text_value: \"x\"\u{1B}[0m")
         #expect(!plain.render(FieldChange(path: "a", old: 1, new: 2)).contains("\u{1B}"))
+        // A value of 40,000 characters: its first 200 and its length, not the whole line.
+        let long = String(repeating: "é", count: 40_000)
+        #expect(plain.render(FieldChange(path: "text_value", old: nil, new: .string(long)))
+            == "+ text_value: \"" + String(repeating: "é", count: 199) + "… (40,002 characters)")
+        let exact = String(repeating: "x", count: 198)  // 200 with its quotes: shown whole
+        #expect(plain.render(FieldChange(path: "text_value", old: nil, new: .string(exact))) == "+ text_value: \"\(exact)\"")
     }
 
     @Test("JSON form of a change")
