@@ -65,7 +65,7 @@ struct NetworkFailure {
             let what = proxy?.hasCredentials == true ? "rejected the credentials in the proxy URL" : "asks for credentials: put them in the proxy URL (http://USER:PASSWORD@HOST:PORT)"
             return (.proxyFailed, "\(proxyName) \(what) (407)")
         case .invalidProxyResponse:
-            return (.proxyFailed, "\(proxyName) refused to open a tunnel to \(server) (check that the proxy allows this host and port)")
+            return (.proxyFailed, "\(proxyName) refused to open a tunnel to \(server) (check that the proxy allows CONNECT to this host and port: labelport tunnels http:// through it too)")
         case .readTimeout:
             return (.timeout, noProgress(received))
         case .deadlineExceeded:
