@@ -146,10 +146,10 @@ package struct LabelInput {
             if let notice = xlsx?.takeNotice() { warnings.append(notice) }
             guard let first = nextRowEvent() else {
                 finished = true
-                let what = xlsx != nil ? "the sheet is empty: it needs a header row" : "the file is empty: a CSV needs a header row"
-                return .invalid(line: 0, [Diagnostic(
-                    file: displayName, line: nil,
-                    message: what + ", e.g. run_id,output_resource_name,text_value")], nil)
+                let message = xlsx != nil
+                    ? "the sheet is empty: it needs a header row, e.g. cells run_id | output_resource_name | text_value"
+                    : "the file is empty: a CSV needs a header row, e.g. run_id,output_resource_name,text_value"
+                return .invalid(line: 0, [Diagnostic(file: displayName, line: nil, message: message)], nil)
             }
             guard case .row(let headerRow) = first else { return fatal(first) }
             header = headerRow.fields
