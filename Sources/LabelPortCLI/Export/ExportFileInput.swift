@@ -3,16 +3,21 @@ import LabelPortCore
 /// Reads the files export commands take — an earlier export (for --dry-run), ids files
 /// and runs files — reporting every problem as `FILE:LINE: message` (exit status 2).
 enum ExportFileInput {
-    /// The labels of an export file by run, compact (``StoredLabels``), read with
-    /// import's reader (so the file is checked exactly as `labelport import` would read it).
+    /// The labels of an export file by run, compact (``StoredLabels``, canonical): a JSONL
+    /// file as export writes it by ``ExportFileScanner``, any other with import's reader
+    /// (so the file is checked exactly as `labelport import` would read it).
     static func readLabels(_ path: String, format: ExportFormat) throws -> [String: CompactRunIndex] {
+        // A file export wrote is read without building its rows; any other with import's reader.
+        if format == .jsonl, let runs = ExportFileScanner.read(path: path) {
+            return try index(runs, path: path, problems: [])
+        }
         var input: LabelInput
         do {
             input = try LabelInput(path: path, options: LabelInputOptions(format: InputFormat(rawValue: format.rawValue)))
         } catch {
             throw CommandFailure("\(error.diagnostic)", exitCode: 2)
         }
-        var runs: [String: (builder: CompactRun.Builder, lines: [Int])] = [:]
+        var runs: [String: (run: CompactRun.Builder, lines: [Int])] = [:]
         var problems: [Diagnostic] = []
         while let item = input.next() {
             switch item {
@@ -27,13 +32,22 @@ enum ExportFileInput {
                     runID: row.runID, id: id, outputResourceName: row.outputResourceName,
                     values: LabelValues(textValue: row.textValue, objectValue: row.objectValue, objectValueIsPartial: row.objectValueIsPartial))
                 if runs[label.runID] == nil { runs[label.runID] = (CompactRun.Builder(body: .asSent), []) }
-                StoredLabels.add(label, to: &runs[label.runID]!.builder, canonical: true)
+                StoredLabels.add(label, to: &runs[label.runID]!.run, canonical: true)
                 runs[label.runID]!.lines.append(row.line)
             }
         }
+        return try index(runs, path: path, problems: problems)
+    }
+
+    /// The runs indexed by id; a label id repeated within a run is a problem, and any
+    /// problem fails the command (exit status 2).
+    private static func index(
+        _ runs: [String: (run: CompactRun.Builder, lines: [Int])], path: String, problems: [Diagnostic]
+    ) throws -> [String: CompactRunIndex] {
+        var problems = problems
         var labels: [String: CompactRunIndex] = [:]
         for (runID, run) in runs {
-            let index = CompactRunIndex(run.builder.finish(), byName: false)
+            let index = CompactRunIndex(run.run.finish(), byName: false)
             for repeated in index.repeatedIDs {
                 problems.append(Diagnostic(file: path, line: run.lines[repeated], message: "label \(index.run.id(repeated)) appears twice"))
             }

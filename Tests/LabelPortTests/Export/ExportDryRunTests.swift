@@ -48,6 +48,32 @@ struct ExportDryRunTests {
         }
     }
 
+    @Test("a backup of plain labels (read by the scanner, compared as bytes): unchanged, then the one changed label")
+    func plainBackup() async throws {
+        try await F.withSandbox(seed: F.trickySeed()) { sandbox, directory in
+            let (exported, _) = try await F.export([F.runC], from: sandbox, in: directory, to: "c.jsonl")
+            #expect(exported.status == 0)
+            let path = directory.url("c.jsonl")
+            #expect(ExportFileScanner.read(path: path) != nil, "every line of this export is read by the scanner")
+            let flags = try F.connectionFlags(sandbox, directory)
+            let same = await runLabelPort(["export", "labels", "--out", path, "--dry-run"] + flags)
+            #expect(same.status == 0, "\(same.stderr)")
+            #expect(same.stdout == "0 added, 0 removed, 0 changed, 3 unchanged\n")
+            let target = sandbox.sandbox.goldLabels(runID: F.runC).first { $0.outputResourceName == "c-2" }!
+            try await TestSandbox.withClient(sandbox) { client in
+                _ = try await client.updateGoldLabel(runID: F.runC, labelID: target.id, UpdateGoldLabelRequest(textValue: "plain two"))
+            }
+            let differs = await runLabelPort(["export", "labels", "--out", path, "--dry-run"] + flags)
+            #expect(differs.status == 1)
+            #expect(differs.stdout == """
+                0 added, 0 removed, 1 changed, 2 unchanged
+                changed label \(target.id) (run \(F.runC), "c-2")
+                    ~ text_value: "plain 2" → "plain two"
+
+                """, "\(differs.stdout)")
+        }
+    }
+
     @Test("a run the server does not have (404): a difference, never 'the server matches'")
     func missingRun() async throws {
         try await F.withSandbox(seed: F.trickySeed()) { sandbox, directory in
