@@ -34,12 +34,9 @@ struct JournalOptions: ParsableArguments {
         let header = JournalHeader(baseURL: server.baseURL, command: command, startedAt: Self.timestamp(now), source: source)
         let target: String
         if let path {
-            // The journal is opened at the first write: a directory it cannot be written in
-            // would fail every row then, after reading the runs.
-            let directory = (path as NSString).deletingLastPathComponent
-            guard access(directory.isEmpty ? "." : directory, W_OK) == 0 else {
-                throw ValidationError("--journal \(path): cannot write in \(directory.isEmpty ? "." : directory) (no such directory, or no permission)")
-            }
+            // The journal is opened at the first write: a place it cannot be written would
+            // fail every row then, after reading the runs.
+            if let reason = OutputPaths.unwritable(path) { throw ValidationError("--journal \(path): cannot write it (\(reason))") }
             target = path
         } else {
             guard let directory = Self.defaultDirectory() else {

@@ -29,13 +29,29 @@ enum OutputPaths {
                 throw ValidationError("\(first.0) and \(second.0) name the same file (\(second.1)): name two files")
             }
         }
+        for (flag, path) in given {
+            if let reason = unwritable(path) { throw ValidationError("\(flag) \(path): cannot write it (\(reason))") }
+        }
     }
 
-    /// Whether two paths name one file: the same file on disk when both exist (links
-    /// and `./` aside), else the same absolute path.
+    /// Why `path` cannot be written, found by opening it for writing now (nothing changes:
+    /// an existing file is opened to append nothing, a new one removed again); nil when it
+    /// can. Permissions alone say nothing for root, so the system is asked.
+    static func unwritable(_ path: String) -> String? {
+        let existed = FileManager.default.fileExists(atPath: path)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return String(cString: strerror(errno)).lowercased() }
+        close(fd)
+        if !existed { unlink(path) }
+        return nil
+    }
+
+    /// Whether two paths name one file: the same file on disk when both exist (symbolic
+    /// and hard links and `./` aside), else the same absolute path.
     static func sameFile(_ a: String, _ b: String) -> Bool {
         let manager = FileManager.default
-        if let first = try? manager.attributesOfItem(atPath: a), let second = try? manager.attributesOfItem(atPath: b) {
+        // attributesOfItem does not follow a symbolic link: resolve them first.
+        if let first = try? manager.attributesOfItem(atPath: absolute(a)), let second = try? manager.attributesOfItem(atPath: absolute(b)) {
             func number(_ attributes: [FileAttributeKey: Any], _ key: FileAttributeKey) -> UInt64? {
                 (attributes[key] as? NSNumber)?.uint64Value
             }

@@ -38,7 +38,10 @@ package struct DiffRenderer: Sendable {
     private func shown(_ value: JSONValue) -> String {
         let text = JSONWriter(keyOrder: .sorted).string(value)
         guard text.utf8.count > Self.longest, text.count > Self.longest else { return text }
-        return "\(text.prefix(Self.longest))… (\(CountText.grouped(text.count)) characters)"
+        // The length of the value itself: a string's characters, not its JSON quoting.
+        let length: Int
+        if case .string(let string) = value { length = string.count } else { length = text.count }
+        return "\(text.prefix(Self.longest))… (\(CountText.grouped(length)) characters)"
     }
 
     /// `text` in the ANSI colour `code` (`32` green, `31` red, `33` yellow…) when colouring.

@@ -238,7 +238,9 @@ struct CSVRowMapper {
                     draft.problem("object_value_is_partial \"\(text)\" is not a boolean: write true or false (or leave the cell empty)", column: at.column, line: at.line)
                 }
             case .objectKey(let path):
-                switch CellText.value(cells.field(column.index), as: column.type, decimalComma: decimalComma) {
+                // A sheet's number cell arrives as its number's text: with --decimal-comma,
+                // "1.234" there is 1.234, nothing to guess (only text cells are read German).
+                switch CellText.value(cells.field(column.index), as: column.type, decimalComma: decimalComma, plainNumbersAreJSON: row.inSheet) {
                 case .success(let value):
                     _ = draft.setObjectKey(path, value)
                 case .failure(let problem):

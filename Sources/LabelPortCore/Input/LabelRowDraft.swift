@@ -147,12 +147,14 @@ enum CellText {
 
     /// The value of an `object_value.KEY` cell of type `type`, or a problem message with
     /// the byte offset in `text` it concerns.
-    static func value(_ text: String, as type: CellType, decimalComma: Bool = false) -> Result<JSONValue, CellProblem> {
+    /// `plainNumbersAreJSON`: with `decimalComma`, text that is JSON number text (`1.234`)
+    /// is that number, not refused as ambiguous (a spreadsheet's number cells).
+    static func value(_ text: String, as type: CellType, decimalComma: Bool = false, plainNumbersAreJSON: Bool = false) -> Result<JSONValue, CellProblem> {
         switch type {
         case .string:
             return .success(.string(text))
         case .number:
-            if decimalComma, let number = decimalCommaNumber(text) {
+            if decimalComma, !(plainNumbersAreJSON && JSONNumber(text) != nil), let number = decimalCommaNumber(text) {
                 // "1.234" reads as 1234 with thousands separators and as 1.234 by JSON's
                 // rules: a guess either way changes some values a thousandfold.
                 if !text.utf8.contains(UInt8(ascii: ",")), let plain = JSONNumber(text) {

@@ -13,16 +13,18 @@ package final class BufferedFileWriter: ByteSink {
     private var buffer: [UInt8] = []
     private let capacity: Int
 
-    /// Creates or truncates `path` (with `mode` when created); "-" is standard output.
-    package init(path: String, capacity: Int = 64 * 1024, mode: mode_t = 0o644) throws(FileError) {
+    /// Creates or truncates `path` (mode 0644 when created; with `mode`, that mode, also for
+    /// a file that was there); "-" is standard output.
+    package init(path: String, capacity: Int = 64 * 1024, mode: mode_t? = nil) throws(FileError) {
         self.path = path
         self.capacity = capacity
         if path == "-" {
             fd = STDOUT_FILENO
             ownsDescriptor = false
         } else {
-            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode ?? 0o644)
             guard fd >= 0 else { throw FileError.errno(path) }
+            if let mode { fchmod(fd, mode) }
             ownsDescriptor = true
         }
         buffer.reserveCapacity(capacity)

@@ -105,7 +105,7 @@ struct LabelDiffTests {
         // A value of 40,000 characters: its first 200 and its length, not the whole line.
         let long = String(repeating: "é", count: 40_000)
         #expect(plain.render(FieldChange(path: "text_value", old: nil, new: .string(long)))
-            == "+ text_value: \"" + String(repeating: "é", count: 199) + "… (40,002 characters)")
+            == "+ text_value: \"" + String(repeating: "é", count: 199) + "… (40,000 characters)")
         let exact = String(repeating: "x", count: 198)  // 200 with its quotes: shown whole
         #expect(plain.render(FieldChange(path: "text_value", old: nil, new: .string(exact))) == "+ text_value: \"\(exact)\"")
     }

@@ -1,3 +1,4 @@
+import Foundation
 import LabelPortCore
 import Testing
 @testable import LabelPortCLI
@@ -33,6 +34,21 @@ struct OutputPathTests {
         #expect(dir.fileNames().sorted() == ["rows.jsonl", "token"], "nothing written")
     }
 
+    @Test("a symbolic link to the input is the input, whichever side it is on")
+    func symbolicLinks() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let input = try dir.write("rows.jsonl", Self.rows)
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/link.jsonl", withDestinationPath: input)
+        for (file, report) in [(input, dir.path + "/link.jsonl"), (dir.path + "/link.jsonl", input)] {
+            let result = await runLabelPort(["import", file, "--dry-run", "--report", report] + (try Self.connection(dir)))
+            #expect(result.status == 64, "\(result.stderr)")
+            #expect(result.stderr.contains("--report \(report) is the input file"), "\(result.stderr)")
+            #expect(try FileText.read(input) == Self.rows)
+        }
+        #expect(OutputPaths.sameFile(dir.path + "/link.jsonl", input))
+    }
+
     @Test("a --journal that already holds something is refused, for import and for undo of that very journal")
     func existingJournal() async throws {
         let dir = try TemporaryDirectory()
@@ -49,7 +65,10 @@ struct OutputPathTests {
         // A journal that could not be written would fail every row: refused at once.
         let nowhere = await runLabelPort(["import", input, "--journal", dir.path + "/missing/j.jsonl"] + (try Self.connection(dir)))
         #expect(nowhere.status == 64)
-        #expect(nowhere.stderr.contains("--journal \(dir.path)/missing/j.jsonl: cannot write in \(dir.path)/missing (no such directory, or no permission)"), "\(nowhere.stderr)")
+        #expect(nowhere.stderr.contains("--journal \(dir.path)/missing/j.jsonl: cannot write it (no such file or directory)"), "\(nowhere.stderr)")
+        let report = await runLabelPort(["import", input, "--report", input + "/r.jsonl"] + (try Self.connection(dir)))
+        #expect(report.status == 64)
+        #expect(report.stderr.contains("--report \(input)/r.jsonl: cannot write it (not a directory)"), "\(report.stderr)")
         #expect(OutputPaths.sameFile(dir.path + "/./j.jsonl", journal))
         #expect(!OutputPaths.sameFile(input, journal))
     }

@@ -55,6 +55,17 @@ struct SpreadsheetCSVTests {
             2 problems in 4 rows (cells separated by ';')
 
             """)
+        // A workbook's number cell holds a number, not text to guess at: 1.234 is 1.234.
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var bytes: [UInt8] = []
+        try XlsxWriter(sheetName: "labels").write(
+            header: ["output_resource_name", "object_value.v:number"], rows: [[.text("d1"), .number(JSONNumber("1.234")!)]],
+            to: { bytes += $0 })
+        let book = try dir.write("eu.xlsx", bytes: bytes)
+        let sheet = await runLabelPort(["validate", book, "--run-id", Self.run, "--decimal-comma"])
+        #expect(sheet.status == 0, "\(sheet.stdout)")
+        #expect(sheet.stdout == "1 row, no problems\n", "\(sheet.stdout)")
     }
 
     @Test("headers differing in spaces and case match with a warning; two such headers are an error")
