@@ -29,7 +29,9 @@ enum OutputPaths {
                 throw ValidationError("\(first.0) and \(second.0) name the same file (\(second.1)): name two files")
             }
         }
-        for (flag, path) in given {
+        // --out replaces its file by a rename (a read-only old backup included): its
+        // directory is checked when the export opens it.
+        for (flag, path) in given where flag != "--out" {
             if let reason = unwritable(path) { throw ValidationError("\(flag) \(path): cannot write it (\(reason))") }
         }
     }
