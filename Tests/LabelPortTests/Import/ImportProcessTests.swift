@@ -65,6 +65,7 @@ struct ImportProcessTests {
             #expect(result.status == 1, "\(result.stderr)")
             #expect(result.stderr.contains("interrupted"))
             #expect(result.stderr.contains("3,000 rows"))
+            #expect(result.stderr.contains("stopping: finishing ") && result.stderr.contains(" in flight; Ctrl-C again to quit\n"), "\(result.stderr)")
             let lines = try ImportFixtures.report(report)
             #expect(lines.count == Self.rows, "one line per input row")
             let ok = lines.filter { $0["status"] == "ok" }.count
