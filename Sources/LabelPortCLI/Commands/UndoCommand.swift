@@ -88,6 +88,7 @@ struct UndoCommand: AsyncParsableCommand {
             let renderer = RestoreRenderer(color: !json && console.outputIsTerminal)
             let rows = plan.rows
             var failed: [Int: String] = [:]
+            var notAttempted: Set<Int> = []
             var counts = OutcomeCounts()
             if !dryRun && !rows.isEmpty {
                 let outputs = try ImportOutputs(
@@ -96,9 +97,10 @@ struct UndoCommand: AsyncParsableCommand {
                 counts = await session.applyPlanned(rows, with: engine, outputs: outputs, sink: collector, console: console)
                 try await outputs.finish(planHeader: nil, summaryJSON: nil, unchanged: 0, to: console)
                 failed = await collector.failures
+                notAttempted = await collector.notAttempted
             }
             try journalWriter?.close()
-            let tally = UndoTally(plan: plan, failedSeqs: Set(failed.keys), dryRun: dryRun)
+            let tally = UndoTally(plan: plan, failedSeqs: Set(failed.keys), notAttemptedSeqs: notAttempted, dryRun: dryRun)
             if json {
                 var object = JSONObject()
                 object["journal"] = .string(path)
@@ -109,7 +111,9 @@ struct UndoCommand: AsyncParsableCommand {
                 var listed = CappedList(verbose: verbose)
                 for item in plan.items where listed.admit() {
                     var lines = renderer.lines(for: item)
-                    if let reason = failed[item.seq], !lines.isEmpty { lines[0] += ": failed: \(reason)" }
+                    if let reason = failed[item.seq], !lines.isEmpty {
+                        lines[0] += notAttempted.contains(item.seq) ? ": \(reason)" : ": failed: \(reason)"
+                    }
                     console.output(lines.joined(separator: "\n") + "\n")
                 }
                 if let more = listed.moreLine("labels", hint: "--verbose or --json lists them all") { console.output(more + "\n") }

@@ -3,11 +3,11 @@ import LabelPortCore
 import LabelPortSandbox
 import Testing
 
-/// Ctrl-C during `labelport apply` and `labelport copy`, as real processes: the same
+/// Ctrl-C during `labelport apply`, `copy` and `undo`, as real processes: the same
 /// handling as import (``WriteInterrupts``). The first SIGINT is acknowledged at once,
 /// nothing new is sent, and the report, journal and summary hold what finished (exit 1);
 /// a second quits at once with exit 130.
-@Suite("apply and copy: Ctrl-C", .timeLimit(.minutes(5)))
+@Suite("apply, copy and undo: Ctrl-C", .timeLimit(.minutes(5)))
 struct WriteInterruptProcessTests {
     static let labels = 2_000
     static let notice = "stopping: finishing "
@@ -69,6 +69,34 @@ struct WriteInterruptProcessTests {
 
             let undo = try await UndoFixtures.run(["undo", journal, "--no-journal"], sandbox, dir)
             #expect(undo.status == 0, "\(undo.stderr)")
+            #expect(UndoFixtures.values(sandbox) == original)
+        }
+    }
+
+    @Test("undo, one SIGINT: the notice, exit 1, the restores not sent counted as not attempted; a second undo finishes")
+    func undoInterrupted() async throws {
+        let seed = (0..<Self.labels).map { #"{"id": "\#(Self.id($0))", "output_resource_name": "k-\#($0)", "object_value": {"n": \#($0)}}"# }
+        try await ExportFixtures.withSandbox(seed: UndoFixtures.seed(seed), { configuration in
+            configuration.faults = FaultSpec(latency: .milliseconds(1))
+        }) { sandbox, dir in
+            let original = UndoFixtures.values(sandbox)
+            let rows = (0..<Self.labels).map { #"{"output_resource_name": "k-\#($0)", "object_value": {"n": \#($0), "changed": true}}"# }
+            let input = try dir.write("rows.jsonl", rows.joined(separator: "\n") + "\n")
+            let journal = dir.url("import-journal.jsonl")
+            let imported = try await UndoFixtures.run(["import", input, "--run-id", UndoFixtures.runA, "--journal", journal], sandbox, dir)
+            #expect(imported.status == 0, "\(imported.stderr)")
+            let process = try CLIProcess(
+                ["undo", journal, "--concurrency", "4", "--no-journal"] + (try ExportFixtures.connectionFlags(sandbox, dir)))
+            try await ImportProcessTests.waitForWrites(sandbox, Self.labels + 300)
+            process.signal(SIGINT)
+            let result = await process.wait()
+            #expect(result.status == 1, "\(result.stderr)")
+            #expect(result.stderr.contains(Self.notice) && result.stderr.contains(Self.noticeEnd), "\(result.stderr)")
+            #expect(result.stderr.contains(" not attempted (interrupted)"), "\(result.stderr)")
+            #expect(result.stderr.contains("interrupted: rows not attempted are marked skipped in the report"), "\(result.stderr)")
+
+            let again = try await UndoFixtures.run(["undo", journal, "--no-journal"], sandbox, dir)
+            #expect(again.status == 0, "\(again.stderr)")
             #expect(UndoFixtures.values(sandbox) == original)
         }
     }
