@@ -13,8 +13,12 @@ struct ApplyCommand: AsyncParsableCommand {
             status is 3. Otherwise exactly the plan's writes are sent, as import sends them, \
             and journaled.
 
-            Exit status: 0 every write ok; 1 some failed; 3 labels changed since the plan \
-            (nothing written); 64 usage error (also: a plan made for another base URL).
+            Ctrl-C stops taking writes and lets requests in flight finish, as for import; a \
+            second Ctrl-C quits at once (exit 130).
+
+            Exit status: 0 every write ok; 1 some failed or were skipped (also after Ctrl-C); \
+            3 labels changed since the plan (nothing written); 64 usage error (also: a plan \
+            made for another base URL); 130 quit by a second Ctrl-C.
 
             Example:
               labelport import labels.csv --dry-run --plan-out labels.plan.json
@@ -57,7 +61,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
         let session = WriteSession(execution: execution.options)
         let journalWriter = try journal.open(command: "apply", server: server, source: plan, console: console)
-        let status: Int32 = try await session.withEngine(client: clientConfiguration, mode: saved.mode, journal: journalWriter) { engine in
+        let status: Int32 = try await session.withEngine(client: clientConfiguration, mode: saved.mode, journal: journalWriter, console: console) { engine in
             // Every touched label, checked before the first write.
             let (labels, problems) = await WriteSession.read(runIDs, with: engine, missingIsEmpty: false)
             if !problems.isEmpty {
@@ -77,7 +81,7 @@ struct ApplyCommand: AsyncParsableCommand {
             let outputs = try ImportOutputs(
                 reportPath: report, rejectsPath: nil, recordWriter: nil, spoolPlan: false, planAsJSON: false, renderer: PlanRenderer(color: false),
                 inputName: plan, verbose: verbose)
-            let counts = await engine.applyPlanned(saved.plannedRows, sink: outputs)
+            let counts = await session.applyPlanned(saved.plannedRows, with: engine, outputs: outputs, console: console)
             let summary = session.summary(counts, runs: runIDs.count)
             try await outputs.finish(planHeader: nil, summaryJSON: nil, unchanged: 0, to: console)
             try journalWriter?.close()

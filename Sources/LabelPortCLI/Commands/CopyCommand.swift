@@ -24,8 +24,12 @@ struct CopyCommand: AsyncParsableCommand {
 
             Evaluations are not copied: the API has no way to create one.
 
-            Exit status: 0 copied and verified; 1 some labels failed, conflicted, or differ \
-            after the copy; 2 the runs file is invalid; 64 usage error (a bad profile too).
+            Ctrl-C stops taking labels and lets requests in flight finish, as for import (the \
+            copy is then not verified); a second Ctrl-C quits at once (exit 130).
+
+            Exit status: 0 copied and verified; 1 some labels failed, conflicted, were skipped \
+            (also after Ctrl-C) or differ after the copy; 2 the runs file is invalid; 64 usage \
+            error (a bad profile too); 130 quit by a second Ctrl-C.
 
             Examples:
               labelport copy --from prod --to staging --run RUN_ID

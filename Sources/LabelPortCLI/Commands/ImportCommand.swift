@@ -119,29 +119,17 @@ struct ImportCommand: AsyncParsableCommand {
         let session = try ImportSession(command: self, source: source, console: console)
 
         let executor = RequestExecutor(options: executionOptions)
-        let outputsForSignals = ImportOutputs.Holder()
-        let interrupt = InterruptFlag()
         // Ctrl-C: take no new rows and send nothing new; requests in flight finish. The
         // report goes to disk row by row from then on; a second Ctrl-C quits at once.
-        let signals = SignalWatcher.interrupts(quit: {
-            console.message("labelport: quit (second Ctrl-C); the report holds the rows finished so far")
-        }) {
-            interrupt.set()
-            executor.cancelAll()
-            let inFlight = executor.requestsInFlight
-            let outputs = outputsForSignals.current
-            Task {
-                await outputs?.flushNow()
-                console.message("stopping: finishing \(CountText.count(inFlight, "request")) in flight; Ctrl-C again to quit")
-            }
-        }
+        let interrupts = WriteInterrupts()
+        let signals = interrupts.watch([executor], console: console)
         defer { signals.cancel() }
 
         clientConfiguration.rateLimitObserver = { executor.observe($0) }
         if verbose { clientConfiguration.requestLog = { console.message($0) } }
         let server = clientConfiguration.server
         let status = try await RefactorClient.withClient(clientConfiguration) { client in
-            try await session.run(client: client, server: server, executor: executor, interrupt: interrupt, outputsForSignals: outputsForSignals)
+            try await session.run(client: client, server: server, executor: executor, interrupts: interrupts)
         }
         if status != 0 { throw ExitCode(status) }
     }

@@ -15,8 +15,11 @@ struct UndoCommand: AsyncParsableCommand {
             field back to absent, object_value_is_partial back to null) are reported and left \
             alone. The undo's own writes are journaled, so an undo can be undone.
 
-            Exit status: 0 every label restored; 1 otherwise; 64 usage error (also: a journal \
-            written for another base URL).
+            Ctrl-C stops taking writes and lets requests in flight finish, as for import; a \
+            second Ctrl-C quits at once (exit 130).
+
+            Exit status: 0 every label restored; 1 otherwise (also after Ctrl-C); 64 usage \
+            error (also: a journal written for another base URL); 130 quit by a second Ctrl-C.
 
             Examples:
               labelport undo --last --dry-run
@@ -74,7 +77,7 @@ struct UndoCommand: AsyncParsableCommand {
 
         let session = WriteSession(execution: execution.options)
         let journalWriter = try (dryRun ? nil : journal.open(command: "undo", server: server, source: path, console: console))
-        let status: Int32 = try await session.withEngine(client: clientConfiguration, mode: .update, journal: journalWriter) { engine in
+        let status: Int32 = try await session.withEngine(client: clientConfiguration, mode: .update, journal: journalWriter, console: console) { engine in
             let (labels, problems) = await WriteSession.read(runIDs, with: engine, missingIsEmpty: true)
             if !problems.isEmpty {
                 for problem in problems { console.message("labelport undo: \(problem)") }
@@ -85,17 +88,19 @@ struct UndoCommand: AsyncParsableCommand {
             let renderer = RestoreRenderer(color: !json && console.outputIsTerminal)
             let rows = plan.rows
             var failed: [Int: String] = [:]
+            var notAttempted: Set<Int> = []
             var counts = OutcomeCounts()
             if !dryRun && !rows.isEmpty {
                 let outputs = try ImportOutputs(
                     reportPath: report, rejectsPath: nil, recordWriter: nil, spoolPlan: false, planAsJSON: false, renderer: PlanRenderer(color: false))
                 let collector = FailureCollector(inner: outputs)
-                counts = await engine.applyPlanned(rows, sink: collector)
+                counts = await session.applyPlanned(rows, with: engine, outputs: outputs, sink: collector, console: console)
                 try await outputs.finish(planHeader: nil, summaryJSON: nil, unchanged: 0, to: console)
                 failed = await collector.failures
+                notAttempted = await collector.notAttempted
             }
             try journalWriter?.close()
-            let tally = UndoTally(plan: plan, failedSeqs: Set(failed.keys), dryRun: dryRun)
+            let tally = UndoTally(plan: plan, failedSeqs: Set(failed.keys), notAttemptedSeqs: notAttempted, dryRun: dryRun)
             if json {
                 var object = JSONObject()
                 object["journal"] = .string(path)
@@ -106,7 +111,9 @@ struct UndoCommand: AsyncParsableCommand {
                 var listed = CappedList(verbose: verbose)
                 for item in plan.items where listed.admit() {
                     var lines = renderer.lines(for: item)
-                    if let reason = failed[item.seq], !lines.isEmpty { lines[0] += ": failed: \(reason)" }
+                    if let reason = failed[item.seq], !lines.isEmpty {
+                        lines[0] += notAttempted.contains(item.seq) ? ": \(reason)" : ": failed: \(reason)"
+                    }
                     console.output(lines.joined(separator: "\n") + "\n")
                 }
                 if let more = listed.moreLine("labels", hint: "--verbose or --json lists them all") { console.output(more + "\n") }

@@ -25,15 +25,11 @@ struct CopySession {
     /// Runs the copy and returns the exit status.
     func run() async throws -> Int32 {
         let startedAt = ContinuousClock.now
-        let interrupt = InterruptFlag()
         let reads = RequestExecutor(options: sourceOptions)
         let writes = RequestExecutor(options: destinationOptions)
-        // Ctrl-C: send nothing new; requests in flight finish.
-        let signals = SignalWatcher.interrupts {
-            interrupt.set()
-            reads.cancelAll()
-            writes.cancelAll()
-        }
+        // Ctrl-C: send nothing new; requests in flight finish (as for import).
+        let interrupts = WriteInterrupts()
+        let signals = interrupts.watch([reads, writes], console: Console.current)
         defer { signals.cancel() }
         let environment = ProcessEnvironment.current
         var sourceConfiguration = try source.clientConfiguration(concurrency: sourceOptions.concurrency, environment: environment)
@@ -47,20 +43,26 @@ struct CopySession {
         }
         return try await RefactorClient.withClient(sourceConfiguration) { sourceClient in
             try await RefactorClient.withClient(destinationConfiguration) { destinationClient in
-                try await copy(from: sourceClient, to: destinationClient, reads: reads, writes: writes, interrupt: interrupt, startedAt: startedAt)
+                try await copy(from: sourceClient, to: destinationClient, reads: reads, writes: writes, interrupts: interrupts, startedAt: startedAt)
             }
         }
     }
 
     private func copy(
         from sourceClient: RefactorClient, to destinationClient: RefactorClient,
-        reads: RequestExecutor, writes: RequestExecutor, interrupt: InterruptFlag, startedAt: ContinuousClock.Instant
+        reads: RequestExecutor, writes: RequestExecutor, interrupts: WriteInterrupts, startedAt: ContinuousClock.Instant
     ) async throws -> Int32 {
         let console = Console.current
+        let interrupt = interrupts.flag
         let renderer = PlanRenderer(color: !json && console.outputIsTerminal)
         let outputs = try ImportOutputs(
             reportPath: report, rejectsPath: nil, recordWriter: RecordWriter(format: .jsonl, header: nil),
             spoolPlan: configuration.dryRun, planAsJSON: json, renderer: renderer, inputName: "copy", verbose: verbose)
+        interrupts.outputs.set(outputs)
+        // The progress line's total grows as each source run is read (a label, a row).
+        let tally = RowTally(passingTo: outputs, expecting: 0)
+        let progress = configuration.dryRun ? nil : ProgressLine.startOnTerminal(
+            rows: tally, statistics: { writes.statistics }, console: console)
         var counts = OutcomeCounts()
         var differences: [CopyDifference] = []
         var problems: [String] = []
@@ -82,7 +84,8 @@ struct CopySession {
             }
             // Indexed by name once: the plan and the verification match destination labels with it.
             let sourceIndex = CompactRunIndex(sourceLabels, byID: false)
-            let (runCounts, unreadable) = await plan(sourceIndex, into: pair.destination, client: destinationClient, writes: writes, interrupt: interrupt, outputs: outputs)
+            tally.expect(more: sourceLabels.count)
+            let (runCounts, unreadable) = await plan(sourceIndex, into: pair.destination, client: destinationClient, writes: writes, interrupt: interrupt, outputs: tally)
             problems += unreadable
             counts.merge(runCounts)
             guard !configuration.dryRun, !interrupt.isSet, unreadable.isEmpty else { continue }
@@ -102,6 +105,7 @@ struct CopySession {
             }
         }
 
+        await progress?.stop()
         let read = reads.statistics
         let written = writes.statistics
         let summary = ImportSummary(
@@ -141,7 +145,7 @@ struct CopySession {
     /// and all of it is released when this returns.
     private func plan(
         _ source: CompactRunIndex, into destinationRun: String, client: RefactorClient, writes: RequestExecutor,
-        interrupt: InterruptFlag, outputs: ImportOutputs
+        interrupt: InterruptFlag, outputs: any ImportSink
     ) async -> (OutcomeCounts, [String]) {
         let engine = ImportEngine(configuration: configuration, client: client, executor: writes, interrupt: interrupt, journal: journal)
         let empty = CopyDestination(source: source, mode: configuration.mode)

@@ -41,21 +41,22 @@ struct ImportSession {
 
     /// Plans and applies every row; returns the exit status.
     func run(
-        client: RefactorClient, server: ServerAddress, executor: RequestExecutor, interrupt: InterruptFlag, outputsForSignals: ImportOutputs.Holder
+        client: RefactorClient, server: ServerAddress, executor: RequestExecutor, interrupts: WriteInterrupts
     ) async throws -> Int32 {
+        let interrupt = interrupts.flag
         let journalWriter = try (command.dryRun || invalidInput
             ? nil : command.journal.open(command: "import", server: server, source: source.displayName, console: console))
         let engine = ImportEngine(configuration: configuration, client: client, executor: executor, interrupt: interrupt, journal: journalWriter)
         var (planner, unreadable) = try await plan(with: engine)
         let renderer = PlanRenderer(color: !command.json && console.outputIsTerminal)
         let outputs = try makeOutputs(server: server, renderer: renderer)
-        outputsForSignals.set(outputs)
-        let progress = console.errorIsTerminal && !command.dryRun
-            ? ProgressLine.start(total: validation.items, finished: { engine.finishedRows.load(ordering: .relaxed) }, statistics: { executor.statistics }, console: console)
-            : nil
+        interrupts.outputs.set(outputs)
+        let tally = RowTally(passingTo: outputs, expecting: validation.items)
+        let progress = command.dryRun
+            ? nil : ProgressLine.startOnTerminal(rows: tally, statistics: { executor.statistics }, console: console)
         var secondPass = try source.open()
         let counts = await engine.apply(
-            &secondPass, planner: &planner, sink: outputs, writesAllowed: !invalidInput,
+            &secondPass, planner: &planner, sink: tally, writesAllowed: !invalidInput,
             skipReason: invalidInput ? "not written: the input has \(CountText.count(validation.invalidRows, "invalid row"))" : nil)
         await progress?.stop()
         let statistics = executor.statistics

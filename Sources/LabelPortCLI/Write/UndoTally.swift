@@ -9,14 +9,17 @@ struct UndoTally {
     var created = 0
     var inexact = 0
     var failed = 0
+    /// Restores not sent: the undo was interrupted first.
+    var notAttempted = 0
     var dryRun: Bool
 
-    init(plan: RestorePlan, failedSeqs: Set<Int>, dryRun: Bool) {
+    init(plan: RestorePlan, failedSeqs: Set<Int>, notAttemptedSeqs: Set<Int> = [], dryRun: Bool) {
         self.dryRun = dryRun
         for item in plan.items {
             labels += 1
             switch item.decision {
-            case .restore: if failedSeqs.contains(item.seq) { failed += 1 } else { written += 1 }
+            case .restore:
+                if notAttemptedSeqs.contains(item.seq) { notAttempted += 1 } else if failedSeqs.contains(item.seq) { failed += 1 } else { written += 1 }
             case .alreadyRestored: alreadyBack += 1
             case .conflict: conflicts += 1
             case .created: created += 1
@@ -34,6 +37,7 @@ struct UndoTally {
         if created > 0 { parts.append("\(created) created (cannot be removed)") }
         if inexact > 0 { parts.append("\(inexact) cannot be restored exactly") }
         if failed > 0 { parts.append("\(failed) failed") }
+        if notAttempted > 0 { parts.append("\(notAttempted) not attempted (interrupted)") }
         return "\(labels) label\(labels == 1 ? "" : "s"): " + parts.joined(separator: ", ")
     }
 
@@ -47,6 +51,7 @@ struct UndoTally {
         object["created"] = .number(JSONNumber(created))
         object["cannot_restore"] = .number(JSONNumber(inexact))
         object["failed"] = .number(JSONNumber(failed))
+        object["not_attempted"] = .number(JSONNumber(notAttempted))
         object["dry_run"] = .bool(dryRun)
         return .object(object)
     }

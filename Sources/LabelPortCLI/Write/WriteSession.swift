@@ -2,10 +2,11 @@ import ArgumentParser
 import LabelPortCore
 
 /// What `apply` and `undo` share with import: the connection, one request executor,
-/// Ctrl-C handling, an ``ImportEngine`` (with its journal) and the summary.
+/// Ctrl-C handling and the progress line, an ``ImportEngine`` (with its journal) and the summary.
 struct WriteSession {
     let executor: RequestExecutor
-    let interrupt = InterruptFlag()
+    let interrupts = WriteInterrupts()
+    var interrupt: InterruptFlag { interrupts.flag }
     let startedAt = ContinuousClock.now
 
     init(execution: ExecutionOptions) {
@@ -36,17 +37,14 @@ struct WriteSession {
     }
 
     /// Runs `body` with a client and an engine whose writes go to `journal`; Ctrl-C stops
-    /// taking new writes while this runs.
+    /// taking new writes while this runs, as for import (``WriteInterrupts``).
     func withEngine<Result: Sendable>(
-        client configuration: RefactorClient.Configuration, mode: ImportMode, journal: JournalWriter?,
+        client configuration: RefactorClient.Configuration, mode: ImportMode, journal: JournalWriter?, console: Console,
         _ body: (ImportEngine) async throws -> Result
     ) async throws -> Result {
-        let interrupt = interrupt
+        let interrupt = interrupts.flag
         let executor = executor
-        let signals = SignalWatcher.interrupts {
-            interrupt.set()
-            executor.cancelAll()
-        }
+        let signals = interrupts.watch([executor], console: console)
         defer { signals.cancel() }
         var configuration = configuration
         configuration.rateLimitObserver = { executor.observe($0) }
@@ -55,6 +53,21 @@ struct WriteSession {
                 configuration: ImportConfiguration(mode: mode), client: client, executor: executor, interrupt: interrupt, journal: journal)
             return try await body(engine)
         }
+    }
+
+    /// Carries out `rows` with `engine`, their outcomes going to `outputs` (through
+    /// `sink` when given, which must pass them on to `outputs`), with import's progress
+    /// line on a terminal; a Ctrl-C flushes `outputs`.
+    func applyPlanned(
+        _ rows: [PlannedRow], with engine: ImportEngine, outputs: ImportOutputs, sink: (any ImportSink)? = nil, console: Console
+    ) async -> OutcomeCounts {
+        interrupts.outputs.set(outputs)
+        let tally = RowTally(passingTo: sink ?? outputs, expecting: rows.count)
+        let executor = executor
+        let progress = ProgressLine.startOnTerminal(rows: tally, statistics: { executor.statistics }, console: console)
+        let counts = await engine.applyPlanned(rows, sink: tally)
+        await progress?.stop()
+        return counts
     }
 
     /// Each run's labels; the runs that could not be read are in the second list as messages

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Runs an import: reads the runs in play once, plans every row in file order, and
 /// applies the writes through the shared ``RequestExecutor`` with a fixed pool of
@@ -16,8 +15,6 @@ package final class ImportEngine: Sendable {
     private let stop: StopState
     private let ledger = WriteLedger()
     private let reconciler: CreateReconciler
-    /// Rows finished so far (for the progress line).
-    package let finishedRows = Atomic<Int>(0)
     /// Every write this engine sends, recorded before it is sent (nil: `--no-journal`).
     let journal: JournalWriter?
 
@@ -155,7 +152,6 @@ package final class ImportEngine: Sendable {
                         var next = await queue.next()
                         while let (key, job) = next {
                             let outcome = await self.perform(job.planned, record: job.record)
-                            self.finishedRows.add(1, ordering: .relaxed)
                             // The outcome goes out before this worker may wait for a job.
                             await ordered.finish(outcome)
                             next = await queue.finishedThenNext(key: key)
@@ -173,7 +169,6 @@ package final class ImportEngine: Sendable {
                 case .finish(let status, let reason):
                     if RowDecision.countsAsFailure(planned) { stop.countFailure() }
                     let error = reason?.description ?? planned.problem
-                    finishedRows.add(1, ordering: .relaxed)
                     await ordered.finish(RowOutcome(planned: planned, status: status, labelID: planned.labelID, error: error, record: record))
                 }
             }

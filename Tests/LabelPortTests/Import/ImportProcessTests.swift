@@ -25,6 +25,17 @@ struct ImportProcessTests {
         #expect(sandbox.stats.writesApplied >= writes)
     }
 
+    /// Waits (bounded, long enough for a read and a write of 4 s each on a loaded machine)
+    /// until the sandbox has applied at least `writes` writes and is handling `inFlight`
+    /// requests: a Ctrl-C then finds them in flight (not about to be sent, and skipped).
+    static func waitForInFlight(_ sandbox: RunningSandbox, writes: Int, inFlight: Int) async throws {
+        func ready() -> Bool { sandbox.stats.writesApplied >= writes && sandbox.stats.inFlight >= inFlight }
+        for _ in 0..<6_000 where !ready() {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(ready(), "\(sandbox.stats)")
+    }
+
     @Test("SIGKILL mid-run, then run again: exact final state and no duplicates")
     func killAndRerun() async throws {
         try await ExportFixtures.withSandbox(seed: ImportFixtures.seed(), { configuration in
@@ -65,6 +76,7 @@ struct ImportProcessTests {
             #expect(result.status == 1, "\(result.stderr)")
             #expect(result.stderr.contains("interrupted"))
             #expect(result.stderr.contains("3,000 rows"))
+            #expect(result.stderr.contains("stopping: finishing ") && result.stderr.contains(" in flight; Ctrl-C again to quit\n"), "\(result.stderr)")
             let lines = try ImportFixtures.report(report)
             #expect(lines.count == Self.rows, "one line per input row")
             let ok = lines.filter { $0["status"] == "ok" }.count

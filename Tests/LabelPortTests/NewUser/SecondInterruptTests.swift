@@ -17,7 +17,7 @@ struct SecondInterruptTests {
             let input = try ImportProcessTests.input(in: dir)
             let report = dir.url("report.jsonl")
             let process = try CLIProcess(try ImportProcessTests.arguments(input, sandbox, dir, ["--report", report]))
-            try await ImportProcessTests.waitForWrites(sandbox, 4)
+            try await ImportProcessTests.waitForInFlight(sandbox, writes: 4, inFlight: 4)
             process.signal(SIGINT)
             // The event to wait for: the acknowledgement on stderr.
             for _ in 0..<2_000 where !process.stderrSoFar.contains("stopping: finishing") {
