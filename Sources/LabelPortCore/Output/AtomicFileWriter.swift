@@ -9,6 +9,9 @@
 /// Elsewhere (or where the file system lacks `O_TMPFILE`) it is a hidden file named
 /// `.NAME.labelport-RANDOM.tmp` beside the target. The file's mode is 0644.
 ///
+/// A target that is not a regular file (`/dev/null`, a named pipe) is written directly:
+/// renaming over it would replace the device or pipe with a file.
+///
 /// One owner at a time: not `Sendable`.
 package final class AtomicFileWriter {
     package let path: String
@@ -18,6 +21,8 @@ package final class AtomicFileWriter {
     private var buffer: [UInt8] = []
     /// Bytes already written to the file.
     private var written = 0
+    /// Writing straight to a target that is not a regular file: no temporary file.
+    private var direct = false
     private var finished = false
     private static let bufferLimit = 1 << 20
 
@@ -26,6 +31,14 @@ package final class AtomicFileWriter {
     /// should read: plans).
     package init(path: String, mode: mode_t = 0o644) throws(FileError) {
         self.path = path
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG, info.st_mode & S_IFMT != S_IFDIR {
+            fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw FileError.errno(path) }
+            direct = true
+            temporaryPath = nil
+            return
+        }
         let directory = Self.directory(of: path)
         #if os(Linux)
         // O_TMPFILE is a compound macro Swift does not import: __O_TMPFILE | O_DIRECTORY.
@@ -78,6 +91,11 @@ package final class AtomicFileWriter {
     /// On failure the temporary file is removed and the target left as it was.
     package func commit() throws(FileError) {
         precondition(!finished, "commit after commit or abort")
+        if direct {
+            defer { close(fd); finished = true }
+            try flush()
+            return
+        }
         do throws(FileError) {
             try flush()
             guard fsync(fd) == 0 else { throw FileError.errno(path) }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LabelPortCore
 
@@ -95,5 +96,25 @@ struct AtomicFileWriterTests {
         #expect(name.hasSuffix(".tmp"))
         #expect(AtomicFileWriter.directory(of: "backup.jsonl") == ".")
         #expect(AtomicFileWriter.directory(of: "/backup.jsonl") == "/")
+    }
+
+    @Test("a target that is not a regular file (a named pipe, /dev/null) is written directly, never replaced by a file")
+    func notARegularFile() throws {
+        let directory = Self.temporaryDirectory()
+        defer { _ = try? FileManager.default.removeItem(atPath: directory) }
+        let pipe = directory + "/pipe"
+        #expect(mkfifo(pipe, 0o600) == 0)
+        // The reader end, open before the writer so that opening for writing does not wait.
+        let reader = open(pipe, O_RDONLY | O_NONBLOCK)
+        defer { close(reader) }
+        let writer = try AtomicFileWriter(path: pipe)
+        try writer.write(Array("through the pipe\n".utf8))
+        try writer.commit()
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let n = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, 64) }
+        #expect(n > 0 && String(decoding: buffer[..<n], as: UTF8.self) == "through the pipe\n")
+        var info = stat()
+        #expect(stat(pipe, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "still a pipe")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["pipe"], "no temporary file")
     }
 }
