@@ -34,9 +34,8 @@ struct JournalOptions: ParsableArguments {
         let header = JournalHeader(baseURL: server.baseURL, command: command, startedAt: Self.timestamp(now), source: source)
         let target: String
         if let path {
-            // The journal is opened at the first write: a place it cannot be written would
-            // fail every row then, after reading the runs.
-            if let reason = OutputPaths.unwritable(path) { throw ValidationError("--journal \(path): cannot write it (\(reason))") }
+            // Opened at the first write; that it can be written was checked up front
+            // (``OutputPaths/check(inputs:outputs:journal:)``).
             target = path
         } else {
             guard let directory = Self.defaultDirectory() else {

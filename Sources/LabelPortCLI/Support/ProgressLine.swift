@@ -23,7 +23,7 @@ final class ProgressLine: Sendable {
         console.errorIsTerminal ? start(rows: rows, statistics: statistics, console: console) : nil
     }
 
-    static func start(
+    private static func start(
         rows: RowTally, statistics: @escaping @Sendable () -> ExecutionStatistics, console: Console
     ) -> ProgressLine {
         let task = Task {

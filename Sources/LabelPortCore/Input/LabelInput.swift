@@ -205,10 +205,7 @@ package struct LabelInput {
         let reported = Set(row.problems.compactMap { $0.column })
         switch csvMapper!.map(row) {
         case .success(let label):
-            var named = record
-            named.runID = label.runID
-            named.outputResourceName = label.outputResourceName
-            return .invalid(line: row.line, row.problems, named)
+            return .invalid(line: row.line, row.problems, record.naming(runID: label.runID, outputResourceName: label.outputResourceName))
         case .failure(let problems):
             let others = problems.diagnostics.filter { $0.line != row.line || $0.column.map(reported.contains) != true }
             return .invalid(line: row.line, row.problems + others, record.naming(problems))
@@ -250,9 +247,13 @@ package struct LabelInput {
 extension InputRecord {
     /// The record of an invalid row, with the run and name it gives.
     fileprivate func naming(_ problems: MappingProblems) -> InputRecord {
+        naming(runID: problems.runID, outputResourceName: problems.outputResourceName)
+    }
+
+    fileprivate func naming(runID: String?, outputResourceName: String?) -> InputRecord {
         var record = self
-        record.runID = problems.runID
-        record.outputResourceName = problems.outputResourceName
+        record.runID = runID
+        record.outputResourceName = outputResourceName
         return record
     }
 }

@@ -208,15 +208,13 @@ package struct CompactRun: Sendable, LabelKeyBytes {
         }
 
         package mutating func add(scanned label: ScannedGoldLabel) {
-            if case .row(let encoder) = body, encoder.format != .jsonl {
-                if let decoded = label.decoded() { add(decoded, bytes: label.text) }  // counts an empty text too
-                return
-            }
-            if label.valueText(GoldLabelScanner.textValue)?.count == 2 { emptyTextValues += 1 }  // ""
+            let emptyText = label.valueText(GoldLabelScanner.textValue)?.count == 2  // ""
             switch body {
             case .asSent, .spilled:
+                if emptyText { emptyTextValues += 1 }
                 add(body: label.text, runID: label.runID, name: label.outputResourceName, id: label.id)
             case .row(let encoder) where encoder.format == .jsonl:
+                if emptyText { emptyTextValues += 1 }
                 scratch.removeAll(keepingCapacity: true)
                 encoder.appendLine(into: &scratch) { index, out in
                     guard let text = label.valueText(index) else { return false }
@@ -225,7 +223,7 @@ package struct CompactRun: Sendable, LabelKeyBytes {
                 }
                 scratch.withUnsafeBytes { add(body: $0, runID: label.runID, name: label.outputResourceName, id: label.id) }
             case .row:
-                break  // decoded above
+                if let decoded = label.decoded() { add(decoded, bytes: label.text) }  // which counts an empty text
             }
         }
 

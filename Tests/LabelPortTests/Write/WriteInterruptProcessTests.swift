@@ -137,7 +137,8 @@ struct WriteInterruptProcessTests {
             let lines = try ImportFixtures.report(report)
             #expect(lines.count == 3_000, "one line per source label")
             let ok = lines.filter { $0["status"] == "ok" }.count
-            #expect(ok + lines.filter { $0["status"] == "skipped" }.count == 3_000, "nothing failed")
+            let others = lines.filter { $0["status"] != "ok" && $0["status"] != "skipped" }
+            #expect(others.isEmpty, "nothing failed: \(others.prefix(3).map { JSONWriter().string(.object($0)) })")
             #expect(ok >= 300 && ok < 3_000)
             #expect(env.destination.sandbox.goldLabels(runID: run).count == ok, "every label reported ok was copied, and nothing else")
             #expect(try JournalReader.read(journal).entries.filter { $0.outcome?.status == .ok }.count == ok, "the journal holds the writes made")
