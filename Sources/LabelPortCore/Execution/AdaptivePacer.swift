@@ -42,6 +42,11 @@ struct AdaptivePacer: Sendable, Equatable {
     /// it drops, a second when the first estimate of the new one was a little high. More
     /// are refusals at random.
     static let sporadicRefusals = 2
+    /// A window with fewer accepted requests than this lowers the pace by ``shallowCut`` at
+    /// most: a few answers are as likely a refusal at random as a limit.
+    static let leastAcceptedForDeepCut = 10
+    /// The most such a window lowers the pace (CUBIC-like multiplicative decrease).
+    static let shallowCut = 0.5
 
     /// A refusal whose pause has not ended yet: what is learnt from it waits for the
     /// answers of the requests sent before it.
@@ -203,7 +208,15 @@ struct AdaptivePacer: Sendable, Equatable {
             belowEstimate = []
             estimateBeforeThem = nil
         }
-        if let (rate, learning) = estimator.estimate(window, refusedSentAt: refusal.sentAt, refusedAnsweredAt: refusal.answeredAt, pace: refusal.pace) {
+        if var (rate, learning) = estimator.estimate(window, refusedSentAt: refusal.sentAt, refusedAnsweredAt: refusal.answeredAt, pace: refusal.pace) {
+            if let pace = refusal.pace, window.total < Self.leastAcceptedForDeepCut {
+                // A handful of accepted requests cannot tell a limit far below the pace from a
+                // refusal at random (one of the first requests after a pause: the estimate fell
+                // from 80 to 1 req/s, and refusals at that pace came too far apart to be seen as
+                // random). The pace falls by half at most; a real limit is reached in a few
+                // refusals.
+                rate = max(rate, Self.shallowCut * pace)
+            }
             estimator.learn(learning, rate: rate)
             if headerRate == nil { serverRate = rate }
             let known = if case .known = learning { true } else { false }

@@ -38,6 +38,41 @@ struct AdaptivePacerTests {
         #expect(rate > 0.85 * 80 && rate <= 81, "served \(rate)/s")
     }
 
+    /// What `--faults throttle=0.05` did to a real import: the first burst refused after 16
+    /// answers, then, after the pause, the third request refused at random. Read as a
+    /// bucket that refilled two requests in the second's pause, that window set the pace
+    /// to 1 req/s, and the random refusals that followed came too far apart to be told
+    /// from a limit: 300 rows took minutes on a server without one.
+    @Test("a window of a few accepted requests lowers the pace by half at most")
+    func fewAcceptedThenRefused() {
+        var pacer = AdaptivePacer(ceiling: nil, burst: 1)
+        let ms = Duration.milliseconds(1)
+        let read = pacer.reserve(now: .zero)
+        pacer.accepted(sentAt: read, answeredAt: read + ms * 12)
+        for i in 0..<8 {
+            let at = pacer.reserve(now: ms * 13)
+            pacer.accepted(sentAt: at, answeredAt: at + ms * 2 + ms * (Double(i) / 8))
+        }
+        var batch: [Duration] = []
+        for _ in 0..<8 { batch.append(pacer.reserve(now: ms * 15)) }
+        let resume = batch[0] + ms * 5 + .seconds(1)
+        pacer.refused(sentAt: batch[0], answeredAt: batch[0] + ms * 5, resumeAt: resume)
+        for at in batch.dropFirst() { pacer.accepted(sentAt: at, answeredAt: at + ms * 6) }
+        var t = resume
+        for _ in 0..<2 {
+            let at = pacer.reserve(now: t)
+            pacer.accepted(sentAt: at, answeredAt: at + ms)
+            t = at
+        }
+        let pace = pacer.limitedPace(at: t) ?? 0
+        let refused = pacer.reserve(now: t)
+        pacer.refused(sentAt: refused, answeredAt: refused + ms, resumeAt: refused + ms + .seconds(1))
+        let next = pacer.reserve(now: refused + ms + .seconds(1))
+        let after = pacer.limitedPace(at: next) ?? 0
+        #expect(pace > 50, "the pace after the first refusal: \(pace)")
+        #expect(after >= 0.49 * pace, "pace \(after) after \(pace)")
+    }
+
     @Test("with rate-limit headers it paces before any refusal")
     func headerDriven() {
         var run = PacedRun(server: ModelServer(rate: 200, burst: 20))
@@ -233,6 +268,23 @@ struct SimulatedImportTests {
         #expect(second >= 0.8 * first, "served \(first) then \(second) in each half of \(run.finished)")
         let perSecond = Double(run.served.count) / run.finished.inSeconds
         #expect(perSecond >= 5, "\(perSecond)/s: each refusal costs its second of Retry-After, and no more")
+    }
+
+    /// The same refusals with 5xx answers mixed in (`--faults throttle=0.05,error=0.1`):
+    /// the workers' backoffs after the 5xx leave gaps in what is sent, which must not read
+    /// as a lower limit refusal after refusal (the pace fell to 1 req/s).
+    @Test("sporadic refusals and 5xx answers on a server without a limit: the pace does not crawl", arguments: [1, 8])
+    func sporadicRefusalsWithErrors(concurrency: Int) {
+        var server = ModelServer(rate: 100_000, burst: 100_000, sporadic: 0.05)
+        server.errors = 0.1
+        var run = ConcurrentImport(server: server)
+        run.concurrency = concurrency
+        run.run(rows: 3_000)
+        let half = run.finished / 2
+        let first = Double(run.served.filter { $0 < half }.count), second = Double(run.served.filter { $0 >= half }.count)
+        #expect(second >= 0.8 * first, "served \(first) then \(second) in each half of \(run.finished)")
+        let perSecond = Double(run.served.count) / run.finished.inSeconds
+        #expect(perSecond >= 10, "\(perSecond)/s: each refusal costs its second of Retry-After, and no more")
     }
 
     /// A burst far below a tenth of a second's worth makes the first guess low (a tenth of

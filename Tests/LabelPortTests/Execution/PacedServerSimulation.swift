@@ -9,13 +9,24 @@ struct ModelServer {
     /// The share of requests refused at random whatever the bucket holds (as the sandbox's
     /// `--faults throttle=P` does): an overloaded server, not a rate limit.
     var sporadic = 0.0
+    /// The share of requests answered with a 5xx (`--faults error=P`): not a refusal, but
+    /// retried after a backoff.
+    var errors = 0.0
     private var random: UInt64 = 0x9E37_79B9_7F4A_7C15
+    private var errorRandom: UInt64 = 0x2545_F491_4F6C_DD1D
 
     init(rate: Double, burst: Int, sporadic: Double = 0) {
         self.rate = rate
         self.burst = Double(burst)
         tokens = Double(burst)
         self.sporadic = sporadic
+    }
+
+    /// Whether a request is answered with a 5xx (drawn before ``arrive(at:)``).
+    mutating func fails() -> Bool {
+        guard errors > 0 else { return false }
+        errorRandom = errorRandom &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Double(errorRandom >> 11) / Double(1 << 53) < errors
     }
 
     /// Whether a request arriving at `now` is served; the headers the sandbox would send.
@@ -95,14 +106,14 @@ struct ConcurrentImport {
         case ready(Duration)
         /// Holds a token for this instant.
         case send(Duration)
-        /// Its answer comes back then.
-        case answer(at: Duration, sentAt: Duration, served: Bool, headers: RateLimitHeaders)
+        /// Its answer comes back then (`failed`: a 5xx).
+        case answer(at: Duration, sentAt: Duration, served: Bool, headers: RateLimitHeaders, failed: Bool = false)
         case done
 
         var time: Duration? {
             switch self {
             case .ready(let t), .send(let t): t
-            case .answer(let t, _, _, _): t
+            case .answer(let t, _, _, _, _): t
             case .done: nil
             }
         }
@@ -122,6 +133,10 @@ struct ConcurrentImport {
     /// server: its connection is made first (all at once, as the workers start).
     var connectDelay = Duration.zero
     private var connected: Set<Int> = []
+    /// Each worker's 5xx retries of its current row.
+    private var errorRetries: [Int] = []
+    /// The executor's retry policy (full-jitter backoff after a 5xx).
+    var retryPolicy = RetryPolicy()
     /// Send times of served and refused requests.
     private(set) var served: [Duration] = []
     private(set) var refused: [Duration] = []
@@ -155,6 +170,7 @@ struct ConcurrentImport {
         }
         var remaining = rows - leadingReads
         var workers = [Step](repeating: .ready(now), count: concurrency)
+        errorRetries = Array(repeating: 0, count: concurrency)
         for i in workers.indices where i >= remaining { workers[i] = .done }
         remaining -= min(remaining, concurrency)
         while let (i, t) = workers.indices.compactMap({ i in workers[i].time.map { (i, $0) } }).min(by: { $0.1 < $1.1 }) {
@@ -164,12 +180,19 @@ struct ConcurrentImport {
             case .send:
                 if notBefore > t { workers[i] = .ready(t); break }  // a pause began meanwhile
                 let arrival = connected.insert(i).inserted ? t + connectDelay : t
-                let (ok, headers) = server.arrive(at: arrival)
-                workers[i] = .answer(at: arrival + nextLatency(), sentAt: t, served: ok, headers: headers)
-            case .answer(let at, let sentAt, let ok, let headers):
+                let failed = server.fails()
+                let (ok, headers) = failed ? (false, RateLimitHeaders(limit: nil, remaining: nil, reset: nil)) : server.arrive(at: arrival)
+                workers[i] = .answer(at: arrival + nextLatency(), sentAt: t, served: ok, headers: headers, failed: failed)
+            case .answer(let at, let sentAt, let ok, let headers, let failed):
                 if useHeaders, let pause = pacer.observe(headers, now: at) { notBefore = max(notBefore, pause) }
                 finished = max(finished, at)
-                if ok {
+                if failed {
+                    // A 5xx: answered (the pacer counts it), retried after the executor's backoff.
+                    pacer.accepted(sentAt: sentAt, answeredAt: at)
+                    errorRetries[i] += 1
+                    workers[i] = .ready(at + backoff(retry: errorRetries[i] - 1))
+                } else if ok {
+                    errorRetries[i] = 0
                     served.append(sentAt)
                     pacer.accepted(sentAt: sentAt, answeredAt: at)
                     if remaining > 0 {
@@ -211,6 +234,12 @@ struct ConcurrentImport {
         pauses.append(answerAt..<answerAt + retryAfter)
         let retryAt = pacer.reserve(now: answerAt + retryAfter)
         return handle(sendAt: retryAt, answerAt: retryAt + nextLatency())
+    }
+
+    /// A backoff as the executor draws it after a 5xx: random(0, min(max, base·2ⁿ)).
+    private mutating func backoff(retry n: Int) -> Duration {
+        sequence = sequence &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return retryPolicy.backoffCeiling(retry: n) * (Double(sequence >> 11) / Double(1 << 53))
     }
 
     /// A latency in [latency, latency + spread), from a fixed pseudo-random sequence.
