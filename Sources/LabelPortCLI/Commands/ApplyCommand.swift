@@ -45,7 +45,7 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         try OutputPaths.check(inputs: [("the plan", plan)], outputs: [("--report", report)], journal: journal)
         let console = Console.current
-        let clientConfiguration = try WriteSession.connect(connection, execution: execution.options, verbose: verbose)
+        let (clientConfiguration, executionOptions) = try WriteSession.connect(connection, execution: execution, verbose: verbose)
         let server = clientConfiguration.server
         let saved: SavedPlan
         do {
@@ -59,7 +59,7 @@ struct ApplyCommand: AsyncParsableCommand {
         var seen: Set<String> = []
         for write in saved.writes where seen.insert(write.runID).inserted { runIDs.append(write.runID) }
 
-        let session = WriteSession(execution: execution.options)
+        let session = WriteSession(execution: executionOptions)
         let journalWriter = try journal.open(command: "apply", server: server, source: plan, console: console)
         let status: Int32 = try await session.withEngine(client: clientConfiguration, mode: saved.mode, journal: journalWriter, console: console) { engine in
             // Every touched label, checked before the first write.

@@ -112,10 +112,14 @@ struct CopyCommand: AsyncParsableCommand {
         let environment = ProcessEnvironment.current
         let source: ResolvedConnection
         let destination: ResolvedConnection
+        let sourceOptions: ExecutionOptions
+        let destinationOptions: ExecutionOptions
         do {
             source = try resolve(from, flag: "--from", environment: environment)
             // Both sides from flags and environment: resolve once (a token_command runs once).
             destination = from == nil && to == nil ? source : try resolve(to, flag: "--to", environment: environment)
+            sourceOptions = try execution.options(for: source)
+            destinationOptions = try execution.options(for: destination)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
@@ -128,7 +132,7 @@ struct CopyCommand: AsyncParsableCommand {
             command: "copy", server: destination.server, source: "copy from \(source.server.baseURL)", console: Console.current))
         let session = CopySession(
             pairs: pairs, source: source, destination: destination, journal: journalWriter,
-            sourceOptions: execution.options(for: source), destinationOptions: execution.options(for: destination),
+            sourceOptions: sourceOptions, destinationOptions: destinationOptions,
             configuration: configuration, json: json, report: report, verbose: verbose,
             beforeVerify: Self.beforeVerify)
         let status = try await session.run()

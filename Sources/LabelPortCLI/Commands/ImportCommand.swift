@@ -109,7 +109,7 @@ struct ImportCommand: AsyncParsableCommand {
         let executionOptions: ExecutionOptions
         do {
             let resolved = try connection.resolve()
-            executionOptions = execution.options(for: resolved)
+            executionOptions = try execution.options(for: resolved)
             clientConfiguration = try resolved.clientConfiguration(concurrency: executionOptions.concurrency, environment: ProcessEnvironment.current)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)

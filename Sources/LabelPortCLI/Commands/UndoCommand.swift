@@ -55,7 +55,7 @@ struct UndoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console.current
-        let clientConfiguration = try WriteSession.connect(connection, execution: execution.options, verbose: verbose)
+        let (clientConfiguration, executionOptions) = try WriteSession.connect(connection, execution: execution, verbose: verbose)
         let server = clientConfiguration.server
         let path = try journalPath ?? JournalOptions.newest()
         try OutputPaths.check(inputs: [("the journal being undone", path)], outputs: [("--report", report)], journal: journal)
@@ -75,7 +75,7 @@ struct UndoCommand: AsyncParsableCommand {
         var seen: Set<String> = []
         for entry in recorded.entries where seen.insert(entry.write.runID).inserted { runIDs.append(entry.write.runID) }
 
-        let session = WriteSession(execution: execution.options)
+        let session = WriteSession(execution: executionOptions)
         let journalWriter = try (dryRun ? nil : journal.open(command: "undo", server: server, source: path, console: console))
         let status: Int32 = try await session.withEngine(client: clientConfiguration, mode: .update, journal: journalWriter, console: console) { engine in
             let (labels, problems) = await WriteSession.read(runIDs, with: engine, missingIsEmpty: true)

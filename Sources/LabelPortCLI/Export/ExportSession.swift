@@ -25,9 +25,10 @@ struct ExportSession {
     func withAPI<Result: Sendable>(
         _ resolved: ResolvedConnection, _ body: (API) async throws -> Result
     ) async throws -> Result {
-        let options = execution.options(for: resolved)
+        let options: ExecutionOptions
         var configuration: RefactorClient.Configuration
         do {
+            options = try execution.options(for: resolved)
             configuration = try resolved.clientConfiguration(concurrency: options.concurrency, environment: environment)
         } catch {
             throw ValidationError(error.description)

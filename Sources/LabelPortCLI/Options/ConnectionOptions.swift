@@ -69,7 +69,7 @@ struct ConnectionOptions: ParsableArguments {
             throw ConfigurationError("no API token: set REFACTOR_API_TOKEN or pass --token-file PATH (or use a profile: --profile NAME)")
         }
         var resolved = ResolvedConnection(server: server, token: token, profile: profile)
-        resolved.caFile = caFile ?? resolved.caFile
+        resolved.caFile = caFile.map { ($0, "--ca-file") } ?? resolved.caFile
         resolved.proxy = proxy.map { ($0, "--proxy") } ?? resolved.proxy
         resolved.timeout = .milliseconds(Int64(timeout * 1000))
         return resolved

@@ -22,20 +22,15 @@ struct ExecutionOptionGroup: ParsableArguments {
     func validate() throws {
         if let concurrencyFlag { guard concurrencyFlag >= 1 else { throw ValidationError("--concurrency must be at least 1") } }
         if let rate { guard rate > 0, rate.isFinite else { throw ValidationError("--rate must be a positive number of requests per second") } }
-        if let burst {
-            guard burst >= 1 else { throw ValidationError("--burst must be at least 1") }
-            guard rate != nil else { throw ValidationError("--burst needs --rate") }
-        }
+        if let burst { guard burst >= 1 else { throw ValidationError("--burst must be at least 1") } }
         guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
     }
 
-    var options: ExecutionOptions {
-        ExecutionOptions(concurrency: concurrency, rate: rate, burst: burst, retries: retries)
-    }
-
     /// The options with the profile's concurrency and rate where the flags are not given.
-    func options(for connection: ResolvedConnection) -> ExecutionOptions {
-        ExecutionOptions(
-            concurrency: concurrencyFlag ?? connection.concurrency ?? 8, rate: rate ?? connection.rate, burst: burst, retries: retries)
+    /// `--burst` needs a rate, from `--rate` or the profile (a usage error otherwise).
+    func options(for connection: ResolvedConnection) throws(ConfigurationError) -> ExecutionOptions {
+        let rate = rate ?? connection.rate
+        if burst != nil && rate == nil { throw ConfigurationError("--burst needs --rate (or a profile's rate)") }
+        return ExecutionOptions(concurrency: concurrencyFlag ?? connection.concurrency ?? 8, rate: rate, burst: burst, retries: retries)
     }
 }

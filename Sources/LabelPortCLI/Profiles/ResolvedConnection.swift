@@ -5,8 +5,9 @@ import LabelPortCore
 struct ResolvedConnection: Sendable {
     var server: ServerAddress
     var token: APIToken
-    /// Trusted in addition to the system's roots (PEM).
-    var caFile: String?
+    /// Trusted in addition to the system's roots (PEM), and where it was given
+    /// (`--ca-file`, a profile's `ca_file`), for messages.
+    var caFile: (path: String, source: String)?
     /// A proxy URL and where it was given (`--proxy`, a profile); else the environment's.
     var proxy: (url: String, source: String)?
     /// How long a request may go without progress.
@@ -20,7 +21,7 @@ struct ResolvedConnection: Sendable {
     init(server: ServerAddress, token: APIToken, profile: Profile?) {
         self.server = server
         self.token = token
-        self.caFile = profile?.caFile
+        self.caFile = profile.flatMap { profile in profile.caFile.map { ($0, "\(profile.label): ca_file") } }
         self.proxy = profile.flatMap { profile in profile.proxy.map { ($0, "\(profile.label)") } }
         self.concurrency = profile?.concurrency
         self.rate = profile?.rate
@@ -43,7 +44,7 @@ struct ResolvedConnection: Sendable {
     /// environment's), timeout.
     func clientConfiguration(concurrency: Int, environment: [String: String]) throws(ConfigurationError) -> RefactorClient.Configuration {
         var configuration = RefactorClient.Configuration(server: server, token: token, concurrency: concurrency, requestTimeout: timeout)
-        configuration.trust = try TrustSettings(caFile: caFile, environment: environment)
+        configuration.trust = try TrustSettings(caFile: caFile?.path, caFileSource: caFile?.source ?? "--ca-file", environment: environment)
         let explicit = try proxy.map { given throws(ConfigurationError) in try ProxySettings(url: given.url, source: given.source) }
         configuration.proxy = try ProxySettings.select(for: server, explicit: explicit, environment: environment)
         return configuration

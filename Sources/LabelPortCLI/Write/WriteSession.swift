@@ -15,14 +15,21 @@ struct WriteSession {
 
     /// The client's settings (a usage error, exit 64, when the connection is missing or refused).
     /// `verbose`: each request is logged on stderr (method, path, status, time).
-    static func connect(_ connection: ConnectionOptions, execution: ExecutionOptions, verbose: Bool) throws -> RefactorClient.Configuration {
+    /// The client's settings and the request options, the profile's `concurrency` and
+    /// `rate` applying where the flags do not say.
+    static func connect(
+        _ connection: ConnectionOptions, execution: ExecutionOptionGroup, verbose: Bool
+    ) throws -> (client: RefactorClient.Configuration, execution: ExecutionOptions) {
         do {
-            var configuration = try connection.clientConfiguration(concurrency: execution.concurrency)
+            let environment = ProcessEnvironment.current
+            let resolved = try connection.resolve(environment: environment)
+            let options = try execution.options(for: resolved)
+            var configuration = try resolved.clientConfiguration(concurrency: options.concurrency, environment: environment)
             if verbose {
                 let console = Console.current
                 configuration.requestLog = { console.message($0) }
             }
-            return configuration
+            return (configuration, options)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }

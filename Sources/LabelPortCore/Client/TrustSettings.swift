@@ -14,13 +14,14 @@ package struct TrustSettings: Sendable {
 
     /// - Parameters:
     ///   - caFile: `--ca-file` (or a profile's `ca_file`).
+    ///   - caFileSource: where `caFile` was given, as messages name it.
     ///   - environment: where `SSL_CERT_FILE` is looked up.
-    package init(caFile: String?, environment: [String: String]) throws(ConfigurationError) {
+    package init(caFile: String?, caFileSource: String = "--ca-file", environment: [String: String]) throws(ConfigurationError) {
         if let bundlePath = environment["SSL_CERT_FILE"], !bundlePath.isEmpty {
             bundle = try Self.load(bundlePath, named: "SSL_CERT_FILE")
         }
         if let caFile {
-            additional = try Self.load(caFile, named: "--ca-file")
+            additional = try Self.load(caFile, named: caFileSource)
         }
     }
 

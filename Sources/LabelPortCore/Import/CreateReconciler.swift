@@ -99,7 +99,7 @@ final class CreateReconciler: Sendable {
                     try await client.updateGoldLabelID(runID: runID, labelID: found.id, update)
                 }
             } catch {
-                throw WriteFailure(error, interrupted: interrupt.isSet)
+                throw WriteFailure(error, interrupted: interrupt.isSet, update: true)
             }
         }
         return found.id

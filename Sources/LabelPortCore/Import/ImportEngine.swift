@@ -231,7 +231,7 @@ package final class ImportEngine: Sendable {
                         try await client.updateGoldLabelID(runID: runID, labelID: id, request)
                     }
                 } catch {
-                    throw WriteFailure(error, interrupted: stop.interrupt.isSet)
+                    throw WriteFailure(error, interrupted: stop.interrupt.isSet, update: true)
                 }
             }
             journalOutcome(seq, .ok, labelID: outcome.labelID, error: nil)

@@ -9,11 +9,20 @@ enum WriteFailure: Error {
 
     /// A request's error, as the row it was for ends. A request cancelled by Ctrl-C before
     /// it was sent was not attempted.
-    init(_ error: APIError, interrupted: Bool) {
+    /// `update`: an update whose outcome is unknown says that it may have been applied
+    /// (a create's is settled by re-reading the run instead).
+    init(_ error: APIError, interrupted: Bool, update: Bool = false) {
         if error.kind == .cancelled && interrupted {
             self = .notSent(.interrupted)
         } else {
-            self = .failed(error.description, outcomeUnknown: error.outcomeUnknown, stopsImport: error.kind == .unauthorized || error.kind == .forbidden)
+            let unknown = update && error.outcomeUnknown && error.kind != .cancelled
+            self = .failed(
+                error.description + (unknown ? Self.mayHaveBeenApplied : ""),
+                outcomeUnknown: error.outcomeUnknown, stopsImport: error.kind == .unauthorized || error.kind == .forbidden)
         }
     }
+
+    /// Said of an update sent without an answer: the server may hold its values.
+    static let mayHaveBeenApplied = "; the server may have applied it: run again to check (repeating an update is safe)"
+
 }

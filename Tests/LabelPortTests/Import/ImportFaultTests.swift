@@ -53,6 +53,25 @@ struct ImportFaultTests {
         }
     }
 
+    /// Every answer lost after the write is stored: the updates fail (no answer came),
+    /// but the row says the server may hold them, as the journal's `unknown` does.
+    @Test("an update whose answer never came says it may have been applied")
+    func updateOutcomeUnknown() async throws {
+        let seed = ImportFixtures.seed([#"{"output_resource_name": "u-1", "text_value": "before"}"#])
+        try await ExportFixtures.withSandbox(seed: seed, { configuration in
+            configuration.faults = FaultSpec(dropAfterCommit: 1)
+        }) { sandbox, scratch in
+            let input = try scratch.write("rows.jsonl", #"{"output_resource_name": "u-1", "text_value": "after"}"# + "\n")
+            let report = scratch.url("report.jsonl")
+            let result = try await ImportFixtures.importFile(input, sandbox, scratch, ["--run-id", ImportFixtures.runA, "--report", report, "--retries", "1"])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("rows.jsonl:1: failed: update gold label"), "\(result.stderr)")
+            #expect(result.stderr.contains("closed the connection before answering; the server may have applied it: run again to check (repeating an update is safe)"), "\(result.stderr)")
+            #expect(try ImportFixtures.report(report).first?["status"] == "failed")
+            #expect(sandbox.sandbox.goldLabels(runID: ImportFixtures.runA).first?.textValue == "after", "stored, though no answer said so")
+        }
+    }
+
     @Test("--concurrency 4 never has more than 4 requests in flight at the server")
     func concurrencyBound() async throws {
         let dir = try TemporaryDirectory()

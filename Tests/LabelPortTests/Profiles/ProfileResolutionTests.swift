@@ -40,12 +40,45 @@ struct ProfileResolutionTests {
         #expect(both.server.baseURL == "http://127.0.0.1:1111")
 
         let execution = try ExecutionOptionGroup.parse([])
-        #expect(execution.options(for: a).concurrency == 3)
-        #expect(execution.options(for: a).rate == 7)
+        #expect(try execution.options(for: a).concurrency == 3)
+        #expect(try execution.options(for: a).rate == 7)
         let flags = try ExecutionOptionGroup.parse(["--concurrency", "5", "--rate", "2"])
-        #expect(flags.options(for: a).concurrency == 5)
-        #expect(flags.options(for: a).rate == 2)
-        #expect(execution.options(for: b).concurrency == 8)
+        #expect(try flags.options(for: a).concurrency == 5)
+        #expect(try flags.options(for: a).rate == 2)
+        #expect(try execution.options(for: b).concurrency == 8)
+    }
+
+    @Test("--burst takes the profile's rate; with no rate anywhere it is a usage error")
+    func burstWithProfileRate() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let env = try Self.config(dir)
+        let burst = try ExecutionOptionGroup.parse(["--burst", "2"])
+        let a = try burst.options(for: try Self.resolve(["--profile", "a"], env))
+        #expect(a.rate == 7 && a.burst == 2)
+        #expect(throws: ConfigurationError("--burst needs --rate (or a profile's rate)")) {
+            try burst.options(for: try Self.resolve(["--profile", "b"], env))
+        }
+    }
+
+    @Test("a profile's ca_file that cannot be read is named as the profile's, not as --ca-file")
+    func profileCAFile() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let env = try ProfileFixtures.environment("""
+            [profiles.c]
+            base_url = "https://127.0.0.1:3333"
+            token_env = "C_TOKEN"
+            ca_file = "/nonexistent/ca.pem"
+            """, in: dir, ["C_TOKEN": "t"])
+        let resolved = try Self.resolve(["--profile", "c"], env)
+        #expect(throws: ConfigurationError("profile \"c\" (\(env["LABELPORT_CONFIG"]!)): ca_file /nonexistent/ca.pem: cannot read it (No such file or directory)")) {
+            try resolved.clientConfiguration(concurrency: 1, environment: env)
+        }
+        let flagged = try Self.resolve(["--profile", "c", "--ca-file", "/nonexistent/flag.pem"], env)
+        #expect(throws: ConfigurationError("--ca-file /nonexistent/flag.pem: cannot read it (No such file or directory)")) {
+            try flagged.clientConfiguration(concurrency: 1, environment: env)
+        }
     }
 
     @Test("flags and REFACTOR_* override the profile's URL and token")
