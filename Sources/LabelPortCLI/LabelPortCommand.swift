@@ -13,7 +13,7 @@ package struct LabelPortCommand: AsyncParsableCommand {
             see `labelport profiles`). Try it locally with `labelport sandbox`.
 
             Examples:
-              labelport validate labels.csv --map "Document=output_resource_name" --run-id RUN
+              labelport validate labels.csv --run-id RUN --map "Doc=output_resource_name"
               labelport import labels.csv --dry-run
               labelport export labels --run RUN --out backup.jsonl
             """,

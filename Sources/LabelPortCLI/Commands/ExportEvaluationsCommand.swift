@@ -8,7 +8,7 @@ struct ExportEvaluationsCommand: AsyncParsableCommand {
         commandName: "evaluations",
         abstract: "Export evaluations, named by run and id, to JSONL, CSV or xlsx.",
         discussion: """
-            The API cannot list evaluations, so name them: an --ids file (CSV or JSONL with \
+            The API cannot list evaluations, so name them: an --ids file (CSV, JSONL or xlsx with \
             run_id and evaluation_id or id columns; an evaluations export is itself an ids \
             file), or --run UUID --id UUID pairs, paired in order. Rows are sorted by \
             (run_id, id), columns are the API's field names, value exactly as the server \
@@ -17,12 +17,12 @@ struct ExportEvaluationsCommand: AsyncParsableCommand {
 
             Examples:
               labelport export evaluations --ids evaluations.csv --out evaluations.jsonl
-              labelport export evaluations --run RUN --id EVALUATION --run RUN --id EVALUATION2
-              labelport export evaluations --ids evaluations.jsonl --out evaluations.jsonl
+              labelport export evaluations --run RUN --id EVAL1 --run RUN --id EVAL2
+              labelport export evaluations --ids ids.xlsx --out evaluations.xlsx
             """
     )
 
-    @Option(name: .customLong("ids"), help: ArgumentHelp("A CSV/JSONL file with run_id and evaluation_id (or id) columns.", valueName: "FILE"))
+    @Option(name: .customLong("ids"), help: ArgumentHelp("A CSV, JSONL or xlsx file with run_id and evaluation_id (or id) columns.", valueName: "FILE"))
     var idsFile: String?
 
     @Option(name: .customLong("run"), help: ArgumentHelp("The run of the --id at the same position (repeatable).", valueName: "UUID"))

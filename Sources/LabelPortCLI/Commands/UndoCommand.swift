@@ -23,7 +23,8 @@ struct UndoCommand: AsyncParsableCommand {
 
             Examples:
               labelport undo --last --dry-run
-              labelport undo ~/.local/state/labelport/journal/20261130T010203.456Z-import.jsonl
+              labelport undo \\
+                ~/.local/state/labelport/journal/20261130T010203.456Z-import.jsonl
             """
     )
 

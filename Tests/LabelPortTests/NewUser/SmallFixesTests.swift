@@ -38,13 +38,21 @@ struct SmallFixesTests {
         #expect(nothing.stderr.contains("name what to export"))
     }
 
-    @Test("help: examples fit 80 columns, 'Examples:' once, defaults printed once")
+    @Test("help: examples fit 80 columns (never wrapped mid-command), 'Examples:' once, defaults printed once")
     func help() {
-        for command in [ImportCommand.self, ValidateCommand.self, SandboxCommand.self, ExportLabelsCommand.self] as [any ParsableCommand.Type] {
+        let commands: [any ParsableCommand.Type] = [
+            LabelPortCommand.self, ImportCommand.self, ApplyCommand.self, UndoCommand.self, ExportCommand.self, ExportLabelsCommand.self,
+            ExportEvaluationsCommand.self, CopyCommand.self, ValidateCommand.self, ProfilesCommand.self, SandboxCommand.self,
+        ]
+        for command in commands {
             let text = LabelPortCommand.helpMessage(for: command, columns: 80)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            for line in lines where line.contains("labelport ") && line.hasPrefix("    ") {
+            for (i, line) in lines.enumerated() where line.hasPrefix("  labelport ") || line.hasPrefix("    labelport ") {
                 #expect(line.count <= 80, "\(command): \(line)")
+                // A wrapped example goes on at the start of the next line.
+                if i + 1 < lines.count, let next = lines[i + 1].first {
+                    #expect(next == " ", "\(command): \(line) / \(lines[i + 1])")
+                }
             }
             #expect(text.components(separatedBy: "Examples:").count <= 2, "\(command)")
         }
