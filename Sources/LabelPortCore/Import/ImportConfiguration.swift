@@ -12,6 +12,10 @@ package struct ImportConfiguration: Sendable {
     /// What a row of a run the server does not have (404) is told to check: the
     /// command's way of naming another run.
     package var missingRunAdvice = "check the run id or --remap-run"
+    /// What a row whose name several labels of its run share is told: the command's way
+    /// of saying which label it means.
+    package var conflictAdvice = Self.importConflictAdvice
+    static let importConflictAdvice = "add an id column to say which"
 
     package init(mode: ImportMode = .upsert, remapRuns: [String: String] = [:], dryRun: Bool = false, maxErrors: Int? = nil, window: Int = 4096) {
         self.mode = mode

@@ -47,6 +47,7 @@ package final class ImportEngine: Sendable {
     package func planner(for results: [(String, Result<CompactRunIndex, APIError>)]) -> (Planner, [String]) {
         var problems: [String] = []
         var planner = Planner(mode: configuration.mode)
+        planner.conflictAdvice = configuration.conflictAdvice
         for (runID, result) in results {
             switch result {
             case .success(let labels):

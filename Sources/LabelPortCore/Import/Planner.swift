@@ -15,6 +15,8 @@ package struct Planner: Sendable {
     package var repeatedRows = RepeatedRows()
     /// What the first row of each merged label was planned to do.
     private var mergedPlans: [PlanKey: PlannedRow] = [:]
+    /// What a row whose name several labels share is told to do (import: give the id).
+    package var conflictAdvice = ImportConfiguration.importConflictAdvice
     private var runs: [String: RunSnapshot] = [:]
     private var sequence = 0
 
@@ -146,7 +148,7 @@ package struct Planner: Sendable {
             update(row, .pending(name: row.outputResourceName), current: values, in: &run, into: &planned)
         default:
             planned.action = .conflict
-            planned.problem = "\(ids.count + (pending == nil ? 0 : 1)) labels in run \(row.runID) share output_resource_name \"\(row.outputResourceName)\": \(ids.joined(separator: ", ")); add an id column to say which"
+            planned.problem = "\(ids.count + (pending == nil ? 0 : 1)) labels in run \(row.runID) share output_resource_name \"\(row.outputResourceName)\": \(ids.joined(separator: ", ")); \(conflictAdvice)"
         }
     }
 

@@ -53,6 +53,19 @@ struct CopyCommandTests {
         }
     }
 
+    @Test("a name the destination run holds twice: a conflict told that copy cannot tell which label to update")
+    func destinationConflict() async throws {
+        let twice = (1...2).map { i in #"{"run_id": "\#(Self.runC)", "output_resource_name": "c-1", "text_value": "twice \#(i)"}"# }
+        let seed = #"{"runs": [{"id": "\#(Self.runC)", "account_id": "\#(TestSandbox.accountA)"}], "gold_labels": [\#(twice.joined(separator: ","))]}"#
+        try await CopyEnvironments.with(destinationSeed: seed) { env in
+            let result = await env.copy(["--run", Self.runC])
+            #expect(result.status == 1, "\(result.stderr)")
+            #expect(result.stderr.contains(#"share output_resource_name "c-1""#), "\(result.stderr)")
+            #expect(result.stderr.contains("not copied: labelport cannot tell which of them to update"), "\(result.stderr)")
+            #expect(!result.stderr.contains("id column"))
+        }
+    }
+
     static let driftedSeed: String = ImportFixtures.seed([
         #"{"id": "d0000000-0000-4000-8000-000000000001", "output_resource_name": "doc-text", "text_value": "stale text"}"#,
         #"{"id": "d0000000-0000-4000-8000-000000000002", "output_resource_name": "doc-partial-false", "object_value": {"answer": {"tags": ["cat"], "score": 0.30000000000000004}}, "object_value_is_partial": false}"#,
