@@ -163,5 +163,13 @@ extension SavedPlan.Write {
         guard let after = try object.optionalObject("after") else { throw RecordFormatError("\"after\" is missing") }
         self.after = try LabelValues(json: after)
         if !isCreate && labelID == nil && seen != .earlierWrite { throw RecordFormatError("an update with no label_id must follow the write that creates it") }
+        // What is sent is what the journal records as the result: the two must agree, or an
+        // edited plan would write one thing and journal another (which undo then refuses).
+        let sent = (before ?? LabelValues()).updated(
+            textValue: sends.textValue, objectValue: sends.objectValue, objectValueIsPartial: sends.objectValueIsPartial)
+        if !LabelDiff.changes(from: sent, to: self.after).isEmpty {
+            throw RecordFormatError(
+                "\"sends\" does not turn \"before\" into \"after\": the plan was edited; make a new one with import --dry-run --plan-out")
+        }
     }
 }

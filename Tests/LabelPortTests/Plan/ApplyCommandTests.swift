@@ -96,6 +96,27 @@ struct ApplyCommandTests {
         }
     }
 
+    @Test("a plan whose sends disagree with its after (edited by hand) is refused before anything is sent")
+    func editedPlan() async throws {
+        try await ExportFixtures.withSandbox(seed: UndoFixtures.seed()) { sandbox, dir in
+            let plan = try await Self.makePlan(sandbox, dir)
+            guard case .object(var object) = try JSONParser.parse(Array(try FileText.read(plan).utf8)),
+                case .array(var writes)? = object["writes"], case .object(var first) = writes[0]
+            else { Issue.record("not a plan object"); return }
+            first["sends"] = .object(JSONObject([("text_value", .string("HACK"))]))
+            writes[0] = .object(first)
+            object["writes"] = .array(writes)
+            let edited = try dir.write("edited.plan.json", JSONWriter().string(.object(object)))
+            let before = Self.state(sandbox)
+            let requests = sandbox.stats.requests
+            let result = try await UndoFixtures.run(["apply", edited], sandbox, dir)
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.contains(#"edited.plan.json: write 1: "sends" does not turn "before" into "after": the plan was edited; make a new one with import --dry-run --plan-out"#), "\(result.stderr)")
+            #expect(Self.state(sandbox) == before)
+            #expect(sandbox.stats.requests == requests, "nothing sent")
+        }
+    }
+
     @Test("the plan records the input's name and SHA-256, and never the token")
     func planContents() async throws {
         try await ExportFixtures.withSandbox(seed: UndoFixtures.seed()) { sandbox, dir in
