@@ -108,10 +108,11 @@ struct CopySession {
         await progress?.stop()
         let read = reads.statistics
         let written = writes.statistics
-        let summary = ImportSummary(
+        var summary = ImportSummary(
             counts: counts, runs: pairs.count, requests: read.requestsSent + written.requestsSent, retries: read.retries + written.retries,
             elapsedSeconds: (ContinuousClock.now - startedAt).inSeconds, dryRun: configuration.dryRun,
             interrupted: interrupt.isSet, invalidInput: false)
+        summary.noteLimits(read, written)
         let verification = verificationJSON(checked: checked, differences: differences)
         var summaryJSON = summary.json
         if case .object(var object) = summaryJSON, !configuration.dryRun {

@@ -92,7 +92,7 @@ struct ExportSession {
             line = "nothing exported: \(Formatting.count(outcome.failures.count, "item")) not found; \(output.out) was not written"
         }
         console.message(line)
-        if let limited = ImportSummary.rateLimitLine(refused: statistics.throttled, allowedRate: statistics.allowedRate) { console.message(limited) }
+        if let limited = ImportSummary.rateLimitLine(statistics) { console.message(limited) }
         if !outcome.failures.isEmpty { throw ExitCode(1) }
     }
 

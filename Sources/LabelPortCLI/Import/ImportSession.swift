@@ -60,11 +60,11 @@ struct ImportSession {
             skipReason: invalidInput ? "not written: the input has \(CountText.count(validation.invalidRows, "invalid row"))" : nil)
         await progress?.stop()
         let statistics = executor.statistics
-        let summary = ImportSummary(
+        var summary = ImportSummary(
             counts: counts, runs: validation.runIDs.count, requests: statistics.requestsSent, retries: statistics.retries,
-            refused: statistics.throttled, allowedRate: statistics.allowedRate,
             elapsedSeconds: (ContinuousClock.now - startedAt).inSeconds, dryRun: command.dryRun,
             interrupted: interrupt.isSet, invalidInput: invalidInput)
+        summary.noteLimits(statistics)
         let savePlan = !invalidInput && !interrupt.isSet && unreadable.isEmpty
         try await outputs.finish(
             planHeader: command.dryRun ? renderer.header(counts, runs: validation.runIDs.count, dryRun: true) : nil,

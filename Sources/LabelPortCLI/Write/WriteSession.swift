@@ -94,9 +94,11 @@ struct WriteSession {
 
     func summary(_ counts: OutcomeCounts, runs: Int, dryRun: Bool = false) -> ImportSummary {
         let statistics = executor.statistics
-        return ImportSummary(
+        var summary = ImportSummary(
             counts: counts, runs: runs, requests: statistics.requestsSent, retries: statistics.retries,
             elapsedSeconds: (ContinuousClock.now - startedAt).inSeconds, dryRun: dryRun, interrupted: interrupt.isSet, invalidInput: false)
+        summary.noteLimits(statistics)
+        return summary
     }
 
     /// The summary's line naming the journal, when the run wrote one.

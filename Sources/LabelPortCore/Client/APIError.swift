@@ -36,6 +36,8 @@ package struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidResponse
         /// The call was cancelled (Ctrl-C).
         case cancelled
+        /// Not sent: the server's quota (rate-limit headers) resets later than labelport waits.
+        case quotaSpent
     }
 
     package var kind: Kind
@@ -63,7 +65,7 @@ package struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         switch kind {
         case .throttled, .serverError, .connectFailed, .connectionDropped, .timeout: true
         case .badRequest, .unauthorized, .forbidden, .notFound, .unexpectedStatus, .invalidResponse, .cancelled,
-            .hostNotFound, .certificateRejected, .proxyFailed, .redirected:
+            .hostNotFound, .certificateRejected, .proxyFailed, .redirected, .quotaSpent:
             false
         }
     }
@@ -104,6 +106,7 @@ package struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case .redirected: text = "\(operation): the server answered with a redirect (\(status ?? 300))"
         case .invalidResponse: text = "\(operation): the server's answer was not valid"
         case .cancelled: text = "\(operation): cancelled"
+        case .quotaSpent: text = "\(operation): not sent"
         }
         if let detail, !detail.isEmpty { text += ": \(detail)" }
         if let retryAfter, kind == .throttled || kind == .serverError {

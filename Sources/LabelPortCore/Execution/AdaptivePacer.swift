@@ -178,7 +178,9 @@ struct AdaptivePacer: Sendable, Equatable {
     /// quota is spent (`remaining: 0`).
     mutating func observe(_ headers: RateLimitHeaders, now: Duration) -> Duration? {
         guard let remaining = headers.remaining, let reset = headers.reset else { return nil }
-        if remaining == 0 && reset > .zero {
+        if remaining == 0 {
+            // A quota reset already due (0, or a timestamp just past) says nothing of the pace.
+            guard reset > .zero else { return nil }
             let until = now + reset
             pause(until: until)
             return until

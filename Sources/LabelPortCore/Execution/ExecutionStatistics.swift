@@ -31,6 +31,10 @@ package struct ExecutionStatistics: Sendable, Equatable {
     package var cancelled = 0
     /// Retries not made because the ``RetryBudget`` was spent.
     package var retriesRefusedByBudget = 0
+    /// Times the server's quota ran out (`RateLimit-Remaining: 0`) and every request
+    /// waited for its reset, and how long those waits were in all (seconds).
+    package var quotaWaits = 0
+    package var quotaWaitedSeconds = 0.0
     /// The most attempts in flight at once.
     package var peakInFlight = 0
     package var reads = Counts()

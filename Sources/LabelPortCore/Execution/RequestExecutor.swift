@@ -76,6 +76,8 @@ package final class RequestExecutor: Sendable {
         let now = clock.now()
         state.withLock { s in
             if let pause = s.pacer.observe(headers, now: now), pause > s.notBefore {
+                s.statistics.quotaWaits += 1
+                s.statistics.quotaWaitedSeconds += (pause - max(now, s.notBefore)).inSeconds
                 s.notBefore = pause
             }
         }
@@ -105,6 +107,7 @@ package final class RequestExecutor: Sendable {
         var retriesSoFar = 0
         var lastError: APIError?
         while true {
+            if let tooLong = quotaWaitTooLong(kind, operation: operation) { throw tooLong }
             let attempted: (outcome: Result<T, APIError>, sentAt: Duration)
             do {
                 attempted = try await attempt(kind, isRetry: retriesSoFar > 0, body)
@@ -241,6 +244,24 @@ package final class RequestExecutor: Sendable {
                 break
             }
             return decision
+        }
+    }
+
+    /// The error for a request that would wait longer than ``RetryPolicy/maxRetryAfter``
+    /// for the server's quota to reset (its headers said none remains), counted as failed;
+    /// nil when the wait is shorter (`Retry-After` pauses never are: the retry gives up).
+    private func quotaWaitTooLong(_ kind: RequestKind, operation: String) -> APIError? {
+        let now = clock.now()
+        return state.withLock { s -> APIError? in
+            let wait = s.notBefore - now
+            guard wait > policy.maxRetryAfter else { return nil }
+            s.statistics.failed += 1
+            s.statistics[kind].failed += 1
+            let seconds = { (d: Duration) in RetryAfter.seconds(Int(d.components.seconds)).spoken }
+            return APIError(
+                kind: .quotaSpent, operation: operation,
+                detail: "the server's rate-limit quota is used up (RateLimit-Remaining: 0) for another \(seconds(wait)), "
+                    + "longer than labelport waits (\(seconds(policy.maxRetryAfter))), so it gave up: try again later")
         }
     }
 

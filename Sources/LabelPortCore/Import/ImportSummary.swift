@@ -8,6 +8,10 @@ package struct ImportSummary: Sendable {
     package var refused: Int
     /// The rate the server allowed (requests per second), when it limited the run.
     package var allowedRate: Double?
+    /// Times the server's quota ran out (its headers said none remained) and every request
+    /// waited for the reset, and the seconds waited in all.
+    package var quotaWaits = 0
+    package var quotaWaitedSeconds = 0.0
     package var elapsedSeconds: Double
     package var dryRun: Bool
     package var interrupted: Bool
@@ -52,6 +56,8 @@ package struct ImportSummary: Sendable {
         object["retries"] = .number(JSONNumber(retries))
         object["refused"] = .number(JSONNumber(refused))
         object["allowed_rate"] = allowedRate.map { .number(JSONNumber(uncheckedLiteral: Self.decimal($0, digits: 1))) } ?? .null
+        object["quota_waits"] = .number(JSONNumber(quotaWaits))
+        object["quota_waited_seconds"] = .number(JSONNumber(uncheckedLiteral: Self.decimal(quotaWaitedSeconds, digits: 1)))
         object["elapsed_seconds"] = .number(JSONNumber(uncheckedLiteral: Self.decimal(elapsedSeconds, digits: 3)))
         object["dry_run"] = .bool(dryRun)
         if dryRun { object["would_fail"] = .number(JSONNumber(counts.doomed)) }
@@ -60,12 +66,37 @@ package struct ImportSummary: Sendable {
         return .object(object)
     }
 
+    /// The rate-limit figures of the executors that ran (for copy, the reads' and the
+    /// writes'; the rate allowed is the last one's that knows it).
+    package mutating func noteLimits(_ statistics: ExecutionStatistics...) {
+        refused = statistics.reduce(0) { $0 + $1.throttled }
+        allowedRate = statistics.compactMap(\.allowedRate).last
+        quotaWaits = statistics.reduce(0) { $0 + $1.quotaWaits }
+        quotaWaitedSeconds = statistics.reduce(0) { $0 + $1.quotaWaitedSeconds }
+    }
+
     /// `rate limited: the server allowed about 195 req/s; 3 requests refused (429)`, when
-    /// the server limited the rate (refused requests, or said its limit in headers).
-    package static func rateLimitLine(refused: Int, allowedRate: Double?) -> String? {
-        guard refused > 0 || allowedRate != nil else { return nil }
-        let allowed = allowedRate.map { "the server allowed about \(decimal($0, digits: 0)) req/s" } ?? "the server limited the rate"
-        return "rate limited: \(allowed); \(CountText.count(refused, "request")) refused (429)"
+    /// the server limited the rate (refused requests, said its limit in headers, or said
+    /// its quota was used up until a reset, which every request waited for).
+    package static func rateLimitLine(refused: Int, allowedRate: Double?, quotaWaits: Int = 0, quotaWaitedSeconds: Double = 0) -> String? {
+        guard refused > 0 || allowedRate != nil || quotaWaits > 0 else { return nil }
+        var parts: [String] = []
+        if let allowedRate { parts.append("the server allowed about \(decimal(allowedRate, digits: 0)) req/s") }
+        if quotaWaits > 0 {
+            parts.append(
+                "its quota ran out \(CountText.count(quotaWaits, "time")) (RateLimit-Remaining: 0): "
+                    + "waited \(decimal(quotaWaitedSeconds, digits: 0)) s in all for it to reset")
+        }
+        if parts.isEmpty { parts.append("the server limited the rate") }
+        parts.append("\(CountText.count(refused, "request")) refused (429)")
+        return "rate limited: " + parts.joined(separator: "; ")
+    }
+
+    /// The line for `statistics`, as export prints it.
+    package static func rateLimitLine(_ statistics: ExecutionStatistics) -> String? {
+        rateLimitLine(
+            refused: statistics.throttled, allowedRate: statistics.allowedRate,
+            quotaWaits: statistics.quotaWaits, quotaWaitedSeconds: statistics.quotaWaitedSeconds)
     }
 
     package var humanLines: [String] {
@@ -78,7 +109,9 @@ package struct ImportSummary: Sendable {
             "\(CountText.count(c.rows, "row")): \(actions)" + (statuses.isEmpty ? "" : " (\(statuses))"),
             "\(CountText.count(requests, "request")) (\(CountText.count(retries, "retry", "retries"))) in \(Self.decimal(elapsedSeconds, digits: 2)) s, \(Self.decimal(rate, digits: 0)) req/s",
         ]
-        if let limited = Self.rateLimitLine(refused: refused, allowedRate: allowedRate) { lines.append(limited) }
+        if let limited = Self.rateLimitLine(refused: refused, allowedRate: allowedRate, quotaWaits: quotaWaits, quotaWaitedSeconds: quotaWaitedSeconds) {
+            lines.append(limited)
+        }
         if dryRun { lines.append("dry run: nothing was written") }
         if invalidInput { lines.append("the input has invalid rows: nothing was written (fix them, or allow some with --max-errors N)") }
         if interrupted { lines.append("interrupted: rows not attempted are marked skipped in the report") }

@@ -83,12 +83,17 @@ struct AdaptivePacerTests {
         #expect(rate >= 0.97 * 200, "served \(rate)/s")
     }
 
-    @Test("remaining 0 pauses until the reset")
+    @Test("remaining 0 pauses until the reset; with the reset already due it says nothing of the pace")
     func quotaSpent() {
         var pacer = AdaptivePacer(ceiling: nil, burst: 1)
         let pause = pacer.observe(RateLimitHeaders(limit: 100, remaining: 0, reset: .seconds(30)), now: .seconds(5))
         // The executor holds every request until then (its shared pause).
         #expect(pause == .seconds(35))
+        // A reset sent as a timestamp just past (or 0): no pause, and no pace of 0 req/s
+        // (it became 0.1 req/s, one request every ten seconds).
+        var due = AdaptivePacer(ceiling: nil, burst: 1)
+        #expect(due.observe(RateLimitHeaders(limit: 10, remaining: 0, reset: .zero), now: .seconds(5)) == nil)
+        #expect(due.learnedRate(at: .seconds(5)) == nil && due.serverRate == nil)
     }
 
     @Test("Retry-After is never undercut: nothing goes before the pause ends, and no burst after it")

@@ -297,6 +297,35 @@ struct RequestExecutorTests {
         #expect(stats.creates == counts(sent: 1, succeeded: 0, failed: 1))
     }
 
+    /// An answer saying the quota is used up pauses every request until its reset: counted
+    /// for the summary; a reset further off than labelport waits for a `Retry-After` fails
+    /// the request at once, unsent, in words (it waited silently, 420 s and more).
+    @Test("quota used up (RateLimit-Remaining: 0): a short wait is counted, a long one is refused unsent")
+    func quotaSpent() async throws {
+        let executor = executor(ExecutionOptions(), random: 0)
+        executor.observe(RateLimitHeaders(limit: 10, remaining: 0, reset: .seconds(3)))
+        let first = Task { try await executor.perform(.read) { () async throws(APIError) -> Int in 1 } }
+        await drive(callers: 1, finished: { executor.statistics.succeeded })
+        #expect(try await first.value == 1)
+        #expect(now >= .seconds(3), "waited for the reset")
+        #expect(executor.statistics.quotaWaits == 1 && executor.statistics.quotaWaitedSeconds == 3)
+
+        executor.observe(RateLimitHeaders(limit: 10, remaining: 0, reset: .seconds(420)))
+        let calls = InFlightCounter()
+        do {
+            _ = try await executor.perform(.update, operation: "update gold label") { () async throws(APIError) -> Int in
+                calls.enter()
+                return 2
+            }
+            Issue.record("sent after all")
+        } catch {
+            #expect(error.kind == .quotaSpent)
+            #expect(error.description == "update gold label: not sent: the server's rate-limit quota is used up (RateLimit-Remaining: 0) for another 420 s (7 min), longer than labelport waits (300 s (5 min)), so it gave up: try again later")
+        }
+        #expect(calls.calls == 0)
+        #expect(executor.statistics.updates == counts(sent: 0, succeeded: 0, failed: 1))
+    }
+
     func counts(sent: Int, succeeded: Int, failed: Int) -> ExecutionStatistics.Counts {
         var c = ExecutionStatistics.Counts()
         c.sent = sent

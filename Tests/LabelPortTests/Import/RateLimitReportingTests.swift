@@ -27,6 +27,9 @@ struct RateLimitReportingTests {
         // Paced by its headers, never refused: the rate is still said.
         #expect(Self.summary(refused: 0, allowedRate: 196).humanLines.last == "rate limited: the server allowed about 196 req/s; 0 requests refused (429)")
         #expect(Self.summary(refused: 0, allowedRate: nil).humanLines.count == 2, "no line when the server never limited the run")
+        // Its quota used up: every request waited for the reset (the line said nothing, or "about 0 req/s").
+        #expect(ImportSummary.rateLimitLine(refused: 0, allowedRate: nil, quotaWaits: 2, quotaWaitedSeconds: 6.2)
+            == "rate limited: its quota ran out 2 times (RateLimit-Remaining: 0): waited 6 s in all for it to reset; 0 requests refused (429)")
     }
 
     @Test("--json has refused and allowed_rate")
