@@ -17,6 +17,11 @@ struct JSONLReader {
     let file: String
     /// The bytes of the line last returned, without its line ending.
     private(set) var currentLine: [UInt8] = []
+    /// Whether the file starts with a UTF-8 byte order mark, and its first line ends with
+    /// CRLF (kept in a rejects file).
+    private(set) var hadByteOrderMark = false
+    private(set) var crlf = false
+    private var sawLineEnd = false
 
     private let source: ByteSource
     private var cursor = ByteChunk()
@@ -75,7 +80,10 @@ struct JSONLReader {
     /// Skips a UTF-8 BOM at the start of the file; refuses UTF-16 text.
     private mutating func checkStart() -> Event? {
         if ByteChunk.isUTF16(currentLine) { return .fatal(ByteChunk.utf16Text(file)) }
-        if currentLine.starts(with: CSVWriter.byteOrderMark) { currentLine.removeFirst(3) }
+        if currentLine.starts(with: CSVWriter.byteOrderMark) {
+            currentLine.removeFirst(3)
+            hadByteOrderMark = true
+        }
         return nil
     }
 
@@ -98,6 +106,10 @@ struct JSONLReader {
                 file: file, line: number,
                 message: "line is longer than the limit of 64 MiB (\(JSONLReader.maximumLineBytes) bytes): "
                     + "each JSONL line must hold one label"))
+        }
+        if !unterminated && !sawLineEnd {
+            sawLineEnd = true
+            crlf = currentLine.last == 0x0D
         }
         if currentLine.last == 0x0D { currentLine.removeLast() }
         let blank = currentLine.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }

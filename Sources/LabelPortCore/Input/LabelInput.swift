@@ -11,10 +11,10 @@ package struct LabelInput {
     package let displayName: String
     /// The CSV delimiter in use (for a rejects file): as given, or found from the header line.
     package var delimiter: UInt8 { csv?.delimiter ?? givenDelimiter }
-    /// Whether the CSV file starts with a UTF-8 byte order mark (kept in a rejects file).
-    package var hadByteOrderMark: Bool { csv?.hadByteOrderMark ?? false }
-    /// Whether the CSV header line ends with CRLF (kept in a rejects file).
-    package var crlf: Bool { csv?.crlf ?? false }
+    /// Whether the CSV or JSONL file starts with a UTF-8 byte order mark (kept in a rejects file).
+    package var hadByteOrderMark: Bool { csv?.hadByteOrderMark ?? jsonl?.hadByteOrderMark ?? false }
+    /// Whether the CSV header line (the first JSONL line) ends with CRLF (kept in a rejects file).
+    package var crlf: Bool { csv?.crlf ?? jsonl?.crlf ?? false }
     private let givenDelimiter: UInt8
     /// For a summary of CSV input: the delimiter used, e.g. `cells separated by ';'`.
     package var delimiterNote: String? {

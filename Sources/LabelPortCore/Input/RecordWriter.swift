@@ -5,8 +5,10 @@ package struct RecordWriter: Sendable {
     /// Settable, for a writer made before the input's header was read.
     package var header: [String]?
     private let csv: CSVWriter
-    /// Start a CSV with a UTF-8 byte order mark, as the input did.
+    /// Start the file with a UTF-8 byte order mark, as the input did.
     private let byteOrderMark: Bool
+    /// End JSONL lines with CRLF, as the input did (CSV: ``CSVWriter``'s).
+    private let crlf: Bool
     private var headerWritten = false
 
     package init(format: InputFormat, header: [String]?, delimiter: UInt8 = UInt8(ascii: ","), byteOrderMark: Bool = false, crlf: Bool = false) {
@@ -14,6 +16,7 @@ package struct RecordWriter: Sendable {
         self.header = header
         self.csv = CSVWriter(delimiter: delimiter, crlf: crlf)
         self.byteOrderMark = byteOrderMark
+        self.crlf = crlf
     }
 
     /// The writer matching what `input` has read so far (call after the first row): its
@@ -35,7 +38,10 @@ package struct RecordWriter: Sendable {
             headerWritten = true
             csv.appendRow(cells.fields, into: &out)
         case .text(let text):
+            if !headerWritten && byteOrderMark { out.append(contentsOf: CSVWriter.byteOrderMark) }
+            headerWritten = true
             out.append(contentsOf: text.utf8)
+            if crlf { out.append(0x0D) }
             out.append(0x0A)
         }
     }

@@ -103,6 +103,24 @@ struct RecordWriterTests {
         #expect(String(decoding: out, as: UTF8.self) == "{\"a\": 1}\n")
     }
 
+    @Test("JSONL rejects keep the input's byte order mark and CRLF line ends")
+    func jsonlDialect() {
+        let text = "\u{FEFF}{\"output_resource_name\": \"a\", \"text_value\": 1}\r\n{\"output_resource_name\": \"b\", \"text_value\": 2}\r\n"
+        var input = LabelInput(bytes: Array(text.utf8), displayName: "in.jsonl", options: LabelInputOptions(runID: TestSandbox.runA))
+        var records: [InputRecord] = []
+        while let item = input.next() {
+            if case .invalid(_, _, let record?) = item { records.append(record) }
+        }
+        var writer = RecordWriter(for: input)
+        var out: [UInt8] = []
+        writer.appendHeader(into: &out)
+        for record in records { writer.append(record, into: &out) }
+        #expect(out == Array(text.utf8))
+        var plain = LabelInput(bytes: Array("{\"output_resource_name\": \"a\", \"text_value\": 1}\n".utf8), displayName: "in.jsonl", options: LabelInputOptions(runID: TestSandbox.runA))
+        while plain.next() != nil {}
+        #expect(!plain.hadByteOrderMark && !plain.crlf)
+    }
+
     @Test("a rejects file read back gives the same records")
     func roundTrip() throws {
         var input = try LabelInput(path: InputFixtures.path("bad-values.csv"), options: LabelInputOptions())
