@@ -59,9 +59,10 @@ struct ConnectionOptions: ParsableArguments {
             guard !APIToken.hasControlCharacters(value.trimmingCharacters(in: .whitespacesAndNewlines)) else {
                 throw ConfigurationError("REFACTOR_API_TOKEN holds control characters (a line break?): set it to the token alone")
             }
-            guard let parsed = APIToken(value) else {
+            guard var parsed = APIToken(value) else {
                 throw ConfigurationError("REFACTOR_API_TOKEN is set but empty")
             }
+            parsed.source = "REFACTOR_API_TOKEN"
             token = parsed
         } else if let profile {
             token = try profile.token(environment: environment)

@@ -56,7 +56,9 @@ extension Profile {
             return try TokenFile.read(path, what: "\(label): token_file \(path)")
         case .command(let command)?:
             let line = try TokenCommand.run(command, what: "\(label): token_command")
-            return try TokenFile.firstLineToken(line, what: "\(label): the token_command's first line")
+            var token = try TokenFile.firstLineToken(line, what: "\(label): the token_command's first line")
+            token.source = "\(label): token_command"
+            return token
         }
     }
 }

@@ -50,6 +50,8 @@ package struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     package var retryAfter: RetryAfter?
     /// The answer's rate-limit headers, when it had any.
     package var rateLimit: RateLimitHeaders?
+    /// For a 401: where the rejected token came from (``APIToken/source``).
+    package var tokenSource: String?
 
     package init(kind: Kind, operation: String, status: Int? = nil, detail: String? = nil, retryAfter: RetryAfter? = nil) {
         self.kind = kind
@@ -94,7 +96,7 @@ package struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         var text: String
         switch kind {
         case .badRequest: text = "\(operation): the server rejected the request (400)"
-        case .unauthorized: text = "\(operation): the API token was rejected (401); check REFACTOR_API_TOKEN or --token-file"
+        case .unauthorized: text = "\(operation): the API token was rejected (401); check \(tokenSource ?? "REFACTOR_API_TOKEN or --token-file")"
         case .forbidden: text = "\(operation): the API token may not do this (403)"
         case .notFound: text = "\(operation): not found (404)"
         case .throttled: text = "\(operation): throttled by the server (429)"

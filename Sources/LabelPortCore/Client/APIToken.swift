@@ -2,6 +2,9 @@
 /// into a message, a log line or a report by accident; only the client reads it.
 package struct APIToken: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     let secret: String
+    /// Where the token came from, as a 401 names it for the user to check
+    /// (`REFACTOR_API_TOKEN`, `--token-file PATH`, a profile's token source); never the token.
+    package var source = "REFACTOR_API_TOKEN or --token-file"
 
     /// Nil when empty or when it holds control characters (a token with a line break
     /// would be refused by the HTTP layer, whose error would then quote it).

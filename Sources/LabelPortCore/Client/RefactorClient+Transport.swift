@@ -130,6 +130,7 @@ extension RefactorClient {
         }
         var error = APIError(kind: kind, operation: call.operation, status: status, detail: detail, retryAfter: retryAfter)
         error.rateLimit = rateLimit
+        if kind == .unauthorized { error.tokenSource = configuration.token.source }
         return error
     }
 

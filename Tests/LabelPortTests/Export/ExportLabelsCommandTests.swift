@@ -75,7 +75,7 @@ struct ExportLabelsCommandTests {
             let result = await runLabelPort(
                 ["export", "labels", "--run", TestSandbox.runA, "--out", path] + (try F.connectionFlags(sandbox, directory, token: "wrong-token-123")))
             #expect(result.status == 1)
-            #expect(result.stderr.contains("401"))
+            #expect(result.stderr.contains("the API token was rejected (401); check --token-file"), "\(result.stderr)")
             #expect(!result.stderr.contains("wrong-token-123"))
             #expect((try? FileText.readBytes(path)) == nil)
             #expect(directory.fileNames().allSatisfy { !$0.hasSuffix(".tmp") && $0 != "out.jsonl" })

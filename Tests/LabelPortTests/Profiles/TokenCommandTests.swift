@@ -70,6 +70,17 @@ struct TokenCommandTests {
             try dir.write("tok", Self.token + "\n")
             let fromFile = try await Self.export(sandbox, dir, #"token_file = "tok""#)
             #expect(fromFile.status == 0, "\(fromFile.stderr)")
+            // Saved by Notepad: a byte order mark and CRLF around the token.
+            try dir.write("tok-bom", "\u{FEFF}" + Self.token + "\r\n")
+            let withBOM = try await Self.export(sandbox, dir, #"token_file = "tok-bom""#)
+            #expect(withBOM.status == 0, "\(withBOM.stderr)")
+            // A rejected token is traced to where it came from: the profile's file.
+            try dir.write("wrong", "wrong-token-123\n")
+            let rejected = try await Self.export(sandbox, dir, #"token_file = "wrong""#)
+            #expect(rejected.status == 1)
+            #expect(rejected.stderr.contains("the API token was rejected (401); check profile \"p\" ("), "\(rejected.stderr)")
+            #expect(rejected.stderr.contains(#"/config.toml): token_file /"#) && rejected.stderr.contains("/wrong: "), "\(rejected.stderr)")
+            #expect(!rejected.stderr.contains("wrong-token-123"))
         }
     }
 
