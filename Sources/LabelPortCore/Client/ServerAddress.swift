@@ -33,9 +33,16 @@ package struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
         let authority = rest.prefix { $0 != "/" }
         let host: String
         if authority.hasPrefix("[") {
+            guard authority.contains("]") else { throw ConfigurationError("base URL \"\(text)\" opens an IPv6 address with [ but does not close it with ]") }
             host = String(authority.dropFirst().prefix { $0 != "]" })
+            guard host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
+                throw ConfigurationError("base URL \"\(text)\" has an invalid IPv6 address \"\(host)\"")
+            }
         } else {
             host = String(authority.prefix { $0 != ":" })
+            guard host.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-._".unicodeScalars.contains($0)) }) else {
+                throw ConfigurationError("base URL \"\(text)\" has an invalid host \"\(host)\"")
+            }
         }
         guard !host.isEmpty else { throw ConfigurationError("base URL \"\(text)\" has no host") }
         let portText = authority.hasPrefix("[")

@@ -40,7 +40,15 @@ extension SavedPlan {
     package static func read(_ path: String) throws(RecordFormatError) -> SavedPlan {
         let bytes: [UInt8]
         do { bytes = try FileText.readBytes(path) } catch { throw RecordFormatError(error.description) }
-        guard case .object(let object)? = try? JSONParser.parse(bytes), object["format"] == .string(format) else {
+        let parsed: JSONValue
+        do { parsed = try JSONParser.parse(bytes) } catch {
+            // A plan's head names its format first: one that does is a plan cut short or damaged.
+            if String(decoding: bytes.prefix(64), as: UTF8.self).contains("\"\(format)\"") {
+                throw RecordFormatError("\(path): the plan is cut short or damaged (\(error)); make it again with import --dry-run --plan-out")
+            }
+            throw RecordFormatError("\(path): not a labelport plan (save one with import --dry-run --plan-out)")
+        }
+        guard case .object(let object) = parsed, object["format"] == .string(format) else {
             throw RecordFormatError("\(path): not a labelport plan (save one with import --dry-run --plan-out)")
         }
         do throws(RecordFormatError) {

@@ -117,6 +117,19 @@ struct ApplyCommandTests {
         }
     }
 
+    @Test("a plan cut short is called that, not 'not a labelport plan'")
+    func truncatedPlan() async throws {
+        try await ExportFixtures.withSandbox(seed: UndoFixtures.seed()) { sandbox, dir in
+            let plan = try await Self.makePlan(sandbox, dir)
+            let text = try FileText.read(plan)
+            let cut = try dir.write("cut.plan.json", String(text.prefix(text.count / 2)))
+            let result = try await UndoFixtures.run(["apply", cut], sandbox, dir)
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.contains("cut.plan.json: the plan is cut short or damaged ("), "\(result.stderr)")
+            #expect(result.stderr.contains("make it again with import --dry-run --plan-out"), "\(result.stderr)")
+        }
+    }
+
     @Test("the plan records the input's name and SHA-256, and never the token")
     func planContents() async throws {
         try await ExportFixtures.withSandbox(seed: UndoFixtures.seed()) { sandbox, dir in

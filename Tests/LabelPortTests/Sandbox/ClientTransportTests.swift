@@ -133,4 +133,19 @@ struct ClientTransportTests {
             try ServerAddress("https://api.example.com/api/v1/")
         }
     }
+
+    @Test("a malformed host is a usage error in words, not a request that fails after retries")
+    func malformedHost() throws {
+        #expect(throws: ConfigurationError(#"base URL "http://[::1" opens an IPv6 address with [ but does not close it with ]"#)) {
+            try ServerAddress("http://[::1")
+        }
+        #expect(throws: ConfigurationError(#"base URL "https://api example.com" has an invalid host "api example.com""#)) {
+            try ServerAddress("https://api example.com")
+        }
+        #expect(throws: ConfigurationError(#"base URL "https://[fe80::1%eth0]" has an invalid IPv6 address "fe80::1%eth0""#)) {
+            try ServerAddress("https://[fe80::1%eth0]")
+        }
+        #expect(try ServerAddress("http://[::1]:8787").hostAndPort == "[::1]:8787")
+        #expect(try ServerAddress("https://api_v2.example-host.com").host == "api_v2.example-host.com")
+    }
 }
