@@ -6,6 +6,9 @@ package struct PlanDrift: Sendable, Equatable {
     package var labelID: String?
     package var reason: String
 
+    /// Said of a label that already holds what the plan would write.
+    static let alreadyApplied = ", to exactly what the plan writes: was the plan applied already?"
+
     package var description: String {
         "line \(line), run \(runID): \"\(outputResourceName)\"" + (labelID.map { " \($0)" } ?? "") + ": \(reason)"
     }
@@ -38,7 +41,9 @@ package struct PlanDrift: Sendable, Equatable {
                 let now = byName[write.runID]?[ExactString(write.outputResourceName)] ?? []
                 let added = now.filter { label in !ids.contains { $0.lowercased() == label.id.lowercased() } }
                 if !added.isEmpty {
-                    drift("to be created, but the run now has a label of that name (\(added.map(\.id).joined(separator: ", ")))")
+                    let applied = added.count == 1 && LabelDiff.changes(from: write.after, to: LabelValues(added[0])).isEmpty
+                    drift("to be created, but the run now has a label of that name (\(added.map(\.id).joined(separator: ", ")))"
+                        + (applied ? Self.alreadyApplied : ""))
                 } else if now.count != ids.count {
                     drift("a label of that name that the plan saw is gone")
                 }
@@ -50,7 +55,8 @@ package struct PlanDrift: Sendable, Equatable {
                 let changes = LabelDiff.changes(from: values, to: LabelValues(current))
                 if !changes.isEmpty {
                     let paths = changes.prefix(3).map(\.path).joined(separator: ", ") + (changes.count > 3 ? ", …" : "")
-                    drift("changed since the plan (\(paths))")
+                    let applied = LabelDiff.changes(from: write.after, to: LabelValues(current)).isEmpty
+                    drift("changed since the plan (\(paths))" + (applied ? Self.alreadyApplied : ""))
                 } else if current.updatedAt != updatedAt {
                     drift("updated since the plan (updated_at \(updatedAt ?? "none") → \(current.updatedAt ?? "none"))")
                 }

@@ -68,7 +68,7 @@ struct ApplyCommandTests {
         }
     }
 
-    @Test("applying a plan twice: the second run finds every label drifted and writes nothing")
+    @Test("applying a plan twice: the second run finds every label drifted, says each holds the plan's values, and writes nothing")
     func applyTwice() async throws {
         try await ExportFixtures.withSandbox(seed: UndoFixtures.seed()) { sandbox, dir in
             let plan = try await Self.makePlan(sandbox, dir)
@@ -81,6 +81,8 @@ struct ApplyCommandTests {
             #expect(sandbox.stats.writesApplied == writes)
             #expect(second.stderr.contains("5 labels changed since the plan was made"))
             #expect(second.stderr.contains("\"new-1\": to be created, but the run now has a label of that name"))
+            // Each holds what the plan writes: said, so the user knows it was applied.
+            #expect(second.stderr.components(separatedBy: ", to exactly what the plan writes: was the plan applied already?").count == 6, "\(second.stderr)")
         }
     }
 
