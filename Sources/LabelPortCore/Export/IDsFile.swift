@@ -122,16 +122,23 @@ package enum IDsFile {
                 problems += row.problems
                 guard let columnIndexes = indexes else {
                     let header = row.fields.map { $0.trimmingWhitespace() }
+                    // Exactly, else in any letter case (a spreadsheet's "Run_ID").
+                    func column(_ name: String) -> Int? {
+                        header.firstIndex(of: name) ?? header.firstIndex { $0.lowercased() == name }
+                    }
                     var found: [(String, Int)] = []
                     for names in columns {
-                        guard let match = names.lazy.compactMap({ name in header.firstIndex(of: name).map { (name, $0) } }).first else {
-                            problems.append(Diagnostic(file: path, line: row.line, message: "the header has no \(names.joined(separator: " or ")) column"))
+                        guard let match = names.lazy.compactMap({ name in column(name).map { (name, $0) } }).first else {
+                            let seen = header.filter { !$0.isEmpty }.map { "\"\($0)\"" }.joined(separator: ", ")
+                            problems.append(Diagnostic(
+                                file: path, line: row.line,
+                                message: "the header has no \(names.joined(separator: " or ")) column (it has \(seen.isEmpty ? "no names" : seen))"))
                             throw IDsFileProblems(diagnostics: problems)
                         }
                         found.append(match)
                     }
                     indexes = found
-                    optionalIndex = optional.flatMap { header.firstIndex(of: $0) }
+                    optionalIndex = optional.flatMap(column)
                     continue
                 }
                 var values: [String] = []

@@ -1,5 +1,5 @@
 import Testing
-import LabelPortCore
+@testable import LabelPortCore
 import LabelPortSandbox
 @testable import LabelPortCLI
 
@@ -29,6 +29,19 @@ struct ExportEvaluationsCommandTests {
         }
         lines.append("\(TestSandbox.runA),\(TestSandbox.unknownUUID)")
         return try directory.write("ids.csv", lines.joined(separator: "\n") + "\n")
+    }
+
+    @Test("an ids file's header is matched in any letter case; one without the column lists the headers it has")
+    func idsHeader() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let id = Self.evaluationIDs[0]
+        let mixed = try directory.write("mixed.csv", "Run_ID, Evaluation_ID ,Note\n\(TestSandbox.runA),\(id),x\n")
+        #expect(try IDsFile.readKeys(path: mixed, idColumns: ["evaluation_id", "id"]) == [RecordKey(runID: TestSandbox.runA, id: id)])
+        let wrong = try directory.write("wrong.csv", "run,evaluation\n\(TestSandbox.runA),\(id)\n")
+        #expect(throws: IDsFileProblems(diagnostics: [Diagnostic(file: wrong, line: 1, message: #"the header has no run_id column (it has "run", "evaluation")"#)])) {
+            try IDsFile.readKeys(path: wrong, idColumns: ["evaluation_id", "id"])
+        }
     }
 
     @Test("19 of 20 found: 19 rows in (run_id, id) order, the missing one reported, exit 1")
