@@ -112,7 +112,7 @@ struct CopySession {
             counts: counts, runs: pairs.count, requests: read.requestsSent + written.requestsSent, retries: read.retries + written.retries,
             elapsedSeconds: (ContinuousClock.now - startedAt).inSeconds, dryRun: configuration.dryRun,
             interrupted: interrupt.isSet, invalidInput: false)
-        summary.noteLimits(read, written)
+        summary.noteExecution(read, written)
         let verification = verificationJSON(checked: checked, differences: differences)
         var summaryJSON = summary.json
         if case .object(var object) = summaryJSON, !configuration.dryRun {

@@ -64,7 +64,7 @@ struct ImportSession {
             counts: counts, runs: validation.runIDs.count, requests: statistics.requestsSent, retries: statistics.retries,
             elapsedSeconds: (ContinuousClock.now - startedAt).inSeconds, dryRun: command.dryRun,
             interrupted: interrupt.isSet, invalidInput: invalidInput)
-        summary.noteLimits(statistics)
+        summary.noteExecution(statistics)
         let savePlan = !invalidInput && !interrupt.isSet && unreadable.isEmpty
         try await outputs.finish(
             planHeader: command.dryRun ? renderer.header(counts, runs: validation.runIDs.count, dryRun: true) : nil,

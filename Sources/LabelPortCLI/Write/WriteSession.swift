@@ -97,7 +97,7 @@ struct WriteSession {
         var summary = ImportSummary(
             counts: counts, runs: runs, requests: statistics.requestsSent, retries: statistics.retries,
             elapsedSeconds: (ContinuousClock.now - startedAt).inSeconds, dryRun: dryRun, interrupted: interrupt.isSet, invalidInput: false)
-        summary.noteLimits(statistics)
+        summary.noteExecution(statistics)
         return summary
     }
 

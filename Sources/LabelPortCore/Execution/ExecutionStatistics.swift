@@ -35,6 +35,10 @@ package struct ExecutionStatistics: Sendable, Equatable {
     /// waited for its reset, and how long those waits were in all (seconds).
     package var quotaWaits = 0
     package var quotaWaitedSeconds = 0.0
+    /// Creates that went unanswered (their outcome unknown), and the reads of their runs
+    /// made to find whether the server had stored them (``CreateReconciler``).
+    package var unansweredCreates = 0
+    package var rereads = 0
     /// The most attempts in flight at once.
     package var peakInFlight = 0
     package var reads = Counts()

@@ -83,6 +83,11 @@ package final class RequestExecutor: Sendable {
         }
     }
 
+    /// A create went unanswered; its run is re-read (counted for the summary).
+    package func noteUnansweredCreate() { state.withLock { $0.statistics.unansweredCreates += 1 } }
+    /// A run was read again after unanswered creates.
+    package func noteReread() { state.withLock { $0.statistics.rereads += 1 } }
+
     /// Requests sent and not yet answered.
     package var requestsInFlight: Int { state.withLock { $0.inFlight } }
 

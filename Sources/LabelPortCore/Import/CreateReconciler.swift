@@ -22,6 +22,7 @@ final class CreateReconciler: Sendable {
         self.executor = executor
         self.interrupt = interrupt
         rereader = RunRereader(now: { executor.now }) { runID in
+            executor.noteReread()
             do throws(APIError) {
                 return .success(try await executor.perform(.read) { () async throws(APIError) -> CompactRun in
                     try await client.readRun(runID: runID)
@@ -50,6 +51,7 @@ final class CreateReconciler: Sendable {
             } catch {
                 guard error.outcomeUnknown && error.kind != .cancelled else { throw WriteFailure(error, interrupted: interrupt.isSet) }
                 unknownOutcomes += 1
+                executor.noteUnansweredCreate()
                 if let found = try await lookForCreated(request, runID: runID, after: error, attempt: unknownOutcomes) {
                     return found
                 }

@@ -12,6 +12,9 @@ package struct ImportSummary: Sendable {
     /// waited for the reset, and the seconds waited in all.
     package var quotaWaits = 0
     package var quotaWaitedSeconds = 0.0
+    /// Creates that went unanswered, and the reads of their runs that settled them.
+    package var unansweredCreates = 0
+    package var rereads = 0
     package var elapsedSeconds: Double
     package var dryRun: Bool
     package var interrupted: Bool
@@ -58,6 +61,8 @@ package struct ImportSummary: Sendable {
         object["allowed_rate"] = allowedRate.map { .number(JSONNumber(uncheckedLiteral: Self.decimal($0, digits: 1))) } ?? .null
         object["quota_waits"] = .number(JSONNumber(quotaWaits))
         object["quota_waited_seconds"] = .number(JSONNumber(uncheckedLiteral: Self.decimal(quotaWaitedSeconds, digits: 1)))
+        object["unanswered_creates"] = .number(JSONNumber(unansweredCreates))
+        object["rereads"] = .number(JSONNumber(rereads))
         object["elapsed_seconds"] = .number(JSONNumber(uncheckedLiteral: Self.decimal(elapsedSeconds, digits: 3)))
         object["dry_run"] = .bool(dryRun)
         if dryRun { object["would_fail"] = .number(JSONNumber(counts.doomed)) }
@@ -66,13 +71,15 @@ package struct ImportSummary: Sendable {
         return .object(object)
     }
 
-    /// The rate-limit figures of the executors that ran (for copy, the reads' and the
-    /// writes'; the rate allowed is the last one's that knows it).
-    package mutating func noteLimits(_ statistics: ExecutionStatistics...) {
+    /// The rate-limit and reconciling figures of the executors that ran (for copy, the
+    /// reads' and the writes'; the rate allowed is the last one's that knows it).
+    package mutating func noteExecution(_ statistics: ExecutionStatistics...) {
         refused = statistics.reduce(0) { $0 + $1.throttled }
         allowedRate = statistics.compactMap(\.allowedRate).last
         quotaWaits = statistics.reduce(0) { $0 + $1.quotaWaits }
         quotaWaitedSeconds = statistics.reduce(0) { $0 + $1.quotaWaitedSeconds }
+        unansweredCreates = statistics.reduce(0) { $0 + $1.unansweredCreates }
+        rereads = statistics.reduce(0) { $0 + $1.rereads }
     }
 
     /// `rate limited: the server allowed about 195 req/s; 3 requests refused (429)`, when
@@ -109,6 +116,11 @@ package struct ImportSummary: Sendable {
             "\(CountText.count(c.rows, "row")): \(actions)" + (statuses.isEmpty ? "" : " (\(statuses))"),
             "\(CountText.count(requests, "request")) (\(CountText.count(retries, "retry", "retries"))) in \(Self.decimal(elapsedSeconds, digits: 2)) s, \(Self.decimal(rate, digits: 0)) req/s",
         ]
+        if unansweredCreates > 0 {
+            lines.append(
+                "\(CountText.count(unansweredCreates, "create")) went unanswered: the run was read again "
+                    + "\(CountText.count(rereads, "time")) to find which the server had stored (none was sent twice)")
+        }
         if let limited = Self.rateLimitLine(refused: refused, allowedRate: allowedRate, quotaWaits: quotaWaits, quotaWaitedSeconds: quotaWaitedSeconds) {
             lines.append(limited)
         }

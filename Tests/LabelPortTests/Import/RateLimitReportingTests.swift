@@ -32,6 +32,18 @@ struct RateLimitReportingTests {
             == "rate limited: its quota ran out 2 times (RateLimit-Remaining: 0): waited 6 s in all for it to reset; 0 requests refused (429)")
     }
 
+    @Test("creates that went unanswered are said, with the reads of the run that settled them")
+    func unanswered() {
+        var summary = Self.summary(refused: 0, allowedRate: nil)
+        var statistics = ExecutionStatistics()
+        statistics.unansweredCreates = 155
+        statistics.rereads = 68
+        summary.noteExecution(statistics)
+        #expect(summary.humanLines.last == "155 creates went unanswered: the run was read again 68 times to find which the server had stored (none was sent twice)")
+        guard case .object(let object) = summary.json else { Issue.record("not an object"); return }
+        #expect(object["unanswered_creates"] == .number(JSONNumber(155)) && object["rereads"] == .number(JSONNumber(68)))
+    }
+
     @Test("--json has refused and allowed_rate")
     func summaryJSON() throws {
         let json = Self.summary(refused: 7, allowedRate: 197.64).json
