@@ -259,37 +259,25 @@ struct SimulatedImportTests {
         #expect(run.shareOfLimit >= 0.85, "\(run.shareOfLimit)")
     }
 
-    /// A server without a limit that refuses one request in ten at random (overloaded, or
-    /// the sandbox's `--faults throttle=0.1`): each refusal still pauses everyone for its
-    /// `Retry-After`, but the pace must not fall refusal after refusal to nothing (it did:
-    /// to a request every ten seconds).
-    @Test("sporadic refusals on a server without a limit: the pace does not crawl to nothing", arguments: [1, 8])
-    func sporadicRefusals(concurrency: Int) {
-        var run = ConcurrentImport(server: ModelServer(rate: 100_000, burst: 100_000, sporadic: 0.1))
-        run.concurrency = concurrency
-        run.run(rows: 2_000)
-        let half = run.finished / 2
-        let first = Double(run.served.filter { $0 < half }.count), second = Double(run.served.filter { $0 >= half }.count)
-        #expect(second >= 0.8 * first, "served \(first) then \(second) in each half of \(run.finished)")
-        let perSecond = Double(run.served.count) / run.finished.inSeconds
-        #expect(perSecond >= 5, "\(perSecond)/s: each refusal costs its second of Retry-After, and no more")
-    }
-
-    /// The same refusals with 5xx answers mixed in (`--faults throttle=0.05,error=0.1`):
-    /// the workers' backoffs after the 5xx leave gaps in what is sent, which must not read
-    /// as a lower limit refusal after refusal (the pace fell to 1 req/s).
-    @Test("sporadic refusals and 5xx answers on a server without a limit: the pace does not crawl", arguments: [1, 8])
-    func sporadicRefusalsWithErrors(concurrency: Int) {
-        var server = ModelServer(rate: 100_000, burst: 100_000, sporadic: 0.05)
-        server.errors = 0.1
+    /// A server without a limit that refuses requests at random (overloaded, or the
+    /// sandbox's `--faults throttle=0.1`), also with 5xx answers mixed in (`throttle=0.05,
+    /// error=0.1`: the workers' backoffs leave gaps in what is sent): each refusal still
+    /// pauses everyone for its `Retry-After`, but the pace must not fall refusal after
+    /// refusal to nothing (it did: to a request every ten seconds, and to 1 req/s).
+    @Test("sporadic refusals (and 5xx answers) on a server without a limit: the pace does not crawl", arguments: [
+        (0.1, 0.0, 2_000, 5.0), (0.05, 0.1, 3_000, 10.0),
+    ], [1, 8])
+    func sporadicRefusals(_ faults: (sporadic: Double, errors: Double, rows: Int, atLeast: Double), concurrency: Int) {
+        var server = ModelServer(rate: 100_000, burst: 100_000, sporadic: faults.sporadic)
+        server.errors = faults.errors
         var run = ConcurrentImport(server: server)
         run.concurrency = concurrency
-        run.run(rows: 3_000)
+        run.run(rows: faults.rows)
         let half = run.finished / 2
         let first = Double(run.served.filter { $0 < half }.count), second = Double(run.served.filter { $0 >= half }.count)
         #expect(second >= 0.8 * first, "served \(first) then \(second) in each half of \(run.finished)")
         let perSecond = Double(run.served.count) / run.finished.inSeconds
-        #expect(perSecond >= 10, "\(perSecond)/s: each refusal costs its second of Retry-After, and no more")
+        #expect(perSecond >= faults.atLeast, "\(perSecond)/s: each refusal costs its second of Retry-After, and no more")
     }
 
     /// A burst far below a tenth of a second's worth makes the first guess low (a tenth of
