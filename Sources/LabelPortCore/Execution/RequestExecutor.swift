@@ -117,6 +117,7 @@ package final class RequestExecutor: Sendable {
             do {
                 attempted = try await attempt(kind, isRetry: retriesSoFar > 0, body)
             } catch {
+                if error.quotaSpent, let tooLong = quotaWaitTooLong(kind, operation: operation) { throw tooLong }
                 throw finishCancelled(kind, operation: operation, lastError: lastError)
             }
             let (outcome, sentAt) = attempted
@@ -145,7 +146,11 @@ package final class RequestExecutor: Sendable {
 
     // MARK: - One attempt
 
-    private struct Cancelled: Error {}
+    /// Not sent: cancelled, or (`quotaSpent`) the server's quota resets later than
+    /// labelport waits.
+    private struct Cancelled: Error {
+        var quotaSpent = false
+    }
 
     /// Waits for a permit, the shared pause and a rate token, then sends once.
     /// Throws only when cancelled before sending.
@@ -204,6 +209,7 @@ package final class RequestExecutor: Sendable {
             }
             guard let sendAt else {
                 let pause = state.withLock { $0.notBefore }
+                if pause - now > policy.maxRetryAfter { throw Cancelled(quotaSpent: true) }
                 guard await sleep(until: pause) else { throw Cancelled() }
                 continue
             }

@@ -326,6 +326,35 @@ struct RequestExecutorTests {
         #expect(executor.statistics.updates == counts(sent: 0, succeeded: 0, failed: 1))
     }
 
+    /// Requests already waiting for their turn when an answer says the quota is used up for
+    /// longer than labelport waits give up too, instead of sleeping until the reset.
+    @Test("quota used up while requests wait their turn: they are refused unsent as well")
+    func quotaSpentWhileWaiting() async throws {
+        let executor = executor(ExecutionOptions(concurrency: 4, rate: 1, burst: 1), random: 0)
+        let sent = InFlightCounter()
+        let tasks = (0..<3).map { _ in
+            Task { () -> APIError? in
+                do throws(APIError) {
+                    _ = try await executor.perform(.read, operation: "list") { () async throws(APIError) -> Int in
+                        sent.enter()
+                        return 1
+                    }
+                    return nil
+                } catch { return error }
+            }
+        }
+        // The first goes at once; the others wait a second each for a rate token.
+        let settled = await eventually { sent.calls == 1 && clock.sleeperCount >= 2 }
+        #expect(settled)
+        executor.observe(RateLimitHeaders(limit: 10, remaining: 0, reset: .seconds(900)))
+        clock.advance(by: .seconds(1))
+        clock.advance(by: .seconds(1))
+        var errors: [APIError] = []
+        for task in tasks { if let error = await task.value { errors.append(error) } }
+        #expect(sent.calls == 1)
+        #expect(errors.count == 2 && errors.allSatisfy { $0.kind == .quotaSpent }, "\(errors)")
+    }
+
     func counts(sent: Int, succeeded: Int, failed: Int) -> ExecutionStatistics.Counts {
         var c = ExecutionStatistics.Counts()
         c.sent = sent
