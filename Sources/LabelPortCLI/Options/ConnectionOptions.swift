@@ -38,12 +38,6 @@ struct ConnectionOptions: ParsableArguments {
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a number of seconds above 0") }
     }
 
-    /// The client's settings: server, token, trust, proxy and timeout, from flags, the
-    /// environment and the profile; a ``ConfigurationError`` (exit 64) for anything missing or refused.
-    func clientConfiguration(concurrency: Int, environment: [String: String] = ProcessEnvironment.current) throws -> RefactorClient.Configuration {
-        try resolve(environment: environment).clientConfiguration(concurrency: concurrency, environment: environment)
-    }
-
     /// The server and token, from flags, the environment and the profile; a
     /// ``ConfigurationError`` (exit 64) when either is missing or the URL is refused.
     func resolve(environment: [String: String] = ProcessEnvironment.current) throws -> ResolvedConnection {

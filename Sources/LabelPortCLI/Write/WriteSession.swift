@@ -13,10 +13,10 @@ struct WriteSession {
         executor = RequestExecutor(options: execution)
     }
 
-    /// The client's settings (a usage error, exit 64, when the connection is missing or refused).
-    /// `verbose`: each request is logged on stderr (method, path, status, time).
     /// The client's settings and the request options, the profile's `concurrency` and
-    /// `rate` applying where the flags do not say.
+    /// `rate` applying where the flags do not say (a usage error, exit 64, when the
+    /// connection is missing or refused). `verbose`: each request is logged on stderr
+    /// (method, path, status, time).
     static func connect(
         _ connection: ConnectionOptions, execution: ExecutionOptionGroup, verbose: Bool
     ) throws -> (client: RefactorClient.Configuration, execution: ExecutionOptions) {
