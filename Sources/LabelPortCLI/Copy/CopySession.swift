@@ -57,7 +57,7 @@ struct CopySession {
         let renderer = PlanRenderer(color: !json && console.outputIsTerminal)
         let outputs = try ImportOutputs(
             reportPath: report, rejectsPath: nil, recordWriter: RecordWriter(format: .jsonl, header: nil),
-            spoolPlan: configuration.dryRun, planAsJSON: json, renderer: renderer, inputName: "copy", verbose: verbose)
+            spoolPlan: configuration.dryRun, planAsJSON: json, renderer: renderer, rowLocation: .label, verbose: verbose)
         interrupts.outputs.set(outputs)
         // The progress line's total grows as each source run is read (a label, a row).
         let tally = RowTally(passingTo: outputs, expecting: 0)

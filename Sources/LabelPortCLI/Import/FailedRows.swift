@@ -8,10 +8,24 @@ struct FailedRows: Sendable {
     private struct Group {
         var reason: String
         var count: Int
-        var firstLine: Int
+        var firstRow: String
     }
 
-    let file: String
+    /// Where a row is, as a user finds it: `FILE:LINE` for a file; copy, which has none,
+    /// names the label and its destination run.
+    enum Location: Sendable {
+        case line(file: String)
+        case label
+
+        func of(_ outcome: RowOutcome) -> String {
+            switch self {
+            case .line(let file): "\(file):\(outcome.planned.line)"
+            case .label: "copy \"\(outcome.planned.outputResourceName ?? "")\" (run \(outcome.planned.runID ?? ""))"
+            }
+        }
+    }
+
+    let location: Location
     let verbose: Bool
     private(set) var total = 0
     /// The first rows (all of them with `--verbose`), as printed when few fail.
@@ -22,8 +36,8 @@ struct FailedRows: Sendable {
     private var ungrouped = 0
     private static let maxGroups = 1000
 
-    init(file: String, verbose: Bool) {
-        self.file = file
+    init(location: Location, verbose: Bool) {
+        self.location = location
         self.verbose = verbose
     }
 
@@ -40,7 +54,7 @@ struct FailedRows: Sendable {
         total += 1
         let reason = "\(kind): \(outcome.error ?? "no reason given")"
         if verbose || lines.count < CappedList.limit {
-            lines.append("\(file):\(outcome.planned.line): \(reason)")
+            lines.append("\(location.of(outcome)): \(reason)")
         }
         guard !verbose else { return }
         let key = Self.kind(of: reason)
@@ -48,7 +62,7 @@ struct FailedRows: Sendable {
             groups[index].count += 1
         } else if groups.count < FailedRows.maxGroups {
             groupIndex[key] = groups.count
-            groups.append(Group(reason: reason, count: 1, firstLine: outcome.planned.line))
+            groups.append(Group(reason: reason, count: 1, firstRow: location.of(outcome)))
         } else {
             ungrouped += 1
         }
@@ -80,8 +94,8 @@ struct FailedRows: Sendable {
         for group in groups {
             if list.admit() {
                 result.append(group.count == 1
-                    ? "\(file):\(group.firstLine): \(group.reason)"
-                    : "\(CountText.count(group.count, "row")) like \(file):\(group.firstLine): \(group.reason)")
+                    ? "\(group.firstRow): \(group.reason)"
+                    : "\(CountText.count(group.count, "row")) like \(group.firstRow): \(group.reason)")
             } else {
                 hiddenRows += group.count
             }

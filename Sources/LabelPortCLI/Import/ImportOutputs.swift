@@ -31,7 +31,7 @@ actor ImportOutputs: ImportSink {
 
     init(
         reportPath: String?, rejectsPath: String?, recordWriter: RecordWriter?, spoolPlan: Bool, planAsJSON: Bool, renderer: PlanRenderer,
-        inputName: String = "", verbose: Bool = false, planOut: SavedPlanWriter? = nil
+        inputName: String = "", rowLocation: FailedRows.Location? = nil, verbose: Bool = false, planOut: SavedPlanWriter? = nil
     ) throws(FileError) {
         self.planOut = planOut
         self.report = try reportPath.map { path throws(FileError) in try BufferedFileWriter(path: path) }
@@ -41,7 +41,7 @@ actor ImportOutputs: ImportSink {
         self.planAsJSON = planAsJSON
         self.verbose = verbose
         self.planEntries = CappedList(verbose: verbose || planAsJSON)
-        self.failedRows = spoolPlan ? nil : FailedRows(file: inputName, verbose: verbose)
+        self.failedRows = spoolPlan ? nil : FailedRows(location: rowLocation ?? .line(file: inputName), verbose: verbose)
         self.wantsRows = true
     }
 

@@ -60,7 +60,7 @@ struct CopyCommandTests {
         try await CopyEnvironments.with(destinationSeed: seed) { env in
             let result = await env.copy(["--run", Self.runC])
             #expect(result.status == 1, "\(result.stderr)")
-            #expect(result.stderr.contains(#"share output_resource_name "c-1""#), "\(result.stderr)")
+            #expect(result.stderr.contains(#"copy "c-1" (run \#(Self.runC)): conflict: 2 labels in run \#(Self.runC) share output_resource_name "c-1""#), "\(result.stderr)")
             #expect(result.stderr.contains("not copied: labelport cannot tell which of them to update"), "\(result.stderr)")
             #expect(!result.stderr.contains("id column"))
         }
