@@ -47,6 +47,9 @@ struct AdaptivePacer: Sendable, Equatable {
     static let leastAcceptedForDeepCut = 10
     /// The most such a window lowers the pace (CUBIC-like multiplicative decrease).
     static let shallowCut = 0.5
+    /// A refusal whose pause is shorter than this (no `Retry-After`, a backoff) is not taken
+    /// as a limit's until it teaches a rate: a limiter asks for its bucket's refill time.
+    static let shortestLimitPause = Duration.milliseconds(500)
 
     /// A refusal whose pause has not ended yet: what is learnt from it waits for the
     /// answers of the requests sent before it.
@@ -198,7 +201,7 @@ struct AdaptivePacer: Sendable, Equatable {
         guard let refusal = pending, now >= refusal.resumeAt else { return }
         pending = nil
         defer { window = AcceptedSends(opensAt: refusal.resumeAt, refilled: (refusal.resumeAt - refusal.sentAt).inSeconds) }
-        if let pace = refusal.pace, let probe, pace < probe.estimate {
+        if let pace = refusal.pace, let probe, pace < probe.estimate, estimator.learning != .nothing {
             belowEstimate = belowEstimate.filter { (refusal.sentAt - $0).inSeconds < Self.probeTime } + [refusal.sentAt]
             if belowEstimate.count == 1 { estimateBeforeThem = probe.estimate }
             if belowEstimate.count > Self.sporadicRefusals, let before = estimateBeforeThem {
@@ -223,6 +226,20 @@ struct AdaptivePacer: Sendable, Equatable {
             if headerRate == nil { serverRate = rate }
             let known = if case .known = learning { true } else { false }
             probe = Probe(start: refusal.resumeAt, estimate: rate, factor: known ? Self.resumeFactor : Self.firstResumeFactor)
+        } else if estimator.learning == .nothing, headerRate == nil, refusal.pace != nil || window.total > 0,
+            refusal.resumeAt - refusal.sentAt >= Self.shortestLimitPause
+        {
+            // Too few accepted to tell a rate (a server whose bucket holds one request: the
+            // first burst gets one through): still slow down, or every pause ends in the same
+            // burst and rows spend their retries. Resume at half the pace refused (for the
+            // unpaced first burst: what it got through, over its span and the burst a tenth
+            // of a second is taken to be), back at that pace after ``probeTime`` and past it
+            // after that, until a refusal comes with answers enough to estimate the limit.
+            // (A refusal of the very first request, with nothing let through, bounds nothing:
+            // another client may have spent the bucket; nor does one that asks for no pause.)
+            let span = (refusal.sentAt - (window.start ?? refusal.sentAt)).inSeconds
+            let refused = refusal.pace ?? Double(window.total + 1) / (span + RateEstimator.assumedBurst)
+            probe = Probe(start: refusal.resumeAt, estimate: max(RateEstimator.lowestRate, refused), factor: Self.shallowCut)
         }
     }
 

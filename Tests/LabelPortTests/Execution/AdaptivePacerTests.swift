@@ -280,6 +280,21 @@ struct SimulatedImportTests {
         #expect(perSecond >= faults.atLeast, "\(perSecond)/s: each refusal costs its second of Retry-After, and no more")
     }
 
+    /// A limit of N requests a second with a bucket of one (`sandbox --rate-limit 10`): the
+    /// first burst gets one request through, which teaches no rate. The pace must still
+    /// fall (it resumed with the same burst after every pause, and rows spent their five
+    /// retries: 27 of 40 failed).
+    @Test("a limit with a bucket of one request: the pace falls to it within a few refusals", arguments: [5.0, 10.0, 30.0])
+    func bucketOfOne(rate: Double) {
+        var run = ConcurrentImport(server: ModelServer(rate: rate, burst: 1))
+        run.run(rows: Int(rate * 20))
+        #expect(run.refused.count <= 40, "\(run.refused.count) refused")
+        let half = run.finished / 2
+        let late = Double(run.served.filter { $0 >= half }.count) / (run.finished - half).inSeconds
+        #expect(late >= 0.5 * rate, "served \(late)/s in the second half, limit \(rate)/s")
+        #expect(run.mostRefusalsOfOneRow <= 3, "a row refused \(run.mostRefusalsOfOneRow) times")
+    }
+
     /// A burst far below a tenth of a second's worth makes the first guess low (a tenth of
     /// the burst per 10 ms); the CUBIC probe finds the limit in about a minute, then holds near it (probing
     /// past it every 20 s or so: a small burst is drained soon).

@@ -133,8 +133,11 @@ struct ConcurrentImport {
     /// server: its connection is made first (all at once, as the workers start).
     var connectDelay = Duration.zero
     private var connected: Set<Int> = []
-    /// Each worker's 5xx retries of its current row.
+    /// Each worker's 5xx retries of its current row, and its 429s.
     private var errorRetries: [Int] = []
+    private var refusalsOfRow: [Int] = []
+    /// The most 429s one row took before it was served (the import gives up after 5 retries).
+    private(set) var mostRefusalsOfOneRow = 0
     /// The executor's retry policy (full-jitter backoff after a 5xx).
     var retryPolicy = RetryPolicy()
     /// Send times of served and refused requests.
@@ -171,6 +174,7 @@ struct ConcurrentImport {
         var remaining = rows - leadingReads
         var workers = [Step](repeating: .ready(now), count: concurrency)
         errorRetries = Array(repeating: 0, count: concurrency)
+        refusalsOfRow = Array(repeating: 0, count: concurrency)
         for i in workers.indices where i >= remaining { workers[i] = .done }
         remaining -= min(remaining, concurrency)
         while let (i, t) = workers.indices.compactMap({ i in workers[i].time.map { (i, $0) } }).min(by: { $0.1 < $1.1 }) {
@@ -193,6 +197,7 @@ struct ConcurrentImport {
                     workers[i] = .ready(at + backoff(retry: errorRetries[i] - 1))
                 } else if ok {
                     errorRetries[i] = 0
+                    refusalsOfRow[i] = 0
                     served.append(sentAt)
                     pacer.accepted(sentAt: sentAt, answeredAt: at)
                     if remaining > 0 {
@@ -203,6 +208,8 @@ struct ConcurrentImport {
                     }
                 } else {
                     refused.append(sentAt)
+                    refusalsOfRow[i] += 1
+                    mostRefusalsOfOneRow = max(mostRefusalsOfOneRow, refusalsOfRow[i])
                     let resumeAt = max(notBefore, at + retryAfter)
                     if notBefore <= at {
                         pacer.refused(sentAt: sentAt, answeredAt: at, resumeAt: resumeAt)
