@@ -24,6 +24,8 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Seconds a request may go without progress (connecting, or no byte received) before it times out.", valueName: "SECONDS"))
     var timeout: Double = 30
+    /// The longest `--timeout` (seconds): a day without progress is a dead connection.
+    static let longestTimeout = 86_400.0
 
     /// Refused with advice: a token on the command line shows in `ps` and shell history.
     @Option(name: .customLong("token"), help: .hidden)
@@ -35,7 +37,7 @@ struct ConnectionOptions: ParsableArguments {
                 "--token is not accepted here (a token on the command line shows in ps and shell history): "
                     + "set REFACTOR_API_TOKEN, or put the token on the first line of a file and pass --token-file PATH")
         }
-        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a number of seconds above 0") }
+        guard timeout > 0, timeout <= Self.longestTimeout else { throw ValidationError("--timeout must be a number of seconds above 0, at most a day (86400)") }
     }
 
     /// The server and token, from flags, the environment and the profile; a

@@ -19,9 +19,18 @@ struct ExecutionOptionGroup: ParsableArguments {
     @Option(help: ArgumentHelp("Retries per request for 429, 5xx, timeouts and dropped connections.", valueName: "N"))
     var retries: Int = 5
 
+    /// More requests in flight than any API allows one client (each holds a connection).
+    static let concurrencyRange = 1...1024
+    /// From one request in 100 s to a million a second.
+    static let rateRange = 0.01...1_000_000
+
     func validate() throws {
-        if let concurrencyFlag { guard concurrencyFlag >= 1 else { throw ValidationError("--concurrency must be at least 1") } }
-        if let rate { guard rate > 0, rate.isFinite else { throw ValidationError("--rate must be a positive number of requests per second") } }
+        do {
+            if let concurrencyFlag { try Self.check(concurrency: concurrencyFlag, name: "--concurrency") }
+            if let rate { try Self.check(rate: rate, name: "--rate") }
+        } catch {
+            throw ValidationError(error.description)
+        }
         if let burst { guard burst >= 1 else { throw ValidationError("--burst must be at least 1") } }
         guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
     }
@@ -30,7 +39,21 @@ struct ExecutionOptionGroup: ParsableArguments {
     /// `--burst` needs a rate, from `--rate` or the profile (a usage error otherwise).
     func options(for connection: ResolvedConnection) throws(ConfigurationError) -> ExecutionOptions {
         let rate = rate ?? connection.rate
+        if let profileConcurrency = connection.concurrency { try Self.check(concurrency: profileConcurrency, name: "the profile's concurrency") }
+        if let profileRate = connection.rate { try Self.check(rate: profileRate, name: "the profile's rate") }
         if burst != nil && rate == nil { throw ConfigurationError("--burst needs --rate (or a profile's rate)") }
         return ExecutionOptions(concurrency: concurrencyFlag ?? connection.concurrency ?? 8, rate: rate, burst: burst, retries: retries)
+    }
+
+    static func check(concurrency: Int, name: String) throws(ConfigurationError) {
+        guard concurrencyRange.contains(concurrency) else {
+            throw ConfigurationError("\(name) must be from \(concurrencyRange.lowerBound) to \(concurrencyRange.upperBound)")
+        }
+    }
+
+    static func check(rate: Double, name: String) throws(ConfigurationError) {
+        guard rateRange.contains(rate) else {
+            throw ConfigurationError("\(name) must be a number of requests per second from 0.01 to 1000000")
+        }
     }
 }

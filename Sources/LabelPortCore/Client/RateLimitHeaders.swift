@@ -34,6 +34,8 @@ package struct RateLimitHeaders: Sendable, Equatable {
 
     /// Seconds above this are a timestamp, not a delay.
     static let timestampThreshold = 365.0 * 86_400
+    /// The longest reset kept (seconds).
+    static let longestReset = 100.0 * 365 * 86_400
 
     private static func integer(_ text: String) -> Int? {
         // "100, 100;w=60" (an old draft's list form): the first item counts.
@@ -44,9 +46,9 @@ package struct RateLimitHeaders: Sendable, Equatable {
 
     private static func reset(_ text: String, nowEpochSeconds: Double) -> Duration? {
         guard let value = Double(text.trimmingWhitespace()), value.isFinite, value >= 0 else { return nil }
-        if value > timestampThreshold {
-            return .milliseconds(Int64(max(0, value - nowEpochSeconds) * 1000))
-        }
-        return .milliseconds(Int64(value * 1000))
+        // Far-off values are capped (a century): a wait that long is refused anyway, and
+        // more would not fit a Duration's milliseconds.
+        let seconds = min(value > timestampThreshold ? max(0, value - nowEpochSeconds) : value, longestReset)
+        return .milliseconds(Int64(seconds * 1000))
     }
 }

@@ -40,7 +40,9 @@ package struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
             }
         } else {
             host = String(authority.prefix { $0 != ":" })
-            guard host.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-._".unicodeScalars.contains($0)) }) else {
+            // Letters of any script (an international name) and percent-escapes are fine;
+            // spaces, controls and URL delimiters are not.
+            guard !host.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || "\"<>\\^`{|}[]".unicodeScalars.contains($0) }) else {
                 throw ConfigurationError("base URL \"\(text)\" has an invalid host \"\(host)\"")
             }
         }

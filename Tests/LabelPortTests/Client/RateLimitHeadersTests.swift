@@ -21,6 +21,13 @@ struct RateLimitHeadersTests {
         #expect(parse(["X-RateLimit-Reset": "1699999990"])?.reset == .zero, "a reset in the past is now")
     }
 
+    @Test("a reset too far off for a Duration is capped at a century (it crashed the process)")
+    func hugeReset() {
+        let century = Duration.milliseconds(Int64(RateLimitHeaders.longestReset * 1000))
+        #expect(parse(["RateLimit-Reset": "99999999999999999999"])?.reset == century)
+        #expect(parse(["X-RateLimit-Reset": "9223372036854775807"])?.reset == century)
+    }
+
     @Test("none of them, or only garbage: nil; a list value counts its first item")
     func absent() {
         #expect(parse(["Content-Type": "application/json"]) == nil)

@@ -61,6 +61,25 @@ struct ProfileResolutionTests {
         }
     }
 
+    @Test("values that would overflow are usage errors, from flags or a profile (they crashed the process)")
+    func outOfRange() throws {
+        #expect(throws: (any Error).self) { try ConnectionOptions.parse(["--timeout", "1e20"]) }
+        #expect(throws: (any Error).self) { try ExecutionOptionGroup.parse(["--rate", "1e20"]) }
+        #expect(throws: (any Error).self) { try ExecutionOptionGroup.parse(["--rate", "1e-20"]) }
+        #expect(throws: (any Error).self) { try ExecutionOptionGroup.parse(["--concurrency", "9223372036854775807"]) }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let env = try ProfileFixtures.environment("""
+            [profiles.big]
+            base_url = "http://127.0.0.1:4444"
+            token_env = "T"
+            rate = 1e20
+            """, in: dir, ["T": "t"])
+        #expect(throws: ConfigurationError("the profile's rate must be a number of requests per second from 0.01 to 1000000")) {
+            try ExecutionOptionGroup.parse([]).options(for: try Self.resolve(["--profile", "big"], env))
+        }
+    }
+
     @Test("a profile's ca_file that cannot be read is named as the profile's, not as --ca-file")
     func profileCAFile() throws {
         let dir = try TemporaryDirectory()

@@ -147,5 +147,6 @@ struct ClientTransportTests {
         }
         #expect(try ServerAddress("http://[::1]:8787").hostAndPort == "[::1]:8787")
         #expect(try ServerAddress("https://api_v2.example-host.com").host == "api_v2.example-host.com")
+        #expect(try ServerAddress("https://bücher.example/api").host == "bücher.example", "an international name")
     }
 }
