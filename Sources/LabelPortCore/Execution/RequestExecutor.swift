@@ -19,6 +19,8 @@ package final class RequestExecutor: Sendable {
         var pacer: AdaptivePacer
         /// Shared pause after a 429: no attempt is sent before this offset.
         var notBefore: Duration = .zero
+        /// The end of the last pause for the server's quota to reset (rate-limit headers).
+        var quotaPauseEnd: Duration = .zero
         var budget: RetryBudget
         var statistics = ExecutionStatistics()
         var inFlight = 0
@@ -67,6 +69,8 @@ package final class RequestExecutor: Sendable {
             var statistics = s.statistics
             statistics.pace = s.pacer.limitedPace(at: now)
             statistics.allowedRate = s.pacer.serverRate
+            // A quota pause still ahead has not been waited (yet).
+            statistics.quotaWaitedSeconds = max(0, statistics.quotaWaitedSeconds - max(.zero, s.quotaPauseEnd - now).inSeconds)
             return statistics
         }
     }
@@ -76,8 +80,14 @@ package final class RequestExecutor: Sendable {
         let now = clock.now()
         state.withLock { s in
             if let pause = s.pacer.observe(headers, now: now), pause > s.notBefore {
+                // A pause longer than labelport waits is not waited: the requests give up.
+                guard pause - now <= policy.maxRetryAfter else {
+                    s.notBefore = pause
+                    return
+                }
                 s.statistics.quotaWaits += 1
                 s.statistics.quotaWaitedSeconds += (pause - max(now, s.notBefore)).inSeconds
+                s.quotaPauseEnd = pause
                 s.notBefore = pause
             }
         }
@@ -268,10 +278,10 @@ package final class RequestExecutor: Sendable {
             guard wait > policy.maxRetryAfter else { return nil }
             s.statistics.failed += 1
             s.statistics[kind].failed += 1
-            let seconds = { (d: Duration) in RetryAfter.seconds(Int(d.components.seconds)).spoken }
+            let seconds = { (d: Duration) in RetryAfter.seconds(Int(d.inSeconds.rounded(.up))).spoken }
             return APIError(
                 kind: .quotaSpent, operation: operation,
-                detail: "the server's rate-limit quota is used up (RateLimit-Remaining: 0) for another \(seconds(wait)), "
+                detail: "the server's rate-limit headers say its quota is used up for another \(seconds(wait)), "
                     + "longer than labelport waits (\(seconds(policy.maxRetryAfter))), so it gave up: try again later")
         }
     }

@@ -163,6 +163,16 @@ extension SavedPlan.Write {
         guard let after = try object.optionalObject("after") else { throw RecordFormatError("\"after\" is missing") }
         self.after = try LabelValues(json: after)
         if !isCreate && labelID == nil && seen != .earlierWrite { throw RecordFormatError("an update with no label_id must follow the write that creates it") }
+        // The label as seen is what the journal records as the values before the write:
+        // an edited `before` would make undo put back values the label never had.
+        let seenBefore: LabelValues?? = switch seen {
+        case .label(let values, _): .some(values)
+        case .absent: .some(nil)
+        case .earlierWrite: .none
+        }
+        if case .some(let expected) = seenBefore, expected.map({ LabelDiff.changes(from: $0, to: before ?? LabelValues()).isEmpty }) ?? (before == nil) == false {
+            throw RecordFormatError("\"before\" is not the label as \"seen\": the plan was edited; make a new one with import --dry-run --plan-out")
+        }
         // What is sent is what the journal records as the result: the two must agree, or an
         // edited plan would write one thing and journal another (which undo then refuses).
         let sent = (before ?? LabelValues()).updated(

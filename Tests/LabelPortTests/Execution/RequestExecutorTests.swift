@@ -320,10 +320,11 @@ struct RequestExecutorTests {
             Issue.record("sent after all")
         } catch {
             #expect(error.kind == .quotaSpent)
-            #expect(error.description == "update gold label: not sent: the server's rate-limit quota is used up (RateLimit-Remaining: 0) for another 420 s (7 min), longer than labelport waits (300 s (5 min)), so it gave up: try again later")
+            #expect(error.description == "update gold label: not sent: the server's rate-limit headers say its quota is used up for another 420 s (7 min), longer than labelport waits (300 s (5 min)), so it gave up: try again later")
         }
         #expect(calls.calls == 0)
         #expect(executor.statistics.updates == counts(sent: 0, succeeded: 0, failed: 1))
+        #expect(executor.statistics.quotaWaits == 1 && executor.statistics.quotaWaitedSeconds == 3, "the pause given up on was not waited")
     }
 
     /// Requests already waiting for their turn when an answer says the quota is used up for

@@ -116,6 +116,19 @@ struct ApplyCommandTests {
             #expect(result.stderr.contains(#"edited.plan.json: write 1: "sends" does not turn "before" into "after": the plan was edited; make a new one with import --dry-run --plan-out"#), "\(result.stderr)")
             #expect(Self.state(sandbox) == before)
             #expect(sandbox.stats.requests == requests, "nothing sent")
+
+            // An edited "before" would have undo put back values the label never had.
+            guard case .object(var original) = try JSONParser.parse(Array(try FileText.read(plan).utf8)),
+                case .array(var again)? = original["writes"], case .object(var update) = again[0]
+            else { Issue.record("not a plan object"); return }
+            update["before"] = .object(JSONObject([("text_value", .string("EVIL"))]))
+            again[0] = .object(update)
+            original["writes"] = .array(again)
+            let evil = try dir.write("evil.plan.json", JSONWriter().string(.object(original)))
+            let refused = try await UndoFixtures.run(["apply", evil], sandbox, dir)
+            #expect(refused.status == 2, "\(refused.stderr)")
+            #expect(refused.stderr.contains(#"evil.plan.json: write 1: "before" is not the label as "seen": the plan was edited"#), "\(refused.stderr)")
+            #expect(sandbox.stats.requests == requests, "nothing sent")
         }
     }
 
