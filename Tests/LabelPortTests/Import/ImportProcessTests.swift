@@ -82,10 +82,13 @@ struct ImportProcessTests {
             let ok = lines.filter { $0["status"] == "ok" }.count
             let skipped = lines.filter { $0["status"] == "skipped" }.count
             let others = lines.filter { $0["status"] != "ok" && $0["status"] != "skipped" }
-            #expect(ok + skipped == Self.rows, "nothing failed: \(others.prefix(3).map { JSONWriter().string(.object($0)) })")
+            // On a loaded machine a create can go unanswered (a timeout) just before the
+            // Ctrl-C: its row then fails as "interrupted after sending" (the label may exist).
+            let unknown = others.filter { ($0["error"]?.stringValue ?? "").contains("interrupted after sending: the label may exist") }.count
+            #expect(ok + skipped + unknown == Self.rows, "nothing else failed: \(others.prefix(3).map { JSONWriter().string(.object($0)) })")
             #expect(skipped > 0)
             let written = sandbox.sandbox.goldLabels(runID: ImportFixtures.runA).count
-            #expect(written == ok, "every row reported ok was written, and nothing else")
+            #expect(written >= ok && written <= ok + unknown, "every row reported ok was written, and nothing else")
         }
     }
 }

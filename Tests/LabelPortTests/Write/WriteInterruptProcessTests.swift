@@ -137,10 +137,14 @@ struct WriteInterruptProcessTests {
             let lines = try ImportFixtures.report(report)
             #expect(lines.count == 3_000, "one line per source label")
             let ok = lines.filter { $0["status"] == "ok" }.count
+            // On a loaded machine a create can go unanswered (a timeout) just before the
+            // Ctrl-C: its row then fails as "interrupted after sending" (the label may exist).
+            let unknown = lines.filter { $0["status"] == "failed" && ($0["error"]?.stringValue ?? "").contains("interrupted after sending: the label may exist") }.count
             let others = lines.filter { $0["status"] != "ok" && $0["status"] != "skipped" }
-            #expect(others.isEmpty, "nothing failed: \(others.prefix(3).map { JSONWriter().string(.object($0)) })")
+            #expect(others.count == unknown, "nothing else failed: \(others.prefix(3).map { JSONWriter().string(.object($0)) })")
             #expect(ok >= 300 && ok < 3_000)
-            #expect(env.destination.sandbox.goldLabels(runID: run).count == ok, "every label reported ok was copied, and nothing else")
+            let copied = env.destination.sandbox.goldLabels(runID: run).count
+            #expect(copied >= ok && copied <= ok + unknown, "every label reported ok was copied, and nothing else: \(copied) for \(ok) ok")
             #expect(try JournalReader.read(journal).entries.filter { $0.outcome?.status == .ok }.count == ok, "the journal holds the writes made")
         }
     }
