@@ -121,9 +121,10 @@ struct UndoCommand: AsyncParsableCommand {
             }
             console.message(tally.line)
             if !dryRun {
+                // The requests line and what follows it (rate limits, unanswered writes, an
+                // interruption); the tally above stands for the rows line.
                 let summary = session.summary(counts, runs: runIDs.count)
-                console.message(summary.humanLines[1])
-                if summary.interrupted { console.message(summary.humanLines.last ?? "") }
+                for line in summary.humanLines.dropFirst() { console.message(line) }
             } else {
                 console.message("dry run: nothing was written")
             }
