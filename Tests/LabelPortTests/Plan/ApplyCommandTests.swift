@@ -98,17 +98,23 @@ struct ApplyCommandTests {
         }
     }
 
+    /// `plan` with its first write's `field` set to `{"text_value": text}`, as a hand edit
+    /// would, written to `name`; returns its path.
+    static func editFirstWrite(_ plan: String, _ field: String, to text: String, as name: String, in dir: TemporaryDirectory) throws -> String {
+        guard case .object(var object) = try JSONParser.parse(Array(try FileText.read(plan).utf8)),
+            case .array(var writes)? = object["writes"], case .object(var first) = writes[0]
+        else { throw RecordFormatError("not a plan object") }
+        first[field] = .object(JSONObject([("text_value", .string(text))]))
+        writes[0] = .object(first)
+        object["writes"] = .array(writes)
+        return try dir.write(name, JSONWriter().string(.object(object)))
+    }
+
     @Test("a plan whose sends disagree with its after (edited by hand) is refused before anything is sent")
     func editedPlan() async throws {
         try await ExportFixtures.withSandbox(seed: UndoFixtures.seed()) { sandbox, dir in
             let plan = try await Self.makePlan(sandbox, dir)
-            guard case .object(var object) = try JSONParser.parse(Array(try FileText.read(plan).utf8)),
-                case .array(var writes)? = object["writes"], case .object(var first) = writes[0]
-            else { Issue.record("not a plan object"); return }
-            first["sends"] = .object(JSONObject([("text_value", .string("HACK"))]))
-            writes[0] = .object(first)
-            object["writes"] = .array(writes)
-            let edited = try dir.write("edited.plan.json", JSONWriter().string(.object(object)))
+            let edited = try Self.editFirstWrite(plan, "sends", to: "HACK", as: "edited.plan.json", in: dir)
             let before = Self.state(sandbox)
             let requests = sandbox.stats.requests
             let result = try await UndoFixtures.run(["apply", edited], sandbox, dir)
@@ -118,13 +124,7 @@ struct ApplyCommandTests {
             #expect(sandbox.stats.requests == requests, "nothing sent")
 
             // An edited "before" would have undo put back values the label never had.
-            guard case .object(var original) = try JSONParser.parse(Array(try FileText.read(plan).utf8)),
-                case .array(var again)? = original["writes"], case .object(var update) = again[0]
-            else { Issue.record("not a plan object"); return }
-            update["before"] = .object(JSONObject([("text_value", .string("EVIL"))]))
-            again[0] = .object(update)
-            original["writes"] = .array(again)
-            let evil = try dir.write("evil.plan.json", JSONWriter().string(.object(original)))
+            let evil = try Self.editFirstWrite(plan, "before", to: "EVIL", as: "evil.plan.json", in: dir)
             let refused = try await UndoFixtures.run(["apply", evil], sandbox, dir)
             #expect(refused.status == 2, "\(refused.stderr)")
             #expect(refused.stderr.contains(#"evil.plan.json: write 1: "before" is not the label as "seen": the plan was edited"#), "\(refused.stderr)")
