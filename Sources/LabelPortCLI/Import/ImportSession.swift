@@ -26,7 +26,7 @@ struct ImportSession {
             mode: command.mode, remapRuns: try command.remapTable(), dryRun: command.dryRun, maxErrors: command.maxErrors)
         var firstPass = try source.open()
         var problems = CappedList(verbose: command.verbose)
-        validation = InputValidator.run(&firstPass, remapRuns: configuration.remapRuns, warnRepeats: false) { diagnostic in
+        validation = InputValidator.run(&firstPass, remapRuns: configuration.remapRuns, warnRepeats: false, keyFilters: true) { diagnostic in
             if problems.admit() { console.message(diagnostic.description) }
         }
         if let more = problems.moreLine("problems", hint: "--verbose lists them all") {
@@ -77,7 +77,7 @@ struct ImportSession {
     /// Reads the runs the input names into a planner (with the rows that repeat a label,
     /// merged), printing the runs that could not be read.
     private func plan(with engine: ImportEngine) async throws -> (Planner, unreadable: [String]) {
-        var (planner, unreadable) = await engine.loadRuns(validation.runIDs)
+        var (planner, unreadable) = await engine.loadRuns(validation.runIDs, keeping: validation.keyFilters)
         for problem in Set(unreadable).sorted() { console.message("labelport import: \(problem)") }
         planner.repeatedLabels = validation.repeatedLabels
         if !validation.repeatedLabels.isEmpty {

@@ -38,8 +38,9 @@ package final class ImportEngine: Sendable {
     /// A 404 marks the run missing so its rows fail; a run that cannot be read (401, a
     /// dead server, an interrupt) has its rows reported, not attempted. Returns the
     /// planner and one message per run that could not be read.
-    package func loadRuns(_ runIDs: [String]) async -> (Planner, [String]) {
-        planner(for: await readRuns(runIDs))
+    /// With `filters` (by run, see ``LabelKeyFilter``), only the labels the rows name are kept.
+    package func loadRuns(_ runIDs: [String], keeping filters: [String: LabelKeyFilter] = [:]) async -> (Planner, [String]) {
+        planner(for: await readRuns(runIDs, keeping: filters))
     }
 
     /// A planner of runs read (``readRuns(_:)``, or by the caller and passed to
@@ -68,15 +69,16 @@ package final class ImportEngine: Sendable {
     /// Reads every run's labels (concurrently, through the executor), indexed as they
     /// arrive, and notes the ids read, for reconciling creates of unknown outcome. A
     /// rejected token stops the engine.
-    package func readRuns(_ runIDs: [String]) async -> [(String, Result<CompactRunIndex, APIError>)] {
+    package func readRuns(_ runIDs: [String], keeping filters: [String: LabelKeyFilter] = [:]) async -> [(String, Result<CompactRunIndex, APIError>)] {
         let client = self.client
         let executor = self.executor
         let results = await withTaskGroup(of: (String, Result<CompactRunIndex, APIError>).self) { group in
             for runID in runIDs {
+                let filter = filters[runID]
                 group.addTask {
                     do throws(APIError) {
                         let labels = try await executor.perform(.read) { () async throws(APIError) -> CompactRunIndex in
-                            try await client.readGoldLabels(runID: runID, into: CompactRunIndex.Builder()).finish()
+                            try await client.readGoldLabels(runID: runID, into: CompactRunIndex.Builder(keeping: filter)).finish()
                         }
                         return (runID, .success(labels))
                     } catch {

@@ -18,6 +18,9 @@ package enum InputValidator {
         /// Hashes of the (run, output_resource_name) pairs that more than one row names:
         /// only for these must the planner merge rows (see ``Planner/labelHash``).
         package var repeatedLabels: Set<Int> = []
+        /// By run: the names and ids its rows name (only when asked for, by import), so
+        /// that reading the run keeps only the labels the planner can ask for.
+        package var keyFilters: [String: LabelKeyFilter] = [:]
 
         package init() {}
 
@@ -43,8 +46,10 @@ package enum InputValidator {
     ///   - remapRuns: `--remap-run`: the runs rows go to, for ``Summary/runIDs``.
     ///   - warnRepeats: warn at each row for a label an earlier row named (`validate`; import
     ///     merges such rows without a word).
+    ///   - keyFilters: collect ``Summary/keyFilters`` (import).
     package static func run(
-        _ input: inout LabelInput, remapRuns: [String: String] = [:], warnRepeats: Bool = true, report: (Diagnostic) -> Void
+        _ input: inout LabelInput, remapRuns: [String: String] = [:], warnRepeats: Bool = true, keyFilters: Bool = false,
+        report: (Diagnostic) -> Void
     ) -> Summary {
         var summary = Summary()
         var warningsSeen = 0
@@ -65,6 +70,7 @@ package enum InputValidator {
                 summary.validRows += 1
                 let run = remapRuns[row.runID] ?? row.runID
                 if runsSeen.insert(run).inserted { summary.runIDs.append(run) }
+                if keyFilters { summary.keyFilters[run, default: LabelKeyFilter()].insert(row) }
                 let hash = Planner.labelHash(run: run, name: row.outputResourceName)
                 if let first = firstLines[hash] {
                     summary.repeatedLabels.insert(hash)

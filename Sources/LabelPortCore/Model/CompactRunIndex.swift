@@ -49,22 +49,32 @@ package struct CompactRunIndex: Sendable {
     /// Collects a run's labels from its list answer (as ``CompactRun/Builder`` with
     /// ``CompactRun/Body/asSent``) and hashes each as it arrives, while the network is the
     /// wait: what is left when the answer ends is placing the hashes in the tables.
+    /// With a filter, only the labels it keeps are collected (the rest are still read
+    /// and checked).
     package struct Builder: GoldLabelCollector {
         private var run = CompactRun.Builder(body: .asSent)
         private var tables: RunIndexTables
+        private let filter: LabelKeyFilter?
 
-        package init(byName: Bool = true, byID: Bool = true) {
+        package init(byName: Bool = true, byID: Bool = true, keeping filter: LabelKeyFilter? = nil) {
             tables = RunIndexTables(byName: byName, byID: byID)
+            self.filter = filter?.keepsAll == true ? nil : filter
         }
 
         package static var takesScannedLabels: Bool { true }
 
         package mutating func add(_ label: GoldLabel, bytes: UnsafeRawBufferPointer) {
+            if let filter {
+                var name = label.outputResourceName, id = label.id
+                let kept = name.withUTF8 { name in id.withUTF8 { filter.keeps(name: UnsafeRawBufferPointer(name), id: UnsafeRawBufferPointer($0)) } }
+                guard kept else { return }
+            }
             run.add(label, bytes: bytes)
             tables.add(run)
         }
 
         package mutating func add(scanned label: ScannedGoldLabel) {
+            if let filter, !filter.keeps(name: label.outputResourceName, id: label.id) { return }
             run.add(scanned: label)
             tables.add(run)
         }

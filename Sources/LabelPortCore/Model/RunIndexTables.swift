@@ -143,7 +143,7 @@ struct RunIndexTables: Sendable {
     private static func lower(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }
 
     /// The hash of an id as it is matched (letter case aside).
-    private static func idHash(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> Int {
+    static func idHash(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> Int {
         if let hash = hash(bytes, seed: seed, foldingCase: true) { return hash }
         return idKey(bytes).withUnsafeBytes { hash($0, seed: seed) }  // not ASCII: as Swift lower-cases it
     }
@@ -157,12 +157,13 @@ struct RunIndexTables: Sendable {
         return true
     }
 
-    private static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> Int {
+    /// The hash of a name (exact bytes).
+    static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> Int {
         hash(bytes, seed: seed, foldingCase: false)!
     }
 
     /// Chosen per process, so that names a server sends cannot be picked to collide.
-    private static let seed = UInt64.random(in: .min ... .max)
+    static let seed = UInt64.random(in: .min ... .max)
 
     /// A keyed hash of `bytes`, eight at a time (each word folded into the state by a
     /// full-width multiply, as wyhash does): several times faster than `Hasher` (SipHash)
