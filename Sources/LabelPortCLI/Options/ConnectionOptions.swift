@@ -22,7 +22,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Go through this proxy: http://[USER:PASSWORD@]HOST:PORT (default: the profile's proxy, else $HTTPS_PROXY / $HTTP_PROXY minus $NO_PROXY; never for loopback).", valueName: "URL"))
     var proxy: String?
 
-    @Option(help: ArgumentHelp("Seconds a request may go without progress (connecting, or no byte received) before it times out.", valueName: "SECONDS"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds a request may go without progress (connecting, or no byte received) before it times out.", valueName: "SECONDS"))
     var timeout: Double = 30
     /// The longest `--timeout` (seconds): a day without progress is a dead connection.
     static let longestTimeout = 86_400.0

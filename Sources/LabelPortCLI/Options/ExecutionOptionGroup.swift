@@ -3,20 +3,23 @@ import LabelPortCore
 
 /// How requests are paced and retried: shared by every command that talks to the API
 /// (`@OptionGroup var execution: ExecutionOptionGroup`).
+///
+/// The numbers are parsed `.unconditional`: `--rate -1` is a rate of -1, refused with its
+/// range, not a missing value followed by an unknown flag `-1`.
 struct ExecutionOptionGroup: ParsableArguments {
-    @Option(name: .customLong("concurrency"), help: ArgumentHelp("Requests in flight at once (default: the profile's concurrency, else 8).", valueName: "N"))
+    @Option(name: .customLong("concurrency"), parsing: .unconditional, help: ArgumentHelp("Requests in flight at once (default: the profile's concurrency, else 8).", valueName: "N"))
     var concurrencyFlag: Int?
 
-    @Option(help: ArgumentHelp("At most R requests per second, every request and retry counted (default: the profile's rate, else as fast as the server allows, paced to its limit).", valueName: "R"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("At most R requests per second, every request and retry counted (default: the profile's rate, else as fast as the server allows, paced to its limit).", valueName: "R"))
     var rate: Double?
 
     /// `--concurrency`, else 8 (a profile's value applies through ``options(for:)``).
     var concurrency: Int { concurrencyFlag ?? 8 }
 
-    @Option(help: ArgumentHelp("Requests allowed at once after a quiet spell: no one-second window holds more than rate + burst (default: 10% of --rate, at least 1).", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Requests allowed at once after a quiet spell: no one-second window holds more than rate + burst (default: 10% of --rate, at least 1).", valueName: "N"))
     var burst: Int?
 
-    @Option(help: ArgumentHelp("Retries per request for 429, 5xx, timeouts and dropped connections.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Retries per request for 429, 5xx, timeouts and dropped connections.", valueName: "N"))
     var retries: Int = 5
 
     /// More requests in flight than any API allows one client (each holds a connection).

@@ -61,6 +61,19 @@ struct ProfileResolutionTests {
         }
     }
 
+    @Test("a negative number is read as that number and refused with its range, not as a missing value and a flag")
+    func negativeValues() {
+        func message(_ parse: () throws -> Void) -> String {
+            do { try parse() } catch { return ExecutionOptionGroup.message(for: error) }
+            return "accepted"
+        }
+        #expect(message { _ = try ExecutionOptionGroup.parse(["--rate", "-1"]) } == "--rate must be a number of requests per second from 0.01 to 1000000")
+        #expect(message { _ = try ExecutionOptionGroup.parse(["--concurrency", "-3"]) } == "--concurrency must be from 1 to 1024")
+        #expect(message { _ = try ExecutionOptionGroup.parse(["--retries", "-1"]) } == "--retries must be 0 or more")
+        #expect(message { _ = try ExecutionOptionGroup.parse(["--burst", "-2", "--rate", "5"]) } == "--burst must be at least 1")
+        #expect(message { _ = try ConnectionOptions.parse(["--timeout", "-5"]) } == "--timeout must be a number of seconds above 0, at most a day (86400)")
+    }
+
     @Test("values that would overflow are usage errors, from flags or a profile (they crashed the process)")
     func outOfRange() throws {
         #expect(throws: (any Error).self) { try ConnectionOptions.parse(["--timeout", "1e20"]) }
