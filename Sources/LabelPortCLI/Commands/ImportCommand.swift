@@ -118,7 +118,7 @@ struct ImportCommand: AsyncParsableCommand {
         defer { source.remove() }
         let session = try ImportSession(command: self, source: source, console: console)
 
-        let executor = RequestExecutor(options: executionOptions)
+        let executor = RequestExecutor(options: executionOptions, announce: console.message)
         // Ctrl-C: take no new rows and send nothing new; requests in flight finish. The
         // report goes to disk row by row from then on; a second Ctrl-C quits at once.
         let interrupts = WriteInterrupts()

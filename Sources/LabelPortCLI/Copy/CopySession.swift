@@ -25,11 +25,12 @@ struct CopySession {
     /// Runs the copy and returns the exit status.
     func run() async throws -> Int32 {
         let startedAt = ContinuousClock.now
-        let reads = RequestExecutor(options: sourceOptions)
-        let writes = RequestExecutor(options: destinationOptions)
+        let console = Console.current
+        let reads = RequestExecutor(options: sourceOptions, announce: { console.message("source: \($0)") })
+        let writes = RequestExecutor(options: destinationOptions, announce: { console.message("destination: \($0)") })
         // Ctrl-C: send nothing new; requests in flight finish (as for import).
         let interrupts = WriteInterrupts()
-        let signals = interrupts.watch([reads, writes], console: Console.current)
+        let signals = interrupts.watch([reads, writes], console: console)
         defer { signals.cancel() }
         let environment = ProcessEnvironment.current
         var sourceConfiguration = try source.clientConfiguration(concurrency: sourceOptions.concurrency, environment: environment)
@@ -37,7 +38,6 @@ struct CopySession {
         var destinationConfiguration = try destination.clientConfiguration(concurrency: destinationOptions.concurrency, environment: environment)
         destinationConfiguration.rateLimitObserver = { writes.observe($0) }
         if verbose {
-            let console = Console.current
             sourceConfiguration.requestLog = { console.message("source " + $0) }
             destinationConfiguration.requestLog = { console.message("destination " + $0) }
         }

@@ -33,7 +33,7 @@ struct ExportSession {
         } catch {
             throw ValidationError(error.description)
         }
-        let executor = RequestExecutor(options: options)
+        let executor = RequestExecutor(options: options, announce: Console.current.message)
         configuration.rateLimitObserver = { executor.observe($0) }
         if output.verbose {
             let console = Console.current

@@ -10,7 +10,7 @@ struct WriteSession {
     let startedAt = ContinuousClock.now
 
     init(execution: ExecutionOptions) {
-        executor = RequestExecutor(options: execution)
+        executor = RequestExecutor(options: execution, announce: Console.current.message)
     }
 
     /// The client's settings and the request options, the profile's `concurrency` and

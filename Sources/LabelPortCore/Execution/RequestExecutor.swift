@@ -24,6 +24,8 @@ package final class RequestExecutor: Sendable {
         var budget: RetryBudget
         var statistics = ExecutionStatistics()
         var inFlight = 0
+        /// The end of the last wait announced (see ``announce``): one notice per wait.
+        var announcedUntil: Duration = .zero
     }
 
     package let options: ExecutionOptions
@@ -34,19 +36,26 @@ package final class RequestExecutor: Sendable {
     private let semaphore: AsyncSemaphore
     private let shutdown = ShutdownSignal()
     private let state: Mutex<State>
-    /// `--verbose`: called after every attempt with one line (method, status, time; never headers).
+    /// Told, in words, when requests are about to wait ``noticeableWait`` or longer for the
+    /// server (a `Retry-After`, a used-up quota), so that a long wait is not a silent one.
+    private let announce: @Sendable (String) -> Void
+    /// Waits shorter than this pass without a notice (backoff, pacing).
+    static let noticeableWait = Duration.seconds(5)
 
     /// - Parameters:
     ///   - clock: paces rate and backoff; a manual clock in tests.
     ///   - random: a value in [0, 1) for jitter.
     ///   - wallClock: seconds since 1970, to turn a `Retry-After` HTTP-date into a wait.
+    ///   - announce: told when a wait of ``noticeableWait`` or more begins (one line).
     package init(
         options: ExecutionOptions,
         clock: any Clock<Duration> = ContinuousClock(),
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        wallClock: @escaping @Sendable () -> Double = RequestExecutor.systemWallClock
+        wallClock: @escaping @Sendable () -> Double = RequestExecutor.systemWallClock,
+        announce: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.options = options
+        self.announce = announce
         policy = options.retryPolicy
         self.clock = ExecutorClock(clock)
         self.random = random
@@ -78,19 +87,30 @@ package final class RequestExecutor: Sendable {
     /// Rate-limit headers of an answer (the client's `rateLimitObserver`): paces by them.
     package func observe(_ headers: RateLimitHeaders) {
         let now = clock.now()
-        state.withLock { s in
-            if let pause = s.pacer.observe(headers, now: now), pause > s.notBefore {
-                // A pause longer than labelport waits is not waited: the requests give up.
-                guard pause - now <= policy.maxRetryAfter else {
-                    s.notBefore = pause
-                    return
-                }
-                s.statistics.quotaWaits += 1
-                s.statistics.quotaWaitedSeconds += (pause - max(now, s.notBefore)).inSeconds
-                s.quotaPauseEnd = pause
+        let notice = state.withLock { s -> String? in
+            guard let pause = s.pacer.observe(headers, now: now), pause > s.notBefore else { return nil }
+            // A pause longer than labelport waits is not waited: the requests give up.
+            guard pause - now <= policy.maxRetryAfter else {
                 s.notBefore = pause
+                return nil
+            }
+            s.statistics.quotaWaits += 1
+            s.statistics.quotaWaitedSeconds += (pause - max(now, s.notBefore)).inSeconds
+            s.quotaPauseEnd = pause
+            s.notBefore = pause
+            return Self.noteWait(&s, until: pause, now: now) {
+                "the server's rate-limit headers say its quota is used up (RateLimit-Remaining: 0): no request is sent until it resets"
             }
         }
+        if let notice { announce(notice) }
+    }
+
+    /// `waiting N s: why`, when a wait of ``noticeableWait`` or more until `end` begins and
+    /// no announced wait is still running; nil otherwise.
+    private static func noteWait(_ s: inout State, until end: Duration, now: Duration, why: () -> String) -> String? {
+        guard end - now >= noticeableWait, now >= s.announcedUntil else { return nil }
+        s.announcedUntil = end
+        return "waiting \(RetryAfter.seconds(Int((end - now).inSeconds.rounded(.up))).spoken): \(why())"
     }
 
     /// A create went unanswered; its run is re-read (counted for the summary).
@@ -238,6 +258,8 @@ package final class RequestExecutor: Sendable {
         let jitter = random()
         let wall = error.retryAfter == nil ? 0 : wallClock()
         let now = clock.now()
+        var notice: String?
+        defer { if let notice { announce(notice) } }
         return state.withLock { s in
             let decision = policy.decide(
                 after: error, kind: kind, retriesSoFar: retriesSoFar,
@@ -258,6 +280,13 @@ package final class RequestExecutor: Sendable {
                         s.pacer.pause(until: resumeAt, refusedSentAt: asksToWait ? sentAt : nil)
                     }
                     s.notBefore = resumeAt
+                    notice = Self.noteWait(&s, until: resumeAt, now: now) {
+                        "the server refused a request (429) and asked for that long (Retry-After): no request is sent until then"
+                    }
+                } else if error.retryAfter != nil {
+                    notice = Self.noteWait(&s, until: now + delay, now: now) {
+                        "the server answered \(error.status.map { "\($0)" } ?? "an error") and asked for that long before the request is tried again (Retry-After)"
+                    }
                 }
             case .giveUp(.budgetExhausted):
                 s.statistics.retriesRefusedByBudget += 1
