@@ -102,11 +102,12 @@ struct UndoCommand: AsyncParsableCommand {
             }
             try journalWriter?.close()
             let tally = UndoTally(plan: plan, failedSeqs: Set(failed.keys), notAttemptedSeqs: notAttempted, dryRun: dryRun)
+            let summary = session.summary(counts, runs: runIDs.count, dryRun: dryRun)
             if json {
                 var object = JSONObject()
                 object["journal"] = .string(path)
                 object["items"] = .array(plan.items.map { renderer.json(for: $0) })
-                object["summary"] = tally.json
+                object["summary"] = tally.json(execution: summary)
                 console.output(JSONWriter().string(.object(object)) + "\n")
             } else {
                 var listed = CappedList(verbose: verbose)
@@ -123,7 +124,6 @@ struct UndoCommand: AsyncParsableCommand {
             if !dryRun {
                 // The requests line and what follows it (rate limits, unanswered writes, an
                 // interruption); the tally above stands for the rows line.
-                let summary = session.summary(counts, runs: runIDs.count)
                 for line in summary.humanLines.dropFirst() { console.message(line) }
             } else {
                 console.message("dry run: nothing was written")

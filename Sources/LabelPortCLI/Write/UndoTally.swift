@@ -28,6 +28,12 @@ struct UndoTally {
         }
     }
 
+    /// What undo's `--json` summary takes from import's: requests, rate limits, time.
+    static let executionKeys = [
+        "requests", "retries", "refused", "allowed_rate", "quota_waits", "quota_waited_seconds",
+        "unanswered_creates", "rereads", "elapsed_seconds", "interrupted",
+    ]
+
     var allRestored: Bool { written + alreadyBack == labels }
 
     var line: String {
@@ -41,7 +47,9 @@ struct UndoTally {
         return "\(labels) label\(labels == 1 ? "" : "s"): " + parts.joined(separator: ", ")
     }
 
-    var json: JSONValue {
+    /// The counts, with the request and rate-limit figures of `execution` (an import's
+    /// summary of the same run) as import's `--json` summary gives them.
+    func json(execution: ImportSummary) -> JSONValue {
         var object = JSONObject()
         object["labels"] = .number(JSONNumber(labels))
         object["restored"] = .number(JSONNumber(written + alreadyBack))
@@ -53,6 +61,9 @@ struct UndoTally {
         object["failed"] = .number(JSONNumber(failed))
         object["not_attempted"] = .number(JSONNumber(notAttempted))
         object["dry_run"] = .bool(dryRun)
+        if case .object(let figures) = execution.json {
+            for key in Self.executionKeys { object[key] = figures[key] }
+        }
         return .object(object)
     }
 }

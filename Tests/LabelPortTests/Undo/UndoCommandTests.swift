@@ -142,6 +142,10 @@ struct UndoCommandTests {
             let object = try ImportFixtures.value(undo.stdout)
             #expect(object["journal"]?.stringValue == journal)
             #expect(object["summary"]?.objectValue?["restored"] == 4)
+            // The request and rate-limit figures, as import's --json summary gives them.
+            let figures = object["summary"]?.objectValue
+            #expect(figures?["requests"] == 1 && figures?["retries"] == 0 && figures?["refused"] == 0, "\(undo.stdout)")
+            #expect(figures?["allowed_rate"] == .null && figures?["quota_waits"] == 0 && figures?["interrupted"] == false)
             #expect(undo.stderr.contains("undoing \(journal): the import of \(input) started \(recorded.header.startedAt)\n"), "\(undo.stderr)")
 
             // A real undo journals its writes; a second --last still takes the import's
