@@ -118,8 +118,7 @@ struct CopyCommand: AsyncParsableCommand {
             source = try resolve(from, flag: "--from", environment: environment)
             // Both sides from flags and environment: resolve once (a token_command runs once).
             destination = from == nil && to == nil ? source : try resolve(to, flag: "--to", environment: environment)
-            sourceOptions = try execution.options(for: source)
-            destinationOptions = try execution.options(for: destination)
+            (sourceOptions, destinationOptions) = try execution.options(forSource: source, destination: destination)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }

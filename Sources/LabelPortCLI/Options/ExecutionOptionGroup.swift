@@ -41,11 +41,27 @@ struct ExecutionOptionGroup: ParsableArguments {
     /// The options with the profile's concurrency and rate where the flags are not given.
     /// `--burst` needs a rate, from `--rate` or the profile (a usage error otherwise).
     func options(for connection: ResolvedConnection) throws(ConfigurationError) -> ExecutionOptions {
-        let rate = rate ?? connection.rate
+        let options = try optionsAllowingBurstWithoutRate(for: connection)
+        if burst != nil && options.rate == nil { throw Self.burstNeedsRate }
+        return options
+    }
+
+    /// copy's two sides: `--burst` applies to each side with a rate (from `--rate` or its
+    /// profile) and is a usage error only when neither side has one.
+    func options(forSource source: ResolvedConnection, destination: ResolvedConnection) throws(ConfigurationError) -> (source: ExecutionOptions, destination: ExecutionOptions) {
+        var sides = (source: try optionsAllowingBurstWithoutRate(for: source), destination: try optionsAllowingBurstWithoutRate(for: destination))
+        if burst != nil && sides.source.rate == nil && sides.destination.rate == nil { throw Self.burstNeedsRate }
+        if sides.source.rate == nil { sides.source.burst = nil }
+        if sides.destination.rate == nil { sides.destination.burst = nil }
+        return sides
+    }
+
+    private static let burstNeedsRate = ConfigurationError("--burst needs --rate (or a profile's rate)")
+
+    private func optionsAllowingBurstWithoutRate(for connection: ResolvedConnection) throws(ConfigurationError) -> ExecutionOptions {
         if let profileConcurrency = connection.concurrency { try Self.check(concurrency: profileConcurrency, name: "the profile's concurrency") }
         if let profileRate = connection.rate { try Self.check(rate: profileRate, name: "the profile's rate") }
-        if burst != nil && rate == nil { throw ConfigurationError("--burst needs --rate (or a profile's rate)") }
-        return ExecutionOptions(concurrency: concurrencyFlag ?? connection.concurrency ?? 8, rate: rate, burst: burst, retries: retries)
+        return ExecutionOptions(concurrency: concurrencyFlag ?? connection.concurrency ?? 8, rate: rate ?? connection.rate, burst: burst, retries: retries)
     }
 
     static func check(concurrency: Int, name: String) throws(ConfigurationError) {

@@ -59,6 +59,14 @@ struct ProfileResolutionTests {
         #expect(throws: ConfigurationError("--burst needs --rate (or a profile's rate)")) {
             try burst.options(for: try Self.resolve(["--profile", "b"], env))
         }
+        // copy: the side with a rate takes the burst, the other has none; neither is an error.
+        let sides = try burst.options(forSource: try Self.resolve(["--profile", "b"], env), destination: try Self.resolve(["--profile", "a"], env))
+        #expect(sides.source.rate == nil && sides.source.burst == nil)
+        #expect(sides.destination.rate == 7 && sides.destination.burst == 2)
+        #expect(throws: ConfigurationError("--burst needs --rate (or a profile's rate)")) {
+            let b = try Self.resolve(["--profile", "b"], env)
+            _ = try burst.options(forSource: b, destination: b)
+        }
     }
 
     @Test("a negative number is read as that number and refused with its range, not as a missing value and a flag")
