@@ -222,12 +222,10 @@ struct CSVRowMapper {
                     } else {
                         let at = place(column.index)
                         draft.problem("object_value must be a JSON object ({...}), found \(value.kindDescription)", column: at.column, line: at.line)
-                        draft.refusedValue = true
                     }
                 } catch {
                     let at = place(column.index, error.offset)
                     draft.problem("object_value is not valid JSON: \(error.message)", column: at.column, line: at.line)
-                    draft.refusedValue = true
                 }
             case .objectValueIsPartial:
                 if let bool = cells.withCell(column.index, CellText.boolean(bytes:)) {
@@ -246,7 +244,6 @@ struct CSVRowMapper {
                 case .failure(let problem):
                     let at = place(column.index, problem.offset)
                     draft.problem("\(column.field): \(problem.message)", column: at.column, line: at.line)
-                    draft.refusedValue = true
                 }
             case .ignored:
                 break

@@ -93,16 +93,10 @@ struct JSONLRowMapper {
             guard let text = value.stringValue else { return wrongType("a string") }
             draft.outputResourceName = text
         case .textValue:
-            guard let text = value.stringValue else {
-                draft.refusedValue = true
-                return wrongType("a string")
-            }
+            guard let text = value.stringValue else { return wrongType("a string") }
             draft.textValue = text
         case .objectValue:
-            guard let object = value.objectValue else {
-                draft.refusedValue = true
-                return wrongType("a JSON object")
-            }
+            guard let object = value.objectValue else { return wrongType("a JSON object") }
             draft.objectValue = object
         case .objectValueIsPartial:
             guard let bool = value.boolValue else { return wrongType("true, false or null") }
@@ -113,12 +107,10 @@ struct JSONLRowMapper {
                 switch CellText.value(text, as: type) {
                 case .success(let converted): typed = converted
                 case .failure(let problem):
-                    draft.refusedValue = true
                     return draft.problem("\(key) (\(field)): \(problem.message)")
                 }
             }
             if !draft.setObjectKey(path, typed) {
-                draft.refusedValue = true
                 draft.problem("\(key): \(field) runs through a value that is not an object")
             }
         case .ignored:

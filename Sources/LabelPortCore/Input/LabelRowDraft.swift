@@ -16,8 +16,6 @@ struct LabelRowDraft {
     var problems: [Diagnostic] = []
     /// A run_id was given but refused (so "missing" is not reported too).
     var refusedRunID = false
-    /// A text or object value was given but refused (so "neither" is not reported too).
-    var refusedValue = false
 
     init(file: String, line: Int) {
         self.file = file
@@ -112,11 +110,8 @@ struct LabelRowDraft {
         if textValue != nil, objectValue != nil {
             problem("row has both text_value and object_value: a gold label holds one of them, not both")
         }
-        if objectValueIsPartial != nil, objectValue == nil, !refusedValue {
-            problem(textValue != nil
-                ? "object_value_is_partial is set on a text_value row: it applies only to an object_value"
-                : "object_value_is_partial is set without an object_value: it applies only to an object_value")
-        }
+        // object_value_is_partial stands on its own, as in the API: servers answer it beside a
+        // text_value (a column that defaults to false), and export writes what they answer.
         guard problems.isEmpty, let runID, let outputResourceName else { return nil }
         return LabelRow(
             line: line, runID: runID, outputResourceName: outputResourceName, id: id,

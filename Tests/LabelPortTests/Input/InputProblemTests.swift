@@ -72,8 +72,7 @@ struct InputProblemTests {
             "bad-values.csv:5: row has both text_value and object_value: a gold label holds one of them, not both",
             "bad-values.csv:6:48: object_value_is_partial \"yes\" is not a boolean: write true or false (or leave the cell empty)",
             "bad-values.csv:7: output_resource_name is missing; every row needs one",
-            "bad-values.csv:9: object_value_is_partial is set on a text_value row: it applies only to an object_value",
-            "7 problems in 8 rows",
+            "6 problems in 8 rows",
         ]),
         ("invalid-json.jsonl", [
             "invalid-json.jsonl:2:95: invalid JSON: invalid literal; expected 'true'",
