@@ -195,11 +195,13 @@ package struct RefactorClient: Sendable {
         return try decodeLabel(try await send(call, body: request.jsonBytes), call)
     }
 
-    /// `PUT /v1/run/{run_id}/gold-label/{gold_label_id}`, reading only the label's `id`
-    /// from the answer.
+    /// `PUT /v1/run/{run_id}/gold-label/{gold_label_id}`, where only success matters: any
+    /// 2xx answer means the label was updated, whatever its body (servers answer `204`
+    /// with none, or `200 {}`); returns `labelID`.
     package func updateGoldLabelID(runID: String, labelID: String, _ request: UpdateGoldLabelRequest) async throws(APIError) -> String {
         let call = APICall.updateGoldLabel(runID: runID, labelID: labelID)
-        return try self.labelID(try await send(call, body: request.jsonBytes), call)
+        _ = try await send(call, body: request.jsonBytes)
+        return labelID
     }
 
     /// `GET /v1/run/{run_id}/evaluation/{evaluation_id}`
