@@ -31,7 +31,7 @@ struct UndoTally {
     /// What undo's `--json` summary takes from import's: requests, rate limits, time.
     static let executionKeys = [
         "requests", "retries", "refused", "allowed_rate", "quota_waits", "quota_waited_seconds",
-        "unanswered_creates", "rereads", "elapsed_seconds", "interrupted",
+        "unanswered_creates", "rereads", "resent_creates", "elapsed_seconds", "interrupted",
     ]
 
     var allRestored: Bool { written + alreadyBack == labels }

@@ -39,6 +39,8 @@ package struct ExecutionStatistics: Sendable, Equatable {
     /// made to find whether the server had stored them (``CreateReconciler``).
     package var unansweredCreates = 0
     package var rereads = 0
+    /// Unanswered creates sent again because a re-read showed the server had not stored them.
+    package var resentCreates = 0
     /// The most attempts in flight at once.
     package var peakInFlight = 0
     package var reads = Counts()

@@ -5,9 +5,13 @@ import Synchronization
 /// label with this name that the run did not hold before is taken as this create's
 /// (updated if its values differ); only if there is none is the create sent again.
 final class CreateReconciler: Sendable {
-    /// After a timeout or a 5xx the server may still apply the create: wait at least this
-    /// long before looking (a proxy's 502 can precede the backend's commit by a moment).
+    /// After a 5xx the server may still apply the create: wait at least this long before
+    /// looking (a proxy's 502 can precede the backend's commit by a moment).
     static let settleBeforeLooking = Duration.milliseconds(250)
+    /// After a timeout or a 504 (a gateway gave up waiting) the server was still working
+    /// on the create when the answer was given up: give it this long to finish before
+    /// looking (a commit later still would be a duplicate; the summary counts creates sent again).
+    static let settleAfterSlowAnswer = Duration.seconds(5)
 
     private let client: RefactorClient
     private let executor: RequestExecutor
@@ -57,6 +61,7 @@ final class CreateReconciler: Sendable {
                 }
                 if unknownOutcomes > executor.options.retries { throw WriteFailure(error, interrupted: interrupt.isSet) }
                 // Absent: the create was not applied; send it again.
+                executor.noteResentCreate()
             }
         }
     }
@@ -64,9 +69,10 @@ final class CreateReconciler: Sendable {
     /// After `error` left a create's outcome unknown: the id of the label it made, if the
     /// run shows one (its values set as asked), or nil if the create was not applied.
     private func lookForCreated(_ request: CreateGoldLabelRequest, runID: String, after error: APIError, attempt: Int) async throws(WriteFailure) -> String? {
-        if error.kind == .timeout || error.kind == .serverError {
+        let stillWorking = error.kind == .timeout || error.status == 504
+        if stillWorking || error.kind == .serverError {
             let ceiling = executor.options.retryPolicy.backoffCeiling(retry: attempt - 1)
-            _ = await executor.pause(for: max(ceiling, Self.settleBeforeLooking))
+            _ = await executor.pause(for: max(ceiling, stillWorking ? Self.settleAfterSlowAnswer : Self.settleBeforeLooking))
         }
         let failedAt = executor.now
         let labels: CompactRun

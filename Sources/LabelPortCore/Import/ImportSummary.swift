@@ -15,6 +15,8 @@ package struct ImportSummary: Sendable {
     /// Creates that went unanswered, and the reads of their runs that settled them.
     package var unansweredCreates = 0
     package var rereads = 0
+    /// Of those creates, the ones the server had not stored, sent again.
+    package var resentCreates = 0
     package var elapsedSeconds: Double
     package var dryRun: Bool
     package var interrupted: Bool
@@ -63,6 +65,7 @@ package struct ImportSummary: Sendable {
         object["quota_waited_seconds"] = .number(JSONNumber(uncheckedLiteral: Self.decimal(quotaWaitedSeconds, digits: 1)))
         object["unanswered_creates"] = .number(JSONNumber(unansweredCreates))
         object["rereads"] = .number(JSONNumber(rereads))
+        object["resent_creates"] = .number(JSONNumber(resentCreates))
         object["elapsed_seconds"] = .number(JSONNumber(uncheckedLiteral: Self.decimal(elapsedSeconds, digits: 3)))
         object["dry_run"] = .bool(dryRun)
         if dryRun { object["would_fail"] = .number(JSONNumber(counts.doomed)) }
@@ -80,6 +83,7 @@ package struct ImportSummary: Sendable {
         quotaWaitedSeconds = statistics.reduce(0) { $0 + $1.quotaWaitedSeconds }
         unansweredCreates = statistics.reduce(0) { $0 + $1.unansweredCreates }
         rereads = statistics.reduce(0) { $0 + $1.rereads }
+        resentCreates = statistics.reduce(0) { $0 + $1.resentCreates }
     }
 
     /// `rate limited: the server allowed about 195 req/s; 3 requests refused (429)`, when
@@ -119,7 +123,8 @@ package struct ImportSummary: Sendable {
         if unansweredCreates > 0 {
             lines.append(
                 "\(CountText.count(unansweredCreates, "create")) went unanswered: the run was read again "
-                    + "\(CountText.count(rereads, "time")) to find which the server had stored (none was sent twice)")
+                    + "\(CountText.count(rereads, "time")) to find which the server had stored; "
+                    + (resentCreates == 0 ? "none was sent again" : "\(CountText.grouped(resentCreates)) it had not stored \(resentCreates == 1 ? "was" : "were") sent again"))
         }
         if let limited = Self.rateLimitLine(refused: refused, allowedRate: allowedRate, quotaWaits: quotaWaits, quotaWaitedSeconds: quotaWaitedSeconds) {
             lines.append(limited)

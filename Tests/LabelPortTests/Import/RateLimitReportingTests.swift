@@ -39,9 +39,13 @@ struct RateLimitReportingTests {
         statistics.unansweredCreates = 155
         statistics.rereads = 68
         summary.noteExecution(statistics)
-        #expect(summary.humanLines.last == "155 creates went unanswered: the run was read again 68 times to find which the server had stored (none was sent twice)")
+        #expect(summary.humanLines.last == "155 creates went unanswered: the run was read again 68 times to find which the server had stored; none was sent again")
         guard case .object(let object) = summary.json else { Issue.record("not an object"); return }
         #expect(object["unanswered_creates"] == .number(JSONNumber(155)) && object["rereads"] == .number(JSONNumber(68)))
+        // Creates the server had not stored were sent again: said, not "none was sent twice".
+        statistics.resentCreates = 12
+        summary.noteExecution(statistics)
+        #expect(summary.humanLines.last == "155 creates went unanswered: the run was read again 68 times to find which the server had stored; 12 it had not stored were sent again")
     }
 
     @Test("--json has refused and allowed_rate")

@@ -1,0 +1,63 @@
+import Synchronization
+import Testing
+@testable import LabelPortCore
+
+/// A create whose answer is lost: how long the reconciler gives the server before it
+/// looks, on a manual clock, against a scripted server that stores the label when the
+/// test says so (as a slow upstream behind a gateway does after the gateway's 504).
+@Suite("Creates of unknown outcome", .timeLimit(.minutes(2)))
+struct CreateReconcilerTests {
+    static let run = "11111111-1111-4111-8111-111111111111"
+    static let label = #"{"id":"aaaaaaaa-0000-4000-8000-000000000001","account_id":"a","run_id":"\#(run)","output_resource_name":"a","text_value":"x","created_at":"2026-01-01T00:00:00Z"}"#
+
+    /// The server: POSTs answered with `status` (nothing stored), list reads with the
+    /// labels stored so far.
+    final class Upstream: Sendable {
+        let stored = Mutex(false)
+        let posts = Mutex(0)
+        let reads = Mutex(0)
+        let status: Int
+
+        init(status: Int) { self.status = status }
+
+        func reply(_ request: ScriptedHTTPServer.Request) -> ScriptedHTTPServer.Reply {
+            if request.requestLine.hasPrefix("POST") {
+                posts.withLock { $0 += 1 }
+                return .send(ScriptedHTTPServer.response(status, #"{"error":"upstream timed out"}"#))
+            }
+            reads.withLock { $0 += 1 }
+            return .send(ScriptedHTTPServer.response(200, stored.withLock { $0 } ? "[\(CreateReconcilerTests.label)]" : "[]"))
+        }
+    }
+
+    @Test("after a 504 the run is read 5 s later, not at once: a label the server stored meanwhile is taken, not created again",
+          arguments: [(504, Duration.seconds(5)), (502, Duration.milliseconds(250))])
+    func settlesBeforeLooking(status: Int, settle: Duration) async throws {
+        let upstream = Upstream(status: status)
+        try await ScriptedHTTPServer.withRunning({ upstream.reply($0) }) { server in
+            try await RefactorClient.withClient(try HTTPClientTests.configuration(server)) { client in
+                let clock = ManualClock()
+                let executor = RequestExecutor(options: ExecutionOptions(retries: 3), clock: clock, random: { 0 })
+                let reconciler = CreateReconciler(client: client, executor: executor, interrupt: InterruptFlag())
+                reconciler.noteRead(runID: Self.run, labels: CompactRun([]))
+                let create = Task {
+                    try await reconciler.create(CreateGoldLabelRequest(outputResourceName: "a", textValue: "x"), runID: Self.run)
+                }
+                // The create was answered and the reconciler waits on the clock, not having looked.
+                try await HTTPClientTests.eventually("the create was answered and the reconciler waits") {
+                    upstream.posts.withLock { $0 } == 1 && clock.sleeperCount == 1
+                }
+                clock.advance(by: settle - .milliseconds(1))
+                #expect(clock.sleeperCount == 1, "stopped waiting before the settle time")
+                #expect(upstream.reads.withLock { $0 } == 0, "looked before the settle time")
+                // The slow upstream stores the label; then the settle time ends.
+                upstream.stored.withLock { $0 = true }
+                clock.advance(by: .milliseconds(1))
+                let id = try await create.value
+                #expect(id == "aaaaaaaa-0000-4000-8000-000000000001")
+                #expect(upstream.posts.withLock { $0 } == 1, "sent twice")
+                #expect(executor.statistics.unansweredCreates == 1 && executor.statistics.resentCreates == 0)
+            }
+        }
+    }
+}
