@@ -82,7 +82,7 @@ struct ImportSession {
         planner.repeatedLabels = validation.repeatedLabels
         if !validation.repeatedLabels.isEmpty {
             var mergePass = try source.open()
-            planner.repeatedRows = RepeatedRows(&mergePass, labels: validation.repeatedLabels, configuration: configuration)
+            planner.repeatedRows = RepeatedRows(&mergePass, labels: validation.repeatedLabels, configuration: configuration, planner: planner)
         }
         return (planner, unreadable)
     }

@@ -85,8 +85,7 @@ package struct Planner: Sendable {
             planned.problem = reason
             return planned
         }
-        if !repeatedRows.isEmpty, let merged = repeatedRows.merged[planned.key] {
-            let mergeKey = planned.key
+        if !repeatedRows.isEmpty, case let mergeKey = labelKey(for: row, in: run), let merged = repeatedRows.merged[mergeKey] {
             if let first = mergedPlans[mergeKey] {
                 return follower(of: first, planned)
             }
@@ -98,6 +97,22 @@ package struct Planner: Sendable {
         }
         plan(row, in: &run, into: &planned)
         return planned
+    }
+
+    /// The label a row names, as rows are merged: the run's label with the row's id, else
+    /// the run's one label of its name; else its name (a label to create, or several that
+    /// share the name: a conflict, merged with nothing that picks one of them by id).
+    package func labelKey(for row: LabelRow) -> PlanKey {
+        guard let run = runs[row.runID] else { return .name(run: row.runID, row.outputResourceName) }
+        return labelKey(for: row, in: run)
+    }
+
+    private func labelKey(for row: LabelRow, in run: RunSnapshot) -> PlanKey {
+        let byName = PlanKey.name(run: row.runID, row.outputResourceName)
+        guard mode != .create, run.unavailable == nil else { return byName }
+        if let given = row.id, let id = run.id(matching: given) { return .id(run: row.runID, id) }
+        let ids = run.ids(named: row.outputResourceName)
+        return ids.count == 1 ? .id(run: row.runID, ids[0]) : byName
     }
 
     /// A later row of a merged label: its values are in the first row's change. It shares

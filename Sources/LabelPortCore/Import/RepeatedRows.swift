@@ -2,8 +2,8 @@
 /// the import plans one change for them (and a re-run of the file writes nothing).
 /// Collected in a pass of its own, only for the labels that more than one row names.
 package struct RepeatedRows: Sendable {
-    /// The merged row by planner key (run after `--remap-run`, output_resource_name);
-    /// its line is the first row's.
+    /// The merged row by the label its rows resolve to (``Planner/labelKey(for:)``); its
+    /// line is the first row's.
     var merged: [PlanKey: LabelRow] = [:]
 
     package init() {}
@@ -11,16 +11,18 @@ package struct RepeatedRows: Sendable {
     package var isEmpty: Bool { merged.isEmpty }
 
     /// Reads `source` and merges the valid rows of each label in `labels` (hashes from
-    /// ``InputValidator/Summary/repeatedLabels``). Rows that name different ids for one name are
-    /// different labels, and are not merged.
-    package init<Source: LabelItemSource>(_ source: inout Source, labels: Set<Int>, configuration: ImportConfiguration) {
+    /// ``InputValidator/Summary/repeatedLabels``) that resolve to one label of the run
+    /// (`planner`'s ``Planner/labelKey(for:)``): a row whose id names a label and a row that
+    /// only gives that name are merged only if the name is that label's. Rows that name
+    /// different ids for one name are different labels, and are not merged.
+    package init<Source: LabelItemSource>(_ source: inout Source, labels: Set<Int>, configuration: ImportConfiguration, planner: Planner) {
         guard !labels.isEmpty, configuration.mode != .create else { return }
         var refused: Set<PlanKey> = []
         while let item = source.next() {
             guard case .row(var row, _) = item else { continue }
             row.runID = configuration.runID(for: row)
             guard labels.contains(Planner.labelHash(run: row.runID, name: row.outputResourceName)) else { continue }
-            let key = PlanKey.name(run: row.runID, row.outputResourceName)
+            let key = planner.labelKey(for: row)
             if refused.contains(key) { continue }
             guard let earlier = merged[key] else {
                 merged[key] = row

@@ -39,6 +39,12 @@ struct RunSnapshot: Sendable {
         return Entry(id: label.id, name: label.outputResourceName, values: planned[index] ?? LabelValues(label), updatedAt: label.updatedAt)
     }
 
+    /// The id (as the server wrote it) of the server's label whose id is `id`, letter case aside.
+    func id(matching id: String) -> String? {
+        guard let labels, let index = labels.index(ofID: id) else { return nil }
+        return labels.run.id(index)
+    }
+
     /// The ids of the server's labels named `name` (exact bytes), in the answer's order.
     func ids(named name: String) -> [String] {
         guard let labels else { return [] }

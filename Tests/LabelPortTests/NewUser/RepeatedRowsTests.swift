@@ -57,6 +57,38 @@ struct RepeatedRowsTests {
         }
     }
 
+    /// Rows merge by the label they resolve to, not by the name they state: a row whose id
+    /// names label X under another name, and a row that only names "a", are two labels (the
+    /// second row's value went into X, the first's was lost, the run's "a" was untouched).
+    @Test("a row naming X by id under the name of another label Y, and a row naming Y: each label gets its own row")
+    func mergeByResolvedLabel() async throws {
+        let x = "aaaaaaaa-0000-4000-8000-000000000001", y = "aaaaaaaa-0000-4000-8000-000000000002"
+        let d1 = "dddddddd-0000-4000-8000-000000000001", d2 = "dddddddd-0000-4000-8000-000000000002"
+        let seed = ImportFixtures.seed([
+            #"{"id": "\#(x)", "output_resource_name": "b", "text_value": "orig-b"}"#,
+            #"{"id": "\#(y)", "output_resource_name": "a", "text_value": "orig-a"}"#,
+            #"{"id": "\#(d1)", "output_resource_name": "dup", "text_value": "1"}"#,
+            #"{"id": "\#(d2)", "output_resource_name": "dup", "text_value": "2"}"#,
+        ])
+        try await ExportFixtures.withSandbox(seed: seed) { sandbox, dir in
+            let file = try dir.write("rows.jsonl", """
+                {"id": "\(x)", "output_resource_name": "a", "text_value": "1"}
+                {"output_resource_name": "a", "text_value": "2"}
+                {"id": "\(d2)", "output_resource_name": "dup", "text_value": "two"}
+                {"output_resource_name": "dup", "text_value": "x"}
+
+                """)
+            let report = dir.url("report.jsonl")
+            let result = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", ImportFixtures.runA, "--report", report])
+            #expect(result.status == 1, "the name-only row for two labels is a conflict: \(result.stderr)")
+            let byID = Dictionary(uniqueKeysWithValues: sandbox.sandbox.goldLabels(runID: ImportFixtures.runA).map { ($0.id, $0.textValue) })
+            #expect(byID == [x: "1", y: "2", d1: "1", d2: "two"])
+            let lines = try ImportFixtures.report(report)
+            #expect(lines.map { $0["action"]?.stringValue } == ["update", "update", "update", "conflict"])
+            #expect(lines.map { $0["id"]?.stringValue } == [x, y, d2, nil])
+        }
+    }
+
     @Test("validate warns about each repeat of a label")
     func validateWarns() async throws {
         let dir = try TemporaryDirectory()
