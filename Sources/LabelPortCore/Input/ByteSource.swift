@@ -7,6 +7,8 @@ final class ByteSource {
     }
 
     private var origin: Origin
+    /// Bytes read ahead by ``peek(_:)``, returned before any others.
+    private var pending: [UInt8] = []
     let chunkSize: Int
     let path: String
 
@@ -37,9 +39,32 @@ final class ByteSource {
         if case .file(let fd, owned: true) = origin { close(fd) }
     }
 
+    /// The next `count` bytes (fewer at the end), left to be read again: how standard
+    /// input, which cannot be read twice, is recognised by its first bytes.
+    func peek(_ count: Int) throws(InputError) -> [UInt8] {
+        var chunk: [UInt8] = []
+        while pending.count < count {
+            let n = try readOrigin(into: &chunk).get()
+            if n == 0 { break }
+            pending += chunk[0..<n]
+        }
+        return Array(pending.prefix(count))
+    }
+
     /// Fills `buffer` with up to `chunkSize` bytes; returns how many (0 at the end), or
     /// an error text.
     func read(into buffer: inout [UInt8]) -> Result<Int, InputError> {
+        if buffer.count != chunkSize { buffer = [UInt8](repeating: 0, count: chunkSize) }
+        guard pending.isEmpty else {
+            let n = min(chunkSize, pending.count)
+            buffer.replaceSubrange(0..<n, with: pending[0..<n])
+            pending.removeFirst(n)
+            return .success(n)
+        }
+        return readOrigin(into: &buffer)
+    }
+
+    private func readOrigin(into buffer: inout [UInt8]) -> Result<Int, InputError> {
         if buffer.count != chunkSize { buffer = [UInt8](repeating: 0, count: chunkSize) }
         switch origin {
         case .memory(let bytes, let position):

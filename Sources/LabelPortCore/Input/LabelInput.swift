@@ -43,6 +43,13 @@ package struct LabelInput {
     package init(path: String, displayName: String? = nil, options: LabelInputOptions) throws(InputError) {
         let name = displayName ?? (path == "-" ? "<stdin>" : path)
         let source = try ByteSource(path: path, chunkSize: options.chunkSize)
+        // Standard input: a workbook is recognised by its first bytes too, then read whole.
+        if path == "-", options.format == nil, WorkbookSniffer.mayBeWorkbook(try source.peek(WorkbookSniffer.oleMagic.count)) {
+            let bytes = try Self.readAll(source)
+            if case .refused(let message)? = WorkbookSniffer.sniff(bytes: bytes) { throw InputError(path: name, message: "this is " + message) }
+            self.init(bytes: bytes, displayName: name, options: options)
+            return
+        }
         var sniffed: InputFormat?
         if options.format == nil, let kind = WorkbookSniffer.sniff(path: path) {
             switch kind {

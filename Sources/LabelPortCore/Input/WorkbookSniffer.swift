@@ -34,6 +34,11 @@ enum WorkbookSniffer {
         return kind(of: archive)
     }
 
+    /// True when `head` (a file's first bytes) starts as a zip or an OLE file does.
+    static func mayBeWorkbook(_ head: [UInt8]) -> Bool {
+        head.starts(with: zipMagic) || head.starts(with: oleMagic)
+    }
+
     static let zipMagic: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
     static let oleMagic: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
 
