@@ -196,15 +196,9 @@ extension RefactorClient {
         return try result.get()
     }
 
-    /// The `error` text of an `{"error": "..."}` body, else a short prefix of the body.
+    /// What an error answer's body says, in one line (``ErrorBodyText``).
     static func errorText(_ buffer: ByteBuffer) -> String? {
         guard buffer.readableBytes > 0 else { return nil }
-        if let value = try? parseJSON(buffer),
-            case .object(let object) = value, case .string(let message)? = object["error"]
-        {
-            return message
-        }
-        let text = buffer.getString(at: buffer.readerIndex, length: min(buffer.readableBytes, 200)) ?? ""
-        return text.isEmpty ? nil : text
+        return ErrorBodyText.text(Array(buffer.readableBytesView.prefix(1 << 16)))
     }
 }
