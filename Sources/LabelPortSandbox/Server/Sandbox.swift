@@ -34,8 +34,15 @@ package final class Sandbox: Sendable {
             initial = try Self.load(seed, flag: "--seed", now: now)
         }
         self.state = Mutex(initial)
-        // A fresh data file is written at the first flush, even when nothing changes.
-        self.flushedVersion = Mutex(configuration.dataFile != nil && loadedVersion == 0 ? .max : loadedVersion)
+        self.flushedVersion = Mutex(loadedVersion)
+        // Written at once: a data file that cannot be written is an error before the
+        // sandbox listens, not writes acknowledged and then lost.
+        if let data = configuration.dataFile {
+            do { try AtomicFile.write(SandboxSnapshot.encode(initial), to: data) } catch {
+                throw SandboxConfigurationError("--data \(data): cannot write: \(error.reason)")
+            }
+            flushedVersion.withLock { $0 = initial.version }
+        }
     }
 
     private static func load(_ path: String, flag: String, now: String) throws(SandboxConfigurationError) -> SandboxState {

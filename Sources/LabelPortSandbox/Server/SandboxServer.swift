@@ -87,6 +87,8 @@ package enum SandboxServer {
                 "port \(configuration.port) is in use on \(configuration.host); pass --port 0 to pick a free one")
         } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL {
             throw SandboxListenError("cannot listen on \(configuration.host): no network interface has that address")
+        } catch is SocketAddressError.UnknownHost {
+            throw SandboxListenError("cannot listen on \(configuration.host): no such host name or address")
         }
         try sandbox.flush()
     }

@@ -71,5 +71,14 @@ struct SmallFixesTests {
         let open = await runLabelPort(["sandbox", "--host", "0.0.0.0", "--port", "0"])
         #expect(open.status == 64)
         #expect(open.stderr.contains("--host 0.0.0.0 is reachable from other machines"))
+        // A host name that does not resolve: in words (was NIO's SocketAddressError.UnknownHost).
+        let unknown = await runLabelPort(["sandbox", "--host", "no-such-host.invalid", "--port", "0", "--token", "t"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("cannot listen on no-such-host.invalid: no such host name or address"), "\(unknown.stderr)")
+        #expect(!unknown.stderr.contains("SocketAddressError"))
+        // A data file that cannot be written: refused before listening (it listened, and lost every write).
+        let data = await runLabelPort(["sandbox", "--port", "0", "--create-runs", "--data", "/nonexistent-dir/state.json"])
+        #expect(data.status == 64)
+        #expect(data.stderr.contains("--data /nonexistent-dir/state.json: cannot write"), "\(data.stderr)")
     }
 }
