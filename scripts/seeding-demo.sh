@@ -12,15 +12,17 @@ work=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 
-start() { # NAME ARGS…: start a sandbox, print its URL
-  local log="$work/$1.log"; shift
+start() { # NAME ARGS…: start a sandbox (in this shell, so the trap stops it); its URL goes to $work/NAME.url
+  local name=$1 log="$work/$1.log"; shift
   "$bin" sandbox --port 0 --token demo-token=sandbox "$@" > "$log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do grep -q 'listening on' "$log" 2>/dev/null && break; sleep 0.1; done
-  grep -o 'http://[0-9.:]*' "$log" | head -n 1
+  grep -o 'http://[0-9.:]*' "$log" | head -n 1 > "$work/$name.url"
 }
-source_url=$(start source --seed examples/sandbox-seed.json)
-target_url=$(start target --create-runs)
+start source --seed examples/sandbox-seed.json
+start target --create-runs
+source_url=$(cat "$work/source.url")
+target_url=$(cat "$work/target.url")
 old=3f0c8a52-6d1e-4b7a-9c2f-1a2b3c4d5e6f
 new=5d5e5f60-0000-4000-8000-000000000001
 
