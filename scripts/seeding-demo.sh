@@ -36,7 +36,7 @@ token_env = "DEMO_TOKEN"
 base_url = "$target_url"
 token_env = "DEMO_TOKEN"
 TOML
-export LABELPORT_CONFIG="$work/config.toml" DEMO_TOKEN=demo-token
+export LABELPORT_CONFIG="$work/config.toml" DEMO_TOKEN=demo-token XDG_STATE_HOME="$work/state"
 unset REFACTOR_API_TOKEN REFACTOR_BASE_URL LABELPORT_PROFILE
 
 # Prints the command and its output, with the sandboxes' ports and the work folder written the same every run.
