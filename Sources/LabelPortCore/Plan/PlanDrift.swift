@@ -7,7 +7,7 @@ package struct PlanDrift: Sendable, Equatable {
     package var reason: String
 
     /// Said of a label that already holds what the plan would write.
-    static let alreadyApplied = ", to exactly what the plan writes: was the plan applied already?"
+    static let alreadyApplied = "exactly what the plan writes: was the plan applied already?"
 
     package var description: String {
         "line \(line), run \(runID): \"\(outputResourceName)\"" + (labelID.map { " \($0)" } ?? "") + ": \(reason)"
@@ -43,7 +43,7 @@ package struct PlanDrift: Sendable, Equatable {
                 if !added.isEmpty {
                     let applied = added.count == 1 && LabelDiff.changes(from: write.after, to: LabelValues(added[0])).isEmpty
                     drift("to be created, but the run now has a label of that name (\(added.map(\.id).joined(separator: ", ")))"
-                        + (applied ? Self.alreadyApplied : ""))
+                        + (applied ? " holding " + Self.alreadyApplied : ""))
                 } else if now.count != ids.count {
                     drift("a label of that name that the plan saw is gone")
                 }
@@ -56,7 +56,7 @@ package struct PlanDrift: Sendable, Equatable {
                 if !changes.isEmpty {
                     let paths = changes.prefix(3).map(\.path).joined(separator: ", ") + (changes.count > 3 ? ", …" : "")
                     let applied = LabelDiff.changes(from: write.after, to: LabelValues(current)).isEmpty
-                    drift("changed since the plan (\(paths))" + (applied ? Self.alreadyApplied : ""))
+                    drift("changed since the plan (\(paths))" + (applied ? ", to " + Self.alreadyApplied : ""))
                 } else if current.updatedAt != updatedAt {
                     drift("updated since the plan (updated_at \(updatedAt ?? "none") → \(current.updatedAt ?? "none"))")
                 }

@@ -82,7 +82,7 @@ struct ApplyCommandTests {
             #expect(second.stderr.contains("5 labels changed since the plan was made"))
             #expect(second.stderr.contains("\"new-1\": to be created, but the run now has a label of that name"))
             // Each holds what the plan writes: said, so the user knows it was applied.
-            #expect(second.stderr.components(separatedBy: ", to exactly what the plan writes: was the plan applied already?").count == 6, "\(second.stderr)")
+            #expect(second.stderr.components(separatedBy: "exactly what the plan writes: was the plan applied already?").count == 6, "\(second.stderr)")
         }
     }
 
