@@ -33,6 +33,8 @@ package struct JSONArrayStream {
     private var elementStart = 0
     /// The current element's bytes from earlier pieces (or the whole text when not an array).
     private var carry: [UInt8] = []
+    /// Bytes of a leading byte order mark seen (all three, or none, before the array).
+    private var markBytes = 0
     private var depth = 0
     private var inString = false
     private var escaped = false
@@ -142,12 +144,20 @@ package struct JSONArrayStream {
         }
     }
 
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
     /// A byte outside any element (whitespace already skipped).
     private mutating func structural(_ byte: UInt8, at i: Int) throws(JSONSyntaxError) {
         let at = offset + i
         switch phase {
         case .start:
-            guard byte == UInt8(ascii: "[") else {
+            // A UTF-8 byte order mark before the array (some servers send one; RFC 8259
+            // lets a parser ignore it).
+            if at < Self.byteOrderMark.count, byte == Self.byteOrderMark[at] {
+                markBytes += 1
+                return
+            }
+            guard byte == UInt8(ascii: "["), markBytes == 0 || markBytes == Self.byteOrderMark.count else {
                 phase = .notArray
                 return
             }

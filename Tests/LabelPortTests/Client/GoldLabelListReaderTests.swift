@@ -65,6 +65,19 @@ struct GoldLabelListReaderTests {
         #expect(try Self.streamed(text, cuts: Array(0...text.count)).get() == expected)
     }
 
+    @Test("an answer that starts with a UTF-8 byte order mark reads as without it, wherever it is cut")
+    func byteOrderMark() throws {
+        let plain = Array(Self.answer.utf8)
+        let expected = try Self.whole(plain).get()
+        let marked = [0xEF, 0xBB, 0xBF] + plain
+        for cut in 0...6 {
+            #expect(try Self.streamed(marked, cuts: [cut]).get() == expected, "cut at \(cut)")
+        }
+        // Only a whole mark, only at the start.
+        #expect(throws: GoldLabelListError.self) { try Self.streamed([0xEF] + plain, cuts: []).get() }
+        #expect(throws: GoldLabelListError.self) { try Self.streamed(Array(" ".utf8) + marked, cuts: []).get() }
+    }
+
     static let label = #"{"id":"aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa","account_id":"acc","run_id":"r","output_resource_name":"n","created_at":"t"}"#
 
     /// Malformed answers of every kind the array's grammar and its elements can break.
