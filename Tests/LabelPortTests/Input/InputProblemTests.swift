@@ -190,3 +190,16 @@ struct InputProblemTests {
         #expect(diagnostics[0].message.hasSuffix("(read as JSONL because the file name does not end in .csv or .jsonl: pass --format csv if it is CSV)"))
     }
 }
+
+/// A problem is one line, as tools that read `FILE:LINE: message` need: a quoted cell
+/// with a line break split the line in two.
+@Suite("Problems on one line", .timeLimit(.minutes(1)))
+struct DiagnosticLineTests {
+    @Test("line breaks and other control characters in a message are escapes")
+    func escaped() throws {
+        let lines = try InputFixtures.report("multiline-number.csv", options: LabelInputOptions(runID: TestSandbox.runA))
+        #expect(lines == [#"multiline-number.csv:2:8: object_value.n: "1\n2" is not a number (e.g. 42, -1.5, 2e10; no leading zeros, '+' or thousands separators; --decimal-comma reads 0,75)"#, "1 problem in 1 row"])
+        let diagnostic = Diagnostic(file: "f.csv", line: 3, message: "a\r\nb\tc\u{1}d é")
+        #expect(diagnostic.description == #"f.csv:3: a\r\nb\tc\u{1}d é"#)
+    }
+}
