@@ -171,7 +171,7 @@ struct CopySession {
 
     private func verificationLines(checked: Int, differences: [CopyDifference]) -> [String] {
         if differences.isEmpty {
-            return ["verified: \(Formatting.count(checked, "label")) in the destination match the source"]
+            return ["verified: \(Formatting.count(checked, "label")) in the destination \(checked == 1 ? "matches" : "match") the source"]
         }
         let renderer = DiffRenderer(color: false)
         var lines = ["verify: \(Formatting.count(differences.count, "difference")) between the source and the destination (of \(Formatting.count(checked, "label")) checked):"]

@@ -38,6 +38,9 @@ package enum SandboxSnapshot {
             if label.textValue != nil && label.objectValue != nil {
                 throw SandboxConfigurationError("\(place): a gold label holds text_value or object_value, not both")
             }
+            if state.labels[UUIDText.normalized(label.id)] != nil {
+                throw SandboxConfigurationError("\(place): id \(label.id) is the id of an earlier gold label (each label needs its own)")
+            }
             state.insert(label)
         }
         for (index, item) in try array(top, "evaluations", source).enumerated() {
