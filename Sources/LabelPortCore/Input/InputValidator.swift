@@ -54,8 +54,8 @@ package enum InputValidator {
         var summary = Summary()
         var warningsSeen = 0
         var runsSeen: Set<String> = []
-        // The first line of each label, by a hash of run and output_resource_name.
-        var firstLines: [Int: Int] = [:]
+        // The first line of each label and its id, by a hash of run and output_resource_name.
+        var firstLines: [Int: (line: Int, id: String?)] = [:]
         while true {
             let item = input.next()
             // Warnings are rare: look only at the count, without copying the input.
@@ -73,13 +73,15 @@ package enum InputValidator {
                 if keyFilters { summary.keyFilters[run, default: LabelKeyFilter()].insert(row) }
                 let hash = Planner.labelHash(run: run, name: row.outputResourceName)
                 if let first = firstLines[hash] {
+                    // Two ids for one name are two labels of that name (how a conflict is settled).
+                    if let a = first.id, let b = row.id, a.lowercased() != b.lowercased() { break }
                     summary.repeatedLabels.insert(hash)
                     if warnRepeats {
-                        report(Diagnostic(file: input.displayName, line: row.line, severity: .warning, message: "same label as line \(first)"))
+                        report(Diagnostic(file: input.displayName, line: row.line, severity: .warning, message: "same label as line \(first.line)"))
                         summary.warnings += 1
                     }
                 } else {
-                    firstLines[hash] = row.line
+                    firstLines[hash] = (row.line, row.id)
                 }
             case .invalid(_, let diagnostics, let record):
                 summary.invalidRows += 1

@@ -102,6 +102,20 @@ struct RepeatedRowsTests {
             4 rows, no problems (2 warnings; cells separated by ',')
 
             """)
+        // Two ids for one name are two labels of that name (the way out of a conflict): no warning.
+        let ids = try dir.write("ids.csv", """
+            output_resource_name,id,text_value
+            dup,dddddddd-0000-4000-8000-000000000001,a
+            dup,dddddddd-0000-4000-8000-000000000002,b
+            dup,DDDDDDDD-0000-4000-8000-000000000001,c
+
+            """)
+        let two = await runLabelPort(["validate", ids, "--run-id", ImportFixtures.runA])
+        #expect(two.stdout == """
+            \(ids):4: warning: same label as line 2
+            3 rows, no problems (1 warning; cells separated by ',')
+
+            """)
     }
 
     @Test("key columns merge into the server's object; an empty cell leaves its key")
