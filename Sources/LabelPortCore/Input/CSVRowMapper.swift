@@ -149,6 +149,12 @@ struct CSVRowMapper {
     private static func noLabelColumn(_ header: CSVRow, file: String) -> Diagnostic {
         let named = header.fields.indices.filter { !header.fields[$0].isEmpty }
         let shown = named.prefix(3).map { "\"\(header.fields[$0])\"" }.joined(separator: ", ")
+        if !header.inSheet, let first = header.fields.first, first.lowercased().hasPrefix("sep="), header.fields.dropFirst().allSatisfy(\.isEmpty) {
+            return Diagnostic(
+                file: file, line: header.line, column: 1,
+                message: "the first line is Excel's delimiter hint (\"sep=…\"), not a header: delete that line (labelport "
+                    + "finds the delimiter from the header itself, or pass --delimiter)")
+        }
         guard header.inSheet else {
             return Diagnostic(
                 file: file, line: header.line, column: 1,

@@ -65,6 +65,10 @@ struct InputProblemTests {
             "1 problem in 0 rows",
         ]),
         ("header-only.csv", ["0 rows, no problems"]),
+        ("excel-sep-line.csv", [
+            "excel-sep-line.csv:1:1: the first line is Excel's delimiter hint (\"sep=…\"), not a header: delete that line (labelport finds the delimiter from the header itself, or pass --delimiter)",
+            "1 problem in 0 rows",
+        ]),
         ("bad-values.csv", [
             "bad-values.csv:2:1: run_id \"not-a-uuid\" is not a UUID (expected 8-4-4-4-12 hex digits, e.g. 123e4567-e89b-12d3-a456-426614174000)",
             "bad-values.csv:3:91: object_value is not valid JSON: invalid literal; expected 'true'",
