@@ -39,7 +39,8 @@ struct InputFile {
         do {
             return try LabelInput(path: path, displayName: displayName, options: options)
         } catch {
-            Console.current.message("labelport: error: \(error)")
+            // `FILE: message`, as validate and every other input problem print it.
+            Console.current.message(error.diagnostic.description)
             throw ExitCode(2)
         }
     }
