@@ -64,6 +64,9 @@ package struct RefactorClient: Sendable {
         self.taskExecutors = loops.map(EventLoopTaskExecutor.init)
         var headers = HTTPHeaders()
         headers.add(name: "Authorization", value: "Bearer " + configuration.token.secret)
+        // gzip only: the decoder reads deflate only in its zlib form, and some servers
+        // (IIS) answer "deflate" in the raw form, which no request should invite.
+        headers.add(name: "Accept-Encoding", value: "gzip")
         headers.add(name: "User-Agent", value: "labelport/\(LabelPortCoreVersion.string)")
         headers.add(name: "Accept", value: "application/json")
         self.headers = headers

@@ -117,8 +117,13 @@ package final class RequestExecutor: Sendable {
     package func noteUnansweredCreate() { state.withLock { $0.statistics.unansweredCreates += 1 } }
     /// A run was read again after unanswered creates.
     package func noteReread() { state.withLock { $0.statistics.rereads += 1 } }
-    /// An unanswered create the server had not stored is sent again.
-    package func noteResentCreate() { state.withLock { $0.statistics.resentCreates += 1 } }
+    /// An unanswered create the server had not stored is sent again (a retry of it).
+    package func noteResentCreate() {
+        state.withLock { s in
+            s.statistics.resentCreates += 1
+            s.statistics.retries += 1
+        }
+    }
 
     /// Requests sent and not yet answered.
     package var requestsInFlight: Int { state.withLock { $0.inFlight } }

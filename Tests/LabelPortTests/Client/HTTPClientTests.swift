@@ -49,7 +49,7 @@ struct HTTPClientTests {
             #expect(headers.contains("authorization: bearer \(Self.token)"))
             #expect(headers.contains("content-type: application/json"))
             #expect(headers.contains("content-length: \(request.body.utf8.count)"))
-            #expect(headers.contains { $0.hasPrefix("accept-encoding:") && $0.contains("gzip") })
+            #expect(headers.filter { $0.hasPrefix("accept-encoding:") } == ["accept-encoding: gzip"], "gzip only, not deflate")
             #expect(request.body == #"{"output_resource_name":"doc-1","text_value":"x"}"#)
         }
     }

@@ -22,7 +22,8 @@ struct CreateReconcilerTests {
 
         func reply(_ request: ScriptedHTTPServer.Request) -> ScriptedHTTPServer.Reply {
             if request.requestLine.hasPrefix("POST") {
-                posts.withLock { $0 += 1 }
+                let count = posts.withLock { $0 += 1; return $0 }
+                if count > 1 { return .send(ScriptedHTTPServer.response(201, CreateReconcilerTests.label)) }
                 return .send(ScriptedHTTPServer.response(status, #"{"error":"upstream timed out"}"#))
             }
             reads.withLock { $0 += 1 }
@@ -57,6 +58,28 @@ struct CreateReconcilerTests {
                 #expect(id == "aaaaaaaa-0000-4000-8000-000000000001")
                 #expect(upstream.posts.withLock { $0 } == 1, "sent twice")
                 #expect(executor.statistics.unansweredCreates == 1 && executor.statistics.resentCreates == 0)
+            }
+        }
+    }
+
+    @Test("a create the server had not stored is sent again, counted as a retry and as sent again")
+    func resent() async throws {
+        let upstream = Upstream(status: 502)
+        try await ScriptedHTTPServer.withRunning({ upstream.reply($0) }) { server in
+            try await RefactorClient.withClient(try HTTPClientTests.configuration(server)) { client in
+                let clock = ManualClock()
+                let executor = RequestExecutor(options: ExecutionOptions(retries: 3), clock: clock, random: { 0 })
+                let reconciler = CreateReconciler(client: client, executor: executor, interrupt: InterruptFlag())
+                reconciler.noteRead(runID: Self.run, labels: CompactRun([]))
+                let create = Task {
+                    try await reconciler.create(CreateGoldLabelRequest(outputResourceName: "a", textValue: "x"), runID: Self.run)
+                }
+                try await HTTPClientTests.eventually("the reconciler waits before looking") { clock.sleeperCount == 1 }
+                clock.advance(by: CreateReconciler.settleBeforeLooking)
+                #expect(try await create.value == "aaaaaaaa-0000-4000-8000-000000000001")
+                #expect(upstream.posts.withLock { $0 } == 2 && upstream.reads.withLock { $0 } == 1)
+                let statistics = executor.statistics
+                #expect(statistics.resentCreates == 1 && statistics.retries == 1 && statistics.requestsSent == 3)
             }
         }
     }
