@@ -31,10 +31,12 @@ struct CreateReconcilerTests {
         }
     }
 
-    @Test("after a 504 the run is read 5 s later, not at once: a label the server stored meanwhile is taken, not created again",
-          arguments: [(504, Duration.seconds(5)), (502, Duration.milliseconds(250))])
-    func settlesBeforeLooking(status: Int, settle: Duration) async throws {
-        let upstream = Upstream(status: status)
+    /// One create of label "a" through a reconciler on a manual clock, against `upstream`;
+    /// `body` drives the clock and checks.
+    static func creating(
+        against upstream: Upstream,
+        _ body: @Sendable (ManualClock, RequestExecutor, Task<String, any Error>) async throws -> Void
+    ) async throws {
         try await ScriptedHTTPServer.withRunning({ upstream.reply($0) }) { server in
             try await RefactorClient.withClient(try HTTPClientTests.configuration(server)) { client in
                 let clock = ManualClock()
@@ -44,43 +46,42 @@ struct CreateReconcilerTests {
                 let create = Task {
                     try await reconciler.create(CreateGoldLabelRequest(outputResourceName: "a", textValue: "x"), runID: Self.run)
                 }
-                // The create was answered and the reconciler waits on the clock, not having looked.
-                try await HTTPClientTests.eventually("the create was answered and the reconciler waits") {
-                    upstream.posts.withLock { $0 } == 1 && clock.sleeperCount == 1
-                }
-                clock.advance(by: settle - .milliseconds(1))
-                #expect(clock.sleeperCount == 1, "stopped waiting before the settle time")
-                #expect(upstream.reads.withLock { $0 } == 0, "looked before the settle time")
-                // The slow upstream stores the label; then the settle time ends.
-                upstream.stored.withLock { $0 = true }
-                clock.advance(by: .milliseconds(1))
-                let id = try await create.value
-                #expect(id == "aaaaaaaa-0000-4000-8000-000000000001")
-                #expect(upstream.posts.withLock { $0 } == 1, "sent twice")
-                #expect(executor.statistics.unansweredCreates == 1 && executor.statistics.resentCreates == 0)
+                try await body(clock, executor, create)
             }
+        }
+    }
+
+    @Test("after a 504 the run is read 5 s later, not at once: a label the server stored meanwhile is taken, not created again",
+          arguments: [(504, Duration.seconds(5)), (502, Duration.milliseconds(250))])
+    func settlesBeforeLooking(status: Int, settle: Duration) async throws {
+        let upstream = Upstream(status: status)
+        try await Self.creating(against: upstream) { clock, executor, create in
+            // The create was answered and the reconciler waits on the clock, not having looked.
+            try await HTTPClientTests.eventually("the create was answered and the reconciler waits") {
+                upstream.posts.withLock { $0 } == 1 && clock.sleeperCount == 1
+            }
+            clock.advance(by: settle - .milliseconds(1))
+            #expect(clock.sleeperCount == 1, "stopped waiting before the settle time")
+            #expect(upstream.reads.withLock { $0 } == 0, "looked before the settle time")
+            // The slow upstream stores the label; then the settle time ends.
+            upstream.stored.withLock { $0 = true }
+            clock.advance(by: .milliseconds(1))
+            #expect(try await create.value == "aaaaaaaa-0000-4000-8000-000000000001")
+            #expect(upstream.posts.withLock { $0 } == 1, "sent twice")
+            #expect(executor.statistics.unansweredCreates == 1 && executor.statistics.resentCreates == 0)
         }
     }
 
     @Test("a create the server had not stored is sent again, counted as a retry and as sent again")
     func resent() async throws {
         let upstream = Upstream(status: 502)
-        try await ScriptedHTTPServer.withRunning({ upstream.reply($0) }) { server in
-            try await RefactorClient.withClient(try HTTPClientTests.configuration(server)) { client in
-                let clock = ManualClock()
-                let executor = RequestExecutor(options: ExecutionOptions(retries: 3), clock: clock, random: { 0 })
-                let reconciler = CreateReconciler(client: client, executor: executor, interrupt: InterruptFlag())
-                reconciler.noteRead(runID: Self.run, labels: CompactRun([]))
-                let create = Task {
-                    try await reconciler.create(CreateGoldLabelRequest(outputResourceName: "a", textValue: "x"), runID: Self.run)
-                }
-                try await HTTPClientTests.eventually("the reconciler waits before looking") { clock.sleeperCount == 1 }
-                clock.advance(by: CreateReconciler.settleBeforeLooking)
-                #expect(try await create.value == "aaaaaaaa-0000-4000-8000-000000000001")
-                #expect(upstream.posts.withLock { $0 } == 2 && upstream.reads.withLock { $0 } == 1)
-                let statistics = executor.statistics
-                #expect(statistics.resentCreates == 1 && statistics.retries == 1 && statistics.requestsSent == 3)
-            }
+        try await Self.creating(against: upstream) { clock, executor, create in
+            try await HTTPClientTests.eventually("the reconciler waits before looking") { clock.sleeperCount == 1 }
+            clock.advance(by: CreateReconciler.settleBeforeLooking)
+            #expect(try await create.value == "aaaaaaaa-0000-4000-8000-000000000001")
+            #expect(upstream.posts.withLock { $0 } == 2 && upstream.reads.withLock { $0 } == 1)
+            let statistics = executor.statistics
+            #expect(statistics.resentCreates == 1 && statistics.retries == 1 && statistics.requestsSent == 3)
         }
     }
 }
