@@ -1,0 +1,47 @@
+import Testing
+@testable import LabelPortCore
+
+/// A long wait for the server is announced once, in words (it was silent for minutes).
+@Suite("Request executor: long waits are announced", .timeLimit(.minutes(2)))
+struct RequestExecutorNoticeTests {
+    let clock = ManualClock()
+
+    @Test("a used-up quota, a 429's Retry-After and a 503's each announce their wait once; short waits and backoff say nothing")
+    func announced() async throws {
+        let notices = Recorder<String>()
+        let executor = RequestExecutor(
+            options: ExecutionOptions(concurrency: 4), clock: clock, random: { 0 }, wallClock: { 1_000_000 },
+            announce: { notices.append($0) })
+        executor.observe(RateLimitHeaders(limit: 10, remaining: 0, reset: .seconds(2)))
+        executor.observe(RateLimitHeaders(limit: 10, remaining: 0, reset: .seconds(120)))
+        executor.observe(RateLimitHeaders(limit: 10, remaining: 0, reset: .seconds(121)))
+        #expect(notices.all == [
+            "waiting 120 s (2 min): the server's rate-limit headers say its quota is used up (RateLimit-Remaining: 0): no request is sent until it resets",
+        ])
+        clock.advance(by: .seconds(121))
+
+        let attempts = Recorder<Int>()
+        let refusals: [APIError] = [
+            .sample(.throttled, retryAfter: .seconds(30)),
+            .sample(.throttled, retryAfter: .seconds(31)),
+            .sample(.serverError, retryAfter: .seconds(60)),
+            .sample(.serverError),
+        ]
+        let task = Task {
+            try await executor.perform(.read) { () async throws(APIError) -> Int in
+                attempts.append(1)
+                if attempts.count <= refusals.count { throw refusals[attempts.count - 1] }
+                return 1
+            }
+        }
+        while attempts.count <= refusals.count {
+            #expect(await eventually { clock.sleeperCount == 1 || attempts.count > refusals.count })
+            _ = clock.advanceToNextDeadline()
+        }
+        #expect(try await task.value == 1)
+        #expect(notices.all.count == 4, "\(notices.all)")
+        #expect(notices.all.dropFirst().first == "waiting 30 s: the server refused a request (429) and asked for that long (Retry-After): no request is sent until then")
+        #expect(notices.all.dropFirst(2).first?.hasPrefix("waiting 31 s: the server refused a request (429)") == true)
+        #expect(notices.all.last == "waiting 60 s (1 min): the server answered 503 and asked for that long before the request is tried again (Retry-After)")
+    }
+}
