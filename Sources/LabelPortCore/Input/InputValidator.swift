@@ -54,8 +54,10 @@ package enum InputValidator {
         var summary = Summary()
         var warningsSeen = 0
         var runsSeen: Set<String> = []
-        // The first line of each label and its id, by a hash of run and output_resource_name.
-        var firstLines: [Int: (line: Int, id: String?)] = [:]
+        // The first line of each label and a hash of its id, packed into one Int (see
+        // ``firstLine(_:id:)``), by a hash of run and output_resource_name: a million rows
+        // cost one word each.
+        var firstLines: [Int: Int] = [:]
         while true {
             let item = input.next()
             // Warnings are rare: look only at the count, without copying the input.
@@ -72,16 +74,18 @@ package enum InputValidator {
                 if runsSeen.insert(run).inserted { summary.runIDs.append(run) }
                 if keyFilters { summary.keyFilters[run, default: LabelKeyFilter()].insert(row) }
                 let hash = Planner.labelHash(run: run, name: row.outputResourceName)
-                if let first = firstLines[hash] {
+                let this = Self.firstLine(row.line, id: row.id)
+                if let packed = firstLines[hash] {
+                    let first = (line: packed >> 32, idHash: packed & 0xFFFF_FFFF)
                     // Two ids for one name are two labels of that name (how a conflict is settled).
-                    if let a = first.id, let b = row.id, a.lowercased() != b.lowercased() { break }
+                    if first.idHash != 0, this.idHash != 0, first.idHash != this.idHash { break }
                     summary.repeatedLabels.insert(hash)
                     if warnRepeats {
                         report(Diagnostic(file: input.displayName, line: row.line, severity: .warning, message: "same label as line \(first.line)"))
                         summary.warnings += 1
                     }
                 } else {
-                    firstLines[hash] = (row.line, row.id)
+                    firstLines[hash] = this.packed
                 }
             case .invalid(_, let diagnostics, let record):
                 summary.invalidRows += 1
@@ -93,5 +97,16 @@ package enum InputValidator {
             }
         }
         return summary
+    }
+
+    /// A row's line and a hash of its id (letter case aside; 0 without an id), packed as
+    /// line << 32 | hash: two different ids that hash alike are taken for one label, which
+    /// costs a warning, never a merge (import merges by the label rows resolve to).
+    private static func firstLine(_ line: Int, id: String?) -> (line: Int, idHash: Int, packed: Int) {
+        var idHash = 0
+        if var id {
+            idHash = id.withUTF8 { Int(UInt32(truncatingIfNeeded: RunIndexTables.idHash(UnsafeRawBufferPointer($0), seed: RunIndexTables.seed))) | 1 }
+        }
+        return (line, idHash, line << 32 | idHash)
     }
 }

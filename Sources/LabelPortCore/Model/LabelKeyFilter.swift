@@ -6,11 +6,13 @@
 /// kept by a collision is only a label kept, never one lost. A filter of more than
 /// ``maximumKeys`` gives up (``keepsAll``): every label is kept, as without one.
 package struct LabelKeyFilter: Sendable, Equatable {
-    private var hashes: Set<Int> = []
+    /// 32 bits of each key's hash: half the memory of a full word, and a collision only
+    /// keeps a label more.
+    private var hashes: Set<UInt32> = []
     /// True once more keys were added than ``maximumKeys``.
     package private(set) var keepsAll = false
 
-    /// Past this many keys (about 3 MB of hashes) the rows name so much of the run that
+    /// Past this many keys (about 1.5 MB of hashes) the rows name so much of the run that
     /// filtering it saves little: the filter then keeps every label.
     static let maximumKeys = 1 << 18
 
@@ -34,7 +36,7 @@ package struct LabelKeyFilter: Sendable, Equatable {
 
     private mutating func insert(_ hash: Int) {
         guard !keepsAll else { return }
-        hashes.insert(hash)
+        hashes.insert(UInt32(truncatingIfNeeded: hash))
         if hashes.count > Self.maximumKeys {
             keepsAll = true
             hashes = []
@@ -45,7 +47,7 @@ package struct LabelKeyFilter: Sendable, Equatable {
     @inline(__always)
     func keeps(name: UnsafeRawBufferPointer, id: UnsafeRawBufferPointer) -> Bool {
         keepsAll
-            || hashes.contains(RunIndexTables.hash(name, seed: RunIndexTables.seed))
-            || hashes.contains(RunIndexTables.idHash(id, seed: RunIndexTables.seed))
+            || hashes.contains(UInt32(truncatingIfNeeded: RunIndexTables.hash(name, seed: RunIndexTables.seed)))
+            || hashes.contains(UInt32(truncatingIfNeeded: RunIndexTables.idHash(id, seed: RunIndexTables.seed)))
     }
 }
