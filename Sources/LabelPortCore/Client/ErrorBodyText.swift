@@ -7,15 +7,18 @@ enum ErrorBodyText {
 
     static func text(_ bytes: [UInt8]) -> String? {
         if let value = try? JSONParser.parse(bytes), case .object(let object) = value, let said = said(object) {
-            return oneLine(said)
+            return capped(oneLine(said))
         }
         if let title = htmlTitle(bytes) {
             return title.isEmpty ? "an HTML page (from a proxy or gateway?)" : "\(title) (an HTML page: from a proxy or gateway?)"
         }
         let text = String(decoding: bytes, as: UTF8.self)
         let line = oneLine(text)
-        guard !line.isEmpty else { return nil }
-        return line.count > longest ? String(line.prefix(longest)) + "…" : line
+        return line.isEmpty ? nil : capped(line)
+    }
+
+    private static func capped(_ line: String) -> String {
+        line.count > longest ? String(line.prefix(longest)) + "…" : line
     }
 
     /// `error`, `detail` or `message` when a string; a `detail` list's `msg`s (FastAPI).
@@ -68,8 +71,9 @@ enum ErrorBodyText {
         return nil
     }
 
-    /// Line breaks, tabs and runs of spaces as one space, trimmed.
+    /// Line breaks, tabs and runs of spaces as one space, trimmed; other control characters
+    /// (a terminal's escape sequences) as escapes.
     private static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        Diagnostic.oneLine(text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " "))
     }
 }

@@ -25,7 +25,7 @@ extension RefactorClient {
     /// valid JSON, but only the id is built.
     func labelID(_ body: ByteBuffer, _ call: APICall) throws(APIError) -> String {
         let parsed: Result<JSONObject?, JSONSyntaxError> = body.withUnsafeReadableBytes { raw in
-            Result { () throws(JSONSyntaxError) -> JSONObject? in try JSONParser.parseObject(raw, keeping: ["id"]) }
+            Result { () throws(JSONSyntaxError) -> JSONObject? in try JSONParser.parseObject(Self.withoutByteOrderMark(raw), keeping: ["id"]) }
         }
         let object: JSONObject?
         switch parsed {
@@ -191,9 +191,16 @@ extension RefactorClient {
 
     static func parseJSON(_ buffer: ByteBuffer) throws(JSONSyntaxError) -> JSONValue {
         let result: Result<JSONValue, JSONSyntaxError> = buffer.withUnsafeReadableBytes { raw in
-            Result { () throws(JSONSyntaxError) -> JSONValue in try JSONParser.parse(raw) }
+            Result { () throws(JSONSyntaxError) -> JSONValue in try JSONParser.parse(Self.withoutByteOrderMark(raw)) }
         }
         return try result.get()
+    }
+
+    /// A body without the UTF-8 byte order mark some servers send first (RFC 8259 lets a
+    /// parser ignore it; the list answer's reader does too).
+    static func withoutByteOrderMark(_ raw: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        guard raw.starts(with: JSONArrayStream.byteOrderMark) else { return raw }
+        return UnsafeRawBufferPointer(rebasing: raw[JSONArrayStream.byteOrderMark.count...])
     }
 
     /// What an error answer's body says, in one line (``ErrorBodyText``).

@@ -134,8 +134,8 @@ struct CSVRowMapper {
         if filledBy[.runID] == nil, defaultRunID == nil {
             problem(nil, "no run_id column: add one, or pass --run-id UUID for the whole file")
         }
-        if filledBy[.textValue] == nil, filledBy[.objectValue] == nil, paths.isEmpty {
-            problem(nil, "no value column: add text_value or object_value, or map columns to object_value.KEY with --map")
+        if filledBy[.textValue] == nil, filledBy[.objectValue] == nil, filledBy[.objectValueIsPartial] == nil, paths.isEmpty {
+            problem(nil, "no value column: add text_value, object_value or object_value_is_partial, or map columns to object_value.KEY with --map")
         }
         guard problems.isEmpty else { return .failure(MappingProblems(diagnostics: problems)) }
         warnings.append(contentsOf: unknown)

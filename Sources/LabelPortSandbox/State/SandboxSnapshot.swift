@@ -28,6 +28,7 @@ package enum SandboxSnapshot {
                 throw SandboxConfigurationError("\(place): a run is {\"id\": UUID, \"account_id\": STRING}")
             }
             guard UUIDText.isValid(id) else { throw SandboxConfigurationError("\(place): id \"\(id)\" is not a UUID") }
+            if state.runs[UUIDText.normalized(id)] != nil { throw SandboxConfigurationError("\(place): run \(id) is declared twice") }
             state.addRun(id, account: account)
         }
         for (index, item) in try array(top, "gold_labels", source).enumerated() {
@@ -49,6 +50,9 @@ package enum SandboxSnapshot {
             if object["evaluation_label_id"] == nil { object["evaluation_label_id"] = .string(newID()) }
             let evaluation: Evaluation
             do { evaluation = try Evaluation(json: .object(object)) } catch { throw SandboxConfigurationError("\(place): \(error.message)") }
+            if state.evaluations[UUIDText.normalized(evaluation.id)] != nil {
+                throw SandboxConfigurationError("\(place): id \(evaluation.id) is the id of an earlier evaluation (each needs its own)")
+            }
             state.insert(evaluation)
         }
         return state

@@ -17,14 +17,17 @@ struct ErrorBodyTextTests {
         ("<html><body>no heading</body></html>", "an HTML page (from a proxy or gateway?)"),
         ("upstream connect error\nor disconnect", "upstream connect error or disconnect"),
         ("   ", nil),
+        (#"{"error": "bad \u001b[31mred\u0007"}"#, #"bad \u{1b}[31mred\u{7}"#),
     ] as [(String, String?)])
     func said(body: String, expected: String?) {
         #expect(ErrorBodyText.text(Array(body.utf8)) == expected)
     }
 
-    @Test("a long plain body is cut at 200 characters")
+    @Test("a long body is cut at 200 characters, plain or in {\"error\"}")
     func long() {
         let text = ErrorBodyText.text(Array(String(repeating: "x", count: 500).utf8))
         #expect(text == String(repeating: "x", count: 200) + "…")
+        let json = ErrorBodyText.text(Array(#"{"error": "\#(String(repeating: "y", count: 1600))"}"#.utf8))
+        #expect(json == String(repeating: "y", count: 200) + "…")
     }
 }

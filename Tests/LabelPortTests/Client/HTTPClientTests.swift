@@ -231,6 +231,7 @@ struct HTTPClientTests {
 
     @Test("a create that reads only the id gets it, and a 2xx body that is no label is invalidResponse; an update needs only the 2xx", arguments: [
         (#"{"output_resource_name":"x","id":"id-7","object_value":{"a":[1,{"b":null}]}}"#, "id-7"),
+        ("\u{FEFF}" + #"{"id":"id-7"}"#, "id-7"),  // a UTF-8 byte order mark first
         (#"{"id": 7}"#, "RunGoldLabel.id must be a string"),
         (#"{"output_resource_name":"x"}"#, #"RunGoldLabel is missing "id""#),
         (#"["id"]"#, "RunGoldLabel must be a JSON object"),

@@ -133,7 +133,7 @@ struct CSVDialectTests {
             "h.csv:1:5: columns \"Doc\" and \"output_resource_name\" both fill output_resource_name: keep one, or map one elsewhere",
             "h.csv:1: --map names the column \"Nope\" but the file has no such column; the file's columns are \"Doc\", \"output_resource_name\", \"x\" (closest: \"Doc\")",
             "h.csv:1: no run_id column: add one, or pass --run-id UUID for the whole file",
-            "h.csv:1: no value column: add text_value or object_value, or map columns to object_value.KEY with --map",
+            "h.csv:1: no value column: add text_value, object_value or object_value_is_partial, or map columns to object_value.KEY with --map",
         ])
     }
 

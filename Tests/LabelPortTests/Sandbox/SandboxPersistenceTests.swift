@@ -74,6 +74,8 @@ struct SandboxPersistenceTests {
         (#"{"runs": ["#, "not valid JSON"),
         (#"{"runs": [{"id": "11111111-1111-4111-8111-111111111111", "account_id": "a"}], "gold_labels": [{"id": "aaaaaaaa-0000-4000-8000-000000000001", "run_id": "11111111-1111-4111-8111-111111111111", "output_resource_name": "x"}, {"id": "AAAAAAAA-0000-4000-8000-000000000001", "run_id": "11111111-1111-4111-8111-111111111111", "output_resource_name": "y"}]}"#,
          "gold_labels[1]: id AAAAAAAA-0000-4000-8000-000000000001 is the id of an earlier gold label"),
+        (#"{"runs": [{"id": "11111111-1111-4111-8111-111111111111", "account_id": "a"}, {"id": "11111111-1111-4111-8111-111111111111", "account_id": "b"}]}"#,
+         "runs[1]: run 11111111-1111-4111-8111-111111111111 is declared twice"),
     ])
     func badSeedsAreReportedPrecisely(text: String, message: String) {
         #expect {
