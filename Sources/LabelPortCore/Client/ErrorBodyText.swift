@@ -10,7 +10,7 @@ enum ErrorBodyText {
             return capped(oneLine(said))
         }
         if let title = htmlTitle(bytes) {
-            return title.isEmpty ? "an HTML page (from a proxy or gateway?)" : "\(title) (an HTML page: from a proxy or gateway?)"
+            return title.isEmpty ? "an HTML page (from a proxy or gateway?)" : "\(capped(title)) (an HTML page: from a proxy or gateway?)"
         }
         let text = String(decoding: bytes, as: UTF8.self)
         let line = oneLine(text)

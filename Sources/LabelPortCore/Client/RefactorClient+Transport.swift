@@ -108,7 +108,7 @@ extension RefactorClient {
             return APIError(
                 kind: .redirected, operation: call.operation, status: status,
                 detail: "it points to \(location.map { "\"\($0)\"" } ?? "no Location") and labelport does not follow redirects: check --base-url")
-        case 400: kind = .badRequest
+        case 400, 422: kind = .badRequest  // 422: a validation error (FastAPI and others)
         case 401: kind = .unauthorized
         case 403: kind = .forbidden
         case 404: kind = .notFound

@@ -84,7 +84,10 @@ final class CreateReconciler: Sendable {
                     APIError(kind: .cancelled, operation: error.operation, detail: "interrupted after sending: the label may exist; run the import again (upsert finds it)").description,
                     outcomeUnknown: true)
             }
-            throw WriteFailure(error, interrupted: interrupt.isSet)
+            // The create's answer was lost and the run cannot be read to settle it.
+            throw .failed(
+                "\(error.description); the create before it went unanswered, so the label may exist: run the import again (upsert finds it)",
+                outcomeUnknown: true)
         }
         let known = knownIDs.withLock { $0[runID]?.all ?? [] }
         // Only the labels of this name are decoded.

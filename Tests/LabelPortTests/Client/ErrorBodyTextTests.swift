@@ -29,5 +29,7 @@ struct ErrorBodyTextTests {
         #expect(text == String(repeating: "x", count: 200) + "…")
         let json = ErrorBodyText.text(Array(#"{"error": "\#(String(repeating: "y", count: 1600))"}"#.utf8))
         #expect(json == String(repeating: "y", count: 200) + "…")
+        let page = ErrorBodyText.text(Array("<html><title>\(String(repeating: "t", count: 400))</title></html>".utf8))
+        #expect(page == String(repeating: "t", count: 200) + "… (an HTML page: from a proxy or gateway?)")
     }
 }

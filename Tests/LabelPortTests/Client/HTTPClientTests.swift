@@ -320,6 +320,7 @@ struct HTTPClientTests {
             switch request.index {
             case 1: .send(ScriptedHTTPServer.response(429, #"{"error":"slow down"}"#, headers: ["Retry-After: 7"]))
             case 2: .send(ScriptedHTTPServer.chunkedResponse(503, chunks: [#"{"error":"#, #""overloaded"}"#]))
+            case 3: .send(ScriptedHTTPServer.response(422, #"{"detail":[{"loc":["body","text_value"],"msg":"str type expected"}]}"#))
             default: .send(ScriptedHTTPServer.response(400, #"{"error":"bad header Bearer \#(Self.token)"}"#))
             }
         }) { server in
@@ -332,6 +333,10 @@ struct HTTPClientTests {
                 #expect(failed?.kind == .serverError)
                 #expect(failed?.status == 503)
                 #expect(failed?.detail == "overloaded")
+                // A 422 is a rejection of the request, as a 400 is (not retried), in the server's words.
+                let invalid = await expectAPIError { _ = try await client.listGoldLabels(runID: Self.run) }
+                #expect(invalid?.kind == .badRequest && invalid?.status == 422)
+                #expect(invalid?.detail == "body.text_value: str type expected")
                 let bad = await expectAPIError { _ = try await client.listGoldLabels(runID: Self.run) }
                 #expect(bad?.kind == .badRequest)
                 #expect(bad?.description.contains(Self.token) == false)

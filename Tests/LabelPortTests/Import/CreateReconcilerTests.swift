@@ -17,8 +17,13 @@ struct CreateReconcilerTests {
         let posts = Mutex(0)
         let reads = Mutex(0)
         let status: Int
+        /// The status of list reads (200: the labels stored so far).
+        let readStatus: Int
 
-        init(status: Int) { self.status = status }
+        init(status: Int, readStatus: Int = 200) {
+            self.status = status
+            self.readStatus = readStatus
+        }
 
         func reply(_ request: ScriptedHTTPServer.Request) -> ScriptedHTTPServer.Reply {
             if request.requestLine.hasPrefix("POST") {
@@ -27,6 +32,7 @@ struct CreateReconcilerTests {
                 return .send(ScriptedHTTPServer.response(status, #"{"error":"upstream timed out"}"#))
             }
             reads.withLock { $0 += 1 }
+            if readStatus != 200 { return .send(ScriptedHTTPServer.response(readStatus, #"{"error":"cannot list"}"#)) }
             return .send(ScriptedHTTPServer.response(200, stored.withLock { $0 } ? "[\(CreateReconcilerTests.label)]" : "[]"))
         }
     }
@@ -82,6 +88,24 @@ struct CreateReconcilerTests {
             #expect(upstream.posts.withLock { $0 } == 2 && upstream.reads.withLock { $0 } == 1)
             let statistics = executor.statistics
             #expect(statistics.resentCreates == 1 && statistics.retries == 1 && statistics.requestsSent == 3)
+        }
+    }
+
+    @Test("an unanswered create whose run cannot be read again fails saying the label may exist")
+    func runUnreadable() async throws {
+        let upstream = Upstream(status: 502, readStatus: 400)
+        try await Self.creating(against: upstream) { clock, _, create in
+            try await HTTPClientTests.eventually("the reconciler waits before looking") { clock.sleeperCount == 1 }
+            clock.advance(by: CreateReconciler.settleBeforeLooking)
+            do {
+                _ = try await create.value
+                Issue.record("created after all")
+            } catch let failure as WriteFailure {
+                guard case .failed(let message, let unknown, _) = failure else { Issue.record("\(failure)"); return }
+                #expect(unknown)
+                #expect(message.hasSuffix("; the create before it went unanswered, so the label may exist: run the import again (upsert finds it)"), "\(message)")
+            }
+            #expect(upstream.posts.withLock { $0 } == 1, "not sent again")
         }
     }
 }
