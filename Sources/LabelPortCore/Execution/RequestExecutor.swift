@@ -26,6 +26,9 @@ package final class RequestExecutor: Sendable {
         var inFlight = 0
         /// The end of the last wait announced (see ``announce``): one notice per wait.
         var announcedUntil: Duration = .zero
+        /// Why requests are to wait for the quota pause ahead, said when one first waits
+        /// for it (an answer's headers may start a pause that no request then waits for).
+        var quotaNotice: String?
     }
 
     package let options: ExecutionOptions
@@ -87,22 +90,19 @@ package final class RequestExecutor: Sendable {
     /// Rate-limit headers of an answer (the client's `rateLimitObserver`): paces by them.
     package func observe(_ headers: RateLimitHeaders) {
         let now = clock.now()
-        let notice = state.withLock { s -> String? in
-            guard let pause = s.pacer.observe(headers, now: now), pause > s.notBefore else { return nil }
+        state.withLock { s in
+            guard let pause = s.pacer.observe(headers, now: now), pause > s.notBefore else { return }
             // A pause longer than labelport waits is not waited: the requests give up.
             guard pause - now <= policy.maxRetryAfter else {
                 s.notBefore = pause
-                return nil
+                return
             }
             s.statistics.quotaWaits += 1
             s.statistics.quotaWaitedSeconds += (pause - max(now, s.notBefore)).inSeconds
             s.quotaPauseEnd = pause
             s.notBefore = pause
-            return Self.noteWait(&s, until: pause, now: now) {
-                "the server's rate-limit headers say its quota is used up (RateLimit-Remaining: 0): no request is sent until it resets"
-            }
+            s.quotaNotice = "the server's rate-limit headers say its quota is used up (RateLimit-Remaining: 0): no request is sent until it resets"
         }
-        if let notice { announce(notice) }
     }
 
     /// `waiting N s: why`, when a wait of ``noticeableWait`` or more until `end` begins and
@@ -245,7 +245,12 @@ package final class RequestExecutor: Sendable {
                 return s.pacer.reserve(now: now)
             }
             guard let sendAt else {
-                let pause = state.withLock { $0.notBefore }
+                let (pause, notice) = state.withLock { s -> (Duration, String?) in
+                    guard let why = s.quotaNotice, s.notBefore == s.quotaPauseEnd, s.notBefore - now <= policy.maxRetryAfter else { return (s.notBefore, nil) }
+                    s.quotaNotice = nil
+                    return (s.notBefore, Self.noteWait(&s, until: s.notBefore, now: now) { why })
+                }
+                if let notice { announce(notice) }
                 if pause - now > policy.maxRetryAfter { throw Cancelled(quotaSpent: true) }
                 guard await sleep(until: pause) else { throw Cancelled() }
                 continue

@@ -14,11 +14,17 @@ struct RequestExecutorNoticeTests {
             announce: { notices.append($0) })
         executor.observe(RateLimitHeaders(limit: 10, remaining: 0, reset: .seconds(2)))
         executor.observe(RateLimitHeaders(limit: 10, remaining: 0, reset: .seconds(120)))
+        #expect(notices.all.isEmpty, "said when a request waits for it, not when an answer says it")
+        let waiting = Task { try await executor.perform(.read) { () async throws(APIError) -> Int in 1 } }
+        #expect(await eventually { clock.sleeperCount == 1 })
         executor.observe(RateLimitHeaders(limit: 10, remaining: 0, reset: .seconds(121)))
+        clock.advance(by: .seconds(120))
+        #expect(await eventually { clock.sleeperCount == 1 })
+        clock.advance(by: .seconds(1))
+        #expect(try await waiting.value == 1)
         #expect(notices.all == [
             "waiting 120 s (2 min): the server's rate-limit headers say its quota is used up (RateLimit-Remaining: 0): no request is sent until it resets",
-        ])
-        clock.advance(by: .seconds(121))
+        ], "one notice for the wait, lengthened or not")
 
         let attempts = Recorder<Int>()
         let refusals: [APIError] = [
