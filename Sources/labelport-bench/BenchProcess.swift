@@ -32,7 +32,12 @@ enum BenchProcess {
         let scratch = NSTemporaryDirectory() + "labelport-bench-\(UUID().uuidString)"
         let outPath = stdoutTo ?? scratch + ".out"
         let errPath = scratch + ".err"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        // A device (/dev/null) is opened as it is: FileManager creates a file by writing
+        // beside it and renaming, which replaced /dev/null with a plain file (seen on this
+        // machine after every `labelport-bench import`).
+        let isDevice = (try? FileManager.default.attributesOfItem(atPath: outPath)[.type] as? FileAttributeType)
+            .map { $0 == .typeCharacterSpecial || $0 == .typeBlockSpecial } ?? false
+        if !isDevice { _ = FileManager.default.createFile(atPath: outPath, contents: nil) }
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
