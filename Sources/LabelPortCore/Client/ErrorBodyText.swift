@@ -63,12 +63,10 @@ enum ErrorBodyText {
 
     /// Where `needle` (ASCII) first starts in `bytes` at or after `from`.
     private static func find(_ needle: String, in bytes: [UInt8], from: Int) -> Int? {
-        let pattern = Array(needle.utf8)
-        guard bytes.count >= pattern.count, from <= bytes.count - pattern.count else { return nil }
-        for start in from...(bytes.count - pattern.count) where bytes[start] == pattern[0] {
-            if bytes[start..<(start + pattern.count)].elementsEqual(pattern) { return start }
-        }
-        return nil
+        guard from <= bytes.count else { return nil }
+        return bytes.withUnsafeBytes { haystack in
+            Array(needle.utf8).withUnsafeBytes { Platform.find($0, in: UnsafeRawBufferPointer(rebasing: haystack[from...])) }
+        }.map { $0 + from }
     }
 
     /// Line breaks, tabs and runs of spaces as one space, trimmed; other control characters

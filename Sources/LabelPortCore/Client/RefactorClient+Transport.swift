@@ -199,8 +199,8 @@ extension RefactorClient {
     /// A body without the UTF-8 byte order mark some servers send first (RFC 8259 lets a
     /// parser ignore it; the list answer's reader does too).
     static func withoutByteOrderMark(_ raw: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        guard raw.starts(with: JSONArrayStream.byteOrderMark) else { return raw }
-        return UnsafeRawBufferPointer(rebasing: raw[JSONArrayStream.byteOrderMark.count...])
+        guard raw.starts(with: UTF8Validation.byteOrderMark) else { return raw }
+        return UnsafeRawBufferPointer(rebasing: raw[UTF8Validation.byteOrderMark.count...])
     }
 
     /// What an error answer's body says, in one line (``ErrorBodyText``).

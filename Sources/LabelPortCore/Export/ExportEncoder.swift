@@ -40,7 +40,7 @@ package struct ExportEncoder<Record: ExportRecord>: Sendable {
     /// What the file starts with: the CSV header (after the BOM for Excel); nothing for JSONL.
     package func header() -> [UInt8] {
         guard format == .csv, !flatten else { return [] }
-        var out: [UInt8] = excel ? CSVWriter.byteOrderMark : []
+        var out: [UInt8] = excel ? UTF8Validation.byteOrderMark : []
         csv.appendRow(Record.fieldNames, into: &out)
         return out
     }
@@ -61,7 +61,7 @@ package struct ExportEncoder<Record: ExportRecord>: Sendable {
         if format == .xlsx {
             return try XlsxWriter(sheetName: sheetName).write(header: table.header, rows: records.lazy.map(table.cells), to: write)
         }
-        var out: [UInt8] = excel ? CSVWriter.byteOrderMark : []
+        var out: [UInt8] = excel ? UTF8Validation.byteOrderMark : []
         csv.appendRow(table.header, into: &out)
         for record in records {
             csv.appendRow(table.cells(record).map { $0?.csvText ?? "" }, into: &out)

@@ -46,7 +46,7 @@ package enum IDsFile {
         case .jsonl?: layout = .jsonl
         case nil:
             var body = bytes[...]
-            if body.starts(with: CSVWriter.byteOrderMark) { body = body.dropFirst(3) }
+            if body.starts(with: UTF8Validation.byteOrderMark) { body = body.dropFirst(3) }
             let firstLine = body.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }.prefix { $0 != 0x0A && $0 != 0x0D }
             let text = String(decoding: firstLine, as: UTF8.self).trimmingWhitespace()
             if firstLine.first == UInt8(ascii: "{") { layout = .jsonl }

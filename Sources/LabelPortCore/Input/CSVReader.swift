@@ -110,7 +110,7 @@ struct CSVReader {
             finished = true
             return .fatal(ByteChunk.utf16Text(file))
         }
-        if first.starts(with: CSVWriter.byteOrderMark) {
+        if first.starts(with: UTF8Validation.byteOrderMark) {
             first.removeFirst(3)
             hadByteOrderMark = true
         }

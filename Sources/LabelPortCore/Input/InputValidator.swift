@@ -55,7 +55,7 @@ package enum InputValidator {
         var warningsSeen = 0
         var runsSeen: Set<String> = []
         // The first line of each label and a hash of its id, packed into one Int (see
-        // ``firstLine(_:id:)``), by a hash of run and output_resource_name: a million rows
+        // ``packed(line:id:)``), by a hash of run and output_resource_name: a million rows
         // cost one word each.
         var firstLines: [Int: Int] = [:]
         while true {
@@ -74,18 +74,18 @@ package enum InputValidator {
                 if runsSeen.insert(run).inserted { summary.runIDs.append(run) }
                 if keyFilters { summary.keyFilters[run, default: LabelKeyFilter()].insert(row) }
                 let hash = Planner.labelHash(run: run, name: row.outputResourceName)
-                let this = Self.firstLine(row.line, id: row.id)
-                if let packed = firstLines[hash] {
-                    let first = (line: packed >> 32, idHash: packed & 0xFFFF_FFFF)
+                let this = Self.packed(line: row.line, id: row.id)
+                if let first = firstLines[hash] {
                     // Two ids for one name are two labels of that name (how a conflict is settled).
-                    if first.idHash != 0, this.idHash != 0, first.idHash != this.idHash { break }
+                    let (firstID, thisID) = (first & 0xFFFF_FFFF, this & 0xFFFF_FFFF)
+                    if firstID != 0, thisID != 0, firstID != thisID { break }
                     summary.repeatedLabels.insert(hash)
                     if warnRepeats {
-                        report(Diagnostic(file: input.displayName, line: row.line, severity: .warning, message: "same label as line \(first.line)"))
+                        report(Diagnostic(file: input.displayName, line: row.line, severity: .warning, message: "same label as line \(first >> 32)"))
                         summary.warnings += 1
                     }
                 } else {
-                    firstLines[hash] = this.packed
+                    firstLines[hash] = this
                 }
             case .invalid(_, let diagnostics, let record):
                 summary.invalidRows += 1
@@ -102,11 +102,9 @@ package enum InputValidator {
     /// A row's line and a hash of its id (letter case aside; 0 without an id), packed as
     /// line << 32 | hash: two different ids that hash alike are taken for one label, which
     /// costs a warning, never a merge (import merges by the label rows resolve to).
-    private static func firstLine(_ line: Int, id: String?) -> (line: Int, idHash: Int, packed: Int) {
-        var idHash = 0
-        if var id {
-            idHash = id.withUTF8 { Int(UInt32(truncatingIfNeeded: RunIndexTables.idHash(UnsafeRawBufferPointer($0), seed: RunIndexTables.seed))) | 1 }
-        }
-        return (line, idHash, line << 32 | idHash)
+    private static func packed(line: Int, id: String?) -> Int {
+        guard var id else { return line << 32 }
+        let idHash = id.withUTF8 { RunIndexTables.idHash(UnsafeRawBufferPointer($0), seed: RunIndexTables.seed) }
+        return line << 32 | Int(UInt32(truncatingIfNeeded: idHash) | 1)
     }
 }

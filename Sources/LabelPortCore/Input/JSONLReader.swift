@@ -80,7 +80,7 @@ struct JSONLReader {
     /// Skips a UTF-8 BOM at the start of the file; refuses UTF-16 text.
     private mutating func checkStart() -> Event? {
         if ByteChunk.isUTF16(currentLine) { return .fatal(ByteChunk.utf16Text(file)) }
-        if currentLine.starts(with: CSVWriter.byteOrderMark) {
+        if currentLine.starts(with: UTF8Validation.byteOrderMark) {
             currentLine.removeFirst(3)
             hadByteOrderMark = true
         }

@@ -32,13 +32,13 @@ package struct RecordWriter: Sendable {
         switch record.content {
         case .cells(let cells):
             if !headerWritten, let header {
-                if byteOrderMark { out.append(contentsOf: CSVWriter.byteOrderMark) }
+                if byteOrderMark { out.append(contentsOf: UTF8Validation.byteOrderMark) }
                 csv.appendRow(header, into: &out)
             }
             headerWritten = true
             csv.appendRow(cells.fields, into: &out)
         case .text(let text):
-            if !headerWritten && byteOrderMark { out.append(contentsOf: CSVWriter.byteOrderMark) }
+            if !headerWritten && byteOrderMark { out.append(contentsOf: UTF8Validation.byteOrderMark) }
             headerWritten = true
             out.append(contentsOf: text.utf8)
             if crlf { out.append(0x0D) }
@@ -49,7 +49,7 @@ package struct RecordWriter: Sendable {
     /// Appends just the CSV header, for a rejects file with no rows (no-op for JSONL or if written).
     package mutating func appendHeader(into out: inout [UInt8]) {
         guard format != .jsonl, !headerWritten, let header else { return }
-        if byteOrderMark { out.append(contentsOf: CSVWriter.byteOrderMark) }
+        if byteOrderMark { out.append(contentsOf: UTF8Validation.byteOrderMark) }
         csv.appendRow(header, into: &out)
         headerWritten = true
     }

@@ -144,8 +144,6 @@ package struct JSONArrayStream {
         }
     }
 
-    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
-
     /// A byte outside any element (whitespace already skipped).
     private mutating func structural(_ byte: UInt8, at i: Int) throws(JSONSyntaxError) {
         let at = offset + i
@@ -153,11 +151,11 @@ package struct JSONArrayStream {
         case .start:
             // A UTF-8 byte order mark before the array (some servers send one; RFC 8259
             // lets a parser ignore it).
-            if at < Self.byteOrderMark.count, byte == Self.byteOrderMark[at] {
+            if at < UTF8Validation.byteOrderMark.count, byte == UTF8Validation.byteOrderMark[at] {
                 markBytes += 1
                 return
             }
-            guard byte == UInt8(ascii: "["), markBytes == 0 || markBytes == Self.byteOrderMark.count else {
+            guard byte == UInt8(ascii: "["), markBytes == 0 || markBytes == UTF8Validation.byteOrderMark.count else {
                 phase = .notArray
                 return
             }

@@ -1,5 +1,9 @@
 /// Locating invalid UTF-8, for messages that point at the bad byte.
 package enum UTF8Validation {
+    /// The UTF-8 byte order mark: Excel needs it to read a CSV file as UTF-8, and some
+    /// servers send it before a JSON answer.
+    package static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
     /// The offset of the first byte that does not start or continue a valid UTF-8 sequence.
     /// ASCII is read eight bytes at a time, resuming after every multi-byte character
     /// (text mixes both).

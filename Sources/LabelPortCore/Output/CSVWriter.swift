@@ -10,8 +10,6 @@ package struct CSVWriter: Sendable {
         self.lineEnding = crlf ? [0x0D, 0x0A] : [0x0A]
     }
 
-    /// The UTF-8 byte order mark Excel needs to read a CSV file as UTF-8.
-    package static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     package func appendRow(_ fields: [String], into out: inout [UInt8]) {
         for (i, field) in fields.enumerated() {

@@ -47,7 +47,7 @@ struct ExportLabelsCommandTests {
             #expect(text.contains("\"commas, \"\"quotes\"\"\nand newlines\r\n, too\""))
             let (excelResult, excel) = try await F.export([TestSandbox.runA], from: sandbox, in: directory, to: "c.csv", extra: ["--excel"])
             #expect(excelResult.status == 0)
-            #expect(Array(excel.prefix(3)) == CSVWriter.byteOrderMark)
+            #expect(Array(excel.prefix(3)) == UTF8Validation.byteOrderMark)
             let excelText = String(decoding: excel.dropFirst(3), as: UTF8.self)
             #expect(excelText.hasPrefix("run_id,output_resource_name,id,"))
             #expect(excelText.contains("updated_at\r\n"))

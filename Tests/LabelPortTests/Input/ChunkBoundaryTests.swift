@@ -49,7 +49,7 @@ struct CSVRoundTripTests {
                     (0..<Int.random(in: 0...5, using: &rng)).map { _ in CSVRoundTripTests.pieces.randomElement(using: &rng)! }.joined()
                 })
             }
-            var bytes: [UInt8] = Bool.random(using: &rng) ? CSVWriter.byteOrderMark : []
+            var bytes: [UInt8] = Bool.random(using: &rng) ? UTF8Validation.byteOrderMark : []
             let writer = CSVWriter(delimiter: delimiter, crlf: Bool.random(using: &rng))
             for row in rows { writer.appendRow(row, into: &bytes) }
             var reader = CSVReader(source: ByteSource(bytes: bytes, chunkSize: chunkSize), file: "r.csv", delimiter: delimiter)

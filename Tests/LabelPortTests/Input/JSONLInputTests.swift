@@ -49,7 +49,7 @@ struct JSONLInputTests {
 
     @Test("a BOM is skipped and columns count characters, not bytes")
     func bomAndColumns() {
-        let bytes = CSVWriter.byteOrderMark + Array(#"{"output_resource_name": "ü", "text_value": x}"#.utf8)
+        let bytes = UTF8Validation.byteOrderMark + Array(#"{"output_resource_name": "ü", "text_value": x}"#.utf8)
         let items = InputFixtures.items(bytes: bytes, name: "x.jsonl", options: LabelInputOptions(runID: run, chunkSize: 2))
         guard case .invalid(1, let problems, _)? = items.first else {
             Issue.record("unexpected items \(items)")
