@@ -20,7 +20,7 @@ struct FailedRows: Sendable {
         func of(_ outcome: RowOutcome) -> String {
             switch self {
             case .line(let file): "\(file):\(outcome.planned.line)"
-            case .label: "copy \"\(outcome.planned.outputResourceName ?? "")\" (run \(outcome.planned.runID ?? ""))"
+            case .label: "copy \(TerminalText.quoted(outcome.planned.outputResourceName ?? "")) (run \(outcome.planned.runID ?? ""))"
             }
         }
     }

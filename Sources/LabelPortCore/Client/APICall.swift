@@ -29,7 +29,7 @@ enum APICall {
     var operation: String {
         switch self {
         case .listGoldLabels(let run): "list gold labels of run \(run)"
-        case .createGoldLabel(let run, let name): "create gold label \"\(name)\" in run \(run)"
+        case .createGoldLabel(let run, let name): "create gold label \(TerminalText.quoted(name)) in run \(run)"
         case .getGoldLabel(let run, let label): "get gold label \(label) of run \(run)"
         case .updateGoldLabel(let run, let label): "update gold label \(label) of run \(run)"
         case .getEvaluation(let run, let evaluation): "get evaluation \(evaluation) of run \(run)"

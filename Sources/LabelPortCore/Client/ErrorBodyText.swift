@@ -72,6 +72,6 @@ enum ErrorBodyText {
     /// Line breaks, tabs and runs of spaces as one space, trimmed; other control characters
     /// (a terminal's escape sequences) as escapes.
     private static func oneLine(_ text: String) -> String {
-        Diagnostic.oneLine(text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " "))
+        TerminalText.oneLine(text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " "))
     }
 }

@@ -18,7 +18,7 @@ package struct CopyDifference: Sendable, Equatable {
 
     /// The lines for people: a head line, then one line per field for a change.
     package func lines(_ renderer: DiffRenderer) -> [String] {
-        let name = JSONWriter().string(.string(outputResourceName))
+        let name = TerminalText.quoted(outputResourceName)
         let place = "run \(destinationRun)"
         switch kind {
         case .missing:

@@ -31,7 +31,7 @@ package struct DiffRenderer: Sendable {
             text = "~ \(change.path): \(shown(change.old ?? .null)) → \(shown(change.new ?? .null))"
             colorCode = "33"
         }
-        return paint(text, colorCode)
+        return paint(TerminalText.escapingActive(inJSON: text), colorCode)
     }
 
     /// A value as a line shows it: whole, or its first ``longest`` characters and its length.

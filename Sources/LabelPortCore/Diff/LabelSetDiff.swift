@@ -100,7 +100,7 @@ package struct LabelSetDiff: Sendable, Equatable {
         for (title, entries) in [("added", added), ("removed", removed), ("changed", changed)] {
             for entry in entries {
                 let label = entry.label
-                lines.append("\(title) label \(label.id) (run \(label.runID), \(JSONWriter().string(.string(label.outputResourceName))))")
+                lines.append("\(title) label \(label.id) (run \(label.runID), \(TerminalText.quoted(label.outputResourceName)))")
                 for change in entry.changes { lines.append("    " + renderer.render(change)) }
             }
         }

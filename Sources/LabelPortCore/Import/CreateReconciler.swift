@@ -97,7 +97,7 @@ final class CreateReconciler: Sendable {
         if candidates.count > 1 {
             let error = APIError(
                 kind: .invalidResponse, operation: error.operation,
-                detail: "after an unanswered create, \(candidates.count) new labels named \"\(request.outputResourceName)\" appeared in the run (\(candidates.map(\.id).joined(separator: ", "))); not creating another")
+                detail: "after an unanswered create, \(candidates.count) new labels named \(TerminalText.quoted(request.outputResourceName)) appeared in the run (\(candidates.map(\.id).joined(separator: ", "))); not creating another")
             throw WriteFailure(error, interrupted: false)
         }
         guard let found = candidates.first else { return nil }

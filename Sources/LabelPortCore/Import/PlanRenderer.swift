@@ -22,7 +22,7 @@ package struct PlanRenderer: Sendable {
     /// notice).
     package func lines(for outcome: RowOutcome) -> [String] {
         let p = outcome.planned
-        let name = p.outputResourceName.map { "\"\($0)\"" } ?? ""
+        let name = p.outputResourceName.map(TerminalText.quoted) ?? ""
         let where_ = "line \(p.line)" + (p.runID.map { ", run \($0)" } ?? "")
         let notice = p.notice.map { " — " + paint($0, "33") } ?? ""
         switch p.action {

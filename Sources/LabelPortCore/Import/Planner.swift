@@ -140,7 +140,7 @@ package struct Planner: Sendable {
         // By id first: an id this run holds names exactly that label.
         if let id = row.id, let entry = run.entry(id: id) {
             if !entry.name.utf8.elementsEqual(row.outputResourceName.utf8) {
-                planned.notice = "the label keeps its name \"\(entry.name)\": output_resource_name cannot change"
+                planned.notice = "the label keeps its name \(TerminalText.quoted(entry.name)): output_resource_name cannot change"
             }
             update(row, .existing(id: entry.id), current: entry.values, in: &run, into: &planned)
             return
@@ -151,8 +151,8 @@ package struct Planner: Sendable {
         case (0, nil):
             if mode == .update {
                 planned.action = .update
-                planned.problem = row.id.map { "no label with id \($0) or output_resource_name \"\(row.outputResourceName)\" in run \(row.runID)" }
-                    ?? "no label with output_resource_name \"\(row.outputResourceName)\" in run \(row.runID)"
+                planned.problem = row.id.map { "no label with id \($0) or output_resource_name \(TerminalText.quoted(row.outputResourceName)) in run \(row.runID)" }
+                    ?? "no label with output_resource_name \(TerminalText.quoted(row.outputResourceName)) in run \(row.runID)"
             } else {
                 create(row, in: &run, into: &planned)
             }
@@ -163,7 +163,7 @@ package struct Planner: Sendable {
             update(row, .pending(name: row.outputResourceName), current: values, in: &run, into: &planned)
         default:
             planned.action = .conflict
-            planned.problem = "\(ids.count + (pending == nil ? 0 : 1)) labels in run \(row.runID) share output_resource_name \"\(row.outputResourceName)\": \(ids.joined(separator: ", ")); \(conflictAdvice)"
+            planned.problem = "\(ids.count + (pending == nil ? 0 : 1)) labels in run \(row.runID) share output_resource_name \(TerminalText.quoted(row.outputResourceName)): \(ids.joined(separator: ", ")); \(conflictAdvice)"
         }
     }
 

@@ -28,23 +28,6 @@ package struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
         if line != nil, let column { text += ":\(column)" }
         text += ": "
         if severity == .warning { text += "warning: " }
-        return text + Self.oneLine(message)
-    }
-
-    /// `message` on one line, as tools that read `FILE:LINE: message` need: a cell's line
-    /// break or other control character is written as an escape (`\n`, `\u{1}`).
-    static func oneLine(_ message: String) -> String {
-        guard message.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return message }
-        var out = ""
-        for scalar in message.unicodeScalars {
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += "\\u{\(String(scalar.value, radix: 16))}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        return text + TerminalText.oneLine(message)
     }
 }

@@ -10,7 +10,7 @@ package struct PlanDrift: Sendable, Equatable {
     static let alreadyApplied = "exactly what the plan writes: was the plan applied already?"
 
     package var description: String {
-        "line \(line), run \(runID): \"\(outputResourceName)\"" + (labelID.map { " \($0)" } ?? "") + ": \(reason)"
+        "line \(line), run \(runID): \(TerminalText.quoted(outputResourceName))" + (labelID.map { " \($0)" } ?? "") + ": \(reason)"
     }
 
     /// Every write of `plan` whose label differs from what the plan saw, given each run's

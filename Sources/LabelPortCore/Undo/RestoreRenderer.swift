@@ -11,7 +11,7 @@ package struct RestoreRenderer: Sendable {
     private func paint(_ text: String, _ code: String) -> String { diff.paint(text, code) }
 
     package func lines(for item: RestorePlan.Item) -> [String] {
-        let name = item.outputResourceName.map { "\"\($0)\"" } ?? "(no name)"
+        let name = item.outputResourceName.map(TerminalText.quoted) ?? "(no name)"
         let label = name + (item.labelID.map { " \($0)" } ?? "") + " (run \(item.runID), write \(item.seq))"
         switch item.decision {
         case .restore:

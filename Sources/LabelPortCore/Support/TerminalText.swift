@@ -1,0 +1,54 @@
+/// Text from files and servers (label names, cell values, server messages) as it is shown
+/// in a message line: every character that would act on a terminal instead of showing is
+/// written as an escape, so a name cannot break a line, move the cursor, set the window's
+/// title or reverse what follows it.
+package enum TerminalText {
+    /// Whether `scalar` acts rather than shows: C0 and C1 control characters, DEL, and the
+    /// bidirectional formatting characters that reorder the text after them (U+202A–U+202E,
+    /// U+2066–U+2069).
+    package static func isActive(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x20, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
+    /// `text` on one line, as tools that read `FILE:LINE: message` need: a line break, tab
+    /// or other active character is written as an escape (`\n`, `\t`, `\u{1b}`).
+    package static func oneLine(_ text: String) -> String {
+        escaped(text) { scalar in
+            switch scalar {
+            case "\n": "\\n"
+            case "\r": "\\r"
+            case "\t": "\\t"
+            default: "\\u{\(String(scalar.value, radix: 16))}"
+            }
+        }
+    }
+
+    /// `text` as a JSON string literal (quotes and backslashes escaped), with every active
+    /// character as a `\uXXXX` escape: how a label name is quoted in a message. What is
+    /// shown can be pasted back into a JSONL file as the same name.
+    package static func quoted(_ text: String) -> String {
+        escapingActive(inJSON: JSONWriter().string(.string(text)))
+    }
+
+    /// JSON text with the active characters JSON allows raw (DEL, C1, bidirectional
+    /// formatting) as `\uXXXX` escapes: still the same JSON, safe to show.
+    package static func escapingActive(inJSON json: String) -> String {
+        escaped(json) { scalar in
+            let hex = String(scalar.value, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
+    }
+
+    private static func escaped(_ text: String, _ escape: (Unicode.Scalar) -> String) -> String {
+        guard text.unicodeScalars.contains(where: isActive) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 8)
+        for scalar in text.unicodeScalars {
+            if isActive(scalar) { out += escape(scalar) } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+}
