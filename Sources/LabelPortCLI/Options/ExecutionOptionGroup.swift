@@ -59,8 +59,9 @@ struct ExecutionOptionGroup: ParsableArguments {
     private static let burstNeedsRate = ConfigurationError("--burst needs --rate (or a profile's rate)")
 
     private func optionsAllowingBurstWithoutRate(for connection: ResolvedConnection) throws(ConfigurationError) -> ExecutionOptions {
-        if let profileConcurrency = connection.concurrency { try Self.check(concurrency: profileConcurrency, name: "the profile's concurrency") }
-        if let profileRate = connection.rate { try Self.check(rate: profileRate, name: "the profile's rate") }
+        let profile = connection.profileLabel ?? "the profile"
+        if let profileConcurrency = connection.concurrency { try Self.check(concurrency: profileConcurrency, name: "\(profile): concurrency") }
+        if let profileRate = connection.rate { try Self.check(rate: profileRate, name: "\(profile): rate") }
         return ExecutionOptions(concurrency: concurrencyFlag ?? connection.concurrency ?? 8, rate: rate ?? connection.rate, burst: burst, retries: retries)
     }
 

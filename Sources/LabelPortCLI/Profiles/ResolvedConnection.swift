@@ -15,8 +15,9 @@ struct ResolvedConnection: Sendable {
     /// The profile's defaults for `--concurrency` and `--rate`.
     var concurrency: Int?
     var rate: Double?
-    /// The profile in use, if any.
+    /// The profile in use, if any, and how messages name it (`profile "prod" (FILE)`).
     var profileName: String?
+    var profileLabel: String?
 
     init(server: ServerAddress, token: APIToken, profile: Profile?) {
         self.server = server
@@ -26,6 +27,7 @@ struct ResolvedConnection: Sendable {
         self.concurrency = profile?.concurrency
         self.rate = profile?.rate
         self.profileName = profile?.name
+        self.profileLabel = profile?.label
     }
 
     /// A named profile exactly as written, no flag or variable applied (`copy --from/--to`).

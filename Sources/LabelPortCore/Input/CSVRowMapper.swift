@@ -239,7 +239,7 @@ struct CSVRowMapper {
                 } else {
                     let text = cells.field(column.index)
                     let at = place(column.index)
-                    draft.problem("object_value_is_partial \"\(text)\" is not a boolean: write true or false (or leave the cell empty)", column: at.column, line: at.line)
+                    draft.problem("object_value_is_partial \(TerminalText.quotedExcerpt(text)) is not a boolean: write true or false (or leave the cell empty)", column: at.column, line: at.line)
                 }
             case .objectKey(let path):
                 // A sheet's number cell arrives as its number's text: with --decimal-comma,

@@ -30,9 +30,8 @@ struct LabelRowDraft {
     /// `place` is worked out only when there is a problem to report.
     mutating func setUUID(_ text: String, field: TargetField, at place: () -> (line: Int, column: Int)? = { nil }) {
         guard let normalized = UUIDText.normalizedIfValid(text) else {
-            let shown = text.count > 60 ? String(text.prefix(57)) + "..." : text
             let position = place()
-            problem("\(field) \"\(shown)\" is not a UUID (expected 8-4-4-4-12 hex digits, e.g. 123e4567-e89b-12d3-a456-426614174000)",
+            problem("\(field) \(TerminalText.quotedExcerpt(text)) is not a UUID (expected 8-4-4-4-12 hex digits, e.g. 123e4567-e89b-12d3-a456-426614174000)",
                     column: position?.column, line: position?.line)
             if field == .runID { refusedRunID = true }
             return
@@ -153,7 +152,7 @@ enum CellText {
                 // "1.234" reads as 1234 with thousands separators and as 1.234 by JSON's
                 // rules: a guess either way changes some values a thousandfold.
                 if !text.utf8.contains(UInt8(ascii: ",")), let plain = JSONNumber(text) {
-                    return .failure(CellProblem(offset: 0, message: "\"\(text)\" is ambiguous with --decimal-comma (\(plain) or \(number)?): write \(number) for the thousands, or \(text.replacing(".", with: ",")) for the decimals"))
+                    return .failure(CellProblem(offset: 0, message: "\(TerminalText.quotedExcerpt(text)) is ambiguous with --decimal-comma (\(plain) or \(number)?): write \(number) for the thousands, or \(text.replacing(".", with: ",")) for the decimals"))
                 }
                 return .success(.number(number))
             }
@@ -161,12 +160,12 @@ enum CellText {
                 let hint = decimalComma
                     ? "e.g. 42, -1,5, 1.234,5 or 2e10"
                     : "e.g. 42, -1.5, 2e10; no leading zeros, '+' or thousands separators; --decimal-comma reads 0,75"
-                return .failure(CellProblem(offset: 0, message: "\"\(text)\" is not a number (\(hint))"))
+                return .failure(CellProblem(offset: 0, message: "\(TerminalText.quotedExcerpt(text)) is not a number (\(hint))"))
             }
             return .success(.number(number))
         case .boolean:
             guard let bool = boolean(text) else {
-                return .failure(CellProblem(offset: 0, message: "\"\(text)\" is not a boolean: write true or false"))
+                return .failure(CellProblem(offset: 0, message: "\(TerminalText.quotedExcerpt(text)) is not a boolean: write true or false"))
             }
             return .success(.bool(bool))
         case .json:

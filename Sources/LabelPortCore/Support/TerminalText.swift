@@ -42,6 +42,18 @@ package enum TerminalText {
         }
     }
 
+    /// A cell's text in double quotes for a problem message, cut after ``excerptLength``
+    /// characters and then followed by its length: a whole paragraph pasted into a number
+    /// column should not fill the screen. (The message's line breaks are escaped later,
+    /// with the rest of it.)
+    package static func quotedExcerpt(_ text: String) -> String {
+        guard text.count > excerptLength else { return "\"\(text)\"" }
+        return "\"\(text.prefix(excerptLength))…\" (\(CountText.grouped(text.count)) characters)"
+    }
+
+    /// How much of a cell a problem message quotes: enough to find it in the file.
+    package static let excerptLength = 60
+
     private static func escaped(_ text: String, _ escape: (Unicode.Scalar) -> String) -> String {
         guard text.unicodeScalars.contains(where: isActive) else { return text }
         var out = ""

@@ -27,13 +27,21 @@ package struct FaultSpec: Sendable, Equatable {
     /// `drop-after-commit` (probabilities 0…1) and `latency` (`20ms`, `1s`, `500us`).
     package init(parsing text: String) throws(SandboxConfigurationError) {
         self.init()
-        for item in text.split(separator: ",", omittingEmptySubsequences: true) {
+        let items = text.split(separator: ",", omittingEmptySubsequences: true)
+        guard !items.isEmpty else {
+            throw SandboxConfigurationError("--faults is empty: give KIND=VALUE pairs, e.g. --faults error=0.1,latency=20ms")
+        }
+        var seen: Set<String> = []
+        for item in items {
             let part = item.trimmingWhitespace()
             guard let eq = part.firstIndex(of: "=") else {
                 throw SandboxConfigurationError("--faults: \"\(part)\" is not KIND=VALUE (kinds: error, throttle, drop-after-commit, latency)")
             }
             let kind = String(part[..<eq])
             let value = String(part[part.index(after: eq)...])
+            guard seen.insert(kind).inserted else {
+                throw SandboxConfigurationError("--faults names \"\(kind)\" twice: give each fault once")
+            }
             switch kind {
             case "error": error = try Self.probability(kind, value)
             case "throttle": throttle = try Self.probability(kind, value)

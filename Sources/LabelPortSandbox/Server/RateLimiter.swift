@@ -11,7 +11,7 @@ package final class RateLimiter: Sendable {
         /// For a refusal: the whole seconds until a token is due (at least 1).
         package var retryAfterSeconds: Int
         /// Requests that may still be sent in the next second (the tokens left plus a
-        /// second's refill): `RateLimit-Remaining`.
+        /// second's refill); 0 for a refusal: `RateLimit-Remaining`.
         package var remaining: Int
     }
 
@@ -52,18 +52,18 @@ package final class RateLimiter: Sendable {
             return Decision(
                 allowed: allowed,
                 retryAfterSeconds: max(1, Int(wait.rounded(.up))),
-                remaining: Int((bucket.tokens + rate).rounded(.down)))
+                remaining: allowed ? Int((bucket.tokens + rate).rounded(.down)) : 0)
         }
     }
 
     /// The header fields of an answer after `decision`: the most requests any one-second
     /// window may hold (rate + burst), those that may still be sent in the next second,
-    /// and that second.
+    /// and that second; for a refusal, none, until its `Retry-After`.
     func headers(_ decision: Decision) -> [(name: String, value: String)] {
         [
             ("RateLimit-Limit", String(Int(spec.rate.rounded(.down)) + spec.burst)),
             ("RateLimit-Remaining", String(decision.remaining)),
-            ("RateLimit-Reset", "1"),
+            ("RateLimit-Reset", decision.allowed ? "1" : String(decision.retryAfterSeconds)),
         ]
     }
 

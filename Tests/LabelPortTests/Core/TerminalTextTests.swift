@@ -26,6 +26,20 @@ struct TerminalTextTests {
         #expect(TerminalText.oneLine("nothing to do") == "nothing to do")
     }
 
+    @Test("a long cell is quoted in a problem as its first 60 characters and its length")
+    func excerpt() throws {
+        let long = String(repeating: "0123456789", count: 30)
+        #expect(TerminalText.quotedExcerpt(long) == "\"\(long.prefix(60))…\" (300 characters)")
+        #expect(TerminalText.quotedExcerpt("1,5") == "\"1,5\"")
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let file = try dir.write("long.csv", "output_resource_name,object_value.n:number\na,\(long)x\n")
+        var input = try LabelInput(path: file, displayName: "long.csv", options: LabelInputOptions(runID: TestSandbox.runA))
+        var lines: [String] = []
+        _ = InputValidator.run(&input) { lines.append($0.description) }
+        #expect(lines.first == "long.csv:2:3: object_value.n: \"\(long.prefix(60))…\" (301 characters) is not a number (e.g. 42, -1.5, 2e10; no leading zeros, '+' or thousands separators; --decimal-comma reads 0,75)")
+    }
+
     @Test("import --dry-run and a failed import show hostile names and values escaped, and write them exactly")
     func importLines() async throws {
         let name = JSONWriter().string(.string(Self.hostileName))

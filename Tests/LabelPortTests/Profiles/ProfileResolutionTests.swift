@@ -96,7 +96,8 @@ struct ProfileResolutionTests {
             token_env = "T"
             rate = 1e20
             """, in: dir, ["T": "t"])
-        #expect(throws: ConfigurationError("the profile's rate must be a number of requests per second from 0.01 to 1000000")) {
+        let file = try #require(env["LABELPORT_CONFIG"])
+        #expect(throws: ConfigurationError("profile \"big\" (\(file)): rate must be a number of requests per second from 0.01 to 1000000")) {
             try ExecutionOptionGroup.parse([]).options(for: try Self.resolve(["--profile", "big"], env))
         }
     }

@@ -142,7 +142,7 @@ struct SandboxFaultTests {
         #expect(spec == FaultSpec(error: 0.1, throttle: 0.05, dropAfterCommit: 0.02, latency: .milliseconds(20)))
         #expect(try FaultSpec(parsing: "latency=1s").latency == .seconds(1))
         #expect(try FaultSpec(parsing: "latency=500us").latency == .microseconds(500))
-        for bad in ["error", "error=2", "boom=0.1", "latency=20", "latency=fast", "error=0.6,throttle=0.6", "error=-1"] {
+        for bad in ["error", "error=2", "boom=0.1", "latency=20", "latency=fast", "error=0.6,throttle=0.6", "error=-1", "", " , ", "error=0.5,error=0.1"] {
             #expect(throws: SandboxConfigurationError.self, "\(bad)") { try FaultSpec(parsing: bad) }
         }
     }

@@ -14,7 +14,7 @@ struct SandboxRateLimitTests {
         let first = (0..<4).map { _ in limiter.take(token: "a") }
         #expect(first.map(\.allowed) == [true, true, true, false])
         #expect(first[3].retryAfterSeconds == 1)
-        #expect(first.map(\.remaining) == [12, 11, 10, 10])
+        #expect(first.map(\.remaining) == [12, 11, 10, 0], "a refusal leaves nothing to send")
         #expect(limiter.take(token: "b").allowed, "each token has its own bucket")
         now.withLock { $0 = .milliseconds(100) }
         #expect(limiter.take(token: "a").allowed)
@@ -43,7 +43,8 @@ struct SandboxRateLimitTests {
                 if case .seconds(let wait)? = error?.retryAfter { #expect(wait >= 1 && wait <= 100) } else { Issue.record("no Retry-After") }
                 #expect(error?.detail?.contains("rate limit exceeded") == true)
                 #expect(error?.rateLimit?.limit == 2)
-                #expect(error?.rateLimit?.reset == .seconds(1))
+                #expect(error?.rateLimit?.remaining == 0, "a refusal says nothing may be sent…")
+                #expect(error?.rateLimit?.reset == .seconds(100), "…until its Retry-After")
             }
             let headers = seen.withLock { $0 }
             #expect(headers.count == 3, "every answer, the 429 too")
