@@ -80,10 +80,9 @@ struct ImportSession {
         var (planner, unreadable) = await engine.loadRuns(validation.runIDs, keeping: validation.keyFilters)
         for problem in Set(unreadable).sorted() { console.message("labelport import: \(problem)") }
         planner.repeatedLabels = validation.repeatedLabels
-        if !validation.repeatedLabels.isEmpty {
-            var mergePass = try source.open()
-            planner.repeatedRows = RepeatedRows(&mergePass, labels: validation.repeatedLabels, configuration: configuration, planner: planner)
-        }
+        planner.repeatedRows = try RepeatedRows(
+            open: source.open, labels: validation.repeatedLabels, rowsWithIDs: validation.rowsWithIDs > 0,
+            configuration: configuration, planner: planner)
         return (planner, unreadable)
     }
 

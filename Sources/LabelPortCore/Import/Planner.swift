@@ -107,6 +107,13 @@ package struct Planner: Sendable {
         return labelKey(for: row, in: run)
     }
 
+    /// The name of the run's label that `row` names by id under another name (the label
+    /// keeps its own); nil when the row's name is its label's, or its id names none.
+    package func labelName(renamedBy row: LabelRow) -> String? {
+        guard mode != .create, let id = row.id, let run = runs[row.runID], run.unavailable == nil else { return nil }
+        return run.otherName(ofID: id, than: row.outputResourceName)
+    }
+
     private func labelKey(for row: LabelRow, in run: RunSnapshot) -> PlanKey {
         let byName = PlanKey.name(run: row.runID, row.outputResourceName)
         guard mode != .create, run.unavailable == nil else { return byName }

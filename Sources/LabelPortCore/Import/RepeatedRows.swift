@@ -10,18 +10,48 @@ package struct RepeatedRows: Sendable {
 
     package var isEmpty: Bool { merged.isEmpty }
 
-    /// Reads `source` and merges the valid rows of each label in `labels` (hashes from
-    /// ``InputValidator/Summary/repeatedLabels``) that resolve to one label of the run
-    /// (`planner`'s ``Planner/labelKey(for:)``): a row whose id names a label and a row that
-    /// only gives that name are merged only if the name is that label's. Rows that name
-    /// different ids for one name are different labels, and are not merged.
-    package init<Source: LabelItemSource>(_ source: inout Source, labels: Set<Int>, configuration: ImportConfiguration, planner: Planner) {
-        guard !labels.isEmpty, configuration.mode != .create else { return }
+    /// Reads the input (`open` gives a fresh pass over it) and merges the valid rows of
+    /// each label that more than one row names, as they resolve to one label of the run
+    /// (`planner`'s ``Planner/labelKey(for:)``): `labels` are the hashes of the names
+    /// several rows give (``InputValidator/Summary/repeatedLabels``). A row whose id names
+    /// a label and a row that only gives a name are merged only if the name is that
+    /// label's. Rows that name different ids for one name are different labels, and are
+    /// not merged.
+    ///
+    /// With `rowsWithIDs`, a row may also reach a label by id under another name (an
+    /// edited name cell: the label keeps its own), and another row may name that label by
+    /// its own name. Neither name repeats, so the first pass finds such labels, and a second
+    /// merges their rows too.
+    package init<Source: LabelItemSource>(
+        open: () throws -> Source, labels: Set<Int>, rowsWithIDs: Bool, configuration: ImportConfiguration, planner: Planner
+    ) rethrows {
+        guard configuration.mode != .create, !labels.isEmpty || rowsWithIDs else { return }
+        var source = try open()
+        var renamed: Set<Int> = []
+        merge(&source, labels: labels, renamed: &renamed, configuration: configuration, planner: planner)
+        guard !renamed.isEmpty else { return }
+        merged = [:]
+        var again = try open()
+        var unused: Set<Int> = []
+        merge(&again, labels: labels.union(renamed), renamed: &unused, configuration: configuration, planner: planner)
+    }
+
+    /// One pass: merges the rows of `labels`, and a row reaching one of them by id under
+    /// another name; collects in `renamed` the labels rows reach by id under another name.
+    private mutating func merge<Source: LabelItemSource>(
+        _ source: inout Source, labels: Set<Int>, renamed: inout Set<Int>, configuration: ImportConfiguration, planner: Planner
+    ) {
         var refused: Set<PlanKey> = []
         while let item = source.next() {
             guard case .row(var row, _) = item else { continue }
             row.runID = configuration.runID(for: row)
-            guard labels.contains(Planner.labelHash(run: row.runID, name: row.outputResourceName)) else { continue }
+            var named = labels.contains(Planner.labelHash(run: row.runID, name: row.outputResourceName))
+            if row.id != nil, let ownName = planner.labelName(renamedBy: row) {
+                let hash = Planner.labelHash(run: row.runID, name: ownName)
+                renamed.insert(hash)
+                named = named || labels.contains(hash)
+            }
+            guard named else { continue }
             let key = planner.labelKey(for: row)
             if refused.contains(key) { continue }
             guard let earlier = merged[key] else {

@@ -39,6 +39,13 @@ struct RunSnapshot: Sendable {
         return Entry(id: label.id, name: label.outputResourceName, values: planned[index] ?? LabelValues(label), updatedAt: label.updatedAt)
     }
 
+    /// The output_resource_name of the server's label whose id is `id` (letter case aside)
+    /// when it is not `name` (exact bytes); nil when it is, or the run holds no such label.
+    func otherName(ofID id: String, than name: String) -> String? {
+        guard let labels, let index = labels.index(ofID: id), !labels.run.nameBytes(index).elementsEqual(name.utf8) else { return nil }
+        return labels.run.outputResourceName(index)
+    }
+
     /// The id (as the server wrote it) of the server's label whose id is `id`, letter case aside.
     func id(matching id: String) -> String? {
         guard let labels, let index = labels.index(ofID: id) else { return nil }

@@ -13,6 +13,8 @@ package enum InputValidator {
         package var fileProblems = 0
         package var errors = 0
         package var warnings = 0
+        /// Valid rows that give an `id`.
+        package var rowsWithIDs = 0
         /// Runs in order of first appearance, after `--remap-run`.
         package var runIDs: [String] = []
         /// Hashes of the (run, output_resource_name) pairs that more than one row names:
@@ -70,6 +72,7 @@ package enum InputValidator {
             switch item {
             case .row(let row, _), .unchanged(let row, _, _):
                 summary.validRows += 1
+                if row.id != nil { summary.rowsWithIDs += 1 }
                 let run = remapRuns[row.runID] ?? row.runID
                 if runsSeen.insert(run).inserted { summary.runIDs.append(run) }
                 if keyFilters { summary.keyFilters[run, default: LabelKeyFilter()].insert(row) }

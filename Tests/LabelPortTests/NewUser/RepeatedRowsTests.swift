@@ -89,6 +89,34 @@ struct RepeatedRowsTests {
         }
     }
 
+    /// An exported row whose name cell was edited reaches its label by id (the label keeps
+    /// its name), and another row names that label by its own name: both rows are that
+    /// label's, merged in file order, and a re-run writes nothing. Neither name repeats, so
+    /// only the run tells.
+    @Test("a row reaching label X by id under another name and a row naming X: one change, a re-run writes nothing")
+    func mergeRenamedByID() async throws {
+        let x = "aaaaaaaa-0000-4000-8000-000000000001"
+        let seed = ImportFixtures.seed([#"{"id": "\#(x)", "output_resource_name": "zz", "text_value": "old"}"#])
+        for (rows, final) in [
+            (#"{"id": "\#(x.uppercased())", "output_resource_name": "d", "text_value": "new"}\#n{"output_resource_name": "zz", "text_value": "new2"}\#n"#, "new2"),
+            (#"{"output_resource_name": "zz", "text_value": "new2"}\#n{"id": "\#(x)", "output_resource_name": "d", "text_value": "new"}\#n"#, "new"),
+        ] {
+            try await ExportFixtures.withSandbox(seed: seed) { sandbox, dir in
+                let file = try dir.write("rows.jsonl", rows)
+                let report = dir.url("report.jsonl")
+                let first = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", ImportFixtures.runA, "--report", report])
+                #expect(first.status == 0, "\(first.stderr)")
+                #expect(first.stderr.contains("2 rows: 0 create, 1 update, 1 unchanged"), "\(first.stderr)")
+                #expect(try ImportFixtures.report(report).map { $0["id"]?.stringValue } == [x, x])
+                #expect(sandbox.sandbox.goldLabels(runID: ImportFixtures.runA).map(\.textValue) == [final])
+                #expect(sandbox.stats.writesApplied == 1)
+                let again = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", ImportFixtures.runA])
+                #expect(again.stderr.contains("2 rows: 0 create, 0 update, 2 unchanged"), "\(again.stderr)")
+                #expect(sandbox.stats.writesApplied == 1, "a re-run must make zero writes")
+            }
+        }
+    }
+
     @Test("validate warns about each repeat of a label")
     func validateWarns() async throws {
         let dir = try TemporaryDirectory()
