@@ -186,11 +186,13 @@ package final class ImportEngine: Sendable {
     private func perform(_ planned: PlannedRow, record: InputRecord?) async -> RowOutcome {
         var outcome = RowOutcome(planned: planned, status: .ok, labelID: planned.labelID, error: nil, record: record)
         if planned.write == nil, let first = planned.follows {
-            // Merged into the write of line `first`: ends as it did.
+            // Merged into the write of line `first`: ends as it did, naming the label it made.
             if let unfinished = ledger.unfinishedWrite(before: planned) {
                 outcome.status = unfinished.status
                 outcome.error = "its values are in the change of line \(first), which \(unfinished.status == .failed ? "failed" : "was not sent"): \(unfinished.reason)"
                 if unfinished.status == .failed { stop.countFailure() }
+            } else if outcome.labelID == nil {
+                outcome.labelID = ledger.createdID(for: planned)
             }
             return outcome
         }

@@ -42,6 +42,11 @@ final class WriteLedger: Sendable {
         entries.withLock { $0.unfinished[Self.slot(follower)] }
     }
 
+    /// The id an earlier create of this import gave the label `planned` names, if any.
+    func createdID(for planned: PlannedRow) -> String? {
+        entries.withLock { $0.createdIDs[Self.slot(planned)] }
+    }
+
     /// The id of the label `target` names: an existing label's, or the one an earlier
     /// create of this import gave.
     func resolve(_ target: LabelTarget, for planned: PlannedRow) throws(ImportAbort) -> String {

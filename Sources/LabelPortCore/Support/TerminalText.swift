@@ -28,8 +28,20 @@ package enum TerminalText {
 
     /// `text` as a JSON string literal (quotes and backslashes escaped), with every active
     /// character as a `\uXXXX` escape: how a label name is quoted in a message. What is
-    /// shown can be pasted back into a JSONL file as the same name.
+    /// shown can be pasted back into a JSONL file as the same name. A name longer than
+    /// ``longestName`` characters shows its start and its length (`"abc…" (10,240
+    /// characters)`), so that a line stays readable.
     package static func quoted(_ text: String) -> String {
+        guard text.utf8.count > longestName, text.count > longestName else { return literal(text) }
+        var shown = literal(String(text.prefix(longestName)))
+        shown.removeLast()
+        return shown + "…\" (\(CountText.grouped(text.count)) characters)"
+    }
+
+    /// The most characters of a name a message shows (as many as of a value in a diff line).
+    package static let longestName = 200
+
+    private static func literal(_ text: String) -> String {
         escapingActive(inJSON: JSONWriter().string(.string(text)))
     }
 

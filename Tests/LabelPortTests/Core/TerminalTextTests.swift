@@ -16,6 +16,9 @@ struct TerminalTextTests {
     func quoted() {
         #expect(TerminalText.quoted(Self.hostileName) == #""a\u001b]0;owned\u0007b\rc\nd\u007fe\u009bf\u202eg\"h\\i é""#)
         #expect(TerminalText.quoted("plain name") == #""plain name""#)
+        let long = String(repeating: "é", count: 10_240)
+        #expect(TerminalText.quoted(long) == "\"\(long.prefix(200))…\" (10,240 characters)")
+        #expect(TerminalText.quoted(String(long.prefix(200))) == "\"\(long.prefix(200))\"")
         let parsed = try? JSONParser.parse(TerminalText.quoted(Self.hostileName))
         #expect(parsed == .string(Self.hostileName), "what is shown reads back as the same name")
     }

@@ -47,6 +47,9 @@ struct RepeatedRowsTests {
             #expect(sandbox.stats.writesApplied == 2)
             let lines = try ImportFixtures.report(report)
             #expect(lines.map { $0["action"]?.stringValue } == ["update", "create", "unchanged", "unchanged"])
+            // A later row names the label its values went into, the one created too.
+            let ids = lines.map { $0["id"]?.stringValue }
+            #expect(ids[0] != nil && ids[1] != nil && ids[2] == ids[0] && ids[3] == ids[1], "\(ids)")
 
             for _ in 0..<2 {
                 let again = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", ImportFixtures.runA])
