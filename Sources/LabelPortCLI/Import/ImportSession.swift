@@ -59,6 +59,10 @@ struct ImportSession {
             &secondPass, planner: &planner, sink: tally, writesAllowed: !invalidInput,
             skipReason: invalidInput ? "not written: the input has \(CountText.count(validation.invalidRows, "invalid row"))" : nil)
         await progress?.stop()
+        if let why = engine.stoppedBy, counts.count(.skipped) > 0 {
+            let rejects = command.rejects.map { " (written to \($0))" } ?? ""
+            console.message("stopped: \(why): \(CountText.count(counts.count(.skipped), "row")) not attempted\(rejects)")
+        }
         let statistics = executor.statistics
         var summary = ImportSummary(
             counts: counts, runs: validation.runIDs.count, requests: statistics.requestsSent, retries: statistics.retries,

@@ -181,6 +181,17 @@ package final class ImportEngine: Sendable {
         return ordered.counts
     }
 
+    /// Why the import stopped sending before its last row, when it was not Ctrl-C (which
+    /// says so itself): more failed rows than `--max-errors`, or a failure every later write
+    /// would meet.
+    package var stoppedBy: String? {
+        switch stop.current {
+        case .tooManyErrors(let budget): "more than \(CountText.count(budget, "row")) failed or were invalid (--max-errors \(budget))"
+        case .cannotContinue(let why): why
+        case .interrupted, .notWritten, nil: nil
+        }
+    }
+
     // MARK: Applying one row
 
     private func perform(_ planned: PlannedRow, record: InputRecord?) async -> RowOutcome {

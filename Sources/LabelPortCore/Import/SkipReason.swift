@@ -14,7 +14,7 @@ enum SkipReason: Sendable, Equatable, CustomStringConvertible {
     var description: String {
         switch self {
         case .interrupted: "not attempted: the run was interrupted"
-        case .tooManyErrors(let budget): "not attempted: more than \(budget) rows failed or were invalid (--max-errors)"
+        case .tooManyErrors(let budget): "not attempted: more than \(budget) rows failed or were invalid (--max-errors \(budget))"
         case .cannotContinue(let why): "not attempted: \(why)"
         case .notWritten(let why): why ?? "not written"
         }

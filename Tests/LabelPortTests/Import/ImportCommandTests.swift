@@ -134,6 +134,23 @@ struct ImportCommandTests {
         }
     }
 
+    /// Rows planned to fail count against --max-errors as they are met: past it, nothing
+    /// more is sent, and a line says why and how many rows were not attempted.
+    @Test("past --max-errors failed rows, the import stops and says so; the rows not attempted are in --rejects")
+    func maxErrorsStop() async throws {
+        try await ExportFixtures.withSandbox(seed: ImportFixtures.seed([#"{"output_resource_name": "here", "text_value": "a"}"#])) { sandbox, dir in
+            let rows = (0..<6).map { #"{"output_resource_name": "missing-\#($0)", "text_value": "b"}"# } + [#"{"output_resource_name": "here", "text_value": "b"}"#]
+            let file = try dir.write("update.jsonl", rows.joined(separator: "\n") + "\n")
+            let rejects = dir.url("rejects.jsonl")
+            let result = try await ImportFixtures.importFile(
+                file, sandbox, dir, ["--run-id", ImportFixtures.runA, "--mode", "update", "--max-errors", "3", "--rejects", rejects])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("stopped: more than 3 rows failed or were invalid (--max-errors 3): 1 row not attempted (written to \(rejects))\n"), "\(result.stderr)")
+            #expect(sandbox.stats.writesApplied == 0)
+            #expect(try FileText.read(rejects) == rows.joined(separator: "\n") + "\n", "6 failed (as planned) and 1 not attempted, in input order")
+        }
+    }
+
     @Test("a conflict is reported, not written, and makes exit 1")
     func conflict() async throws {
         let seed = ImportFixtures.seed([

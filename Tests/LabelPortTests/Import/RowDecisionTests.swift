@@ -47,7 +47,7 @@ struct RowDecisionTests {
     @Test("skip reasons read as the report prints them")
     func skipReasonWords() {
         #expect(SkipReason.interrupted.description == "not attempted: the run was interrupted")
-        #expect(SkipReason.tooManyErrors(3).description == "not attempted: more than 3 rows failed or were invalid (--max-errors)")
+        #expect(SkipReason.tooManyErrors(3).description == "not attempted: more than 3 rows failed or were invalid (--max-errors 3)")
         #expect(SkipReason.cannotContinue("the API token was rejected").description == "not attempted: the API token was rejected")
         #expect(SkipReason.notWritten(nil).description == "not written")
     }
