@@ -89,7 +89,7 @@ struct ExportLabelsCommand: AsyncParsableCommand {
             var runIDs = runs
             if let runsFile { runIDs += try ExportFileInput.readRunIDs(runsFile) }
             if dryRun {
-                let dryRun = ExportDryRun(path: output.out, format: output.resolvedFormat, runIDs: runIDs, json: json, window: execution.concurrency)
+                let dryRun = ExportDryRun(path: output.out, format: output.resolvedFormat, runIDs: runIDs, json: json, verbose: output.verbose, window: execution.concurrency)
                 try await session.withAPI(resolved) { api in try await dryRun.run(api: api) }
                 return
             }

@@ -112,7 +112,7 @@ struct UndoCommand: AsyncParsableCommand {
             } else {
                 var listed = CappedList(verbose: verbose)
                 for item in plan.items where listed.admit() {
-                    var lines = renderer.lines(for: item)
+                    var lines = CappedList.entry(renderer.lines(for: item), verbose: verbose)
                     if let reason = failed[item.seq], !lines.isEmpty {
                         lines[0] += notAttempted.contains(item.seq) ? ": \(reason)" : ": failed: \(reason)"
                     }

@@ -176,9 +176,9 @@ struct CopySession {
         let renderer = DiffRenderer(color: false)
         var lines = ["verify: \(Formatting.count(differences.count, "difference")) between the source and the destination (of \(Formatting.count(checked, "label")) checked):"]
         let shown = verbose ? differences.count : Self.listed
-        for difference in differences.prefix(shown) { lines += difference.lines(renderer).map { "  " + $0 } }
+        for difference in differences.prefix(shown) { lines += CappedList.entry(difference.lines(renderer), verbose: verbose).map { "  " + $0 } }
         if differences.count > shown {
-            lines.append("  … and \(differences.count - shown) more (--verbose or --json lists them all)")
+            lines.append("  … and \(CountText.grouped(differences.count - shown)) more (--verbose or --json lists them all)")
         }
         return lines
     }

@@ -10,6 +10,8 @@ struct ExportDryRun {
     /// The runs to compare; empty: every run in the file.
     var runIDs: [String]
     var json: Bool
+    /// List every label and field (else 20 labels of at most 10 fields).
+    var verbose: Bool
     var window: Int
 
     func run(api: ExportSession.API) async throws {
@@ -42,7 +44,13 @@ struct ExportDryRun {
             root["missing_runs"] = .array(failures.map { .string($0.item) })
             console.output(JSONWriter().string(.object(root)) + "\n")
         } else {
-            console.output(diff.render(DiffRenderer(color: console.outputIsTerminal)))
+            var text = diff.countsLine + "\n"
+            var listed = CappedList(verbose: verbose)
+            for entry in diff.entries(DiffRenderer(color: console.outputIsTerminal)) where listed.admit() {
+                text += CappedList.entry(entry, verbose: verbose).joined(separator: "\n") + "\n"
+            }
+            if let more = listed.moreLine("labels", hint: "--verbose or --json lists them all") { text += more + "\n" }
+            console.output(text)
         }
         // A run the server does not have is a difference, whatever the other runs hold.
         let missing = failures.isEmpty ? "" : "; the server does not have \(Formatting.count(failures.count, "run")) of the file (above)"

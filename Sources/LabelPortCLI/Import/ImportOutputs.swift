@@ -26,9 +26,6 @@ actor ImportOutputs: ImportSink {
     private var flushEachRow = false
     nonisolated let wantsRows: Bool
 
-    /// A plan entry shows at most this many changed fields (all with `--verbose`).
-    static let fieldLimit = 10
-
     init(
         reportPath: String?, rejectsPath: String?, recordWriter: RecordWriter?, spoolPlan: Bool, planAsJSON: Bool, renderer: PlanRenderer,
         inputName: String = "", rowLocation: FailedRows.Location? = nil, verbose: Bool = false, planOut: SavedPlanWriter? = nil
@@ -71,16 +68,11 @@ actor ImportOutputs: ImportSink {
                     JSONWriter().write(renderer.json(for: outcome), into: &line)
                     try planSpool.write(line)
                 } else {
-                    var lines = renderer.lines(for: outcome)
+                    let lines = renderer.lines(for: outcome)
                     guard !lines.isEmpty else { return }
                     if outcome.planned.action == .unchanged { listedUnchanged += 1 }
                     guard planEntries.admit() else { return }
-                    let fields = lines.count - 1
-                    if !verbose, fields > Self.fieldLimit {
-                        lines = Array(lines.prefix(1 + Self.fieldLimit))
-                        lines.append("    … \(CountText.count(fields - Self.fieldLimit, "more field"))")
-                    }
-                    try planSpool.write(lines.joined(separator: "\n") + "\n")
+                    try planSpool.write(CappedList.entry(lines, verbose: verbose).joined(separator: "\n") + "\n")
                 }
                 planRows += 1
             }

@@ -23,6 +23,17 @@ struct CappedList: Sendable {
         return false
     }
 
+    /// An entry shows at most this many changed fields (all with `--verbose`).
+    static let fieldLimit = 10
+
+    /// An entry's head line and its field lines, with at most ``fieldLimit`` fields (all
+    /// of them when `verbose`), then `    … 5 more fields`.
+    static func entry(_ lines: [String], verbose: Bool) -> [String] {
+        let fields = lines.count - 1
+        guard !verbose, fields > fieldLimit else { return lines }
+        return Array(lines.prefix(1 + fieldLimit)) + ["    … \(CountText.count(fields - fieldLimit, "more field"))"]
+    }
+
     /// `… and 12 more problems (--verbose lists them all)`, or nil when nothing was held back.
     func moreLine(_ noun: String, hint: String) -> String? {
         hidden == 0 ? nil : "… and \(CountText.grouped(hidden)) more \(noun) (\(hint))"

@@ -37,14 +37,15 @@ struct UndoTally {
     var allRestored: Bool { written + alreadyBack == labels }
 
     var line: String {
+        let n = CountText.grouped
         let verb = dryRun ? "to restore" : "restored"
-        var parts = ["\(written + alreadyBack) \(verb) (\(written) \(dryRun ? "to write" : "written"), \(alreadyBack) already back)"]
-        if conflicts > 0 { parts.append("\(conflicts) conflict\(conflicts == 1 ? "" : "s") left alone") }
-        if created > 0 { parts.append("\(created) created (cannot be removed)") }
-        if inexact > 0 { parts.append("\(inexact) cannot be restored exactly") }
-        if failed > 0 { parts.append("\(failed) failed") }
-        if notAttempted > 0 { parts.append("\(notAttempted) not attempted (interrupted)") }
-        return "\(labels) label\(labels == 1 ? "" : "s"): " + parts.joined(separator: ", ")
+        var parts = ["\(n(written + alreadyBack)) \(verb) (\(n(written)) \(dryRun ? "to write" : "written"), \(n(alreadyBack)) already back)"]
+        if conflicts > 0 { parts.append("\(CountText.count(conflicts, "conflict")) left alone") }
+        if created > 0 { parts.append("\(n(created)) created (cannot be removed)") }
+        if inexact > 0 { parts.append("\(n(inexact)) cannot be restored exactly") }
+        if failed > 0 { parts.append("\(n(failed)) failed") }
+        if notAttempted > 0 { parts.append("\(n(notAttempted)) not attempted (interrupted)") }
+        return "\(CountText.count(labels, "label")): " + parts.joined(separator: ", ")
     }
 
     /// The counts, with the request and rate-limit figures of `execution` (an import's

@@ -91,20 +91,24 @@ package struct LabelSetDiff: Sendable, Equatable {
 
     /// The counts line: `1 added, 0 removed, 2 changed, 17 unchanged`.
     package var countsLine: String {
-        "\(added.count) added, \(removed.count) removed, \(changed.count) changed, \(unchanged) unchanged"
+        [("added", added.count), ("removed", removed.count), ("changed", changed.count), ("unchanged", unchanged)]
+            .map { "\(CountText.grouped($0.1)) \($0.0)" }.joined(separator: ", ")
     }
 
-    /// Counts first, then each added, removed and changed label with its fields.
-    package func render(_ renderer: DiffRenderer) -> String {
-        var lines = [countsLine]
-        for (title, entries) in [("added", added), ("removed", removed), ("changed", changed)] {
-            for entry in entries {
+    /// Each added, removed and changed label: a head line, then a line per field.
+    package func entries(_ renderer: DiffRenderer) -> [[String]] {
+        [("added", added), ("removed", removed), ("changed", changed)].flatMap { title, entries in
+            entries.map { entry in
                 let label = entry.label
-                lines.append("\(title) label \(label.id) (run \(label.runID), \(TerminalText.quoted(label.outputResourceName)))")
-                for change in entry.changes { lines.append("    " + renderer.render(change)) }
+                return ["\(title) label \(label.id) (run \(label.runID), \(TerminalText.quoted(label.outputResourceName)))"]
+                    + entry.changes.map { "    " + renderer.render($0) }
             }
         }
-        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Counts first, then every entry whole (see ``entries(_:)``).
+    package func render(_ renderer: DiffRenderer) -> String {
+        ([countsLine] + entries(renderer).flatMap { $0 }).joined(separator: "\n") + "\n"
     }
 
     /// `{"identical": …, "counts": {…}, "added": [...], "removed": [...], "changed": [...]}`,

@@ -74,6 +74,33 @@ struct ExportDryRunTests {
         }
     }
 
+    @Test("at size: 20 labels of at most 10 fields each, then how many more; --verbose lists every label and field")
+    func cappedAtSize() async throws {
+        let object = (0..<12).map { "\"k\($0)\": 0" }.joined(separator: ", ")
+        let seed = ImportFixtures.seed((0..<25).map { #"{"output_resource_name": "doc-\#($0)", "object_value": {\#(object)}}"# })
+        try await F.withSandbox(seed: seed) { sandbox, directory in
+            let (exported, bytes) = try await F.export([TestSandbox.runA], from: sandbox, in: directory, to: "backup.jsonl")
+            #expect(exported.status == 0)
+            let path = directory.url("backup.jsonl")
+            // Every key of every label differs between the backup and the server.
+            try directory.write("backup.jsonl", String(decoding: bytes, as: UTF8.self).replacing(":0", with: ":1"))
+            let flags = try F.connectionFlags(sandbox, directory)
+            let capped = await runLabelPort(["export", "labels", "--out", path, "--dry-run"] + flags)
+            #expect(capped.status == 1)
+            let lines = capped.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines.first == "0 added, 0 removed, 25 changed, 0 unchanged")
+            #expect(lines.filter { $0.hasPrefix("changed label ") }.count == 20)
+            #expect(lines.filter { $0 == "    … 2 more fields" }.count == 20)
+            #expect(lines.filter { $0.hasPrefix("    ~ object_value.k") }.count == 200)
+            #expect(lines.suffix(2) == ["… and 5 more labels (--verbose or --json lists them all)", ""])
+            let all = await runLabelPort(["export", "labels", "--out", path, "--dry-run", "--verbose"] + flags)
+            let allLines = all.stdout.split(separator: "\n")
+            #expect(allLines.filter { $0.hasPrefix("changed label ") }.count == 25)
+            #expect(allLines.filter { $0.hasPrefix("    ~ object_value.k") }.count == 300)
+            #expect(!all.stdout.contains("more"))
+        }
+    }
+
     @Test("a run the server does not have (404): a difference, never 'the server matches'")
     func missingRun() async throws {
         try await F.withSandbox(seed: F.trickySeed()) { sandbox, directory in
