@@ -75,9 +75,6 @@ struct CopyCommand: AsyncParsableCommand {
     @TaskLocal static var beforeVerify: (@Sendable (_ destinationRun: String) async -> Void)? = nil
 
     func validate() throws {
-        guard !runs.isEmpty || runsFile != nil else {
-            throw ValidationError("name the runs to copy: --run SRC[=DST] (repeatable) or --runs-file FILE")
-        }
         _ = try runPairsFromFlags()
     }
 
@@ -92,6 +89,10 @@ struct CopyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // When it runs (see ``RunTimeUsage``): a mistyped flag is named as such.
+        guard !runs.isEmpty || runsFile != nil else {
+            throw RunTimeUsage.failure("name the runs to copy: --run SRC[=DST] (repeatable) or --runs-file FILE", of: Self.self)
+        }
         try await CommandFailure.reporting { try await copy() }
     }
 

@@ -42,9 +42,6 @@ struct ExportEvaluationsCommand: AsyncParsableCommand {
         guard runs.count == ids.count else {
             throw ValidationError("--run and --id come in pairs: got \(runs.count) --run and \(ids.count) --id")
         }
-        guard idsFile != nil || !ids.isEmpty else {
-            throw ValidationError("name the evaluations: --ids FILE, or --run UUID --id UUID pairs")
-        }
         for value in runs + ids where !UUIDText.isValid(value) {
             throw ValidationError("\(value) is not a UUID")
         }
@@ -55,6 +52,10 @@ struct ExportEvaluationsCommand: AsyncParsableCommand {
     }
 
     func run(session: ExportSession) async throws {
+        // When it runs (see ``RunTimeUsage``): a mistyped flag is named as such.
+        guard idsFile != nil || !ids.isEmpty else {
+            throw RunTimeUsage.failure("name the evaluations: --ids FILE, or --run UUID --id UUID pairs", of: Self.self)
+        }
         try OutputPaths.check(inputs: [("the ids file", idsFile)], outputs: [("--out", output.out)])
         let started = ContinuousClock.now
         let resolved = try session.resolveConnection()

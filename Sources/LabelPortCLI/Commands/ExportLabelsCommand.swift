@@ -64,12 +64,11 @@ struct ExportLabelsCommand: AsyncParsableCommand {
         }
     }
 
-    /// Checked when the command runs, not in `validate()`: ArgumentParser reports an
-    /// unknown option (`--runz`) only after `validate()` passes, and a mistyped flag must
-    /// be named as such, not as a missing one.
+    /// Checked when the command runs (see ``RunTimeUsage``), so that a mistyped flag is
+    /// named as such, not as a missing one.
     func checkSomethingToExport() throws {
         guard dryRun || idsFile != nil || !runs.isEmpty || runsFile != nil else {
-            throw ValidationError("name what to export: --run UUID, --runs-file FILE or --ids FILE")
+            throw RunTimeUsage.failure("name what to export: --run UUID, --runs-file FILE or --ids FILE", of: Self.self)
         }
     }
 

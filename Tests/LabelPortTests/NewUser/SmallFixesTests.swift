@@ -35,7 +35,22 @@ struct SmallFixesTests {
         #expect(result.stderr.contains("Unknown option '--runz'"), "\(result.stderr)")
         #expect(!result.stderr.contains("name what to export"))
         let nothing = await runLabelPort(["export", "labels"])
-        #expect(nothing.stderr.contains("name what to export"))
+        #expect(nothing.status == 64)
+        #expect(nothing.stderr.hasPrefix("""
+            Error: name what to export: --run UUID, --runs-file FILE or --ids FILE
+            Usage: labelport export labels <options>
+              See 'labelport export labels --help' for more information.
+
+            """), "\(nothing.stderr)")
+        for (arguments, mistyped) in [(["copy", "--runs", TestSandbox.runA], "--runs"), (["export", "evaluations", "--ids-file", "x"], "--ids-file")] {
+            let result = await runLabelPort(arguments)
+            #expect(result.status == 64)
+            #expect(result.stderr.contains("Unknown option '\(mistyped)'"), "\(result.stderr)")
+        }
+        let noRuns = await runLabelPort(["copy"])
+        #expect(noRuns.status == 64)
+        #expect(noRuns.stderr.contains("Error: name the runs to copy"))
+        #expect(noRuns.stderr.contains("Usage: labelport copy "))
     }
 
     @Test("help: examples fit 80 columns (never wrapped mid-command), 'Examples:' once, defaults printed once")
