@@ -71,7 +71,9 @@ struct SandboxFaultTests {
     /// The outcome kinds of `count` sequential list calls against a sandbox with `seed`.
     func faultSequence(seed: UInt64, count: Int) async throws -> [String] {
         try await T.withRunning({ $0.faults = FaultSpec(error: 0.3, throttle: 0.3); $0.faultSeed = seed }) { sandbox in
-            try await T.withClient(sandbox) { client in
+            // A generous timeout: on a loaded machine a request must not time out and
+            // change the sequence (the faults are the sandbox's, not the machine's).
+            try await T.withClient(sandbox, configure: { $0.requestTimeout = .seconds(120) }) { client in
                 var kinds: [String] = []
                 for _ in 0..<count {
                     do {
