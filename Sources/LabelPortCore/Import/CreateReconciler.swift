@@ -81,7 +81,7 @@ final class CreateReconciler: Sendable {
         } catch {
             if error.kind == .cancelled {
                 throw .failed(
-                    APIError(kind: .cancelled, operation: error.operation, detail: "interrupted after sending: the label may exist; run the import again (upsert finds it)").description,
+                    "\(APICall.createGoldLabel(runID: runID, name: request.outputResourceName).operation): interrupted after sending: the label may exist; run the import again (upsert finds it)",
                     outcomeUnknown: true)
             }
             // The create's answer was lost and the run cannot be read to settle it.
