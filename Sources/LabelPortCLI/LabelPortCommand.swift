@@ -25,4 +25,31 @@ package struct LabelPortCommand: AsyncParsableCommand {
     )
 
     package init() {}
+
+    /// Parses the process's arguments and runs the command, as ArgumentParser's `main()`
+    /// does, through ``run(_:)``.
+    package static func main() async {
+        do {
+            var command = try parseAsRoot()
+            try await run(&command)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// Runs a parsed command. A usage error it finds while running (after ArgumentParser
+    /// has named any unknown option: see ``RunTimeUsage``) is printed with that command's
+    /// own usage line, not labelport's, and exits 64.
+    package static func run(_ command: inout any ParsableCommand) async throws {
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+                command = asyncCommand
+            } else {
+                try command.run()
+            }
+        } catch let error as ValidationError {
+            throw RunTimeUsage.failure(error.message, of: type(of: command))
+        }
+    }
 }

@@ -91,7 +91,7 @@ struct CopyCommand: AsyncParsableCommand {
     func run() async throws {
         // When it runs (see ``RunTimeUsage``): a mistyped flag is named as such.
         guard !runs.isEmpty || runsFile != nil else {
-            throw RunTimeUsage.failure("name the runs to copy: --run SRC[=DST] (repeatable) or --runs-file FILE", of: Self.self)
+            throw ValidationError("name the runs to copy: --run SRC[=DST] (repeatable) or --runs-file FILE")
         }
         try await CommandFailure.reporting { try await copy() }
     }

@@ -54,7 +54,7 @@ struct ExportEvaluationsCommand: AsyncParsableCommand {
     func run(session: ExportSession) async throws {
         // When it runs (see ``RunTimeUsage``): a mistyped flag is named as such.
         guard idsFile != nil || !ids.isEmpty else {
-            throw RunTimeUsage.failure("name the evaluations: --ids FILE, or --run UUID --id UUID pairs", of: Self.self)
+            throw ValidationError("name the evaluations: --ids FILE, or --run UUID --id UUID pairs")
         }
         try OutputPaths.check(inputs: [("the ids file", idsFile)], outputs: [("--out", output.out)])
         let started = ContinuousClock.now

@@ -68,7 +68,7 @@ struct ExportLabelsCommand: AsyncParsableCommand {
     /// named as such, not as a missing one.
     func checkSomethingToExport() throws {
         guard dryRun || idsFile != nil || !runs.isEmpty || runsFile != nil else {
-            throw RunTimeUsage.failure("name what to export: --run UUID, --runs-file FILE or --ids FILE", of: Self.self)
+            throw ValidationError("name what to export: --run UUID, --runs-file FILE or --ids FILE")
         }
     }
 

@@ -34,11 +34,7 @@ func runLabelPort(_ arguments: [String]) async -> CLIResult {
     let status: Int32 = await JournalOptions.$stateHomeOverride.withValue(stateHome) { await Console.$current.withValue(console) {
         do {
             var command = try LabelPortCommand.parseAsRoot(arguments)
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
+            try await LabelPortCommand.run(&command)
             return 0
         } catch {
             let code = LabelPortCommand.exitCode(for: error).rawValue
