@@ -3,13 +3,20 @@
 /// written as an escape, so a name cannot break a line, move the cursor, set the window's
 /// title or reverse what follows it.
 package enum TerminalText {
-    /// Whether `scalar` acts rather than shows: C0 and C1 control characters, DEL, and the
-    /// bidirectional formatting characters that reorder the text after them (U+202A–U+202E,
-    /// U+2066–U+2069).
+    /// Whether `scalar` acts rather than shows, or shows as nothing: C0 and C1 control
+    /// characters, DEL, the line and paragraph separators, and the format characters
+    /// (Unicode's Cf: the bidirectional controls that reorder the text after them,
+    /// zero-width spaces and joiners, the soft hyphen, U+FEFF), so that two names that differ
+    /// only by them do not look the same.
     package static func isActive(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0..<0x20, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
-        default: false
+        case 0..<0x20, 0x7F...0x9F: return true
+        case 0x20..<0xAD: return false  // printable ASCII and Latin-1: the common case, decided at once
+        default:
+            switch scalar.properties.generalCategory {
+            case .format, .lineSeparator, .paragraphSeparator: return true
+            default: return false
+            }
         }
     }
 

@@ -16,6 +16,9 @@ struct TerminalTextTests {
     func quoted() {
         #expect(TerminalText.quoted(Self.hostileName) == #""a\u001b]0;owned\u0007b\rc\nd\u007fe\u009bf\u202eg\"h\\i é""#)
         #expect(TerminalText.quoted("plain name") == #""plain name""#)
+        // Names that would look alike: zero-width space, word joiner, BOM, soft hyphen, line separator.
+        #expect(TerminalText.quoted("in\u{200B}vo\u{2060}i\u{FEFF}c\u{AD}e\u{2028}") == #""in\u200bvo\u2060i\ufeffc\u00ade\u2028""#)
+        #expect(TerminalText.quoted("naïve café 日本 🐱") == #""naïve café 日本 🐱""#)
         let long = String(repeating: "é", count: 10_240)
         #expect(TerminalText.quoted(long) == "\"\(long.prefix(200))…\" (10,240 characters)")
         #expect(TerminalText.quoted(String(long.prefix(200))) == "\"\(long.prefix(200))\"")
