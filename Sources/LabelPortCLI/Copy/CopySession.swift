@@ -54,7 +54,7 @@ struct CopySession {
     ) async throws -> Int32 {
         let console = Console.current
         let interrupt = interrupts.flag
-        let renderer = PlanRenderer(color: !json && console.outputIsTerminal)
+        let renderer = PlanRenderer(color: !json && console.outputIsTerminal, rowName: "source label")
         let outputs = try ImportOutputs(
             reportPath: report, rejectsPath: nil, recordWriter: RecordWriter(format: .jsonl, header: nil),
             spoolPlan: configuration.dryRun, planAsJSON: json, renderer: renderer, rowLocation: .label, verbose: verbose)

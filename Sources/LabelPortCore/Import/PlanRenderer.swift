@@ -1,10 +1,14 @@
 /// Renders import plans and outcomes for people (plain or ANSI-coloured) and as JSON.
 package struct PlanRenderer: Sendable {
     package var color: Bool
+    /// What a row's position counts: `line` of an input file, `source label` for copy
+    /// (which has no file: the label's place in the source run's answer).
+    package var rowName: String
     private let diff: DiffRenderer
 
-    package init(color: Bool) {
+    package init(color: Bool, rowName: String = "line") {
         self.color = color
+        self.rowName = rowName
         self.diff = DiffRenderer(color: color)
     }
 
@@ -23,7 +27,7 @@ package struct PlanRenderer: Sendable {
     package func lines(for outcome: RowOutcome) -> [String] {
         let p = outcome.planned
         let name = p.outputResourceName.map(TerminalText.quoted) ?? ""
-        let where_ = "line \(p.line)" + (p.runID.map { ", run \($0)" } ?? "")
+        let where_ = "\(rowName) \(p.line)" + (p.runID.map { ", run \($0)" } ?? "")
         let notice = p.notice.map { " — " + paint($0, "33") } ?? ""
         switch p.action {
         case .unchanged:
