@@ -19,5 +19,13 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 "$tool" "$(swift build --show-bin-path)/labelport" --output-directory "$out"
 mkdir -p docs/man
-cp "$out/labelport.1" docs/man/labelport.1
+# The help texts' blank lines become paragraph breaks (.Pp) and their indented example
+# lines a literal display, so that man neither warns nor runs the examples together.
+awk '
+    /^  / { if (!literal) { print ".Bd -literal -offset indent"; literal = 1 } sub(/^  /, ""); print; next }
+    literal { print ".Ed"; literal = 0 }
+    /^$/ { print ".Pp"; next }
+    { print }
+    END { if (literal) print ".Ed" }
+' "$out/labelport.1" > docs/man/labelport.1
 echo "wrote docs/man/labelport.1 ($(wc -l < docs/man/labelport.1) lines)"

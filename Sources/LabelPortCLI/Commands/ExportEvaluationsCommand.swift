@@ -32,8 +32,8 @@ struct ExportEvaluationsCommand: AsyncParsableCommand {
     var ids: [String] = []
 
     @OptionGroup var output: ExportOutputOptions
-    @OptionGroup var execution: ExecutionOptionGroup
-    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup(title: "Requests") var execution: ExecutionOptionGroup
+    @OptionGroup(title: "Connection") var connection: ConnectionOptions
 
     func validate() throws {
         if output.flatten {

@@ -46,8 +46,8 @@ struct ExportLabelsCommand: AsyncParsableCommand {
     @Flag(help: "With --dry-run: print the differences as one JSON document.")
     var json = false
 
-    @OptionGroup var execution: ExecutionOptionGroup
-    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup(title: "Requests") var execution: ExecutionOptionGroup
+    @OptionGroup(title: "Connection") var connection: ConnectionOptions
 
     func validate() throws {
         for run in runs where !UUIDText.isValid(run) {
