@@ -12,10 +12,10 @@ struct ExportOutputOptions: ParsableArguments {
     @Flag(help: "CSV for Excel: a UTF-8 byte order mark and CRLF line ends.")
     var excel = false
 
-    @Flag(help: "Log each request on standard error (method, path, status, time).")
+    @Flag(help: "With --dry-run, list every differing label and field; log each request on standard error (method, path, status, time).")
     var verbose = false
 
-    @Flag(help: "CSV and xlsx: each object_value key in its own object_value.KEY[:TYPE] column.")
+    @Flag(help: "Gold labels in CSV and xlsx: each object_value key in its own object_value.KEY[:TYPE] column (evaluations have no object_value).")
     var flatten = false
 
     var resolvedFormat: ExportFormat {
