@@ -333,6 +333,14 @@ package final class RequestExecutor: Sendable {
             s.statistics.cancelled += 1
             s.statistics[kind].failed += 1
         }
+        // An earlier attempt went out and its outcome is unknown (no answer, a 5xx): the
+        // write may have been applied, however the retry ended. Said as that attempt's error,
+        // so that the journal records the write as unknown (undo then looks at it), not as
+        // never sent.
+        if var unknown = lastError, unknown.outcomeUnknown, unknown.kind != .cancelled {
+            unknown.detail = (unknown.detail.map { $0 + "; " } ?? "") + "interrupted before it was sent again"
+            return unknown
+        }
         return APIError(
             kind: .cancelled, operation: operation,
             detail: lastError.map { "while waiting to retry after: \($0)" }

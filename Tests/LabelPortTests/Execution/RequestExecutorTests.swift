@@ -393,14 +393,18 @@ struct RequestExecutorTests {
         #expect(calls.calls == 0)
     }
 
-    @Test("cancelling a task during backoff ends the wait at once with .cancelled")
-    func cancelDuringBackoff() async {
+    /// A write whose attempt went out without a known outcome (a 5xx) may have been
+    /// applied: cancelled before its retry, it ends as that attempt did, so the journal says
+    /// "unknown" and undo looks at it. After a 429 (not applied) it ends cancelled.
+    @Test("cancelled during backoff: ends at once; after a 5xx as that unknown outcome, after a 429 as .cancelled",
+          arguments: [(APIError.Kind.serverError, APIError.Kind.serverError), (.throttled, .cancelled)])
+    func cancelDuringBackoff(failure: APIError.Kind, ending: APIError.Kind) async {
         let executor = executor(ExecutionOptions(), random: 0.9)
         let calls = InFlightCounter()
         let task = Task {
-            try await executor.perform(.read) { () async throws(APIError) -> Int in
+            try await executor.perform(.update) { () async throws(APIError) -> Int in
                 calls.enter()
-                throw .sample(.serverError)
+                throw .sample(failure)
             }
         }
         #expect(await eventually { clock.sleeperCount == 1 })
@@ -409,8 +413,8 @@ struct RequestExecutorTests {
         case .success: Issue.record("expected cancellation")
         case .failure(let error):
             let apiError = error as? APIError
-            #expect(apiError?.kind == .cancelled)
-            #expect(apiError?.detail?.contains("server error") == true)
+            #expect(apiError?.kind == ending)
+            #expect(apiError?.description.contains(failure == .serverError ? "interrupted before it was sent again" : "throttled") == true, "\(String(describing: apiError))")
         }
         #expect(calls.calls == 1)
         #expect(clock.sleeperCount == 0)
