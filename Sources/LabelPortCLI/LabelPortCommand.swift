@@ -30,8 +30,7 @@ package struct LabelPortCommand: AsyncParsableCommand {
     /// does, through ``run(_:)``.
     package static func main() async {
         do {
-            var command = try parseAsRoot()
-            try await run(&command)
+            try await run(try parseAsRoot())
         } catch {
             exit(withError: error)
         }
@@ -40,12 +39,12 @@ package struct LabelPortCommand: AsyncParsableCommand {
     /// Runs a parsed command. A usage error it finds while running (after ArgumentParser
     /// has named any unknown option: see ``RunTimeUsage``) is printed with that command's
     /// own usage line, not labelport's, and exits 64.
-    package static func run(_ command: inout any ParsableCommand) async throws {
+    package static func run(_ command: any ParsableCommand) async throws {
         do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
-                command = asyncCommand
             } else {
+                var command = command
                 try command.run()
             }
         } catch let error as ValidationError {

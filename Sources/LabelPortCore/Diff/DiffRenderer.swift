@@ -15,7 +15,7 @@ package struct DiffRenderer: Sendable {
     }
 
     /// The most characters of a value a line shows.
-    package static let longest = 200
+    package static let longest = TerminalText.longestName
 
     package func render(_ change: FieldChange) -> String {
         let text: String

@@ -45,7 +45,8 @@ package enum TerminalText {
         return shown + "…\" (\(CountText.grouped(text.count)) characters)"
     }
 
-    /// The most characters of a name a message shows (as many as of a value in a diff line).
+    /// The most characters of a name a message shows (and of a value a diff line shows:
+    /// ``DiffRenderer/longest``).
     package static let longestName = 200
 
     private static func literal(_ text: String) -> String {

@@ -33,8 +33,7 @@ func runLabelPort(_ arguments: [String]) async -> CLIResult {
     let stateHome = JournalOptions.stateHomeOverride ?? ProcessInfoLite.temporaryDirectory + "/labelport-tests-state"
     let status: Int32 = await JournalOptions.$stateHomeOverride.withValue(stateHome) { await Console.$current.withValue(console) {
         do {
-            var command = try LabelPortCommand.parseAsRoot(arguments)
-            try await LabelPortCommand.run(&command)
+            try await LabelPortCommand.run(try LabelPortCommand.parseAsRoot(arguments))
             return 0
         } catch {
             let code = LabelPortCommand.exitCode(for: error).rawValue
