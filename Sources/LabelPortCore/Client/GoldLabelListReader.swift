@@ -19,6 +19,7 @@ package struct GoldLabelListReader {
     package mutating func feed<Collector: GoldLabelCollector>(_ piece: UnsafeRawBufferPointer, into collector: inout Collector) throws(GoldLabelListError) {
         var failed = decodingError
         var scanner = self.scanner ?? GoldLabelScanner()
+        scanner.writesObjectValue = collector.needsObjectValueText
         self.scanner = nil
         defer {
             decodingError = failed
@@ -82,10 +83,14 @@ package protocol GoldLabelCollector: Sendable {
     /// A label read without building it (``GoldLabelScanner``); only called when
     /// ``takesScannedLabels``.
     mutating func add(scanned label: ScannedGoldLabel)
+    /// True when ``add(scanned:)`` reads the canonical text of `object_value`
+    /// (``ScannedGoldLabel/valueText(_:)``); else the scanner only checks it.
+    var needsObjectValueText: Bool { get }
 }
 
 extension GoldLabelCollector {
     package static var takesScannedLabels: Bool { false }
+    package var needsObjectValueText: Bool { true }
     package mutating func add(scanned label: ScannedGoldLabel) {
         if let decoded = label.decoded() { add(decoded, bytes: label.text) }
     }

@@ -7,6 +7,9 @@
 /// but gives up (returns false, the output then undefined) on anything it leaves to the
 /// parser — a string with an escape, a duplicate key, any error. The caller then parses
 /// the value, which gives the same text or the parser's precise error.
+///
+/// ``check(_:depth:)`` reads a value the same way without writing its text: for callers
+/// that keep a label as sent and need only to know the fast path takes it.
 package struct JSONCanonicalizer {
     /// One member of an object being written: its key's bytes in the text (a plain
     /// string, so they are its UTF-8), and where its canonical text (`"key":value`) is in
@@ -22,12 +25,30 @@ package struct JSONCanonicalizer {
     private var members: [Member] = []
     /// The values of an object being put in key order.
     private var moved: [UInt8] = []
+    /// False while ``check(_:depth:)`` reads: nothing is written to `out`.
+    private var writing = true
+    /// What ``check(_:depth:)`` passes as `out` (never written).
+    private var unused: [UInt8] = []
 
     package init() {}
 
     /// Appends the canonical text of the value at `parser`'s position (`depth` as
     /// ``JSONParser/parseValue(depth:)`` counts it) to `out`, moving past it.
     mutating func append(_ parser: inout JSONParser, depth: Int, into out: inout [UInt8]) -> Bool {
+        writing = true
+        return value(&parser, depth: depth, into: &out)
+    }
+
+    /// Moves past the value at `parser`'s position as ``append(_:depth:into:)`` does, with
+    /// the same answer, without writing its text.
+    mutating func check(_ parser: inout JSONParser, depth: Int) -> Bool {
+        writing = false
+        var out = unused
+        defer { writing = true }
+        return value(&parser, depth: depth, into: &out)
+    }
+
+    private mutating func value(_ parser: inout JSONParser, depth: Int, into out: inout [UInt8]) -> Bool {
         let bytes = parser.bytes
         guard parser.position < bytes.count else { return false }
         let start = parser.position
@@ -49,7 +70,7 @@ package struct JSONCanonicalizer {
         default:
             return false
         }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<parser.position]))
+        if writing { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<parser.position])) }
         return true
     }
 
@@ -94,21 +115,21 @@ package struct JSONCanonicalizer {
         guard depth <= JSONParser.maximumDepth else { return false }
         let bytes = parser.bytes
         parser.position += 1
-        out.append(UInt8(ascii: "["))
+        if writing { out.append(UInt8(ascii: "[")) }
         parser.skipWhitespace()
         if parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "]") {
             parser.position += 1
-            out.append(UInt8(ascii: "]"))
+            if writing { out.append(UInt8(ascii: "]")) }
             return true
         }
         while true {
             parser.skipWhitespace()
-            guard append(&parser, depth: depth, into: &out) else { return false }
+            guard value(&parser, depth: depth, into: &out) else { return false }
             parser.skipWhitespace()
             guard parser.position < bytes.count else { return false }
             let byte = bytes[parser.position]
             parser.position += 1
-            out.append(byte)
+            if writing { out.append(byte) }
             if byte == UInt8(ascii: "]") { return true }
             guard byte == UInt8(ascii: ",") else { return false }
         }
@@ -122,12 +143,12 @@ package struct JSONCanonicalizer {
         parser.position += 1
         let base = members.count
         defer { members.removeLast(members.count - base) }
-        out.append(UInt8(ascii: "{"))
+        if writing { out.append(UInt8(ascii: "{")) }
         let membersStart = out.count
         parser.skipWhitespace()
         if parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "}") {
             parser.position += 1
-            out.append(UInt8(ascii: "}"))
+            if writing { out.append(UInt8(ascii: "}")) }
             return true
         }
         func key(_ member: Member) -> UnsafeRawBufferPointer {
@@ -136,18 +157,15 @@ package struct JSONCanonicalizer {
         var ordered = true
         while true {
             guard let key = Self.readKey(&parser) else { return false }
-            if members.count > base {
+            let comma = members.count > base
+            if comma {
                 let byKey = CompactRun.order(UnsafeRawBufferPointer(rebasing: bytes[members[members.count - 1].keyStart..<members[members.count - 1].keyEnd]),
                                              UnsafeRawBufferPointer(rebasing: bytes[key]))
                 if byKey >= 0 { ordered = false }
-                out.append(UInt8(ascii: ","))
             }
-            let memberStart = out.count
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[key]))
-            out.append(UInt8(ascii: "\""))
-            out.append(UInt8(ascii: ":"))
-            guard append(&parser, depth: depth, into: &out) else { return false }
+            let memberStart = out.count + (comma ? 1 : 0)
+            if writing { Self.appendMemberStart(key, comma: comma, at: parser.position, of: bytes, into: &out) }
+            guard value(&parser, depth: depth, into: &out) else { return false }
             members.append(Member(keyStart: key.lowerBound, keyEnd: key.upperBound, textStart: memberStart, textEnd: out.count))
             guard let last = Self.readMemberEnd(&parser) else { return false }
             if last { break }
@@ -160,6 +178,9 @@ package struct JSONCanonicalizer {
             for i in base + 1..<members.count where CompactRun.order(key(members[i - 1]), key(members[i])) == 0 {
                 return false  // a duplicate key: the parser names it
             }
+        }
+        guard writing else { return true }
+        if !ordered {
             moved.removeAll(keepingCapacity: true)
             out.withUnsafeBytes { moved.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[membersStart...])) }
             out.removeLast(out.count - membersStart)
@@ -172,5 +193,24 @@ package struct JSONCanonicalizer {
         }
         out.append(UInt8(ascii: "}"))
         return true
+    }
+
+    /// Appends `,` (when `comma`) and `"KEY":` for the member whose key is at `key` and
+    /// whose value starts at `valueStart`: one copy of the text when it has them without
+    /// whitespace between, as a compact answer does.
+    @inline(__always)
+    private static func appendMemberStart(_ key: Range<Int>, comma: Bool, at valueStart: Int, of bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        let quote = key.lowerBound - 1
+        if valueStart == key.upperBound + 2 {
+            let from = comma && quote > 0 && bytes[quote - 1] == UInt8(ascii: ",") ? quote - 1 : quote
+            if comma && from == quote { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[from..<valueStart]))
+            return
+        }
+        if comma { out.append(UInt8(ascii: ",")) }
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[key]))
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
     }
 }

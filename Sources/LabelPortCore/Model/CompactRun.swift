@@ -187,6 +187,12 @@ package struct CompactRun: Sendable, LabelKeyBytes {
 
         package static var takesScannedLabels: Bool { true }
 
+        /// Only a row is made from `object_value`'s canonical text; labels kept as sent
+        /// are decoded from their own text when needed.
+        package var needsObjectValueText: Bool {
+            if case .row = body { true } else { false }
+        }
+
         package mutating func add(_ label: GoldLabel, bytes: UnsafeRawBufferPointer) {
             var runID = label.runID, name = label.outputResourceName, id = label.id
             runID.withUTF8 { runID in

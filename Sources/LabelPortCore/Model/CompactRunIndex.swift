@@ -63,6 +63,8 @@ package struct CompactRunIndex: Sendable {
 
         package static var takesScannedLabels: Bool { true }
 
+        package var needsObjectValueText: Bool { run.needsObjectValueText }
+
         package mutating func add(_ label: GoldLabel, bytes: UnsafeRawBufferPointer) {
             if let filter {
                 var name = label.outputResourceName, id = label.id

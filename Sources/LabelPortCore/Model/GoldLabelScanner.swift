@@ -12,13 +12,14 @@ package struct GoldLabelScanner {
     private var canonical = JSONCanonicalizer()
     /// `object_value`'s canonical text.
     private var objectText: [UInt8] = []
-    /// The canonical text of a field the label does not have: checked, then dropped.
-    private var unknownText: [UInt8] = []
     /// The value text of each of ``GoldLabel/fieldNames`` (strings with their quotes),
     /// `-1` when absent or null: `[start, end]` pairs.
     private var spans = [Int](repeating: -1, count: 2 * GoldLabel.fieldNames.count)
     /// Keys met that the label does not have (checked for duplicates).
     private var unknownKeys: [Range<Int>] = []
+    /// Whether `object_value`'s canonical text is wanted
+    /// (``ScannedGoldLabel/valueText(_:)``); when not, it is only checked, which is faster.
+    package var writesObjectValue = true
 
     package init() {}
 
@@ -70,8 +71,7 @@ package struct GoldLabelScanner {
                 let name = UnsafeRawBufferPointer(rebasing: bytes[key])
                 guard !unknownKeys.contains(where: { CompactRun.order(UnsafeRawBufferPointer(rebasing: bytes[$0]), name) == 0 }) else { return nil }
                 unknownKeys.append(key)
-                unknownText.removeAll(keepingCapacity: true)
-                guard canonical.append(&parser, depth: 2, into: &unknownText) else { return nil }
+                guard canonical.check(&parser, depth: 2) else { return nil }
             }
             guard let last = JSONCanonicalizer.readMemberEnd(&parser) else { return nil }
             if last { break }
@@ -101,6 +101,7 @@ package struct GoldLabelScanner {
         case Self.objectValue:
             guard first == UInt8(ascii: "{") else { return false }
             objectText.removeAll(keepingCapacity: true)
+            guard writesObjectValue else { return canonical.check(&parser, depth: 2) }
             guard canonical.append(&parser, depth: 2, into: &objectText) else { return false }
             spans[2 * field] = 0
             spans[2 * field + 1] = objectText.count
@@ -167,6 +168,7 @@ package struct ScannedGoldLabel {
 
     /// The canonical JSON text of the value of `GoldLabel.fieldNames[field]`, nil when
     /// the label has none (absent or null).
+    /// `object_value` only when the scanner ``GoldLabelScanner/writesObjectValue``.
     package func valueText(_ field: Int) -> UnsafeRawBufferPointer? {
         let start = spans[2 * field]
         guard start >= 0 else { return nil }

@@ -94,6 +94,19 @@ struct GoldLabelScannerTests {
         #expect(GoldLabelScanner.required == required)
     }
 
+    /// The run, name and id of the scanned label when `object_value` is only checked
+    /// (``GoldLabelScanner/writesObjectValue`` false, as for labels kept as sent); nil when left over.
+    static func checkedKeys(_ text: String) -> [String]? {
+        var scanner = GoldLabelScanner()
+        scanner.writesObjectValue = false
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { raw in
+            scanner.scan(raw) { label in
+                [label.runID, label.outputResourceName, label.id].map { String(decoding: $0, as: UTF8.self) }
+            }
+        }
+    }
+
     @Test("a plain label is read fast, to the row, run, name and id the decoder gives", arguments: plain)
     func plainLabel(text: String) throws {
         let scanned = try #require(Self.scannedRow(text), "left to the parser")
@@ -101,11 +114,13 @@ struct GoldLabelScannerTests {
         #expect(String(decoding: scanned.row, as: UTF8.self) == String(decoding: classic, as: UTF8.self))
         let label = try GoldLabel(json: JSONParser.parse(text))
         #expect(scanned.keys == [label.runID, label.outputResourceName, label.id])
+        #expect(Self.checkedKeys(text) == scanned.keys, "object_value only checked")
     }
 
     @Test("a label with an escape, a duplicate key or an error is left to the parser", arguments: leftOver)
     func leftToParser(text: String) {
         #expect(Self.scannedRow(text) == nil)
+        #expect(Self.checkedKeys(text) == nil, "object_value only checked")
     }
 
     /// The list reader's answer of mixed labels: fast ones and left-over ones in one run.
