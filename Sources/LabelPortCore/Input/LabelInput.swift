@@ -38,28 +38,40 @@ package struct LabelInput {
     private var finished = false
     private var sawRow = false
 
+    /// True when `path` names something other than a regular file or a directory (a pipe
+    /// such as `/dev/stdin` or `<(command)`, a device): its bytes can be read only once.
+    package static func isReadOnce(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return type != S_IFREG && type != S_IFDIR
+    }
+
     /// Opens `path` (`-` for stdin); throws only when the file cannot be opened, or is a
     /// workbook labelport does not read (.xls, .ods, .numbers: recognised by its bytes).
+    /// The format, unless `options` gives it, comes from the display name's extension.
     package init(path: String, displayName: String? = nil, options: LabelInputOptions) throws(InputError) {
         let name = displayName ?? (path == "-" ? "<stdin>" : path)
         let source = try ByteSource(path: path, chunkSize: options.chunkSize)
-        // Standard input: a workbook is recognised by its first bytes too, then read whole.
-        if path == "-", options.format == nil, WorkbookSniffer.mayBeWorkbook(try source.peek(WorkbookSniffer.oleMagic.count)) {
+        // Standard input or a pipe (read once): a workbook is recognised by its first
+        // bytes too, then read whole.
+        let readOnce = path == "-" || Self.isReadOnce(path)
+        if readOnce, options.format == nil, WorkbookSniffer.mayBeWorkbook(try source.peek(WorkbookSniffer.oleMagic.count)) {
             let bytes = try Self.readAll(source)
             if case .refused(let message)? = WorkbookSniffer.sniff(bytes: bytes) { throw InputError(path: name, message: "this is " + message) }
             self.init(bytes: bytes, displayName: name, options: options)
             return
         }
         var sniffed: InputFormat?
-        if options.format == nil, let kind = WorkbookSniffer.sniff(path: path) {
+        if options.format == nil, !readOnce, let kind = WorkbookSniffer.sniff(path: path) {
             switch kind {
             case .xlsx: sniffed = .xlsx
             case .refused(let message): throw InputError(path: name, message: "this is " + message)
             }
         }
-        let format = options.format ?? sniffed ?? InputFormat.detect(path: path) ?? .jsonl
+        let format = options.format ?? sniffed ?? InputFormat.detect(path: name) ?? .jsonl
         if format == .xlsx {
-            if path == "-" {
+            if readOnce {
                 let bytes = try Self.readAll(source)
                 self.init(format: format, source: nil, path: path, displayName: name, options: options) { () throws(ZipError) in
                     try XlsxWorkbook(bytes: bytes)
@@ -94,10 +106,10 @@ package struct LabelInput {
         format: InputFormat, source: ByteSource?, path: String, displayName: String, options: LabelInputOptions,
         workbook: (() throws(ZipError) -> XlsxWorkbook)?
     ) {
-        let detected = InputFormat.detect(path: path)
+        let detected = InputFormat.detect(path: displayName)
         self.format = format
         self.displayName = displayName
-        self.givenDelimiter = format == .xlsx ? UInt8(ascii: ",") : options.delimiter ?? InputFormat.defaultDelimiter(path: path)
+        self.givenDelimiter = format == .xlsx ? UInt8(ascii: ",") : options.delimiter ?? InputFormat.defaultDelimiter(path: displayName)
         self.options = options
         switch format {
         case .csv:

@@ -25,6 +25,15 @@ package enum Platform {
         #endif
     }
 
+    /// `open(2)` for reading (close-on-exec): the descriptor, or -1 (see ``errno``).
+    package static func openForReading(_ path: String) -> Int32 {
+        #if canImport(Glibc)
+        Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        #else
+        Darwin.open(path, O_RDONLY | O_CLOEXEC)
+        #endif
+    }
+
     /// `close(2)`.
     @discardableResult
     package static func close(_ fd: Int32) -> Int32 {

@@ -1,3 +1,4 @@
+import Foundation
 import LabelPortCore
 import LabelPortSandbox
 import Testing
@@ -276,6 +277,26 @@ struct ImportCommandTests {
             #expect(try ImportFixtures.value(result.stdout)["actions"]?.objectValue?["unchanged"] == 2)
             #expect(sandbox.stats.writesApplied == 0)
             #expect(ImportFixtures.labelsByName(sandbox)["doc-1"]?.textValue == "old")
+        }
+    }
+
+    @Test("an input path that is a pipe (a FIFO, as /dev/stdin or <(command) are) is read once: every row imported, the format from its name")
+    func pipePath() async throws {
+        try await ExportFixtures.withSandbox(seed: ImportFixtures.seed()) { sandbox, dir in
+            let fifo = dir.url("rows.tsv")
+            #expect(mkfifo(fifo, 0o600) == 0)
+            let text = "output_resource_name\ttext_value\npiped-1\tone\npiped-2\ttwo\n"
+            // The writer blocks until import opens the pipe, then writes once and closes.
+            let writer = Thread {
+                let fd = open(fifo, O_WRONLY)
+                _ = Array(text.utf8).withUnsafeBytes { Platform.write(fd, $0.baseAddress, $0.count) }
+                _ = Platform.close(fd)
+            }
+            writer.start()
+            let result = try await ImportFixtures.importFile(fifo, sandbox, dir, ["--run-id", ImportFixtures.runA])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("2 rows: 2 create"), "\(result.stderr)")
+            #expect(ImportFixtures.labelsByName(sandbox).mapValues(\.textValue) == ["piped-1": "one", "piped-2": "two"])
         }
     }
 }
