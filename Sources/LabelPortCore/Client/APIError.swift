@@ -52,6 +52,10 @@ package struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     package var rateLimit: RateLimitHeaders?
     /// For a 401: where the rejected token came from (``APIToken/source``).
     package var tokenSource: String?
+    /// The server closed the connection before processing the request (an HTTP/2 stream
+    /// it refused, or dropped with its GOAWAY): it was never applied, and is sent again on
+    /// a new connection at once, without spending a retry (see ``RequestExecutor``).
+    package var unprocessed = false
 
     package init(kind: Kind, operation: String, status: Int? = nil, detail: String? = nil, retryAfter: RetryAfter? = nil) {
         self.kind = kind

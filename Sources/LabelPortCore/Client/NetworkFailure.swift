@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import NIOHTTP2
 import NIOHTTPCompression
 import NIOPosix
 import NIOSSL
@@ -19,7 +20,20 @@ struct NetworkFailure {
     /// while its body was arriving (`received` bytes of it so far).
     func apiError(_ error: any Error, operation: String, received: Int? = nil) -> APIError {
         let (kind, detail) = classify(error, received: received)
-        return APIError(kind: kind, operation: operation, detail: detail)
+        var apiError = APIError(kind: kind, operation: operation, detail: detail)
+        apiError.unprocessed = isUnprocessed(error, received: received)
+        return apiError
+    }
+
+    /// True for a request the server closed its connection on before processing it: a
+    /// stream refused, or above the last one a GOAWAY says was processed (RFC 9113, 8.7;
+    /// a server such as nginx ends a connection so after its requests-per-connection
+    /// limit), before any of an answer arrived.
+    private func isUnprocessed(_ error: any Error, received: Int?) -> Bool {
+        guard received == nil else { return false }
+        if let error = error as? NIOHTTP2Errors.StreamClosed { return error.errorCode == .refusedStream || error.errorCode == .cancel }
+        if let error = error as? HTTPClientError { return error == .cancelled && !Task.isCancelled }
+        return false
     }
 
     private func classify(_ error: any Error, received: Int?) -> (APIError.Kind, String) {
@@ -43,6 +57,7 @@ struct NetworkFailure {
             let during = received.map { " mid-answer, after \(Self.bytes($0)) of it had arrived" } ?? ""
             return (.connectionDropped, "the connection to \(server) failed\(during): \(Self.socketReason(error.errnoCode))")
         }
+        if let error = error as? NIOHTTP2Errors.StreamClosed { return streamClosed(error.errorCode, received: received) }
         if error is NIOHTTPDecompression.DecompressionError {
             return (.invalidResponse, "the compressed answer from \(server) could not be decoded, or it expands beyond the size labelport accepts")
         }
@@ -102,6 +117,26 @@ struct NetworkFailure {
             return (.connectionDropped, "the connection to \(server) failed")
         }
     }
+
+    /// An HTTP/2 stream closed before its answer was complete: never processed when
+    /// ``isUnprocessed(_:received:)`` says so (so never sent, as far as the data goes);
+    /// anything else may have reached the server.
+    private func streamClosed(_ code: HTTP2ErrorCode, received: Int?) -> (APIError.Kind, String) {
+        if received == nil, code == .refusedStream || code == .cancel {
+            return (.connectFailed, "\(server) closed the connection before processing the request (HTTP/2)")
+        }
+        let reason = Self.http2Reasons[code.networkCode] ?? "error \(code.networkCode)"
+        let during = received.map { " mid-answer, after \(Self.bytes($0)) of it had arrived" } ?? ""
+        return (.connectionDropped, "\(server) reset the request\(during) (HTTP/2: \(reason))")
+    }
+
+    /// HTTP/2 error codes in words (RFC 9113, 7).
+    private static let http2Reasons: [Int: String] = [
+        0x0: "no error", 0x1: "protocol error", 0x2: "internal error", 0x3: "flow-control error",
+        0x4: "settings timeout", 0x5: "stream closed", 0x6: "frame size error", 0x7: "refused stream",
+        0x8: "cancelled", 0x9: "compression error", 0xa: "connect error", 0xb: "enhance your calm",
+        0xc: "inadequate security", 0xd: "HTTP/1.1 required",
+    ]
 
     /// Connecting failed: the host has no address, or no address took the connection.
     private func connectionFailure(_ error: NIOConnectionError) -> (APIError.Kind, String) {
@@ -168,3 +203,4 @@ struct NetworkFailure {
         }
     }
 }
+

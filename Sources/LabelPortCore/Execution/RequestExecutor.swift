@@ -44,6 +44,11 @@ package final class RequestExecutor: Sendable {
     private let announce: @Sendable (String) -> Void
     /// Waits shorter than this pass without a notice (backoff, pacing).
     static let noticeableWait = Duration.seconds(5)
+    /// How many times one request closed before the server processed it is sent again
+    /// without spending a retry: enough for a server that ends every connection after a
+    /// few requests (each resend goes out on a newer connection), bounded for one that
+    /// refuses everything.
+    static let unprocessedResends = 20
 
     /// - Parameters:
     ///   - clock: paces rate and backoff; a manual clock in tests.
@@ -147,12 +152,13 @@ package final class RequestExecutor: Sendable {
         _ body: @Sendable () async throws(APIError) -> T
     ) async throws(APIError) -> T {
         var retriesSoFar = 0
+        var resentUnprocessed = 0
         var lastError: APIError?
         while true {
             if let tooLong = quotaWaitTooLong(kind, operation: operation) { throw tooLong }
             let attempted: (outcome: Result<T, APIError>, sentAt: Duration)
             do {
-                attempted = try await attempt(kind, isRetry: retriesSoFar > 0, body)
+                attempted = try await attempt(kind, isRetry: retriesSoFar + resentUnprocessed > 0, body)
             } catch {
                 if error.quotaSpent, let tooLong = quotaWaitTooLong(kind, operation: operation) { throw tooLong }
                 throw finishCancelled(kind, operation: operation, lastError: lastError)
@@ -164,6 +170,11 @@ package final class RequestExecutor: Sendable {
                 return value
             case .failure(let failure):
                 error = failure
+            }
+            // Closed before the server processed it: sent again at once on a new connection.
+            if error.unprocessed, resentUnprocessed < Self.unprocessedResends {
+                resentUnprocessed += 1
+                continue
             }
             let decision = decide(after: error, sentAt: sentAt, kind: kind, retriesSoFar: retriesSoFar)
             guard case .retry(let delay) = decision else {

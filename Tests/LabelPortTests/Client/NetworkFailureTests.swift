@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import NIOHTTP2
 import Testing
 @testable import LabelPortCore
 
@@ -13,6 +14,32 @@ struct NetworkFailureTests {
         #expect(error.isRetryable)
         #expect(!error.outcomeUnknown)
         #expect(error.description == "create gold label \"doc-1\": api.example.com:443 closed the connection before the request was sent on it")
+        #expect(error.unprocessed, "sent again at once, without spending a retry")
+    }
+
+    @Test("an HTTP/2 stream refused, or dropped by the server's GOAWAY, before any answer: never processed, sent again at once")
+    func http2StreamNotProcessed() {
+        for code in [HTTP2ErrorCode.refusedStream, .cancel] {
+            let closed = NIOHTTP2Errors.streamClosed(streamID: HTTP2StreamID(7), errorCode: code)
+            let error = Self.failure.apiError(closed, operation: "create gold label \"doc-1\"")
+            #expect(error.kind == .connectFailed)
+            #expect(error.unprocessed)
+            #expect(!error.outcomeUnknown)
+            #expect(error.description == "create gold label \"doc-1\": api.example.com:443 closed the connection before processing the request (HTTP/2)")
+        }
+    }
+
+    @Test("an HTTP/2 stream reset otherwise, or mid-answer: the outcome is unknown, the reason in words")
+    func http2StreamReset() {
+        let internalError = NIOHTTP2Errors.streamClosed(streamID: HTTP2StreamID(9), errorCode: .internalError)
+        let error = Self.failure.apiError(internalError, operation: "create gold label \"doc-1\"")
+        #expect(error.kind == .connectionDropped)
+        #expect(error.outcomeUnknown && !error.unprocessed)
+        #expect(error.description == "create gold label \"doc-1\": api.example.com:443 reset the request (HTTP/2: internal error)")
+        let cancelled = NIOHTTP2Errors.streamClosed(streamID: HTTP2StreamID(9), errorCode: .cancel)
+        let midAnswer = Self.failure.apiError(cancelled, operation: "list gold labels of run R", received: 4096)
+        #expect(midAnswer.outcomeUnknown && !midAnswer.unprocessed)
+        #expect(midAnswer.description == "list gold labels of run R: api.example.com:443 reset the request mid-answer, after 4 KiB of it had arrived (HTTP/2: cancelled)")
     }
 
     @Test("a proxy that refuses the tunnel: never sent, and the message says labelport tunnels http:// too; never the credentials")
@@ -34,5 +61,6 @@ struct NetworkFailureTests {
         }
         let error = await task.value
         #expect(error.kind == .cancelled)
+        #expect(!error.unprocessed)
     }
 }

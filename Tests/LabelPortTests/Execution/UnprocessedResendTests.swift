@@ -1,0 +1,43 @@
+import Testing
+@testable import LabelPortCore
+
+/// A request the server closed its connection on before processing it (an HTTP/2 stream
+/// refused, or dropped by a GOAWAY) is sent again at once, without spending a retry.
+@Suite("Requests the server did not process", .timeLimit(.minutes(1)))
+struct UnprocessedResendTests {
+    static var unprocessed: APIError {
+        var error = APIError.sample(.connectFailed)
+        error.operation = "create gold label \"doc-1\""
+        error.unprocessed = true
+        return error
+    }
+
+    @Test("sent again at once, even with --retries 0, and counted as sent again")
+    func resentWithoutRetries() async throws {
+        let executor = RequestExecutor(options: ExecutionOptions(retries: 0), clock: ManualClock(), random: { 0.5 }, wallClock: { 0 })
+        let calls = Locked(0)
+        let value = try await executor.perform(.create) { () async throws(APIError) -> Int in
+            let n = calls.withLock { $0 += 1; return $0 }
+            if n <= 3 { throw Self.unprocessed }
+            return n
+        }
+        #expect(value == 4)
+        #expect(executor.statistics.requestsSent == 4)
+        #expect(executor.statistics.retries == 3)
+        #expect(executor.statistics.failed == 0)
+    }
+
+    @Test("bounded: a server that refuses everything ends as the retries allow")
+    func bounded() async {
+        let executor = RequestExecutor(options: ExecutionOptions(retries: 0), clock: ManualClock(), random: { 0.5 }, wallClock: { 0 })
+        var caught: APIError?
+        do {
+            _ = try await executor.perform(.create) { () async throws(APIError) -> Int in throw Self.unprocessed }
+        } catch {
+            caught = error
+        }
+        #expect(caught?.unprocessed == true)
+        #expect(executor.statistics.requestsSent == RequestExecutor.unprocessedResends + 1)
+        #expect(executor.statistics.failed == 1)
+    }
+}
