@@ -222,8 +222,11 @@ package struct Planner: Sendable {
         }
     }
 
-    /// Only the fields the row gives whose values differ from the label's.
+    /// The label's values whole, as the row leaves them (see
+    /// ``UpdateGoldLabelRequest/init(whole:)``); for a label with both a text and an
+    /// object (which the API does not make), only the fields the row changes.
     static func request(_ row: LabelRow, current: LabelValues) -> UpdateGoldLabelRequest {
+        if let whole = UpdateGoldLabelRequest(whole: current.applying(row)) { return whole }
         var request = UpdateGoldLabelRequest()
         if let text = row.textValue, current.textValue.map({ !$0.utf8.elementsEqual(text.utf8) }) ?? true {
             request.textValue = text

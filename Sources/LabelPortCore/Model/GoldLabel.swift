@@ -164,6 +164,16 @@ package struct UpdateGoldLabelRequest: Sendable, Equatable {
         self.objectValueIsPartial = objectValueIsPartial
     }
 
+    /// Sets every value field `values` has: its text or its object, and its partial flag
+    /// when set. A server that replaces the value fields on a PUT (unsent ones cleared)
+    /// then ends with the same label as one that merges them (unsent ones kept), as the
+    /// API's description of PUT says neither. Nil for values with both a text and an
+    /// object, which no update can leave (setting one clears the other).
+    package init?(whole values: LabelValues) {
+        guard values.textValue == nil || values.objectValue == nil else { return nil }
+        self.init(textValue: values.textValue, objectValue: values.objectValue, objectValueIsPartial: values.objectValueIsPartial)
+    }
+
     package init(json: JSONValue) throws(ModelDecodingError) {
         let r = try FieldReader(json, typeName: "request body")
         self.init(

@@ -71,6 +71,9 @@ package enum RestorePlanner {
             request.objectValue = object
         }
         if let partial = before.objectValueIsPartial, now.objectValueIsPartial != partial { request.objectValueIsPartial = partial }
+        // Sent whole, as an import's updates are, so that a server that replaces the value
+        // fields on a PUT restores the same label.
+        if let whole = UpdateGoldLabelRequest(whole: before) { request = whole }
         let result = now.updated(textValue: request.textValue, objectValue: request.objectValue, objectValueIsPartial: request.objectValueIsPartial)
         var problems: [String] = []
         if before.textValue == nil && result.textValue != nil && before.objectValue == nil {

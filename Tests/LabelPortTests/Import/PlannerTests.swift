@@ -44,13 +44,16 @@ struct PlannerTests {
         #expect(p.plan(Self.row(2, "doc-1", object: file)).action == .unchanged)
     }
 
-    @Test("import never clears a field: an absent value leaves the server's")
+    @Test("import never clears a field: an absent value leaves the server's, and an update sends the label's values whole")
     func absentKeeps() throws {
         let object = try JSONParser.parse(#"{"k":1}"#)
         var p = planner(labels: [Self.label("a", "doc-1", object: object, partial: true)])
         #expect(p.plan(Self.row(2, "doc-1")).action == .unchanged)
+        // The object goes with the flag: a server whose PUT replaces the value fields keeps it too.
         let partialOnly = p.plan(Self.row(3, "doc-1", partial: false))
-        #expect(partialOnly.write == .update(.existing(id: "a"), UpdateGoldLabelRequest(objectValueIsPartial: false)))
+        #expect(partialOnly.write == .update(.existing(id: "a"), UpdateGoldLabelRequest(objectValue: object.objectValue, objectValueIsPartial: false)))
+        let objectOnly = p.plan(Self.row(4, "doc-1", object: try JSONParser.parse(#"{"k":2}"#)))
+        #expect(objectOnly.write == .update(.existing(id: "a"), UpdateGoldLabelRequest(objectValue: try JSONParser.parse(#"{"k":2}"#).objectValue, objectValueIsPartial: false)))
     }
 
     @Test("an id the run holds wins over the name; an unknown id falls back to the name")
