@@ -56,6 +56,11 @@ package struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// it refused, or dropped with its GOAWAY): it was never applied, and is sent again on
     /// a new connection at once, without spending a retry (see ``RequestExecutor``).
     package var unprocessed = false
+    /// A 404 whose body is not the API's JSON error (an HTML page, plain text): most
+    /// likely no API at that path, so the base URL is wrong, not the run or label id.
+    package var notFoundPage = false
+    /// What to check after a ``notFoundPage`` 404.
+    package static let baseURLAdvice = "the answer is a page, not the API's error: check --base-url and its path prefix (such as /api)"
 
     package init(kind: Kind, operation: String, status: Int? = nil, detail: String? = nil, retryAfter: RetryAfter? = nil) {
         self.kind = kind
@@ -115,6 +120,7 @@ package struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case .quotaSpent: text = "\(operation): not sent"
         }
         if let detail, !detail.isEmpty { text += ": \(detail)" }
+        if notFoundPage { text += "; \(Self.baseURLAdvice)" }
         if let retryAfter, kind == .throttled || kind == .serverError {
             text += "; the server asked to wait \(retryAfter.spoken) before retrying"
             if let exceededWait { text += ", longer than labelport waits (\(RetryAfter.seconds(Int(exceededWait.components.seconds)).spoken)), so it gave up: try again later" }

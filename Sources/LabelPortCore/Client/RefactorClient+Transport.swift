@@ -129,6 +129,7 @@ extension RefactorClient {
             detail = serverMessage
         }
         var error = APIError(kind: kind, operation: call.operation, status: status, detail: detail, retryAfter: retryAfter)
+        error.notFoundPage = kind == .notFound && buffer.readableBytes > 0 && (try? JSONParser.parse(Array(buffer.readableBytesView.prefix(1 << 16)))) == nil
         error.rateLimit = rateLimit
         if kind == .unauthorized { error.tokenSource = configuration.token.source }
         return error

@@ -54,7 +54,7 @@ package final class ImportEngine: Sendable {
             case .success(let labels):
                 planner.addRun(runID, index: labels)
             case .failure(let error) where error.kind == .notFound:
-                planner.addMissingRun(runID, advice: configuration.missingRunAdvice)
+                planner.addMissingRun(runID, advice: error.notFoundPage ? APIError.baseURLAdvice : configuration.missingRunAdvice)
             case .failure(let error):
                 let reason = error.kind == .cancelled && stop.interrupt.isSet
                     ? SkipReason.interrupted.description

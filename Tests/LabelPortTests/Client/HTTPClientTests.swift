@@ -362,4 +362,21 @@ struct HTTPClientTests {
             #expect(server.connectionCounts.requests == 1)
         }
     }
+
+    @Test("a 404 that is a page, not the API's JSON error, says to check the base URL; the API's own 404 does not")
+    func notFoundPage() async throws {
+        let page = "<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>"
+        let answers = [ScriptedHTTPServer.response(404, page, headers: ["Content-Type: text/html"]),
+                       ScriptedHTTPServer.response(404, #"{"error": "no such run"}"#)]
+        try await ScriptedHTTPServer.withRunning({ request in .send(answers[min(request.index - 1, 1)]) }) { server in
+            try await RefactorClient.withClient(try Self.configuration(server)) { client in
+                let wrongPath = await expectAPIError { _ = try await client.listGoldLabels(runID: Self.run) }
+                #expect(wrongPath?.notFoundPage == true)
+                #expect(wrongPath?.description == "list gold labels of run \(Self.run): not found (404): run \(Self.run) not found (404 Not Found (an HTML page: from a proxy or gateway?)); the answer is a page, not the API's error: check --base-url and its path prefix (such as /api)")
+                let api = await expectAPIError { _ = try await client.listGoldLabels(runID: Self.run) }
+                #expect(api?.notFoundPage == false)
+                #expect(api?.description == "list gold labels of run \(Self.run): not found (404): run \(Self.run) not found (no such run)")
+            }
+        }
+    }
 }
