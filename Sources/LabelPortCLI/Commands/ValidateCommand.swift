@@ -58,7 +58,7 @@ struct ValidateCommand: ParsableCommand {
             if shown.admit() { output(diagnostic.description) }
         }
         if let more = shown.moreLine("problems", hint: "--verbose lists them all") { output(more) }
-        output(Self.line(summary.line, note: reader.delimiterNote))
+        output(Self.line(summary.line, note: reader.readingNote))
         return summary.errors == 0 ? 0 : 2
     }
 

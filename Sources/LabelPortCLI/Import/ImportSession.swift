@@ -14,7 +14,7 @@ struct ImportSession {
     /// The first read of the input (nothing is sent before it is done).
     let validation: InputValidator.Summary
     let recordWriter: RecordWriter
-    let delimiterNote: String?
+    let readingNote: String?
     let startedAt = ContinuousClock.now
 
     /// Reads the whole input once, printing its problems (the first 20, all with --verbose).
@@ -33,7 +33,7 @@ struct ImportSession {
             console.message(more)
         }
         recordWriter = RecordWriter(for: firstPass)
-        delimiterNote = firstPass.delimiterNote
+        readingNote = firstPass.readingNote
     }
 
     /// More invalid rows than `--max-errors` allows: nothing is written.
@@ -110,7 +110,7 @@ struct ImportSession {
         }
         let hint = command.report.map { "all of them are in \($0)" } ?? "--report FILE or --verbose lists them all"
         for line in await outputs.failedRowLines(hint: hint) { console.message(line) }
-        if let delimiterNote { console.message("\(source.displayName): \(delimiterNote)") }
+        if let readingNote { console.message("\(source.displayName): \(readingNote)") }
         for line in summary.humanLines { console.message(line) }
         if let planOut = command.planOut {
             console.message(savePlan

@@ -16,10 +16,14 @@ package struct LabelInput {
     /// Whether the CSV header line (the first JSONL line) ends with CRLF (kept in a rejects file).
     package var crlf: Bool { csv?.crlf ?? jsonl?.crlf ?? false }
     private let givenDelimiter: UInt8
-    /// For a summary of CSV input: the delimiter used, e.g. `cells separated by ';'`.
-    package var delimiterNote: String? {
-        guard format == .csv else { return nil }
-        return "cells separated by \(CSVReader.delimiterName(delimiter))"
+    /// For the summary: how the input was read — CSV: the delimiter used, e.g. `cells
+    /// separated by ';'`; xlsx with several sheets: the sheet read.
+    package var readingNote: String? {
+        switch format {
+        case .csv: "cells separated by \(CSVReader.delimiterName(delimiter))"
+        case .xlsx: xlsx?.sheetNote
+        case .jsonl: nil
+        }
     }
     /// Rows whose cells are all empty, skipped (one warning at the end counts them).
     package private(set) var emptyRows = 0

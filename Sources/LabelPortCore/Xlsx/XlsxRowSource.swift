@@ -13,6 +13,8 @@ struct XlsxRowSource {
     private(set) var emptyRows = 0
     /// A warning about the sheet read, for the input's warnings (once).
     private(set) var notice: Diagnostic?
+    /// Which sheet is read, when the workbook has more than one.
+    private(set) var sheetNote: String?
 
     init(workbook: () throws(ZipError) -> XlsxWorkbook, sheet: String?, file: String) {
         self.file = file
@@ -25,6 +27,10 @@ struct XlsxRowSource {
             }
             reader = try book.rows(of: chosen)
             if sheet == nil, chosen.hidden { notice = Self.hiddenNotice(chosen, of: book, file: file) }
+            if book.sheets.count > 1 {
+                let names = book.sheets.map { TerminalText.quoted($0.name) }.joined(separator: ", ")
+                sheetNote = "sheet \(TerminalText.quoted(chosen.name)) of \(book.sheets.count): \(names)" + (sheet == nil ? "; --sheet NAME reads another" : "")
+            }
         } catch {
             failure = Diagnostic(file: file, line: nil, message: Self.message(error))
         }

@@ -60,12 +60,20 @@ struct XlsxInputTests {
         #expect(warnings.map(\.description) == ["libreoffice-typed.xlsx: warning: 1 empty row skipped"])
     }
 
-    @Test("--sheet picks a sheet by name; a missing one lists the sheets")
+    @Test("--sheet picks a sheet by name, and the summary names the sheet read; a missing one lists the sheets")
     func sheets() throws {
         let (items, _) = try Self.items("openpyxl-typed.xlsx", options: LabelInputOptions(sheet: "second"))
         #expect(items == [.row(
             LabelRow(line: 2, runID: Self.run, outputResourceName: "from-second", textValue: "second sheet"),
             InputRecord(line: 2, content: .fields([Self.run, "from-second", "second sheet"])))])
+        var second = try LabelInput(path: Self.directory + "openpyxl-typed.xlsx", displayName: "openpyxl-typed.xlsx", options: LabelInputOptions(sheet: "second"))
+        #expect(second.readingNote == #"sheet "second" of 2: "labels", "second""#)
+        var first = try LabelInput(path: Self.directory + "openpyxl-typed.xlsx", displayName: "openpyxl-typed.xlsx", options: LabelInputOptions())
+        #expect(first.readingNote == #"sheet "labels" of 2: "labels", "second"; --sheet NAME reads another"#, "the summary names the sheet read")
+        while second.next() != nil || first.next() != nil {}
+        var single = try LabelInput(path: Self.directory + "openpyxl-1904.xlsx", displayName: "openpyxl-1904.xlsx", options: LabelInputOptions())
+        #expect(single.readingNote == nil, "a workbook of one sheet needs no word")
+        _ = single.next()
         let (missing, _) = try Self.items("openpyxl-typed.xlsx", options: LabelInputOptions(sheet: "nope"))
         #expect(missing == [.invalid(line: 0, [Diagnostic(
             file: "openpyxl-typed.xlsx", line: nil,
