@@ -173,7 +173,7 @@ struct NetworkFailure {
             return (.certificateRejected, "the certificate of \(server) is not valid for its host name: check the host in --base-url")
         }
         if upper.contains("CERTIFICATE") {
-            return (.certificateRejected, "the certificate of \(server) is not trusted (signed by an unknown authority, expired, or for another host name); \(trust.advice)")
+            return (.certificateRejected, "the certificate of \(server) is not trusted" + trust.untrustedReason(server: server))
         }
         return (.certificateRejected, "the secure connection (TLS) to \(server) could not be set up; check that the server speaks https on this port")
     }

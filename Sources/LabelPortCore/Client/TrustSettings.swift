@@ -9,6 +9,8 @@ package struct TrustSettings: Sendable {
     var bundle: [NIOSSLCertificate]?
     /// Certificates trusted besides the roots (`--ca-file`).
     var additional: [NIOSSLCertificate] = []
+    /// The files trusted, as messages name them (`--ca-file PATH`, `SSL_CERT_FILE PATH`).
+    var files: [String] = []
 
     package init() {}
 
@@ -19,9 +21,11 @@ package struct TrustSettings: Sendable {
     package init(caFile: String?, caFileSource: String = "--ca-file", environment: [String: String]) throws(ConfigurationError) {
         if let bundlePath = environment["SSL_CERT_FILE"], !bundlePath.isEmpty {
             bundle = try Self.load(bundlePath, named: "SSL_CERT_FILE")
+            files.append("SSL_CERT_FILE \(bundlePath)")
         }
         if let caFile {
             additional = try Self.load(caFile, named: caFileSource)
+            files.append("\(caFileSource) \(caFile)")
         }
     }
 
@@ -47,7 +51,14 @@ package struct TrustSettings: Sendable {
     }
 
     /// Where a user can add the CA that signed an untrusted certificate.
-    var advice: String {
-        "if the server uses a private CA, pass --ca-file PATH with its certificate (PEM) or set SSL_CERT_FILE to a bundle that holds it"
+    /// Why a certificate of `server` (`host:port`) may not be trusted, and what to do,
+    /// to follow "the certificate of SERVER is not trusted".
+    func untrustedReason(server: String) -> String {
+        guard !files.isEmpty else {
+            return " (signed by an unknown authority, expired or not valid yet); "
+                + "if the server uses a private CA, pass --ca-file PATH with its certificate (PEM) or set SSL_CERT_FILE to a bundle that holds it"
+        }
+        return ": no CA in \(files.joined(separator: " or ")) signed it, or it has expired or is not valid yet "
+            + "(`openssl s_client -connect \(server) -showcerts` shows its issuer and dates)"
     }
 }

@@ -93,7 +93,20 @@ struct TLSTransportTests {
             #expect(error?.kind == .certificateRejected, "\(String(describing: error))")
             #expect(error?.outcomeUnknown == false)
             #expect(error?.isRetryable == false)
-            #expect(error?.description == #"create gold label "tls-doc" in run \#(Self.run): the certificate of localhost:\#(port) is not trusted (signed by an unknown authority, expired, or for another host name); if the server uses a private CA, pass --ca-file PATH with its certificate (PEM) or set SSL_CERT_FILE to a bundle that holds it"#)
+            #expect(error?.description == #"create gold label "tls-doc" in run \#(Self.run): the certificate of localhost:\#(port) is not trusted (signed by an unknown authority, expired or not valid yet); if the server uses a private CA, pass --ca-file PATH with its certificate (PEM) or set SSL_CERT_FILE to a bundle that holds it"#)
+        }
+    }
+
+    @Test("a certificate no CA of --ca-file signed: the message names the file and the other causes, not --ca-file as the cure")
+    func untrustedWithCAFile() async throws {
+        try await Self.withTLSServer { port in
+            var configuration = try Self.configuration("https://localhost:\(port)", trustFixture: false)
+            configuration.trust = try TrustSettings(caFile: Self.directory + "other-ca.pem", environment: [:])
+            let error = await expectAPIError {
+                try await RefactorClient.withClient(configuration) { client in _ = try await client.listGoldLabels(runID: Self.run) }
+            }
+            #expect(error?.kind == .certificateRejected, "\(String(describing: error))")
+            #expect(error?.description == "list gold labels of run \(Self.run): the certificate of localhost:\(port) is not trusted: no CA in --ca-file \(Self.directory)other-ca.pem signed it, or it has expired or is not valid yet (`openssl s_client -connect localhost:\(port) -showcerts` shows its issuer and dates)")
         }
     }
 
