@@ -58,6 +58,10 @@ struct NetworkFailure {
             return (.connectionDropped, "the connection to \(server) failed\(during): \(Self.socketReason(error.errnoCode))")
         }
         if let error = error as? NIOHTTP2Errors.StreamClosed { return streamClosed(error.errorCode, received: received) }
+        if let error = error as? NIOHTTPDecompression.ExtraDecompressionError {
+            let what = error == .truncatedData ? "ends before the compressed data does (cut short)" : "has bytes after the end of the compressed data"
+            return (.invalidResponse, "the compressed answer from \(server) \(what)")
+        }
         if error is NIOHTTPDecompression.DecompressionError {
             return (.invalidResponse, "the compressed answer from \(server) could not be decoded, or it expands beyond the size labelport accepts")
         }
@@ -203,4 +207,5 @@ struct NetworkFailure {
         }
     }
 }
+
 

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import NIOHTTP2
+import NIOHTTPCompression
 import Testing
 @testable import LabelPortCore
 
@@ -51,6 +52,15 @@ struct NetworkFailureTests {
         #expect(!error.outcomeUnknown)
         #expect(error.description == "list gold labels of run R: proxy proxy.corp:3128 (from HTTP_PROXY) refused to open a tunnel to api.example.com:8080 (check that the proxy allows CONNECT to this host and port: labelport tunnels http:// through it too)")
         #expect(!error.description.contains("s3cret"))
+    }
+
+    @Test("a compressed answer cut short, or with bytes after its end, is an invalid answer said in words")
+    func compressedAnswerCut() {
+        let cut = Self.failure.apiError(NIOHTTPDecompression.ExtraDecompressionError.truncatedData, operation: "list gold labels of run R")
+        #expect(cut.kind == .invalidResponse)
+        #expect(cut.description == "list gold labels of run R: the server's answer was not valid: the compressed answer from api.example.com:443 ends before the compressed data does (cut short)")
+        let trailing = Self.failure.apiError(NIOHTTPDecompression.ExtraDecompressionError.invalidTrailingData, operation: "list gold labels of run R")
+        #expect(trailing.description == "list gold labels of run R: the server's answer was not valid: the compressed answer from api.example.com:443 has bytes after the end of the compressed data")
     }
 
     @Test("a request cancelled by labelport (its task cancelled) stays cancelled")
