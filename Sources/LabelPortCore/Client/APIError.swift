@@ -110,6 +110,7 @@ package struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound: text = "\(operation): not found (404)"
         case .throttled: text = "\(operation): throttled by the server (429)"
         case .serverError: text = "\(operation): server error (\(status ?? 500))"
+        case .unexpectedStatus where status == 413: text = "\(operation): the request is larger than the server, or a proxy in front of it, accepts (413)"
         case .unexpectedStatus: text = "\(operation): unexpected HTTP status \(status ?? 0)"
         case .connectFailed, .hostNotFound, .certificateRejected, .proxyFailed, .connectionDropped, .timeout:
             // The detail is the whole sentence (NetworkFailure).

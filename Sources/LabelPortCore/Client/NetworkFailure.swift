@@ -76,15 +76,17 @@ struct NetworkFailure {
 
     private func classify(_ error: HTTPClientError, received: Int?) -> (APIError.Kind, String) {
         switch error {
-        case .connectTimeout, .tlsHandshakeTimeout:
+        case .connectTimeout:
             return (.connectFailed, "could not connect to \(target) within \(Self.seconds(timeout)) (--timeout)")
+        case .tlsHandshakeTimeout:
+            return (.connectFailed, "\(server) took the connection but did not finish the secure (TLS) handshake within \(Self.seconds(timeout)) (--timeout); check that it speaks https on this port")
         case .httpProxyHandshakeTimeout, .socksHandshakeTimeout:
             return (.connectFailed, "\(proxyName) did not open a tunnel to \(server) within \(Self.seconds(timeout))")
         case .proxyAuthenticationRequired:
             let what = proxy?.hasCredentials == true ? "rejected the credentials in the proxy URL" : "asks for credentials: put them in the proxy URL (http://USER:PASSWORD@HOST:PORT)"
             return (.proxyFailed, "\(proxyName) \(what) (407)")
         case .invalidProxyResponse:
-            return (.proxyFailed, "\(proxyName) refused to open a tunnel to \(server) (check that the proxy allows CONNECT to this host and port: labelport tunnels http:// through it too)")
+            return (.proxyFailed, "\(proxyName) did not open a tunnel to \(server): it refused (check that it allows CONNECT to this host and port: labelport tunnels http:// through it too) or could not reach the server")
         case .readTimeout:
             return (.timeout, noProgress(received))
         case .deadlineExceeded:

@@ -379,4 +379,19 @@ struct HTTPClientTests {
             }
         }
     }
+
+    @Test("413 says the request is larger than the server or a proxy accepts, with the page's words; not retried")
+    func payloadTooLarge() async throws {
+        let page = "<html><head><title>413 Request Entity Too Large</title></head></html>"
+        try await ScriptedHTTPServer.withRunning({ _ in .send(ScriptedHTTPServer.response(413, page, headers: ["Content-Type: text/html"])) }) { server in
+            let error = await expectAPIError {
+                try await RefactorClient.withClient(try Self.configuration(server)) { client in
+                    _ = try await client.createGoldLabel(runID: Self.run, CreateGoldLabelRequest(outputResourceName: "huge", textValue: "x"))
+                }
+            }
+            #expect(error?.isRetryable == false)
+            #expect(error?.description == #"create gold label "huge" in run \#(Self.run): the request is larger than the server, or a proxy in front of it, accepts (413): 413 Request Entity Too Large (an HTML page: from a proxy or gateway?)"#)
+            #expect(server.connectionCounts.requests == 1)
+        }
+    }
 }

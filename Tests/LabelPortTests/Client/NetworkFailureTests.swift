@@ -50,7 +50,7 @@ struct NetworkFailureTests {
         let error = failure.apiError(HTTPClientError.invalidProxyResponse, operation: "list gold labels of run R")
         #expect(error.kind == .proxyFailed)
         #expect(!error.outcomeUnknown)
-        #expect(error.description == "list gold labels of run R: proxy proxy.corp:3128 (from HTTP_PROXY) refused to open a tunnel to api.example.com:8080 (check that the proxy allows CONNECT to this host and port: labelport tunnels http:// through it too)")
+        #expect(error.description == "list gold labels of run R: proxy proxy.corp:3128 (from HTTP_PROXY) did not open a tunnel to api.example.com:8080: it refused (check that it allows CONNECT to this host and port: labelport tunnels http:// through it too) or could not reach the server")
         #expect(!error.description.contains("s3cret"))
     }
 
@@ -61,6 +61,13 @@ struct NetworkFailureTests {
         #expect(cut.description == "list gold labels of run R: the server's answer was not valid: the compressed answer from api.example.com:443 ends before the compressed data does (cut short)")
         let trailing = Self.failure.apiError(NIOHTTPDecompression.ExtraDecompressionError.invalidTrailingData, operation: "list gold labels of run R")
         #expect(trailing.description == "list gold labels of run R: the server's answer was not valid: the compressed answer from api.example.com:443 has bytes after the end of the compressed data")
+    }
+
+    @Test("a server that takes the connection but never finishes the TLS handshake is told apart from one that does not connect")
+    func tlsHandshakeTimeout() {
+        let error = Self.failure.apiError(HTTPClientError.tlsHandshakeTimeout, operation: "list gold labels of run R")
+        #expect(error.kind == .connectFailed)
+        #expect(error.description == "list gold labels of run R: api.example.com:443 took the connection but did not finish the secure (TLS) handshake within 30 s (--timeout); check that it speaks https on this port")
     }
 
     @Test("a request cancelled by labelport (its task cancelled) stays cancelled")
