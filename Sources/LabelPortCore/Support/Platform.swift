@@ -34,6 +34,16 @@ package enum Platform {
         #endif
     }
 
+    /// The bytes of an IP address written as text (`inet_pton(3)`): 4 for IPv4, 16 for
+    /// IPv6; nil when `text` is not an address.
+    package static func ipAddressBytes(_ text: String) -> [UInt8]? {
+        var v4 = [UInt8](repeating: 0, count: 4)
+        if v4.withUnsafeMutableBytes({ inet_pton(AF_INET, text, $0.baseAddress) }) == 1 { return v4 }
+        var v6 = [UInt8](repeating: 0, count: 16)
+        if v6.withUnsafeMutableBytes({ inet_pton(AF_INET6, text, $0.baseAddress) }) == 1 { return v6 }
+        return nil
+    }
+
     /// `close(2)`.
     @discardableResult
     package static func close(_ fd: Int32) -> Int32 {

@@ -55,7 +55,7 @@ struct ProxySettingsTests {
         #expect(try ProxySettings.select(for: Self.api, explicit: nil, environment: proxy)?.host == "proxy")
     }
 
-    @Test("NO_PROXY: names, domain suffixes, a leading dot, ports ignored, *; loopback never proxied")
+    @Test("NO_PROXY: names, domain suffixes, a leading dot, ports ignored, *, CIDR ranges; loopback never proxied")
     func bypass() throws {
         let proxy = ["HTTPS_PROXY": "http://proxy:3128"]
         func via(_ host: String, _ noProxy: String) throws -> Bool {
@@ -68,6 +68,18 @@ struct ProxySettingsTests {
         #expect(try via("notexample.com", "example.com"))
         #expect(try !via("anything.org", "*"))
         #expect(try !via("10.1.2.3", "10.1.2.3"))
+        // CIDR ranges, as curl reads them (plain http: https to an address is never proxied).
+        func viaHTTP(_ host: String, _ noProxy: String) throws -> Bool {
+            try ProxySettings.select(for: ServerAddress("http://\(host)", allowInsecureHTTP: true), explicit: nil, environment: ["HTTP_PROXY": "http://proxy:3128", "NO_PROXY": noProxy]) != nil
+        }
+        #expect(try !viaHTTP("192.0.2.77", "192.0.2.0/24"))
+        #expect(try viaHTTP("192.0.3.1", "192.0.2.0/24"))
+        #expect(try !viaHTTP("10.200.0.1", "10.0.0.0/8"))
+        #expect(try viaHTTP("11.0.0.1", "10.0.0.0/8"))
+        #expect(try !viaHTTP("192.0.2.9", "192.0.2.9/32"))
+        #expect(try !viaHTTP("[2001:db8::1]", "2001:db8::/32"))
+        #expect(try viaHTTP("[2001:db9::1]", "2001:db8::/32"))
+        #expect(try via("api.example.com", "192.0.2.0/24"), "a name is not an address in the range")
         #expect(try ProxySettings.select(for: ServerAddress("https://localhost:8443"), explicit: nil, environment: proxy) == nil)
         let explicit = try ProxySettings(url: "http://flag:4", source: "--proxy")
         #expect(try ProxySettings.select(for: ServerAddress("http://127.0.0.1:8787"), explicit: explicit, environment: [:]) == nil)
