@@ -363,6 +363,11 @@ package final class RequestExecutor: Sendable {
     /// Now on the injected clock, as an offset from the executor's start.
     package var now: Duration { clock.now() }
 
+    /// How long `error`'s `Retry-After` asks to wait from now (nil without one).
+    package func retryAfterDelay(_ error: APIError) -> Duration? {
+        error.retryAfter.map { $0.delay(nowEpochSeconds: wallClock()) }
+    }
+
     /// Waits `delay` on the injected clock; false if cancelled first.
     package func pause(for delay: Duration) async -> Bool {
         await sleep(until: clock.now() + delay)

@@ -70,9 +70,18 @@ final class CreateReconciler: Sendable {
     /// run shows one (its values set as asked), or nil if the create was not applied.
     private func lookForCreated(_ request: CreateGoldLabelRequest, runID: String, after error: APIError, attempt: Int) async throws(WriteFailure) -> String? {
         let stillWorking = error.kind == .timeout || error.status == 504
+        // The server's Retry-After is never undercut, by the look nor by a resend; one
+        // longer than labelport waits ends the create, its label perhaps made.
+        let asked = executor.retryAfterDelay(error)
+        if let asked, asked > executor.options.retryPolicy.maxRetryAfter {
+            throw .failed(
+                "\(error.waitingLongerThan(executor.options.retryPolicy.maxRetryAfter).description); the label may exist: run the import again later (upsert finds it)",
+                outcomeUnknown: true)
+        }
         if stillWorking || error.kind == .serverError {
             let ceiling = executor.options.retryPolicy.backoffCeiling(retry: attempt - 1)
-            _ = await executor.pause(for: max(ceiling, stillWorking ? Self.settleAfterSlowAnswer : Self.settleBeforeLooking))
+            let settle = max(ceiling, stillWorking ? Self.settleAfterSlowAnswer : Self.settleBeforeLooking)
+            _ = await executor.pause(for: max(settle, asked ?? .zero))
         }
         let failedAt = executor.now
         let labels: CompactRun

@@ -120,7 +120,9 @@ package struct ImportSummary: Sendable {
             "\(CountText.count(c.rows, "row")): \(actions)" + (statuses.isEmpty ? "" : " (\(statuses))"),
             "\(CountText.count(requests, "request")) (\(CountText.count(retries, "retry", "retries"))) in \(Self.decimal(elapsedSeconds, digits: 2)) s, \(Self.decimal(rate, digits: 0)) req/s",
         ]
-        if unansweredCreates > 0 {
+        if unansweredCreates > 0 && rereads == 0 {
+            lines.append("\(CountText.count(unansweredCreates, "create")) went unanswered and could not be settled (the run was not read again): the failed rows say why")
+        } else if unansweredCreates > 0 {
             lines.append(
                 "\(CountText.count(unansweredCreates, "create")) went unanswered: the run was read again "
                     + "\(CountText.count(rereads, "time")) to find which the server had stored; "

@@ -19,17 +19,20 @@ struct CreateReconcilerTests {
         let status: Int
         /// The status of list reads (200: the labels stored so far).
         let readStatus: Int
+        /// The `Retry-After` of the POST's error answer, if any.
+        let retryAfter: String?
 
-        init(status: Int, readStatus: Int = 200) {
+        init(status: Int, readStatus: Int = 200, retryAfter: String? = nil) {
             self.status = status
             self.readStatus = readStatus
+            self.retryAfter = retryAfter
         }
 
         func reply(_ request: ScriptedHTTPServer.Request) -> ScriptedHTTPServer.Reply {
             if request.requestLine.hasPrefix("POST") {
                 let count = posts.withLock { $0 += 1; return $0 }
                 if count > 1 { return .send(ScriptedHTTPServer.response(201, CreateReconcilerTests.label)) }
-                return .send(ScriptedHTTPServer.response(status, #"{"error":"upstream timed out"}"#))
+                return .send(ScriptedHTTPServer.response(status, #"{"error":"upstream timed out"}"#, headers: retryAfter.map { ["Retry-After: \($0)"] } ?? []))
             }
             reads.withLock { $0 += 1 }
             if readStatus != 200 { return .send(ScriptedHTTPServer.response(readStatus, #"{"error":"cannot list"}"#)) }
@@ -106,6 +109,35 @@ struct CreateReconcilerTests {
                 #expect(message.hasSuffix("; the create before it went unanswered, so the label may exist: run the import again (upsert finds it)"), "\(message)")
             }
             #expect(upstream.posts.withLock { $0 } == 1, "not sent again")
+        }
+    }
+
+    @Test("a 5xx with Retry-After: the run is looked at, and the create sent again, no sooner than the server asked")
+    func retryAfterHonoured() async throws {
+        let upstream = Upstream(status: 503, retryAfter: "20")
+        try await Self.creating(against: upstream) { clock, _, create in
+            try await HTTPClientTests.eventually("the reconciler waits before looking") { clock.sleeperCount == 1 }
+            clock.advance(by: .seconds(20) - .milliseconds(1))
+            #expect(clock.sleeperCount == 1 && upstream.reads.withLock { $0 } == 0, "looked before Retry-After")
+            clock.advance(by: .milliseconds(1))
+            #expect(try await create.value == "aaaaaaaa-0000-4000-8000-000000000001")
+            #expect(upstream.posts.withLock { $0 } == 2 && upstream.reads.withLock { $0 } == 1)
+        }
+    }
+
+    @Test("a 5xx asking for longer than labelport waits: the create ends at once, its label perhaps made, the time asked said")
+    func retryAfterTooLong() async throws {
+        let upstream = Upstream(status: 503, retryAfter: "3600")
+        try await Self.creating(against: upstream) { _, _, create in
+            do {
+                _ = try await create.value
+                Issue.record("created after all")
+            } catch let failure as WriteFailure {
+                guard case .failed(let message, let unknown, _) = failure else { Issue.record("\(failure)"); return }
+                #expect(unknown)
+                #expect(message.hasSuffix("server error (503): upstream timed out; the server asked to wait 3600 s (1 h) before retrying, longer than labelport waits (300 s (5 min)), so it gave up: try again later; the label may exist: run the import again later (upsert finds it)"), "\(message)")
+            }
+            #expect(upstream.posts.withLock { $0 } == 1 && upstream.reads.withLock { $0 } == 0, "neither looked nor sent again")
         }
     }
 }
