@@ -32,6 +32,47 @@ enum XlsxCellText {
         return ofDay == 0 ? text : text + "T" + clock(milliseconds: ofDay)
     }
 
+    /// An ISO 8601 date cell (`t="d"`, written by a few programs) in the form a date serial
+    /// gives: `YYYY-MM-DD` at midnight, else `YYYY-MM-DDTHH:MM:SS[.sss]` (rounded to the
+    /// millisecond). Text in another form is kept as it is.
+    static func isoDate(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int64? {
+            guard range.upperBound <= bytes.count, bytes[range].allSatisfy({ $0 &- 0x30 < 10 }) else { return nil }
+            return bytes[range].reduce(Int64(0)) { $0 * 10 + Int64($1 - 0x30) }
+        }
+        guard bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+              number(0..<4) != nil, number(5..<7) != nil, number(8..<10) != nil else { return text }
+        let date = String(decoding: bytes[0..<10], as: UTF8.self)
+        if bytes.count == 10 { return date }
+        guard bytes.count >= 16, bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
+              let hours = number(11..<13), let minutes = number(14..<16) else { return text }
+        var seconds: Int64 = 0
+        var fraction = 0.0
+        var end = 16
+        if bytes.count > 16 {
+            guard bytes.count >= 19, bytes[16] == UInt8(ascii: ":"), let whole = number(17..<19) else { return text }
+            seconds = whole
+            end = 19
+            if bytes.count > 19 {
+                // Digits past the ninth cannot change the millisecond.
+                let shown = min(bytes.count, 29)
+                guard bytes[19] == UInt8(ascii: "."), bytes.count > 20, bytes[20...].allSatisfy({ $0 &- 0x30 < 10 }),
+                      let digits = number(20..<shown) else { return text }
+                fraction = Double(digits) / pow10(shown - 20)
+                end = bytes.count
+            }
+        }
+        guard end == bytes.count, hours < 24, minutes < 60, seconds < 60 else { return text }
+        let ofDay = (hours * 3600 + minutes * 60 + seconds) * 1000 + Int64((fraction * 1000).rounded())
+        guard ofDay < 86_400_000 else { return text }
+        return ofDay == 0 ? date : date + "T" + clock(milliseconds: ofDay)
+    }
+
+    private static func pow10(_ n: Int) -> Double {
+        (0..<n).reduce(1.0) { value, _ in value * 10 }
+    }
+
     /// A serial shown with a time-only format as the time of day, ISO 8601 `HH:MM:SS[.sss]`
     /// (rounded to the millisecond): a format without a date shows only the time, whatever
     /// day the serial falls on.

@@ -200,7 +200,7 @@ struct XlsxSheetReader {
             if let serial = Double(value) {
                 return XlsxRow.Cell(column: column, text: XlsxCellText.date(serial: serial, date1904: date1904))
             }
-            return XlsxRow.Cell(column: column, text: value)  // t="d": already ISO 8601
+            return XlsxRow.Cell(column: column, text: XlsxCellText.isoDate(value))  // t="d": ISO 8601
         case .time, .duration:
             guard let value, !value.isEmpty else { return nil }
             guard let serial = Double(value), serial.isFinite else { throw bad("a time that cannot be read: \(value)") }

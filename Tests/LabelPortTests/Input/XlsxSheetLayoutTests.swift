@@ -105,6 +105,14 @@ struct XlsxSheetLayoutTests {
 
     @Test("time and duration text")
     func timeText() {
+        // ISO 8601 date cells (t="d") in the form serials give.
+        #expect(XlsxCellText.isoDate("2024-03-01T00:00:00") == "2024-03-01")
+        #expect(XlsxCellText.isoDate("2024-03-01") == "2024-03-01")
+        #expect(XlsxCellText.isoDate("2024-03-01T13:45:00.5") == "2024-03-01T13:45:00.500")
+        #expect(XlsxCellText.isoDate("2024-03-01T13:45") == "2024-03-01T13:45:00")
+        #expect(XlsxCellText.isoDate("2024-03-01T13:45:30.12345678901234567890123") == "2024-03-01T13:45:30.123")
+        #expect(XlsxCellText.isoDate("2024-03-01T13:45:30Z") == "2024-03-01T13:45:30Z", "another form is kept")
+        #expect(XlsxCellText.isoDate("March 1") == "March 1")
         #expect(XlsxCellText.time(serial: 0.5) == "12:00:00")
         #expect(XlsxCellText.time(serial: 45352.75) == "18:00:00", "a date-time shown with a time format: its time")
         #expect(XlsxCellText.time(serial: 1.0 / 86_400_000 * 250) == "00:00:00.250")
