@@ -9,6 +9,8 @@ struct XlsxRowSource {
     private var reader: XlsxSheetReader?
     private var failure: Diagnostic?
     private var width: Int?
+    /// The header row's texts, by sheet column (for naming a bad cell's column).
+    private var header: [String] = []
     /// Rows with no value that were skipped (after the header).
     private(set) var emptyRows = 0
     /// A warning about the sheet read, for the input's warnings (once).
@@ -89,17 +91,21 @@ struct XlsxRowSource {
     private mutating func makeRow(_ row: XlsxRow) -> CSVRow {
         var problems: [Diagnostic] = []
         let used = (row.cells.map(\.column).max() ?? -1) + 1
-        if width == nil { width = used }
+        let isHeader = width == nil
+        if isHeader { width = used }
         // Cells right of the header's last are kept: the mapper refuses values without a header.
         var fields = [String](repeating: "", count: max(width!, used))
         for cell in row.cells {
             if let problem = cell.problem {
+                let column = isHeader || cell.column >= header.count || header[cell.column].isEmpty
+                    ? "" : " (column \(TerminalText.quoted(header[cell.column])))"
                 problems.append(Diagnostic(
                     file: file, line: row.number, column: cell.column + 1,
-                    message: "cell \(XlsxCellText.cellName(column: cell.column, row: row.number)) " + problem))
+                    message: "cell \(XlsxCellText.cellName(column: cell.column, row: row.number))\(column) " + problem))
             }
             fields[cell.column] = cell.text
         }
+        if isHeader { header = fields }
         return CSVRow(line: row.number, cells: CSVCells(fields), problems: problems, inSheet: true)
     }
 

@@ -16,7 +16,7 @@ struct SpreadsheetRejectsTests {
             let rejects = dir.url("rejects.csv")
             let result = try await ImportFixtures.importFile(file, sandbox, dir, ["--report", report, "--rejects", rejects])
             #expect(result.status == 2, "\(result.stderr)")
-            #expect(result.stderr.contains("\(file):3:3: cell C3 holds the error #DIV/0!: correct the formula, or type the value"), "\(result.stderr)")
+            #expect(result.stderr.contains("\(file):3:3: cell C3 (column \"object_value.n:number\") holds the error #DIV/0!: correct the formula, or type the value"), "\(result.stderr)")
             let run = InputFixtures.runID
             #expect(try FileText.read(rejects) == """
                 run_id,output_resource_name,object_value.n:number,object_value_is_partial

@@ -97,7 +97,7 @@ struct XlsxInputTests {
         #expect(lines == [
             "bad.xlsx:2:3: cell C2: object_value.n: \"twelve\" is not a number (e.g. 42, -1.5, 2e10; no leading zeros, '+' or thousands separators; --decimal-comma reads 0,75)",
             "bad.xlsx:2:4: cell D2: object_value_is_partial \"maybe\" is not a boolean: write true or false (or leave the cell empty)",
-            "bad.xlsx:3:3: cell C3 holds a formula with no computed value (the file was not saved by a program that calculates "
+            "bad.xlsx:3:3: cell C3 (column \"object_value.n:number\") holds a formula with no computed value (the file was not saved by a program that calculates "
                 + "formulas): open and save it in Excel or LibreOffice, or type the value",
         ])
     }

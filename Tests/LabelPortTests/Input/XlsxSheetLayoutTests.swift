@@ -150,7 +150,7 @@ struct XlsxSheetLayoutTests {
             return
         }
         #expect(diagnostics.map(\.description) == [
-            "openpyxl-typed.xlsx:2:7: cell G2 holds a formula with no computed value (the file was not saved by a program that "
+            "openpyxl-typed.xlsx:2:7: cell G2 (column \"object_value.total:number\") holds a formula with no computed value (the file was not saved by a program that "
                 + "calculates formulas): open and save it in Excel or LibreOffice, or type the value",
         ])
         #expect(record.runID == Self.run)
@@ -167,7 +167,7 @@ struct XlsxSheetLayoutTests {
             return
         }
         #expect(diagnostics.map(\.description) == [
-            "libreoffice-problems.xlsx:3:3: cell C3 holds the error #DIV/0!: correct the formula, or type the value",
+            "libreoffice-problems.xlsx:3:3: cell C3 (column \"object_value.n:number\") holds the error #DIV/0!: correct the formula, or type the value",
         ], "not also \"#DIV/0! is not a number\"")
         #expect(record.content == .fields([Self.run, "doc-2", "#DIV/0!", ""]))
         #expect(record.runID == Self.run)
