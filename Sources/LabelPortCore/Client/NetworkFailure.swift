@@ -31,9 +31,14 @@ struct NetworkFailure {
     /// limit), before any of an answer arrived.
     private func isUnprocessed(_ error: any Error, received: Int?) -> Bool {
         guard received == nil else { return false }
-        if let error = error as? NIOHTTP2Errors.StreamClosed { return error.errorCode == .refusedStream || error.errorCode == .cancel }
+        if let error = error as? NIOHTTP2Errors.StreamClosed { return Self.notProcessed(error.errorCode, received: received) }
         if let error = error as? HTTPClientError { return error == .cancelled && !Task.isCancelled }
         return false
+    }
+
+    /// An HTTP/2 stream closed so, before any of an answer, was not processed.
+    private static func notProcessed(_ code: HTTP2ErrorCode, received: Int?) -> Bool {
+        received == nil && (code == .refusedStream || code == .cancel)
     }
 
     private func classify(_ error: any Error, received: Int?) -> (APIError.Kind, String) {
@@ -130,7 +135,7 @@ struct NetworkFailure {
     /// ``isUnprocessed(_:received:)`` says so (so never sent, as far as the data goes);
     /// anything else may have reached the server.
     private func streamClosed(_ code: HTTP2ErrorCode, received: Int?) -> (APIError.Kind, String) {
-        if received == nil, code == .refusedStream || code == .cancel {
+        if Self.notProcessed(code, received: received) {
             return (.connectFailed, "\(server) closed the connection before processing the request (HTTP/2)")
         }
         let reason = Self.http2Reasons[code.networkCode] ?? "error \(code.networkCode)"
@@ -211,5 +216,3 @@ struct NetworkFailure {
         }
     }
 }
-
-
