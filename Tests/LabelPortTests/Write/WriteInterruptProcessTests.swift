@@ -61,10 +61,14 @@ struct WriteInterruptProcessTests {
             #expect(lines.count == Self.labels, "one line per planned write")
             let ok = lines.filter { $0["status"] == "ok" }.count
             let skipped = lines.filter { $0["status"] == "skipped" }.count
-            #expect(ok + skipped == Self.labels, "nothing failed")
+            // On a loaded machine a write can time out: it then fails as one the server may
+            // have applied (never as anything else), and undo must restore it too.
+            let failed = lines.filter { $0["status"] == "failed" }
+            #expect(ok + skipped + failed.count == Self.labels)
+            #expect(failed.allSatisfy { "\($0["error"] ?? .null)".contains("may have applied") }, "\(failed)")
             #expect(skipped > 0 && ok >= 300)
             let changed = sandbox.sandbox.goldLabels(runID: UndoFixtures.runA).filter { $0.objectValue?["changed"] != nil }.count
-            #expect(changed == ok, "every write reported ok was made, and nothing else")
+            #expect(changed >= ok && changed <= ok + failed.count, "every write reported ok was made, and nothing not attempted")
             #expect(try JournalReader.read(journal).entries.filter { $0.outcome?.status == .ok }.count == ok, "the journal holds the writes made")
 
             let undo = try await UndoFixtures.run(["undo", journal, "--no-journal"], sandbox, dir)
