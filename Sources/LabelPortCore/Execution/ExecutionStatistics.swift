@@ -41,6 +41,9 @@ package struct ExecutionStatistics: Sendable, Equatable {
     package var rereads = 0
     /// Unanswered creates sent again because a re-read showed the server had not stored them.
     package var resentCreates = 0
+    /// Attempts the server closed before processing them (an HTTP/2 stream refused, or
+    /// ended by its GOAWAY), each sent again: not in ``requestsSent`` nor ``retries``.
+    package var refusedUnprocessed = 0
     /// The most attempts in flight at once.
     package var peakInFlight = 0
     package var reads = Counts()

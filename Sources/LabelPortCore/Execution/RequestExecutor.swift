@@ -29,25 +29,27 @@ package final class RequestExecutor: Sendable {
         /// Why requests are to wait for the quota pause ahead, said when one first waits
         /// for it (an answer's headers may start a pause that no request then waits for).
         var quotaNotice: String?
+        /// Attempts the server answered (any status): progress, for ``unprocessedResends``.
+        var answers = 0
     }
 
     package let options: ExecutionOptions
     private let policy: RetryPolicy
-    private let clock: ExecutorClock
+    let clock: ExecutorClock
     private let random: @Sendable () -> Double
-    private let wallClock: @Sendable () -> Double
+    let wallClock: @Sendable () -> Double
     private let semaphore: AsyncSemaphore
-    private let shutdown = ShutdownSignal()
+    let shutdown = ShutdownSignal()
     private let state: Mutex<State>
     /// Told, in words, when requests are about to wait ``noticeableWait`` or longer for the
     /// server (a `Retry-After`, a used-up quota), so that a long wait is not a silent one.
     private let announce: @Sendable (String) -> Void
     /// Waits shorter than this pass without a notice (backoff, pacing).
     static let noticeableWait = Duration.seconds(5)
-    /// How many times one request closed before the server processed it is sent again
-    /// without spending a retry: enough for a server that ends every connection after a
-    /// few requests (each resend goes out on a newer connection), bounded for one that
-    /// refuses everything.
+    /// How many times in a row one request closed before the server processed it is sent
+    /// again, without spending a retry, while the server answers no request at all: a
+    /// server that ends every connection after a few requests answers others meanwhile
+    /// (the count then starts again); one that refuses everything is given up on.
     static let unprocessedResends = 20
 
     /// - Parameters:
@@ -153,12 +155,13 @@ package final class RequestExecutor: Sendable {
     ) async throws(APIError) -> T {
         var retriesSoFar = 0
         var resentUnprocessed = 0
+        var answersAtRefusal = -1
         var lastError: APIError?
         while true {
             if let tooLong = quotaWaitTooLong(kind, operation: operation) { throw tooLong }
             let attempted: (outcome: Result<T, APIError>, sentAt: Duration)
             do {
-                attempted = try await attempt(kind, isRetry: retriesSoFar + resentUnprocessed > 0, body)
+                attempted = try await attempt(kind, isRetry: retriesSoFar > 0, body)
             } catch {
                 if error.quotaSpent, let tooLong = quotaWaitTooLong(kind, operation: operation) { throw tooLong }
                 throw finishCancelled(kind, operation: operation, lastError: lastError)
@@ -172,9 +175,13 @@ package final class RequestExecutor: Sendable {
                 error = failure
             }
             // Closed before the server processed it: sent again at once on a new connection.
-            if error.unprocessed, resentUnprocessed < Self.unprocessedResends {
-                resentUnprocessed += 1
-                continue
+            if error.unprocessed {
+                let answers = state.withLock { $0.answers }
+                if answers != answersAtRefusal { (resentUnprocessed, answersAtRefusal) = (0, answers) }
+                if resentUnprocessed < Self.unprocessedResends {
+                    resentUnprocessed += 1
+                    continue
+                }
             }
             let decision = decide(after: error, sentAt: sentAt, kind: kind, retriesSoFar: retriesSoFar)
             guard case .retry(let delay) = decision else {
@@ -227,6 +234,7 @@ package final class RequestExecutor: Sendable {
                 s.inFlight -= 1
                 s.pacer.accepted(sentAt: sentAt, answeredAt: answeredAt)
                 s.budget.recordAnswer()
+                s.answers += 1
                 s.statistics.succeeded += 1
                 s.statistics[kind].succeeded += 1
             }
@@ -235,6 +243,15 @@ package final class RequestExecutor: Sendable {
             let answeredAt = clock.now()
             state.withLock { s in
                 s.inFlight -= 1
+                if error.unprocessed {
+                    // Not processed: no request the server made, no retry spent.
+                    s.statistics.requestsSent -= 1
+                    s.statistics[kind].sent -= 1
+                    if isRetry { s.statistics.retries -= 1 }
+                    s.statistics.refusedUnprocessed += 1
+                    return
+                }
+                if error.status != nil { s.answers += 1 }
                 if error.kind == .throttled {
                     s.statistics.throttled += 1
                 } else if error.status != nil {
@@ -356,47 +373,5 @@ package final class RequestExecutor: Sendable {
             kind: .cancelled, operation: operation,
             detail: lastError.map { "while waiting to retry after: \($0)" }
         )
-    }
-
-    // MARK: - Waiting
-
-    /// Now on the injected clock, as an offset from the executor's start.
-    package var now: Duration { clock.now() }
-
-    /// How long `error`'s `Retry-After` asks to wait from now (nil without one).
-    package func retryAfterDelay(_ error: APIError) -> Duration? {
-        error.retryAfter.map { $0.delay(nowEpochSeconds: wallClock()) }
-    }
-
-    /// Waits `delay` on the injected clock; false if cancelled first.
-    package func pause(for delay: Duration) async -> Bool {
-        await sleep(until: clock.now() + delay)
-    }
-
-    /// Sleeps on the injected clock until `deadline`; false if cancelled first (by the task
-    /// or by ``cancelAll()``).
-    private func sleep(until deadline: Duration) async -> Bool {
-        if shutdown.isTriggered || Task.isCancelled { return false }
-        if clock.now() >= deadline { return true }
-        let clock = self.clock
-        let shutdown = self.shutdown
-        let woke = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                do {
-                    try await clock.sleepUntil(deadline)
-                    return true
-                } catch {
-                    return false
-                }
-            }
-            group.addTask {
-                await shutdown.wait()
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
-        return woke && !shutdown.isTriggered && !Task.isCancelled
     }
 }

@@ -17,6 +17,8 @@ package struct ImportSummary: Sendable {
     package var rereads = 0
     /// Of those creates, the ones the server had not stored, sent again.
     package var resentCreates = 0
+    /// Requests the server closed before processing them (HTTP/2), sent again.
+    package var refusedUnprocessed = 0
     package var elapsedSeconds: Double
     package var dryRun: Bool
     package var interrupted: Bool
@@ -66,6 +68,7 @@ package struct ImportSummary: Sendable {
         object["unanswered_creates"] = .number(JSONNumber(unansweredCreates))
         object["rereads"] = .number(JSONNumber(rereads))
         object["resent_creates"] = .number(JSONNumber(resentCreates))
+        object["refused_unprocessed"] = .number(JSONNumber(refusedUnprocessed))
         object["elapsed_seconds"] = .number(JSONNumber(uncheckedLiteral: Self.decimal(elapsedSeconds, digits: 3)))
         object["dry_run"] = .bool(dryRun)
         if dryRun { object["would_fail"] = .number(JSONNumber(counts.doomed)) }
@@ -84,6 +87,7 @@ package struct ImportSummary: Sendable {
         unansweredCreates = statistics.reduce(0) { $0 + $1.unansweredCreates }
         rereads = statistics.reduce(0) { $0 + $1.rereads }
         resentCreates = statistics.reduce(0) { $0 + $1.resentCreates }
+        refusedUnprocessed = statistics.reduce(0) { $0 + $1.refusedUnprocessed }
     }
 
     /// `rate limited: the server allowed about 195 req/s; 3 requests refused (429)`, when
@@ -120,6 +124,9 @@ package struct ImportSummary: Sendable {
             "\(CountText.count(c.rows, "row")): \(actions)" + (statuses.isEmpty ? "" : " (\(statuses))"),
             "\(CountText.count(requests, "request")) (\(CountText.count(retries, "retry", "retries"))) in \(Self.decimal(elapsedSeconds, digits: 2)) s, \(Self.decimal(rate, digits: 0)) req/s",
         ]
+        if refusedUnprocessed > 0 {
+            lines.append("\(CountText.count(refusedUnprocessed, "request")) the server closed unprocessed (HTTP/2: a refused stream, or a GOAWAY) \(refusedUnprocessed == 1 ? "was" : "were") sent again on a new connection (not counted above)")
+        }
         if unansweredCreates > 0 && rereads == 0 {
             lines.append("\(CountText.count(unansweredCreates, "create")) went unanswered and could not be settled (the run was not read again): the failed rows say why")
         } else if unansweredCreates > 0 {
