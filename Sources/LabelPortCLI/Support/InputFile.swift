@@ -17,7 +17,7 @@ struct InputFile {
             self.path = try Self.spool(STDIN_FILENO, named: "standard input")
             self.displayName = "<stdin>"
             self.isSpool = true
-        } else if LabelInput.isReadOnce(path) {
+        } else if FileText.isReadOnce(path) {
             let fd = Platform.openForReading(path)
             guard fd >= 0 else { throw ValidationError("cannot read \(path): \(String(cString: strerror(errno)))") }
             defer { _ = Platform.close(fd) }

@@ -42,15 +42,6 @@ package struct LabelInput {
     private var finished = false
     private var sawRow = false
 
-    /// True when `path` names something other than a regular file or a directory (a pipe
-    /// such as `/dev/stdin` or `<(command)`, a device): its bytes can be read only once.
-    package static func isReadOnce(_ path: String) -> Bool {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return false }
-        let type = info.st_mode & S_IFMT
-        return type != S_IFREG && type != S_IFDIR
-    }
-
     /// Opens `path` (`-` for stdin); throws only when the file cannot be opened, or is a
     /// workbook labelport does not read (.xls, .ods, .numbers: recognised by its bytes).
     /// The format, unless `options` gives it, comes from the display name's extension.
@@ -59,7 +50,7 @@ package struct LabelInput {
         let source = try ByteSource(path: path, chunkSize: options.chunkSize)
         // Standard input or a pipe (read once): a workbook is recognised by its first
         // bytes too, then read whole.
-        let readOnce = path == "-" || Self.isReadOnce(path)
+        let readOnce = path == "-" || FileText.isReadOnce(path)
         if readOnce, options.format == nil, WorkbookSniffer.mayBeWorkbook(try source.peek(WorkbookSniffer.oleMagic.count)) {
             let bytes = try Self.readAll(source)
             if case .refused(let message)? = WorkbookSniffer.sniff(bytes: bytes) { throw InputError(path: name, message: "this is " + message) }
