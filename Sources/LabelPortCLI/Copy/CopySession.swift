@@ -165,6 +165,11 @@ struct CopySession {
         var (planner, unreadable) = engine.planner(for: [(destinationRun, read)])
         var rows = CopyRows(source: source.run, destinationRun: destinationRun, destination: destination)
         planner.repeatedLabels = rows.repeatedLabels
+        // Source labels sharing a name are one label by name in the destination: their rows
+        // are merged into one write, as an import merges a file's rows (a re-run writes nothing).
+        planner.repeatedRows = RepeatedRows(
+            open: { CopyRows(source: source.run, destinationRun: destinationRun, destination: destination) },
+            labels: planner.repeatedLabels ?? [], rowsWithIDs: false, configuration: configuration, planner: planner)
         let counts = await engine.apply(&rows, planner: &planner, sink: outputs, writesAllowed: true)
         return (counts, unreadable)
     }

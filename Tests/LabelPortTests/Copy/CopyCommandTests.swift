@@ -66,6 +66,24 @@ struct CopyCommandTests {
         }
     }
 
+    @Test("a name the source run holds twice: one write of the last label's values, said ambiguous; a second copy writes nothing")
+    func sourceNameTwice() async throws {
+        let twice = ["first", "second"].enumerated().map { i, text in
+            #"{"id": "5d000000-0000-4000-8000-00000000000\#(i + 1)", "run_id": "\#(Self.runC)", "output_resource_name": "dup", "text_value": "\#(text)"}"#
+        }
+        let seed = #"{"runs": [{"id": "\#(Self.runC)", "account_id": "\#(TestSandbox.accountA)"}], "gold_labels": [\#(twice.joined(separator: ","))]}"#
+        try await CopyEnvironments.with(sourceSeed: seed) { env in
+            let first = await env.copy(["--run", Self.runC])
+            #expect(first.status == 1, "\(first.stderr)")
+            #expect(first.stderr.contains(#"ambiguous "dup" (source run \#(Self.runC)): 2 source labels share the name; a copy by name keeps one"#), "\(first.stderr)")
+            #expect(env.destination.stats.writesApplied == 1, "one create, the rows merged")
+            #expect(env.destination.sandbox.goldLabels(runID: Self.runC).map(\.textValue) == ["second"])
+            let second = await env.copy(["--run", Self.runC])
+            #expect(second.stderr.contains("2 rows: 0 create, 0 update, 2 unchanged"), "\(second.stderr)")
+            #expect(env.destination.stats.writesApplied == 1, "a second copy makes no write")
+        }
+    }
+
     static let driftedSeed: String = ImportFixtures.seed([
         #"{"id": "d0000000-0000-4000-8000-000000000001", "output_resource_name": "doc-text", "text_value": "stale text"}"#,
         #"{"id": "d0000000-0000-4000-8000-000000000002", "output_resource_name": "doc-partial-false", "object_value": {"answer": {"tags": ["cat"], "score": 0.30000000000000004}}, "object_value_is_partial": false}"#,
