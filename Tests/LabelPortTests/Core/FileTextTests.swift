@@ -1,4 +1,3 @@
-import Foundation
 import Testing
 @testable import LabelPortCore
 
@@ -10,16 +9,10 @@ struct FileTextTests {
     func fifoReadTwice() throws {
         let directory = try TemporaryDirectory()
         let fifo = directory.url("ca.pem")
-        #expect(mkfifo(fifo, 0o600) == 0)
-        #expect(FileText.isReadOnce(fifo))
         let text = "-----BEGIN CERTIFICATE-----\nnot really\n-----END CERTIFICATE-----\n"
         // One writer, once: a second open for reading would wait for another for ever.
-        let writer = Thread {
-            let fd = open(fifo, O_WRONLY)
-            _ = Array(text.utf8).withUnsafeBytes { Platform.write(fd, $0.baseAddress, $0.count) }
-            _ = Platform.close(fd)
-        }
-        writer.start()
+        #expect(FIFOFixture.start(fifo, writing: text))
+        #expect(FileText.isReadOnce(fifo))
         #expect(try FileText.read(fifo) == text)
         #expect(try FileText.read(fifo) == text)
     }

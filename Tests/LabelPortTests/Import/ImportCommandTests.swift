@@ -1,4 +1,3 @@
-import Foundation
 import LabelPortCore
 import LabelPortSandbox
 import Testing
@@ -284,15 +283,7 @@ struct ImportCommandTests {
     func pipePath() async throws {
         try await ExportFixtures.withSandbox(seed: ImportFixtures.seed()) { sandbox, dir in
             let fifo = dir.url("rows.tsv")
-            #expect(mkfifo(fifo, 0o600) == 0)
-            let text = "output_resource_name\ttext_value\npiped-1\tone\npiped-2\ttwo\n"
-            // The writer blocks until import opens the pipe, then writes once and closes.
-            let writer = Thread {
-                let fd = open(fifo, O_WRONLY)
-                _ = Array(text.utf8).withUnsafeBytes { Platform.write(fd, $0.baseAddress, $0.count) }
-                _ = Platform.close(fd)
-            }
-            writer.start()
+            #expect(FIFOFixture.start(fifo, writing: "output_resource_name\ttext_value\npiped-1\tone\npiped-2\ttwo\n"))
             let result = try await ImportFixtures.importFile(fifo, sandbox, dir, ["--run-id", ImportFixtures.runA])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.contains("2 rows: 2 create"), "\(result.stderr)")
