@@ -128,6 +128,7 @@ struct CopyCommand: AsyncParsableCommand {
         }
         var configuration = ImportConfiguration(mode: mode, dryRun: dryRun)
         configuration.missingRunAdvice = "check the destination run id (--run SRC=DST, or the runs file's dest_run_id)"
+        configuration.rerunAdvice = "run the copy again"
         configuration.conflictAdvice = "not copied: labelport cannot tell which of them to update"
         let journalWriter = try (dryRun ? nil : journal.open(
             command: "copy", server: destination.server, source: "copy from \(source.server.baseURL)", console: Console.current))

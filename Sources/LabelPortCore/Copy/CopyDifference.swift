@@ -24,7 +24,10 @@ package struct CopyDifference: Sendable, Equatable {
         case .missing:
             return ["missing \(name) (\(place)): the destination has no label of this name"]
         case .changed(let id, let changes):
-            return ["differs \(name) \(id) (\(place)), source → destination:"] + changes.map { "    " + renderer.render($0) }
+            // Null in the source, set in the destination: no update can make it null again.
+            let unfixable = changes.allSatisfy { $0.kind == .added && $0.path == "object_value_is_partial" }
+                ? " (the API cannot set object_value_is_partial back to null: copying again cannot make them equal)" : ""
+            return ["differs \(name) \(id) (\(place)), source → destination\(unfixable):"] + changes.map { "    " + renderer.render($0) }
         case .duplicated(let ids):
             return ["duplicated \(name) (\(place)): \(ids.count) labels share the name: \(ids.joined(separator: ", "))"]
         case .ambiguousSource(let count):

@@ -14,6 +14,7 @@ final class CreateReconciler: Sendable {
     static let settleAfterSlowAnswer = Duration.seconds(5)
 
     private let client: RefactorClient
+    private let rerun: String
     private let executor: RequestExecutor
     private let interrupt: InterruptFlag
     private let rereader: RunRereader
@@ -21,7 +22,9 @@ final class CreateReconciler: Sendable {
     /// a label with another id that appears after an unanswered create is that create's.
     private let knownIDs = Mutex<[String: KnownIDs]>([:])
 
-    init(client: RefactorClient, executor: RequestExecutor, interrupt: InterruptFlag) {
+    /// `rerun`: how the row is told to settle a label that may exist (``ImportConfiguration/rerunAdvice``).
+    init(client: RefactorClient, executor: RequestExecutor, interrupt: InterruptFlag, rerun: String = ImportConfiguration().rerunAdvice) {
+        self.rerun = rerun
         self.client = client
         self.executor = executor
         self.interrupt = interrupt
@@ -75,7 +78,7 @@ final class CreateReconciler: Sendable {
         let asked = executor.retryAfterDelay(error)
         if let asked, asked > executor.options.retryPolicy.maxRetryAfter {
             throw .failed(
-                "\(error.waitingLongerThan(executor.options.retryPolicy.maxRetryAfter).description); the label may exist: run the import again later (upsert finds it)",
+                "\(error.waitingLongerThan(executor.options.retryPolicy.maxRetryAfter).description); the label may exist: \(rerun) later (upsert finds it)",
                 outcomeUnknown: true)
         }
         if stillWorking || error.kind == .serverError {
@@ -90,12 +93,12 @@ final class CreateReconciler: Sendable {
         } catch {
             if error.kind == .cancelled {
                 throw .failed(
-                    "\(APICall.createGoldLabel(runID: runID, name: request.outputResourceName).operation): interrupted after sending: the label may exist; run the import again (upsert finds it)",
+                    "\(APICall.createGoldLabel(runID: runID, name: request.outputResourceName).operation): interrupted after sending: the label may exist; \(rerun) (upsert finds it)",
                     outcomeUnknown: true)
             }
             // The create's answer was lost and the run cannot be read to settle it.
             throw .failed(
-                "\(error.description); the create before it went unanswered, so the label may exist: run the import again (upsert finds it)",
+                "\(error.description); the create before it went unanswered, so the label may exist: \(rerun) (upsert finds it)",
                 outcomeUnknown: true)
         }
         let known = knownIDs.withLock { $0[runID]?.all ?? [] }

@@ -16,6 +16,9 @@ package struct ImportConfiguration: Sendable {
     /// of saying which label it means.
     package var conflictAdvice = Self.importConflictAdvice
     static let importConflictAdvice = "add an id column to say which"
+    /// How a row whose label may exist (a create unanswered) is told to settle it: the
+    /// command run again, which finds the label by name.
+    package var rerunAdvice = "run the import again"
 
     package init(mode: ImportMode = .upsert, remapRuns: [String: String] = [:], dryRun: Bool = false, maxErrors: Int? = nil, window: Int = 4096) {
         self.mode = mode

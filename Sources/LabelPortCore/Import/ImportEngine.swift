@@ -31,7 +31,7 @@ package final class ImportEngine: Sendable {
         self.client = client
         self.executor = executor
         stop = StopState(interrupt: interrupt, failureBudget: configuration.maxErrors)
-        reconciler = CreateReconciler(client: client, executor: executor, interrupt: interrupt)
+        reconciler = CreateReconciler(client: client, executor: executor, interrupt: interrupt, rerun: configuration.rerunAdvice)
     }
 
     /// Reads every run's labels (concurrently, through the executor) into a planner.

@@ -174,4 +174,17 @@ struct CopyValueMatcherTests {
         }
         #expect(results == [true, false])
     }
+
+    @Test("a partial flag null in the source and set in the destination: the difference says copying cannot fix it")
+    func unclearablePartialFlag() {
+        let renderer = DiffRenderer(color: false)
+        let flag = CopyDifference(sourceRun: "s", destinationRun: "d", outputResourceName: "doc", kind: .changed(id: "i", [
+            FieldChange(path: "object_value_is_partial", old: nil, new: .bool(true)),
+        ]))
+        #expect(flag.lines(renderer).first == #"differs "doc" i (run d), source → destination (the API cannot set object_value_is_partial back to null: copying again cannot make them equal):"#)
+        let value = CopyDifference(sourceRun: "s", destinationRun: "d", outputResourceName: "doc", kind: .changed(id: "i", [
+            FieldChange(path: "object_value.k", old: nil, new: .bool(true)),
+        ]))
+        #expect(value.lines(renderer).first == #"differs "doc" i (run d), source → destination:"#)
+    }
 }
