@@ -37,7 +37,7 @@ struct JSONLRowMapper {
             }
             if formatWasGuessed && !hintGiven {
                 hintGiven = true
-                message += " (read as JSONL because the file name does not end in .csv or .jsonl: pass --format csv if it is CSV)"
+                message += " (read as JSONL because the file name does not end in .csv, .tsv, .jsonl or .xlsx: pass --format csv if it is CSV)"
             }
             return .failure(MappingProblems(diagnostics: [Diagnostic(file: file, line: line, column: column, message: message)]))
         }

@@ -34,9 +34,11 @@ enum XlsxCellText {
 
     /// An ISO 8601 date cell (`t="d"`, written by a few programs) in the form a date serial
     /// gives: `YYYY-MM-DD` at midnight, else `YYYY-MM-DDTHH:MM:SS[.sss]` (rounded to the
-    /// millisecond). Text in another form is kept as it is.
+    /// millisecond); a `Z` (UTC, as a sheet's dates have no zone) is dropped. Text in
+    /// another form is kept as it is.
     static func isoDate(_ text: String) -> String {
-        let bytes = Array(text.utf8)
+        var bytes = Array(text.utf8)
+        if bytes.count > 10, bytes.last == UInt8(ascii: "Z") { bytes.removeLast() }
         func number(_ range: Range<Int>) -> Int64? {
             guard range.upperBound <= bytes.count, bytes[range].allSatisfy({ $0 &- 0x30 < 10 }) else { return nil }
             return bytes[range].reduce(Int64(0)) { $0 * 10 + Int64($1 - 0x30) }

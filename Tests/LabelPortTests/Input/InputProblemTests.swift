@@ -191,7 +191,7 @@ struct InputProblemTests {
             Issue.record("expected an invalid row")
             return
         }
-        #expect(diagnostics[0].message.hasSuffix("(read as JSONL because the file name does not end in .csv or .jsonl: pass --format csv if it is CSV)"))
+        #expect(diagnostics[0].message.hasSuffix("(read as JSONL because the file name does not end in .csv, .tsv, .jsonl or .xlsx: pass --format csv if it is CSV)"))
     }
 }
 
