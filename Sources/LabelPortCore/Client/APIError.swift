@@ -53,9 +53,20 @@ package struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// For a 401: where the rejected token came from (``APIToken/source``).
     package var tokenSource: String?
     /// The server closed the connection before processing the request (an HTTP/2 stream
-    /// it refused, or dropped with its GOAWAY): it was never applied, and is sent again on
-    /// a new connection at once, without spending a retry (see ``RequestExecutor``).
+    /// it refused): it was never applied, and is sent again on a new connection at once,
+    /// without spending a retry (see ``RequestExecutor``).
     package var unprocessed = false
+    /// An HTTP/2 stream ended with CANCEL before any answer: how a stream above the last
+    /// one a server's GOAWAY says it processed is closed (nginx's requests-per-connection
+    /// limit), but also how a server or proxy may cancel a request it did process. Its
+    /// outcome is unknown: a read or an update (safe to repeat) is sent again at once as an
+    /// ``unprocessed`` one is; a create is settled by reading its run first.
+    package var cancelledBeforeAnswer = false
+
+    /// Whether this failure is sent again at once, without spending a retry, for a request of `kind`.
+    package func resentAtOnce(_ kind: RequestKind) -> Bool {
+        unprocessed || (cancelledBeforeAnswer && kind != .create)
+    }
     /// A 404 whose body is not the API's JSON error (an HTML page, plain text): most
     /// likely no API at that path, so the base URL is wrong, not the run or label id.
     package var notFoundPage = false

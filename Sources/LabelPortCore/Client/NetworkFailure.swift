@@ -22,23 +22,22 @@ struct NetworkFailure {
         let (kind, detail) = classify(error, received: received)
         var apiError = APIError(kind: kind, operation: operation, detail: detail)
         apiError.unprocessed = isUnprocessed(error, received: received)
+        if received == nil, let closed = error as? NIOHTTP2Errors.StreamClosed, closed.errorCode == .cancel {
+            apiError.cancelledBeforeAnswer = true
+        }
         return apiError
     }
 
-    /// True for a request the server closed its connection on before processing it: a
-    /// stream refused, or above the last one a GOAWAY says was processed (RFC 9113, 8.7;
-    /// a server such as nginx ends a connection so after its requests-per-connection
-    /// limit), before any of an answer arrived.
+    /// True for a request the server certainly did not process: an HTTP/2 stream it
+    /// refused (REFUSED_STREAM, RFC 9113 8.7) before any of an answer arrived, or one the
+    /// client dropped because its connection was closing before it went out. (A stream
+    /// above a GOAWAY's last one is unprocessed too, but it ends with CANCEL, which a
+    /// server may also send for a request it did process: ``APIError/cancelledBeforeAnswer``.)
     private func isUnprocessed(_ error: any Error, received: Int?) -> Bool {
         guard received == nil else { return false }
-        if let error = error as? NIOHTTP2Errors.StreamClosed { return Self.notProcessed(error.errorCode, received: received) }
+        if let error = error as? NIOHTTP2Errors.StreamClosed { return error.errorCode == .refusedStream }
         if let error = error as? HTTPClientError { return error == .cancelled && !Task.isCancelled }
         return false
-    }
-
-    /// An HTTP/2 stream closed so, before any of an answer, was not processed.
-    private static func notProcessed(_ code: HTTP2ErrorCode, received: Int?) -> Bool {
-        received == nil && (code == .refusedStream || code == .cancel)
     }
 
     private func classify(_ error: any Error, received: Int?) -> (APIError.Kind, String) {
@@ -92,8 +91,8 @@ struct NetworkFailure {
             return (.proxyFailed, "\(proxyName) \(what) (407)")
         case .invalidProxyResponse:
             // Its status is not known here: a refusal (403) or a server it cannot reach
-            // (502, 503). Never sent either way, so tried again as a failed connect is.
-            return (.connectFailed, "\(proxyName) did not open a tunnel to \(server): it refused (check that it allows CONNECT to this host and port: labelport tunnels http:// through it too) or could not reach the server")
+            // (502, 503). Never sent; not tried again, as a refusal would only repeat.
+            return (.proxyFailed, "\(proxyName) did not open a tunnel to \(server): it refused (check that it allows CONNECT to this host and port: labelport tunnels http:// through it too) or could not reach the server")
         case .readTimeout:
             return (.timeout, noProgress(received))
         case .deadlineExceeded:
@@ -132,11 +131,13 @@ struct NetworkFailure {
     }
 
     /// An HTTP/2 stream closed before its answer was complete: never processed when
-    /// ``isUnprocessed(_:received:)`` says so (so never sent, as far as the data goes);
-    /// anything else may have reached the server.
+    /// refused; anything else may have reached the server.
     private func streamClosed(_ code: HTTP2ErrorCode, received: Int?) -> (APIError.Kind, String) {
-        if Self.notProcessed(code, received: received) {
-            return (.connectFailed, "\(server) closed the connection before processing the request (HTTP/2)")
+        if received == nil, code == .refusedStream {
+            return (.connectFailed, "\(server) refused the request before processing it (HTTP/2)")
+        }
+        if received == nil, code == .cancel {
+            return (.connectionDropped, "\(server) closed the request before answering it (HTTP/2: a GOAWAY, or cancelled)")
         }
         let reason = Self.http2Reasons[code.networkCode] ?? "error \(code.networkCode)"
         let during = received.map { " mid-answer, after \(Self.bytes($0)) of it had arrived" } ?? ""

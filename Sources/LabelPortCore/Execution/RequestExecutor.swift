@@ -51,6 +51,9 @@ package final class RequestExecutor: Sendable {
     /// server that ends every connection after a few requests answers others meanwhile
     /// (the count then starts again); one that refuses everything is given up on.
     static let unprocessedResends = 20
+    /// The most times one request is sent again so in all, progress or not: a server that
+    /// refuses one request for ever while answering others does not keep it going for ever.
+    static let unprocessedResendsInAll = 100
 
     /// - Parameters:
     ///   - clock: paces rate and backoff; a manual clock in tests.
@@ -120,6 +123,9 @@ package final class RequestExecutor: Sendable {
         return "waiting \(RetryAfter.seconds(Int((end - now).inSeconds.rounded(.up))).spoken): \(why())"
     }
 
+    /// Attempts the server has answered so far (any status): whether it makes progress.
+    package var answers: Int { state.withLock { $0.answers } }
+
     /// A create went unanswered; its run is re-read (counted for the summary).
     package func noteUnansweredCreate() { state.withLock { $0.statistics.unansweredCreates += 1 } }
     /// A run was read again after unanswered creates.
@@ -155,6 +161,7 @@ package final class RequestExecutor: Sendable {
     ) async throws(APIError) -> T {
         var retriesSoFar = 0
         var resentUnprocessed = 0
+        var resentUnprocessedInAll = 0
         var answersAtRefusal = -1
         var lastError: APIError?
         while true {
@@ -175,11 +182,12 @@ package final class RequestExecutor: Sendable {
                 error = failure
             }
             // Closed before the server processed it: sent again at once on a new connection.
-            if error.unprocessed {
+            if error.resentAtOnce(kind) {
                 let answers = state.withLock { $0.answers }
                 if answers != answersAtRefusal { (resentUnprocessed, answersAtRefusal) = (0, answers) }
-                if resentUnprocessed < Self.unprocessedResends {
+                if resentUnprocessed < Self.unprocessedResends && resentUnprocessedInAll < Self.unprocessedResendsInAll {
                     resentUnprocessed += 1
+                    resentUnprocessedInAll += 1
                     continue
                 }
             }
@@ -243,8 +251,8 @@ package final class RequestExecutor: Sendable {
             let answeredAt = clock.now()
             state.withLock { s in
                 s.inFlight -= 1
-                if error.unprocessed {
-                    // Not processed: no request the server made, no retry spent.
+                if error.resentAtOnce(kind) {
+                    // Not processed (or safe to repeat): no request counted, no retry spent.
                     s.statistics.requestsSent -= 1
                     s.statistics[kind].sent -= 1
                     if isRetry { s.statistics.retries -= 1 }

@@ -48,6 +48,13 @@ final class CreateReconciler: Sendable {
     /// Creates a label in `runID`; returns its id.
     func create(_ request: CreateGoldLabelRequest, runID: String) async throws(WriteFailure) -> String {
         var unknownOutcomes = 0
+        // Creates an HTTP/2 GOAWAY cancelled unanswered (nginx's requests-per-connection
+        // limit) are not counted against --retries while the server answers others
+        // (``RequestExecutor/unprocessedResends``, as for refused streams): the re-read
+        // shows whether each was stored, so sending one again is safe.
+        var cancelledInARow = 0
+        var cancelledInAll = 0
+        var answersAtCancel = -1
         while true {
             do throws(APIError) {
                 let id = try await executor.perform(.create) { [client] () async throws(APIError) -> String in
@@ -57,9 +64,17 @@ final class CreateReconciler: Sendable {
                 return id
             } catch {
                 guard error.outcomeUnknown && error.kind != .cancelled else { throw WriteFailure(error, interrupted: interrupt.isSet) }
-                unknownOutcomes += 1
+                if error.cancelledBeforeAnswer {
+                    let answers = executor.answers
+                    if answers != answersAtCancel { (cancelledInARow, answersAtCancel) = (0, answers) }
+                    cancelledInARow += 1
+                    cancelledInAll += 1
+                }
+                let counted = !error.cancelledBeforeAnswer || cancelledInARow > RequestExecutor.unprocessedResends
+                    || cancelledInAll > RequestExecutor.unprocessedResendsInAll
+                if counted { unknownOutcomes += 1 }
                 executor.noteUnansweredCreate()
-                if let found = try await lookForCreated(request, runID: runID, after: error, attempt: unknownOutcomes) {
+                if let found = try await lookForCreated(request, runID: runID, after: error, attempt: max(unknownOutcomes, 1)) {
                     return found
                 }
                 if unknownOutcomes > executor.options.retries { throw WriteFailure(error, interrupted: interrupt.isSet) }

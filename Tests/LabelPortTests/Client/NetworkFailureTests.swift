@@ -18,16 +18,25 @@ struct NetworkFailureTests {
         #expect(error.unprocessed, "sent again at once, without spending a retry")
     }
 
-    @Test("an HTTP/2 stream refused, or dropped by the server's GOAWAY, before any answer: never processed, sent again at once")
-    func http2StreamNotProcessed() {
-        for code in [HTTP2ErrorCode.refusedStream, .cancel] {
-            let closed = NIOHTTP2Errors.streamClosed(streamID: HTTP2StreamID(7), errorCode: code)
-            let error = Self.failure.apiError(closed, operation: "create gold label \"doc-1\"")
-            #expect(error.kind == .connectFailed)
-            #expect(error.unprocessed)
-            #expect(!error.outcomeUnknown)
-            #expect(error.description == "create gold label \"doc-1\": api.example.com:443 closed the connection before processing the request (HTTP/2)")
-        }
+    @Test("an HTTP/2 stream refused before any answer: never processed, sent again at once")
+    func http2StreamRefused() {
+        let closed = NIOHTTP2Errors.streamClosed(streamID: HTTP2StreamID(7), errorCode: .refusedStream)
+        let error = Self.failure.apiError(closed, operation: "create gold label \"doc-1\"")
+        #expect(error.kind == .connectFailed)
+        #expect(error.unprocessed && error.resentAtOnce(.create))
+        #expect(!error.outcomeUnknown)
+        #expect(error.description == "create gold label \"doc-1\": api.example.com:443 refused the request before processing it (HTTP/2)")
+    }
+
+    @Test("an HTTP/2 stream cancelled before any answer (a GOAWAY, or a server that cancels what it did): a read or update is sent again at once, a create's outcome is unknown")
+    func http2StreamCancelled() {
+        let closed = NIOHTTP2Errors.streamClosed(streamID: HTTP2StreamID(7), errorCode: .cancel)
+        let error = Self.failure.apiError(closed, operation: "create gold label \"doc-1\"")
+        #expect(error.kind == .connectionDropped)
+        #expect(error.outcomeUnknown && !error.unprocessed)
+        #expect(error.resentAtOnce(.read) && error.resentAtOnce(.update))
+        #expect(!error.resentAtOnce(.create), "a create the server may have stored is settled by reading its run")
+        #expect(error.description == "create gold label \"doc-1\": api.example.com:443 closed the request before answering it (HTTP/2: a GOAWAY, or cancelled)")
     }
 
     @Test("an HTTP/2 stream reset otherwise, or mid-answer: the outcome is unknown, the reason in words")
@@ -39,16 +48,17 @@ struct NetworkFailureTests {
         #expect(error.description == "create gold label \"doc-1\": api.example.com:443 reset the request (HTTP/2: internal error)")
         let cancelled = NIOHTTP2Errors.streamClosed(streamID: HTTP2StreamID(9), errorCode: .cancel)
         let midAnswer = Self.failure.apiError(cancelled, operation: "list gold labels of run R", received: 4096)
-        #expect(midAnswer.outcomeUnknown && !midAnswer.unprocessed)
+        #expect(midAnswer.outcomeUnknown && !midAnswer.unprocessed && !midAnswer.resentAtOnce(.read))
         #expect(midAnswer.description == "list gold labels of run R: api.example.com:443 reset the request mid-answer, after 4 KiB of it had arrived (HTTP/2: cancelled)")
     }
 
-    @Test("a proxy that does not open the tunnel: never sent, retried, and the message says labelport tunnels http:// too; never the credentials")
+    @Test("a proxy that does not open the tunnel: never sent, not retried, and the message says labelport tunnels http:// too; never the credentials")
     func proxyRefusedTunnel() throws {
         let proxy = try ProxySettings(url: "http://alice:s3cret@proxy.corp:3128", source: "HTTP_PROXY")
         let failure = NetworkFailure(server: "api.example.com:8080", proxy: proxy, timeout: .seconds(30), trust: TrustSettings())
         let error = failure.apiError(HTTPClientError.invalidProxyResponse, operation: "list gold labels of run R")
-        #expect(error.kind == .connectFailed, "never sent, and tried again: the proxy may not reach the server for a moment")
+        #expect(error.kind == .proxyFailed)
+        #expect(!error.isRetryable, "a proxy's refusal would only repeat")
         #expect(!error.outcomeUnknown)
         #expect(error.description == "list gold labels of run R: proxy proxy.corp:3128 (from HTTP_PROXY) did not open a tunnel to api.example.com:8080: it refused (check that it allows CONNECT to this host and port: labelport tunnels http:// through it too) or could not reach the server")
         #expect(!error.description.contains("s3cret"))

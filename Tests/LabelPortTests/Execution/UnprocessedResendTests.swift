@@ -44,6 +44,22 @@ struct UnprocessedResendTests {
         #expect(executor.statistics.refusedUnprocessed == refusals)
     }
 
+    @Test("a request the server refuses for ever while it answers others ends after a bound in all")
+    func boundInAll() async {
+        let executor = RequestExecutor(options: ExecutionOptions(concurrency: 4, retries: 0), clock: ManualClock(), random: { 0.5 }, wallClock: { 0 })
+        var caught: APIError?
+        do {
+            _ = try await executor.perform(.create) { () async throws(APIError) -> Int in
+                _ = try await executor.perform(.read) { () async throws(APIError) -> Int in 0 }
+                throw Self.unprocessed
+            }
+        } catch {
+            caught = error
+        }
+        #expect(caught?.unprocessed == true)
+        #expect(executor.statistics.refusedUnprocessed == RequestExecutor.unprocessedResendsInAll + 1)
+    }
+
     @Test("bounded: a server that refuses everything ends as the retries allow")
     func bounded() async {
         let executor = RequestExecutor(options: ExecutionOptions(retries: 0), clock: ManualClock(), random: { 0.5 }, wallClock: { 0 })
