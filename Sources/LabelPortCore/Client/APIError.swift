@@ -60,7 +60,8 @@ package struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// one a server's GOAWAY says it processed is closed (nginx's requests-per-connection
     /// limit), but also how a server or proxy may cancel a request it did process. Its
     /// outcome is unknown: a read or an update (safe to repeat) is sent again at once as an
-    /// ``unprocessed`` one is; a create is settled by reading its run first.
+    /// ``unprocessed`` one is; a create is settled by reading its run first, and spends a
+    /// retry as any create of unknown outcome does.
     package var cancelledBeforeAnswer = false
 
     /// Whether this failure is sent again at once, without spending a retry, for a request of `kind`.

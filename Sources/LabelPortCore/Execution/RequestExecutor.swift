@@ -123,9 +123,6 @@ package final class RequestExecutor: Sendable {
         return "waiting \(RetryAfter.seconds(Int((end - now).inSeconds.rounded(.up))).spoken): \(why())"
     }
 
-    /// Attempts the server has answered so far (any status): whether it makes progress.
-    package var answers: Int { state.withLock { $0.answers } }
-
     /// A create went unanswered; its run is re-read (counted for the summary).
     package func noteUnansweredCreate() { state.withLock { $0.statistics.unansweredCreates += 1 } }
     /// A run was read again after unanswered creates.

@@ -48,13 +48,6 @@ final class CreateReconciler: Sendable {
     /// Creates a label in `runID`; returns its id.
     func create(_ request: CreateGoldLabelRequest, runID: String) async throws(WriteFailure) -> String {
         var unknownOutcomes = 0
-        // Creates an HTTP/2 GOAWAY cancelled unanswered (nginx's requests-per-connection
-        // limit) are not counted against --retries while the server answers others
-        // (``RequestExecutor/unprocessedResends``, as for refused streams): the re-read
-        // shows whether each was stored, so sending one again is safe.
-        var cancelledInARow = 0
-        var cancelledInAll = 0
-        var answersAtCancel = -1
         while true {
             do throws(APIError) {
                 let id = try await executor.perform(.create) { [client] () async throws(APIError) -> String in
@@ -64,17 +57,12 @@ final class CreateReconciler: Sendable {
                 return id
             } catch {
                 guard error.outcomeUnknown && error.kind != .cancelled else { throw WriteFailure(error, interrupted: interrupt.isSet) }
-                if error.cancelledBeforeAnswer {
-                    let answers = executor.answers
-                    if answers != answersAtCancel { (cancelledInARow, answersAtCancel) = (0, answers) }
-                    cancelledInARow += 1
-                    cancelledInAll += 1
-                }
-                let counted = !error.cancelledBeforeAnswer || cancelledInARow > RequestExecutor.unprocessedResends
-                    || cancelledInAll > RequestExecutor.unprocessedResendsInAll
-                if counted { unknownOutcomes += 1 }
+                // Every unknown outcome spends a retry, an HTTP/2 stream cancelled unanswered
+                // too: it may be a GOAWAY's (never processed) or a server's cancel of a create
+                // it stored, and nothing tells them apart.
+                unknownOutcomes += 1
                 executor.noteUnansweredCreate()
-                if let found = try await lookForCreated(request, runID: runID, after: error, attempt: max(unknownOutcomes, 1)) {
+                if let found = try await lookForCreated(request, runID: runID, after: error, attempt: unknownOutcomes) {
                     return found
                 }
                 if unknownOutcomes > executor.options.retries { throw WriteFailure(error, interrupted: interrupt.isSet) }
@@ -96,7 +84,7 @@ final class CreateReconciler: Sendable {
                 "\(error.waitingLongerThan(executor.options.retryPolicy.maxRetryAfter).description); the label may exist: \(rerun) later (upsert finds it)",
                 outcomeUnknown: true)
         }
-        if stillWorking || error.kind == .serverError {
+        if stillWorking || error.kind == .serverError || error.cancelledBeforeAnswer {
             let ceiling = executor.options.retryPolicy.backoffCeiling(retry: attempt - 1)
             let settle = max(ceiling, stillWorking ? Self.settleAfterSlowAnswer : Self.settleBeforeLooking)
             _ = await executor.pause(for: max(settle, asked ?? .zero))
