@@ -125,7 +125,7 @@ package struct ImportSummary: Sendable {
             "\(CountText.count(requests, "request")) (\(CountText.count(retries, "retry", "retries"))) in \(Self.decimal(elapsedSeconds, digits: 2)) s, \(Self.decimal(rate, digits: 0)) req/s",
         ]
         if refusedUnprocessed > 0 {
-            lines.append("\(CountText.count(refusedUnprocessed, "request")) the server refused or closed before answering (HTTP/2: a refused stream, or a GOAWAY) \(refusedUnprocessed == 1 ? "was" : "were") sent again on a new connection (not counted above)")
+            lines.append("\(CountText.count(refusedUnprocessed, "request")) the server refused or closed before answering (HTTP/2: a refused stream, a GOAWAY, or cancelled) \(refusedUnprocessed == 1 ? "was" : "were") sent again on a new connection (not counted above)")
         }
         if unansweredCreates > 0 && rereads == 0 {
             lines.append("\(CountText.count(unansweredCreates, "create")) went unanswered and could not be settled (the run was not read again): the failed rows say why")

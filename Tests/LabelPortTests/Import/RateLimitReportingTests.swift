@@ -48,6 +48,21 @@ struct RateLimitReportingTests {
         #expect(summary.humanLines.last == "155 creates went unanswered: the run was read again 68 times to find which the server had stored; 12 it had not stored were sent again")
     }
 
+    @Test("requests the server refused or closed before answering, sent again, are said apart from the requests; unanswered creates with no re-read too")
+    func refusedUnprocessed() {
+        var summary = Self.summary(refused: 0, allowedRate: nil)
+        var statistics = ExecutionStatistics()
+        statistics.refusedUnprocessed = 1_204
+        statistics.unansweredCreates = 1
+        summary.noteExecution(statistics)
+        #expect(summary.humanLines.suffix(2) == [
+            "1,204 requests the server refused or closed before answering (HTTP/2: a refused stream, a GOAWAY, or cancelled) were sent again on a new connection (not counted above)",
+            "1 create went unanswered and could not be settled (the run was not read again): the failed rows say why",
+        ])
+        guard case .object(let object) = summary.json else { Issue.record("not an object"); return }
+        #expect(object["refused_unprocessed"] == .number(JSONNumber(1_204)))
+    }
+
     @Test("--json has refused and allowed_rate")
     func summaryJSON() throws {
         let json = Self.summary(refused: 7, allowedRate: 197.64).json
