@@ -1,5 +1,46 @@
-/// The CSV dialect read from a header line: which delimiter, and how a line ends.
+/// The CSV dialect read from a file's opening: a UTF-8 BOM (UTF-16 refused), which delimiter,
+/// and how a line ends.
 extension CSVReader {
+    /// The start of a file, before its first row: its bytes (without a UTF-8 BOM) and
+    /// what they say of its dialect.
+    struct Opening {
+        var bytes: [UInt8]
+        var byteOrderMark: Bool
+        /// The header line ends with CRLF.
+        var crlf: Bool
+        /// The delimiter found in the header line, when asked for and found.
+        var delimiter: UInt8?
+    }
+
+    /// Reads until at least 3 bytes are in hand (a BOM) and, to find the delimiter, the
+    /// whole header line (up to 1 MiB); skips a UTF-8 BOM and refuses UTF-16.
+    /// Nil, with `problem` set, when the file cannot be read or is UTF-16.
+    static func opening(of source: ByteSource, file: String, detectDelimiter: Bool, problem: inout Diagnostic?) -> Opening? {
+        var first: [UInt8] = []
+        var buffer: [UInt8] = []
+        while first.count < 3 || (detectDelimiter && first.count < 1 << 20 && !hasFirstLineEnd(first)) {
+            switch source.read(into: &buffer) {
+            case .failure(let error):
+                problem = ByteChunk.cannotRead(file, error)
+                return nil
+            case .success(let n):
+                if n == 0 { break }
+                first.append(contentsOf: buffer[0..<n])
+                continue
+            }
+            break
+        }
+        if ByteChunk.isUTF16(first) {
+            problem = ByteChunk.utf16Text(file)
+            return nil
+        }
+        let byteOrderMark = first.starts(with: UTF8Validation.byteOrderMark)
+        if byteOrderMark { first.removeFirst(3) }
+        return Opening(
+            bytes: first, byteOrderMark: byteOrderMark, crlf: firstLineEndsWithCRLF(first[...]),
+            delimiter: detectDelimiter ? sniffDelimiter(first[...]) : nil)
+    }
+
     /// The delimiters looked for in a header line, in order of preference on a tie.
     static let candidateDelimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09, UInt8(ascii: "|")]
 

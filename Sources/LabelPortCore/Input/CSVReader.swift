@@ -89,37 +89,20 @@ struct CSVReader {
         }
     }
 
-    /// Reads until at least 3 bytes are in hand, skips a UTF-8 BOM and refuses UTF-16.
+    /// Reads the file's opening (``opening(of:file:detectDelimiter:)``) and takes its dialect.
     private mutating func readFirstChunk() -> Event? {
-        var first: [UInt8] = []
-        var buffer: [UInt8] = []
-        // At least 3 bytes (a BOM); to find the delimiter, the whole header line (up to 1 MiB).
-        while first.count < 3 || (detectDelimiter && first.count < 1 << 20 && !CSVReader.hasFirstLineEnd(first)) {
-            switch source.read(into: &buffer) {
-            case .failure(let error):
-                finished = true
-                return .fatal(ByteChunk.cannotRead(file, error))
-            case .success(let n):
-                if n == 0 { break }
-                first.append(contentsOf: buffer[0..<n])
-                continue
-            }
-            break
-        }
-        if ByteChunk.isUTF16(first) {
+        var problem: Diagnostic?
+        guard let opening = CSVReader.opening(of: source, file: file, detectDelimiter: detectDelimiter, problem: &problem) else {
             finished = true
-            return .fatal(ByteChunk.utf16Text(file))
+            return problem.map(Event.fatal)
         }
-        if first.starts(with: UTF8Validation.byteOrderMark) {
-            first.removeFirst(3)
-            hadByteOrderMark = true
-        }
-        crlf = CSVReader.firstLineEndsWithCRLF(first[...])
-        if detectDelimiter, let found = CSVReader.sniffDelimiter(first[...]), found != delimiter {
+        hadByteOrderMark = opening.byteOrderMark
+        crlf = opening.crlf
+        if let found = opening.delimiter, found != delimiter {
             delimiter = found
             stops = CSVReader.stopTable(found)
         }
-        cursor.reset(to: first)
+        cursor.reset(to: opening.bytes)
         return nil
     }
 
