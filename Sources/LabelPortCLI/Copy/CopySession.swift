@@ -168,7 +168,7 @@ struct CopySession {
         // Source labels sharing a name are one label by name in the destination: their rows
         // are merged into one write, as an import merges a file's rows (a re-run writes nothing).
         planner.repeatedRows = RepeatedRows(
-            open: { CopyRows(source: source.run, destinationRun: destinationRun, destination: destination) },
+            open: { [rows] in rows },  // a fresh pass: the rows not yet read
             labels: planner.repeatedLabels ?? [], rowsWithIDs: false, configuration: configuration, planner: planner)
         let counts = await engine.apply(&rows, planner: &planner, sink: outputs, writesAllowed: true)
         return (counts, unreadable)

@@ -27,8 +27,6 @@ package struct JSONCanonicalizer {
     private var moved: [UInt8] = []
     /// False while ``check(_:depth:)`` reads: nothing is written to `out`.
     private var writing = true
-    /// What ``check(_:depth:)`` passes as `out` (never written).
-    private var unused: [UInt8] = []
 
     package init() {}
 
@@ -43,7 +41,7 @@ package struct JSONCanonicalizer {
     /// the same answer, without writing its text.
     mutating func check(_ parser: inout JSONParser, depth: Int) -> Bool {
         writing = false
-        var out = unused
+        var out: [UInt8] = []  // never written: empty, so no storage
         defer { writing = true }
         return value(&parser, depth: depth, into: &out)
     }

@@ -64,16 +64,22 @@ package enum RestorePlanner {
     /// The update that takes a label from `now` back to `before`, and what it cannot do:
     /// an update can set a field but never make it absent again (and setting text or
     /// object clears the other, so one of the two always stays).
-    static func restoreRequest(from now: LabelValues, to before: LabelValues) -> (UpdateGoldLabelRequest, [String]) {
+    /// The fields of `before` that differ from `now`.
+    private static func changedFields(from now: LabelValues, to before: LabelValues) -> UpdateGoldLabelRequest {
         var request = UpdateGoldLabelRequest()
         if let text = before.textValue, now.textValue.map({ !$0.utf8.elementsEqual(text.utf8) }) ?? true { request.textValue = text }
         if let object = before.objectValue, now.objectValue.map({ !LabelDiff.changes(from: LabelValues(objectValue: $0), to: LabelValues(objectValue: object)).isEmpty }) ?? true {
             request.objectValue = object
         }
         if let partial = before.objectValueIsPartial, now.objectValueIsPartial != partial { request.objectValueIsPartial = partial }
+        return request
+    }
+
+    static func restoreRequest(from now: LabelValues, to before: LabelValues) -> (UpdateGoldLabelRequest, [String]) {
         // Sent whole, as an import's updates are, so that a server that replaces the value
-        // fields on a PUT restores the same label.
-        if let whole = UpdateGoldLabelRequest(whole: before) { request = whole }
+        // fields on a PUT restores the same label; values with both a text and an object
+        // (which the API does not make): only the fields that differ.
+        let request = UpdateGoldLabelRequest(whole: before) ?? changedFields(from: now, to: before)
         let result = now.updated(textValue: request.textValue, objectValue: request.objectValue, objectValueIsPartial: request.objectValueIsPartial)
         var problems: [String] = []
         if before.textValue == nil && result.textValue != nil && before.objectValue == nil {

@@ -51,21 +51,18 @@ enum XlsxCellText {
               let hours = number(11..<13), let minutes = number(14..<16) else { return text }
         var seconds: Int64 = 0
         var fraction = 0.0
-        var end = 16
         if bytes.count > 16 {
             guard bytes.count >= 19, bytes[16] == UInt8(ascii: ":"), let whole = number(17..<19) else { return text }
             seconds = whole
-            end = 19
             if bytes.count > 19 {
                 // Digits past the ninth cannot change the millisecond.
                 let shown = min(bytes.count, 29)
                 guard bytes[19] == UInt8(ascii: "."), bytes.count > 20, bytes[20...].allSatisfy({ $0 &- 0x30 < 10 }),
                       let digits = number(20..<shown) else { return text }
                 fraction = Double(digits) / pow10(shown - 20)
-                end = bytes.count
             }
         }
-        guard end == bytes.count, hours < 24, minutes < 60, seconds < 60 else { return text }
+        guard hours < 24, minutes < 60, seconds < 60 else { return text }
         let ofDay = (hours * 3600 + minutes * 60 + seconds) * 1000 + Int64((fraction * 1000).rounded())
         guard ofDay < 86_400_000 else { return text }
         return ofDay == 0 ? date : date + "T" + clock(milliseconds: ofDay)
