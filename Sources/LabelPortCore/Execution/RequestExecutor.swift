@@ -17,6 +17,8 @@ import Synchronization
 package final class RequestExecutor: Sendable {
     private struct State {
         var pacer: AdaptivePacer
+        /// Under `--rate`: the last sends, so no window holds more than rate + burst.
+        var sendWindow: SendWindow?
         /// Shared pause after a 429: no attempt is sent before this offset.
         var notBefore: Duration = .zero
         /// The end of the last pause for the server's quota to reset (rate-limit headers).
@@ -75,7 +77,9 @@ package final class RequestExecutor: Sendable {
         self.wallClock = wallClock
         semaphore = AsyncSemaphore(permits: options.concurrency)
         state = Mutex(State(
-            pacer: AdaptivePacer(ceiling: options.rate, burst: options.effectiveBurst), budget: options.retryBudget))
+            pacer: AdaptivePacer(ceiling: options.rate, burst: options.effectiveBurst),
+            sendWindow: SendWindow(ceiling: options.rate, burst: options.effectiveBurst),
+            budget: options.retryBudget))
     }
 
     /// Seconds since 1970 from the system's real-time clock.
@@ -268,8 +272,9 @@ package final class RequestExecutor: Sendable {
         }
     }
 
-    /// Waits out the shared 429 pause, then takes a rate token and waits for its instant.
-    /// If a 429 arrives meanwhile, waits out the new pause and takes a new token.
+    /// Waits out the shared 429 pause, then takes a rate token and waits for its instant
+    /// (and, under `--rate`, for room in the ``SendWindow``). If a 429 arrives meanwhile,
+    /// waits out the new pause and takes a new token.
     private func waitForTurn() async throws(Cancelled) {
         while true {
             let now = clock.now()
@@ -290,6 +295,10 @@ package final class RequestExecutor: Sendable {
             }
             if sendAt > now {
                 guard await sleep(until: sendAt) else { throw Cancelled() }
+            }
+            // Sends that woke late do not go together with the ones due after them.
+            while let room = state.withLock({ $0.sendWindow?.admit(now: clock.now()) }) {
+                guard await sleep(until: room) else { throw Cancelled() }
             }
             let paused = state.withLock { $0.notBefore > sendAt }
             if !paused { return }
