@@ -123,8 +123,9 @@ struct CopyCommand: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
-        if from != nil && to != nil && (connection.baseURL != nil || connection.tokenFile != nil || connection.profile != nil) {
-            Console.current.message("labelport copy: warning: --from and --to name both sides; --base-url, --token-file and --profile are not used")
+        if from != nil && to != nil, !connection.givenFlags.isEmpty {
+            let unused = connection.givenFlags.joined(separator: ", ")
+            Console.current.message("labelport copy: warning: --from and --to name both sides, used as their profiles are written; not used: \(unused)")
         }
         var configuration = ImportConfiguration(mode: mode, dryRun: dryRun)
         configuration.missingRunAdvice = "check the destination run id (--run SRC=DST, or the runs file's dest_run_id)"
@@ -145,7 +146,9 @@ struct CopyCommand: AsyncParsableCommand {
     private func resolve(_ name: String?, flag: String, environment: [String: String]) throws -> ResolvedConnection {
         guard let name else { return try connection.resolve(environment: environment) }
         let profile = try ProfileLoader.load(named: name, environment: environment, namedBy: flag)
-        return try ResolvedConnection(profile: profile, environment: environment)
+        var resolved = try ResolvedConnection(profile: profile, environment: environment)
+        resolved.timeout = connection.timeoutDuration  // a profile has no timeout of its own
+        return resolved
     }
 }
 

@@ -31,6 +31,19 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("token"), help: .hidden)
     var plainToken: String?
 
+    /// `--timeout`.
+    var timeoutDuration: Duration { .milliseconds(Int64(timeout * 1000)) }
+
+    /// The connection flags given on the command line that name or reach a server (for a
+    /// command whose sides are profiles, which does not use them).
+    var givenFlags: [String] {
+        let given: [(String, Bool)] = [
+            ("--base-url", baseURL != nil), ("--token-file", tokenFile != nil), ("--profile", profile != nil),
+            ("--ca-file", caFile != nil), ("--proxy", proxy != nil), ("--allow-insecure-http", allowInsecureHTTP),
+        ]
+        return given.filter(\.1).map(\.0)
+    }
+
     func validate() throws {
         if plainToken != nil {
             throw ValidationError(
@@ -68,7 +81,7 @@ struct ConnectionOptions: ParsableArguments {
         var resolved = ResolvedConnection(server: server, token: token, profile: profile)
         resolved.caFile = caFile.map { ($0, "--ca-file") } ?? resolved.caFile
         resolved.proxy = proxy.map { ($0, "--proxy") } ?? resolved.proxy
-        resolved.timeout = .milliseconds(Int64(timeout * 1000))
+        resolved.timeout = timeoutDuration
         return resolved
     }
 }

@@ -160,6 +160,28 @@ struct CopyCommandTests {
         }
     }
 
+    @Test("with --from and --to, the connection flags given are said not to be used (--timeout is: a profile has none)")
+    func unusedConnectionFlags() async throws {
+        try await CopyEnvironments.with { env in
+            let result = await env.copy(["--run", Self.runA, "--dry-run", "--ca-file", "/nowhere/ca.pem", "--timeout", "5", "--proxy", "http://127.0.0.1:9"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains(
+                "labelport copy: warning: --from and --to name both sides, used as their profiles are written; not used: --ca-file, --proxy"),
+                "\(result.stderr)")
+            let plain = await env.copy(["--run", Self.runA, "--dry-run"])
+            #expect(!plain.stderr.contains("not used"), "\(plain.stderr)")
+        }
+    }
+
+    @Test("--timeout applies to sides named by profiles")
+    func timeoutForProfiles() async throws {
+        try await CopyEnvironments.with(destinationFaults: FaultSpec(latency: .seconds(3))) { env in
+            let result = await env.copy(["--run", Self.runA, "--dry-run", "--timeout", "0.3", "--retries", "0"])
+            #expect(result.status != 0, "\(result.stderr)")
+            #expect(result.stderr.contains("for 0.3 s; --timeout sets how long to wait"), "\(result.stderr)")
+        }
+    }
+
     @Test("bad arguments are usage errors before any request")
     func usage() async throws {
         try await CopyEnvironments.with { env in
