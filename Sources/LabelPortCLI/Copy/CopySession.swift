@@ -28,15 +28,17 @@ struct CopySession {
         let console = Console.current
         let reads = RequestExecutor(options: sourceOptions, announce: { console.message("source: \($0)") })
         let writes = RequestExecutor(options: destinationOptions, announce: { console.message("destination: \($0)") })
-        // Ctrl-C: send nothing new; requests in flight finish (as for import).
-        let interrupts = WriteInterrupts()
-        let signals = interrupts.watch([reads, writes], console: console)
-        defer { signals.cancel() }
         let environment = ProcessEnvironment.current
+        // Read before the signals are watched: a CA file that is a FIFO without a writer
+        // blocks, and Ctrl-C or SIGTERM must still end the process then.
         var sourceConfiguration = try source.clientConfiguration(concurrency: sourceOptions.concurrency, environment: environment)
         sourceConfiguration.rateLimitObserver = { reads.observe($0) }
         var destinationConfiguration = try destination.clientConfiguration(concurrency: destinationOptions.concurrency, environment: environment)
         destinationConfiguration.rateLimitObserver = { writes.observe($0) }
+        // Ctrl-C: send nothing new; requests in flight finish (as for import).
+        let interrupts = WriteInterrupts()
+        let signals = interrupts.watch([reads, writes], console: console)
+        defer { signals.cancel() }
         if verbose {
             sourceConfiguration.requestLog = { console.message("source " + $0) }
             destinationConfiguration.requestLog = { console.message("destination " + $0) }

@@ -168,6 +168,38 @@ struct WriteInterruptProcessTests {
         }
     }
 
+    @Test("copy, SIGTERM while reading a profile's CA file that is a FIFO nothing is written to: the process ends")
+    func copyTerminatedReadingCAFile() async throws {
+        try await ExportFixtures.withSandbox(seed: ImportFixtures.seed()) { sandbox, dir in
+            let fifo = dir.url("ca.pem")
+            #expect(mkfifo(fifo, 0o600) == 0)
+            let environment = try ProfileFixtures.environment(
+                ProfileFixtures.profile("src", sandbox, "token_env = \"T\"\nca_file = \"\(fifo)\"") + "\n"
+                    + ProfileFixtures.profile("dst", sandbox, "token_env = \"T\""),
+                in: dir, ["T": CopyEnvironments.token])
+            let process = try CLIProcess(["copy", "--from", "src", "--to", "dst", "--run", UndoFixtures.runA], environment: environment)
+            // The event: labelport has the FIFO open for reading (a writer's open then
+            // succeeds), and waits in a read for bytes that never come.
+            var writer: Int32 = -1
+            for _ in 0..<2_000 where writer < 0 {
+                writer = open(fifo, O_WRONLY | O_NONBLOCK)
+                if writer < 0 { try await Task.sleep(for: .milliseconds(5)) }
+            }
+            #expect(writer >= 0, "labelport never opened the CA file")
+            defer { if writer >= 0 { close(writer) } }
+            process.signal(SIGTERM)
+            // A process that ignores it is killed after 20 s (and the test fails).
+            let watchdog = Task {
+                try await Task.sleep(for: .seconds(20))
+                process.signal(SIGKILL)
+            }
+            let result = await process.wait()
+            watchdog.cancel()
+            #expect(result.signalled && result.status == SIGTERM, "\(result.status) \(result.stderr)")
+            #expect(sandbox.stats.requests.isEmpty)
+        }
+    }
+
     /// The first SIGINT, its notice, the second: exit 130 well before the requests in flight
     /// could end, the quit line last, and the report holding finished rows from the first.
     static func interruptTwice(_ process: CLIProcess, report: String) async throws {
