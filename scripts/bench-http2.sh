@@ -85,3 +85,28 @@ EOF
 }
 measure "HTTP/1.1, straight to the sandbox" "http://127.0.0.1:$SANDBOX_PORT"
 measure "HTTP/2 through nginx (TLS)" "https://localhost:$NGINX_PORT/api" --ca-file "$work/ca.pem"
+
+# The same creates from h2load (nghttp2's load generator, written in C, almost no CPU a
+# request) over the same two paths: what this machine and rig allow a client at all, so
+# that labelport's shortfall is told apart from the rig's. Skipped when it cannot be had.
+if command -v h2load >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nghttp2-client >/dev/null 2>&1; then
+  echo '{"output_resource_name": "h2load.pdf", "object_value": {"answer": "yes"}}' > "$work/body.json"
+  reference() {  # NAME BASE_URL H2LOAD_ARGS...
+    local name=$1 url=$2; shift 2
+    local run; run=$(python3 -c 'import uuid; print(uuid.uuid4())')
+    h2load -n "$rows" -d "$work/body.json" -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \
+      "$@" "$url/v1/run/$run/gold-labels" > "$work/h2load.txt" 2>&1
+    python3 - "$work/h2load.txt" "$name" "$little" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read(); name, little = sys.argv[2], int(sys.argv[3])
+done = re.search(r"finished in ([\d.]+)s, ([\d.]+) req/s", text)
+ok = re.search(r"(\d+) succeeded", text)
+if not done: print(f"{name:34} h2load failed: {text[-300:]}"); sys.exit()
+print(f"{name:34} {float(done.group(2)):6.0f} req/s = {100 * float(done.group(2)) / little:5.1f}% of Little's law ({ok.group(1) if ok else '?'} created in {float(done.group(1)):.2f} s)")
+PY
+  }
+  reference "h2load, HTTP/1.1" "http://127.0.0.1:$SANDBOX_PORT" --h1 -c 64
+  reference "h2load, HTTP/2 (64 streams)" "https://localhost:$NGINX_PORT/api" -c 1 -m 64
+else
+  echo "(h2load not available: no reference figure for the rig)"
+fi
