@@ -2,79 +2,8 @@ import Testing
 @testable import LabelPortCore
 
 @Suite("Request executor on a manual clock", .timeLimit(.minutes(10)))
-struct RequestExecutorTests {
+struct RequestExecutorTests: ExecutorOnManualClock {
     let clock = ManualClock()
-
-    func executor(_ options: ExecutionOptions, random: Double = 0.5, wall: Double = 1_000_000) -> RequestExecutor {
-        RequestExecutor(options: options, clock: clock, random: { random }, wallClock: { wall })
-    }
-
-    var now: Duration { clock.now.offset }
-
-    /// Advances the clock from deadline to deadline whenever every caller is either done or
-    /// asleep on the clock, until `done`.
-    func drive(callers: Int, finished: () -> Int, late: Duration = .zero) async {
-        while finished() < callers {
-            let settled = await eventually { finished() + clock.sleeperCount == callers }
-            #expect(settled, "callers neither finished nor asleep")
-            guard settled, clock.advanceToNextDeadline(late: late) else { return }
-        }
-    }
-
-    // MARK: Rate
-
-    @Test("rate limit: burst at once, then one request per interval, on the ideal instants")
-    func rateInstants() async {
-        let executor = executor(ExecutionOptions(concurrency: 50, rate: 10, burst: 2))
-        let sent = Recorder<Duration>()
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<12 {
-                group.addTask { _ = try? await executor.perform(.read) { sent.append(self.now) } }
-            }
-            await drive(callers: 12, finished: { sent.count })
-        }
-        let expected = [0, 0] + (1...10).map { $0 * 100 }
-        let times = sent.all.sorted()
-        #expect(times.count == 12)
-        #expect(zip(times, expected.map { Duration.milliseconds($0) }).allSatisfy { approximately($0, $1) }, "\(times)")
-        #expect(executor.statistics.requestsSent == 12)
-    }
-
-    @Test("rate limit over 30 s with late wake-ups: within 2% of the rate, no window over rate + burst")
-    func rateNoDrift() async {
-        let executor = executor(ExecutionOptions(concurrency: 4, rate: 50, burst: 5))
-        let sent = Recorder<Duration>()
-        let stop = Locked(false)
-        let workers = 4
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<workers {
-                group.addTask {
-                    // Bounded, so a limiter that never waits fails the test instead of spinning.
-                    while !stop.withLock({ $0 }) && sent.count < 2000 {
-                        _ = try? await executor.perform(.update) { sent.append(self.now) }
-                    }
-                }
-            }
-            while now < .seconds(30) && sent.count < 2000 {
-                let settled = await eventually { clock.sleeperCount == workers }
-                #expect(settled)
-                guard settled else { break }
-                clock.advanceToNextDeadline(late: .milliseconds(3))
-            }
-            stop.withLock { $0 = true }
-            executor.cancelAll()
-        }
-        let times = sent.all.sorted().filter { $0 <= .seconds(30) }
-        let expected = 50.0 * 30 + 5
-        #expect(abs(Double(times.count) - expected) / expected < 0.02, "\(times.count)")
-        var start = 0
-        var worst = 0
-        for end in times.indices {
-            while times[end] - times[start] > .seconds(1) { start += 1 }
-            worst = max(worst, end - start + 1)
-        }
-        #expect(worst <= 55, "\(worst)")
-    }
 
     // MARK: Concurrency
 
@@ -295,73 +224,6 @@ struct RequestExecutorTests {
         #expect(stats.reads == counts(sent: 1, succeeded: 1, failed: 0))
         #expect(stats.updates == counts(sent: 2, succeeded: 1, failed: 0))
         #expect(stats.creates == counts(sent: 1, succeeded: 0, failed: 1))
-    }
-
-    /// An answer saying the quota is used up pauses every request until its reset: counted
-    /// for the summary; a reset further off than labelport waits for a `Retry-After` fails
-    /// the request at once, unsent, in words (it waited silently, 420 s and more).
-    @Test("quota used up (RateLimit-Remaining: 0): a short wait is counted, a long one is refused unsent")
-    func quotaSpent() async throws {
-        let executor = executor(ExecutionOptions(), random: 0)
-        executor.observe(RateLimitHeaders(limit: 10, remaining: 0, reset: .seconds(3)))
-        let first = Task { try await executor.perform(.read) { () async throws(APIError) -> Int in 1 } }
-        await drive(callers: 1, finished: { executor.statistics.succeeded })
-        #expect(try await first.value == 1)
-        #expect(now >= .seconds(3), "waited for the reset")
-        #expect(executor.statistics.quotaWaits == 1 && executor.statistics.quotaWaitedSeconds == 3)
-
-        executor.observe(RateLimitHeaders(limit: 10, remaining: 0, reset: .seconds(420)))
-        let calls = InFlightCounter()
-        do {
-            _ = try await executor.perform(.update, operation: "update gold label") { () async throws(APIError) -> Int in
-                calls.enter()
-                return 2
-            }
-            Issue.record("sent after all")
-        } catch {
-            #expect(error.kind == .quotaSpent)
-            #expect(error.description == "update gold label: not sent: the server's rate-limit headers say its quota is used up for another 420 s (7 min), longer than labelport waits (300 s (5 min)), so it gave up: try again later")
-        }
-        #expect(calls.calls == 0)
-        #expect(executor.statistics.updates == counts(sent: 0, succeeded: 0, failed: 1))
-        #expect(executor.statistics.quotaWaits == 1 && executor.statistics.quotaWaitedSeconds == 3, "the pause given up on was not waited")
-    }
-
-    /// Requests already waiting for their turn when an answer says the quota is used up for
-    /// longer than labelport waits give up too, instead of sleeping until the reset.
-    @Test("quota used up while requests wait their turn: they are refused unsent as well")
-    func quotaSpentWhileWaiting() async throws {
-        let executor = executor(ExecutionOptions(concurrency: 4, rate: 1, burst: 1), random: 0)
-        let sent = InFlightCounter()
-        let tasks = (0..<3).map { _ in
-            Task { () -> APIError? in
-                do throws(APIError) {
-                    _ = try await executor.perform(.read, operation: "list") { () async throws(APIError) -> Int in
-                        sent.enter()
-                        return 1
-                    }
-                    return nil
-                } catch { return error }
-            }
-        }
-        // The first goes at once; the others wait a second each for a rate token.
-        let settled = await eventually { sent.calls == 1 && clock.sleeperCount >= 2 }
-        #expect(settled)
-        executor.observe(RateLimitHeaders(limit: 10, remaining: 0, reset: .seconds(900)))
-        clock.advance(by: .seconds(1))
-        clock.advance(by: .seconds(1))
-        var errors: [APIError] = []
-        for task in tasks { if let error = await task.value { errors.append(error) } }
-        #expect(sent.calls == 1)
-        #expect(errors.count == 2 && errors.allSatisfy { $0.kind == .quotaSpent }, "\(errors)")
-    }
-
-    func counts(sent: Int, succeeded: Int, failed: Int) -> ExecutionStatistics.Counts {
-        var c = ExecutionStatistics.Counts()
-        c.sent = sent
-        c.succeeded = succeeded
-        c.failed = failed
-        return c
     }
 
     // MARK: Cancellation

@@ -99,3 +99,35 @@ extension APIError {
         return APIError(kind: kind, operation: "test request", status: status, retryAfter: retryAfter)
     }
 }
+
+/// A test of a ``RequestExecutor`` on a ``ManualClock``: makes executors on `clock` and
+/// drives the clock while their callers sleep on it.
+protocol ExecutorOnManualClock {
+    var clock: ManualClock { get }
+}
+
+extension ExecutorOnManualClock {
+    func executor(_ options: ExecutionOptions, random: Double = 0.5, wall: Double = 1_000_000) -> RequestExecutor {
+        RequestExecutor(options: options, clock: clock, random: { random }, wallClock: { wall })
+    }
+
+    var now: Duration { clock.now.offset }
+
+    /// Advances the clock from deadline to deadline whenever every caller is either done or
+    /// asleep on the clock, until `done`.
+    func drive(callers: Int, finished: () -> Int, late: Duration = .zero) async {
+        while finished() < callers {
+            let settled = await eventually { finished() + clock.sleeperCount == callers }
+            #expect(settled, "callers neither finished nor asleep")
+            guard settled, clock.advanceToNextDeadline(late: late) else { return }
+        }
+    }
+
+    func counts(sent: Int, succeeded: Int, failed: Int) -> ExecutionStatistics.Counts {
+        var c = ExecutionStatistics.Counts()
+        c.sent = sent
+        c.succeeded = succeeded
+        c.failed = failed
+        return c
+    }
+}
