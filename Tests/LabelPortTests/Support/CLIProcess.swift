@@ -32,8 +32,16 @@ struct CLIProcess {
         stderrURL = scratch.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        #if os(Linux)
+        // A child inherits the signals ignored when it starts, and tests that run commands
+        // in this process ignore SIGINT and SIGTERM while they run (SignalWatcher): the
+        // child starts with the default handling, as from a shell.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["--default-signal=INT,TERM", Self.executable.path] + arguments
+        #else
         process.executableURL = Self.executable
         process.arguments = arguments
+        #endif
         var env = environment
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         process.environment = env
