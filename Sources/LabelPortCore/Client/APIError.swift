@@ -113,6 +113,9 @@ package struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Set when the server asked for a longer wait than labelport allows.
     var exceededWait: Duration?
 
+    /// Not retried though `--retries` allowed more: the run's retry budget was spent.
+    package var retryBudgetSpent: RetryBudget.Refusal?
+
     package var description: String {
         var text: String
         switch kind {
@@ -134,6 +137,13 @@ package struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         }
         if let detail, !detail.isEmpty { text += ": \(detail)" }
         if notFoundPage { text += "; \(Self.baseURLAdvice)" }
+        switch retryBudgetSpent {
+        case .noAnswers(let attempts)?:
+            text += "; not retried further: the server answered none of the last \(attempts) attempts, so labelport stopped retrying until it answers one"
+        case .tooManyFailed?:
+            text += "; not retried further: so many of this run's requests failed that labelport stopped retrying, to spare a failing server (a higher --retries allows more)"
+        case nil: break
+        }
         if let retryAfter, kind == .throttled || kind == .serverError {
             text += "; the server asked to wait \(retryAfter.spoken) before retrying"
             if let exceededWait { text += ", longer than labelport waits (\(RetryAfter.seconds(Int(exceededWait.components.seconds)).spoken)), so it gave up: try again later" }

@@ -3,7 +3,7 @@
 /// Defaults: 8 in flight, no rate limit, 5 retries per request, backoff from 100 ms doubling
 /// up to 10 s with full jitter, a `Retry-After` longer than 5 minutes is not waited for, and a
 /// retry budget (see ``RetryBudget``) that stops retrying after 50 consecutive failed attempts
-/// or once retries exceed the number of requests plus 20.
+/// or once retries exceed `retries / 2` (at least 1) per request sent, plus 20.
 package struct ExecutionOptions: Sendable, Equatable {
     /// Requests in flight at once, across all callers of one executor (at least 1).
     package var concurrency: Int
@@ -23,7 +23,9 @@ package struct ExecutionOptions: Sendable, Equatable {
     /// After this many failed attempts in a row across all requests (no answer in between),
     /// retries stop until some request gets an answer.
     package var consecutiveFailureLimit: Int
-    /// Retries may total at most `retryRatio` × first attempts + `retryReserve`.
+    /// Retries may total at most `retryRatio` × first attempts + `retryReserve`: by default
+    /// half of `retries` (at least 1), so that more `--retries` allow more in all (a server
+    /// failing 70% of requests needs 2.3 retries a request; the default allows 2.5).
     package var retryRatio: Double
     package var retryReserve: Int
 
@@ -36,7 +38,7 @@ package struct ExecutionOptions: Sendable, Equatable {
         maxDelay: Duration = .seconds(10),
         maxRetryAfter: Duration = .seconds(300),
         consecutiveFailureLimit: Int = 50,
-        retryRatio: Double = 1.0,
+        retryRatio: Double? = nil,
         retryReserve: Int = 20
     ) {
         self.concurrency = concurrency
@@ -47,7 +49,7 @@ package struct ExecutionOptions: Sendable, Equatable {
         self.maxDelay = maxDelay
         self.maxRetryAfter = maxRetryAfter
         self.consecutiveFailureLimit = consecutiveFailureLimit
-        self.retryRatio = retryRatio
+        self.retryRatio = retryRatio ?? max(1, Double(retries) / 2)
         self.retryReserve = retryReserve
     }
 

@@ -198,7 +198,14 @@ package final class RequestExecutor: Sendable {
                     s.statistics.failed += 1
                     s.statistics[kind].failed += 1
                 }
-                throw decision == .giveUp(.retryAfterTooLong) ? error.waitingLongerThan(policy.maxRetryAfter) : error
+                switch decision {
+                case .giveUp(.retryAfterTooLong): throw error.waitingLongerThan(policy.maxRetryAfter)
+                case .giveUp(.budgetExhausted):
+                    var spent = error
+                    spent.retryBudgetSpent = state.withLock { $0.budget.refusal } ?? .tooManyFailed
+                    throw spent
+                default: throw error
+                }
             }
             lastError = error
             guard await sleep(until: clock.now() + delay) else {

@@ -18,11 +18,23 @@ package struct RetryBudget: Sendable, Equatable {
         self.retryReserve = retryReserve
     }
 
-    /// Whether one more retry may be spent now.
-    package var allowsRetry: Bool {
-        consecutiveFailures < consecutiveFailureLimit
-            && Double(retries) < retryRatio * Double(firstAttempts) + Double(retryReserve)
+    /// Why no retry may be spent now.
+    package enum Refusal: Sendable, Equatable {
+        /// `consecutiveFailureLimit` attempts in a row failed: the server answers nothing.
+        case noAnswers(Int)
+        /// Retries reached `retryRatio` × first attempts + `retryReserve`.
+        case tooManyFailed
     }
+
+    /// Why no retry may be spent now; nil when one may.
+    package var refusal: Refusal? {
+        if consecutiveFailures >= consecutiveFailureLimit { return .noAnswers(consecutiveFailures) }
+        if Double(retries) >= retryRatio * Double(firstAttempts) + Double(retryReserve) { return .tooManyFailed }
+        return nil
+    }
+
+    /// Whether one more retry may be spent now.
+    package var allowsRetry: Bool { refusal == nil }
 
     package mutating func recordFirstAttempt() { firstAttempts += 1 }
     package mutating func recordRetry() { retries += 1 }

@@ -19,6 +19,8 @@ package struct ImportSummary: Sendable {
     package var resentCreates = 0
     /// Requests the server closed before processing them (HTTP/2), sent again.
     package var refusedUnprocessed = 0
+    /// Failed requests not retried because the run's retry budget was spent.
+    package var retriesRefusedByBudget = 0
     package var elapsedSeconds: Double
     package var dryRun: Bool
     package var interrupted: Bool
@@ -69,6 +71,7 @@ package struct ImportSummary: Sendable {
         object["rereads"] = .number(JSONNumber(rereads))
         object["resent_creates"] = .number(JSONNumber(resentCreates))
         object["refused_unprocessed"] = .number(JSONNumber(refusedUnprocessed))
+        object["not_retried"] = .number(JSONNumber(retriesRefusedByBudget))
         object["elapsed_seconds"] = .number(JSONNumber(uncheckedLiteral: Self.decimal(elapsedSeconds, digits: 3)))
         object["dry_run"] = .bool(dryRun)
         if dryRun { object["would_fail"] = .number(JSONNumber(counts.doomed)) }
@@ -88,6 +91,7 @@ package struct ImportSummary: Sendable {
         rereads = statistics.reduce(0) { $0 + $1.rereads }
         resentCreates = statistics.reduce(0) { $0 + $1.resentCreates }
         refusedUnprocessed = statistics.reduce(0) { $0 + $1.refusedUnprocessed }
+        retriesRefusedByBudget = statistics.reduce(0) { $0 + $1.retriesRefusedByBudget }
     }
 
     /// `rate limited: the server allowed about 195 req/s; 3 requests refused (429)`, when
@@ -126,6 +130,11 @@ package struct ImportSummary: Sendable {
         ]
         if refusedUnprocessed > 0 {
             lines.append("\(CountText.count(refusedUnprocessed, "request")) the server refused or closed before answering (HTTP/2: a refused stream, a GOAWAY, or cancelled) \(refusedUnprocessed == 1 ? "was" : "were") sent again on a new connection (not counted above)")
+        }
+        if retriesRefusedByBudget > 0 {
+            lines.append(
+                "\(CountText.count(retriesRefusedByBudget, "failed request")) \(retriesRefusedByBudget == 1 ? "was" : "were") not retried, though --retries allowed it: "
+                    + "so many requests failed that labelport stopped retrying, to spare a failing server (the failed rows say why)")
         }
         if unansweredCreates > 0 && rereads == 0 {
             lines.append("\(CountText.count(unansweredCreates, "create")) went unanswered and could not be settled (the run was not read again): the failed rows say why")

@@ -174,6 +174,9 @@ struct RequestExecutorTests: ExecutorOnManualClock {
             Issue.record("expected an error")
         } catch {
             #expect(error.kind == .serverError)
+            #expect(error.retryBudgetSpent == .noAnswers(3))
+            #expect(error.description.hasSuffix(
+                "; not retried further: the server answered none of the last 3 attempts, so labelport stopped retrying until it answers one"), "\(error)")
         }
         #expect(counter.calls == 3)
         #expect(executor.statistics.retriesRefusedByBudget == 1)
@@ -191,6 +194,40 @@ struct RequestExecutorTests: ExecutorOnManualClock {
             return 7
         }
         #expect(value == 7 && counter.calls == 7)
+    }
+
+    /// A server failing 70% of requests is alive: with `--retries 30` each row gets its
+    /// retries, not a run-wide allowance of one a request (round 12 M0); the default allows
+    /// 2.5 a request, and a row stopped by it says so.
+    @Test("the retry allowance grows with --retries, and a row it stops says why")
+    func budgetFollowsRetries() async throws {
+        #expect(ExecutionOptions().retryRatio == 2.5)
+        #expect(ExecutionOptions(retries: 30).retryRatio == 15)
+        #expect(ExecutionOptions(retries: 0).retryRatio == 1)
+        // Every request fails twice, then succeeds: 100 of them need 200 retries.
+        let generous = executor(ExecutionOptions(concurrency: 1, retries: 30, retryReserve: 0), random: 0)
+        for _ in 0..<100 {
+            let attempts = Locked(0)
+            let value = try await generous.perform(.update) { () async throws(APIError) -> Int in
+                let n = attempts.withLock { $0 += 1; return $0 }
+                if n < 3 { throw .sample(.serverError) }
+                return n
+            }
+            #expect(value == 3)
+        }
+        #expect(generous.statistics.retriesRefusedByBudget == 0)
+
+        let stingy = executor(ExecutionOptions(concurrency: 1, retries: 2, retryReserve: 0), random: 0)
+        do throws(APIError) {
+            _ = try await stingy.perform(.update, operation: "update gold label") { () async throws(APIError) -> Int in
+                throw APIError(kind: .serverError, operation: "update gold label", status: 500)
+            }
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.retryBudgetSpent == .tooManyFailed)
+            #expect(error.description == "update gold label: server error (500); not retried further: so many of this run's requests failed "
+                + "that labelport stopped retrying, to spare a failing server (a higher --retries allows more)")
+        }
     }
 
     @Test("retries stop after `retries` retries")

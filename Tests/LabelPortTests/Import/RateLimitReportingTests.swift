@@ -63,6 +63,18 @@ struct RateLimitReportingTests {
         #expect(object["refused_unprocessed"] == .number(JSONNumber(1_204)))
     }
 
+    @Test("failed requests the retry budget kept from retrying are said, and counted in --json")
+    func notRetried() {
+        var summary = Self.summary(refused: 0, allowedRate: nil)
+        var statistics = ExecutionStatistics()
+        statistics.retriesRefusedByBudget = 16
+        summary.noteExecution(statistics)
+        #expect(summary.humanLines.last
+            == "16 failed requests were not retried, though --retries allowed it: so many requests failed that labelport stopped retrying, to spare a failing server (the failed rows say why)")
+        guard case .object(let object) = summary.json else { Issue.record("not an object"); return }
+        #expect(object["not_retried"] == .number(JSONNumber(16)))
+    }
+
     @Test("--json has refused and allowed_rate")
     func summaryJSON() throws {
         let json = Self.summary(refused: 7, allowedRate: 197.64).json
