@@ -3,7 +3,8 @@ import LabelPortCore
 /// The rows of a real import that failed or conflicted, for stderr: each with its reason,
 /// up to 20; when more fail, rows that share a reason are one line with their count. A
 /// reason is shared when it differs only in what it quotes (`no label with
-/// output_resource_name "a"` and `… "b"`): the line shows the first row's.
+/// output_resource_name "a"` and `… "b"`): the line shows the first row's, and a last line
+/// says where every row is.
 struct FailedRows: Sendable {
     private struct Group {
         var reason: String
@@ -102,6 +103,9 @@ struct FailedRows: Sendable {
         }
         if hiddenRows > 0 {
             result.append("… and \(CountText.count(hiddenRows, "more row", "more rows")) (\(hint))")
+        } else if groups.contains(where: { $0.count > 1 }) {
+            // A line that stands for several rows names only the first: say where they are.
+            result.append("the rows counted above: \(hint)")
         }
         return result
     }
