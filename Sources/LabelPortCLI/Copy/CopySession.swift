@@ -69,6 +69,15 @@ struct CopySession {
         var differences: [CopyDifference] = []
         var problems: [String] = []
         var checked = 0
+        // A destination run that several source runs are copied into is verified once all
+        // of them are written: a name two of them hold is written by each, the last stays.
+        let shared = Dictionary(grouping: pairs, by: \.destination).filter { $0.value.count > 1 }
+        for (destinationRun, into) in shared.sorted(by: { $0.key < $1.key }) {
+            console.message(
+                "labelport copy: warning: runs \(into.map(\.source).joined(separator: ", ")) are all copied into run \(destinationRun): "
+                    + "a name several of them hold is written by each in turn, the last one's values stay, and the verification lists the others")
+        }
+        var deferred: [(CopyRunPair, CompactRunIndex)] = []
         for pair in pairs {
             if interrupt.isSet {
                 problems.append("not attempted: run \(pair.source) → \(pair.destination): the copy was interrupted")
@@ -90,21 +99,20 @@ struct CopySession {
             let (runCounts, unreadable) = await plan(sourceIndex, into: pair.destination, client: destinationClient, writes: writes, interrupt: interrupt, outputs: tally)
             problems += unreadable
             counts.merge(runCounts)
-            guard !configuration.dryRun, !interrupt.isSet, unreadable.isEmpty else { continue }
-
-            // Verify: the destination as it is now, against the source as it was read,
-            // label by label as its answer arrives (the destination run is not kept).
-            await beforeVerify?(pair.destination)
-            let verifier = CopyVerifier(source: sourceIndex, sourceRun: pair.source, destinationRun: pair.destination)
-            do throws(APIError) {
-                let verified = try await writes.perform(.read) { () async throws(APIError) -> CopyVerifier in
-                    try await destinationClient.readGoldLabels(runID: pair.destination, into: verifier)
-                }
-                differences += verified.finish()
-                checked += sourceLabels.count
-            } catch {
-                problems.append("cannot verify run \(pair.destination) at \(destination.server): \(error)")
+            if configuration.dryRun {
+                // What the verification would list: source labels sharing a name.
+                problems += CopyVerifier.ambiguousSources(sourceIndex, sourceRun: pair.source, destinationRun: pair.destination)
+                    .flatMap { $0.lines(DiffRenderer(color: false)) }
             }
+            guard !configuration.dryRun, !interrupt.isSet, unreadable.isEmpty else { continue }
+            if shared[pair.destination] != nil {
+                deferred.append((pair, sourceIndex))
+                continue
+            }
+            await verify(pair, sourceIndex, with: destinationClient, writes: writes, into: &differences, checked: &checked, problems: &problems)
+        }
+        for (pair, sourceIndex) in deferred where !interrupt.isSet {
+            await verify(pair, sourceIndex, with: destinationClient, writes: writes, into: &differences, checked: &checked, problems: &problems)
         }
 
         await progress?.stop()
@@ -140,6 +148,25 @@ struct CopySession {
         var status = summary.exitStatus
         if status == 0 && (!differences.isEmpty || !problems.isEmpty) { status = 1 }
         return status
+    }
+
+    /// Verifies a pair: the destination as it is now, against the source as it was read,
+    /// label by label as its answer arrives (the destination run is not kept).
+    private func verify(
+        _ pair: CopyRunPair, _ sourceIndex: CompactRunIndex, with client: RefactorClient, writes: RequestExecutor,
+        into differences: inout [CopyDifference], checked: inout Int, problems: inout [String]
+    ) async {
+        await beforeVerify?(pair.destination)
+        let verifier = CopyVerifier(source: sourceIndex, sourceRun: pair.source, destinationRun: pair.destination)
+        do throws(APIError) {
+            let verified = try await writes.perform(.read) { () async throws(APIError) -> CopyVerifier in
+                try await client.readGoldLabels(runID: pair.destination, into: verifier)
+            }
+            differences += verified.finish()
+            checked += sourceIndex.run.count
+        } catch {
+            problems.append("cannot verify run \(pair.destination) at \(destination.server): \(error)")
+        }
     }
 
     /// Plans `source` into `destinationRun` with import's planner and applies it with

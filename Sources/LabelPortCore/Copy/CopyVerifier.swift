@@ -45,6 +45,29 @@ package struct CopyVerifier: GoldLabelCollector, Sendable {
 
     /// The differences, in the source's (output_resource_name, id) order.
     package func finish() -> [CopyDifference] {
+        Self.byName(source, sourceRun: sourceRun, destinationRun: destinationRun) { first, count in
+            if count > 1 { return .ambiguousSource(count: count) }
+            switch matches.count(first) {
+            case 0: return .missing
+            case 1: return changes[first].map { .changed(id: matches.firstID(first), $0) }
+            default: return .duplicated(ids: (duplicates[first] ?? []).sorted())
+            }
+        }
+    }
+
+    /// The source labels that share a name (which a copy by name cannot copy each), as
+    /// the verification lists them: known from the source alone (for a dry run).
+    package static func ambiguousSources(_ source: CompactRunIndex, sourceRun: String, destinationRun: String) -> [CopyDifference] {
+        byName(source, sourceRun: UUIDText.normalized(sourceRun), destinationRun: UUIDText.normalized(destinationRun)) { _, count in
+            count > 1 ? .ambiguousSource(count: count) : nil
+        }
+    }
+
+    /// Walks the source's names in (output_resource_name, id) order: `difference` gets
+    /// the first label of each name and how many share it.
+    private static func byName(
+        _ source: CompactRunIndex, sourceRun: String, destinationRun: String, _ difference: (Int, Int) -> CopyDifference.Kind?
+    ) -> [CopyDifference] {
         let run = source.run
         let order = run.exportOrder(byRun: false)
         var result: [CopyDifference] = []
@@ -53,20 +76,11 @@ package struct CopyVerifier: GoldLabelCollector, Sendable {
             let first = order[position]
             var end = position + 1
             while end < order.count, run.sameName(first, order[end]) { end += 1 }
-            defer { position = end }
-            func add(_ kind: CopyDifference.Kind) {
+            if let kind = difference(first, end - position) {
                 result.append(CopyDifference(
                     sourceRun: sourceRun, destinationRun: destinationRun, outputResourceName: run.outputResourceName(first), kind: kind))
             }
-            if end - position > 1 {
-                add(.ambiguousSource(count: end - position))
-                continue
-            }
-            switch matches.count(first) {
-            case 0: add(.missing)
-            case 1: if let changed = changes[first] { add(.changed(id: matches.firstID(first), changed)) }
-            default: add(.duplicated(ids: (duplicates[first] ?? []).sorted()))
-            }
+            position = end
         }
         return result
     }

@@ -73,6 +73,11 @@ struct CopyCommandTests {
         }
         let seed = #"{"runs": [{"id": "\#(Self.runC)", "account_id": "\#(TestSandbox.accountA)"}], "gold_labels": [\#(twice.joined(separator: ","))]}"#
         try await CopyEnvironments.with(sourceSeed: seed) { env in
+            // The dry run says so too, from the source alone, and exits as the copy will (round 12 M2).
+            let plan = await env.copy(["--run", Self.runC, "--dry-run"])
+            #expect(plan.status == 1, "\(plan.stderr)")
+            #expect(plan.stderr.contains(#"labelport copy: ambiguous "dup" (source run \#(Self.runC)): 2 source labels share the name; a copy by name keeps one"#), "\(plan.stderr)")
+            #expect(env.destination.stats.writesApplied == 0)
             let first = await env.copy(["--run", Self.runC])
             #expect(first.status == 1, "\(first.stderr)")
             #expect(first.stderr.contains(#"ambiguous "dup" (source run \#(Self.runC)): 2 source labels share the name; a copy by name keeps one"#), "\(first.stderr)")
@@ -81,6 +86,31 @@ struct CopyCommandTests {
             let second = await env.copy(["--run", Self.runC])
             #expect(second.stderr.contains("2 rows: 0 create, 0 update, 2 unchanged"), "\(second.stderr)")
             #expect(env.destination.stats.writesApplied == 1, "a second copy makes no write")
+        }
+    }
+
+    /// Two source runs into one destination run: the destination is verified after both
+    /// are written, so the label the second overwrote is listed (round 12 M3).
+    @Test("two source runs into one destination run: warned, verified once both are written, the overwritten label listed")
+    func twoSourcesIntoOne() async throws {
+        let labels = [
+            #"{"run_id": "\#(Self.runA)", "output_resource_name": "x", "text_value": "from A"}"#,
+            #"{"run_id": "\#(Self.runA)", "output_resource_name": "only-a", "text_value": "a"}"#,
+            #"{"run_id": "\#(Self.runC)", "output_resource_name": "x", "text_value": "from C"}"#,
+        ]
+        let seed = #"{"runs": [{"id": "\#(Self.runA)", "account_id": "\#(TestSandbox.accountA)"}, {"id": "\#(Self.runC)", "account_id": "\#(TestSandbox.accountA)"}], "gold_labels": [\#(labels.joined(separator: ","))]}"#
+        let empty = "44444444-4444-4444-8444-444444444444"
+        let destinationSeed = #"{"runs": [{"id": "\#(empty)", "account_id": "\#(TestSandbox.accountA)"}]}"#
+        try await CopyEnvironments.with(sourceSeed: seed, destinationSeed: destinationSeed) { env in
+            let result = await env.copy(["--run", "\(Self.runA)=\(empty)", "--run", "\(Self.runC)=\(empty)"])
+            #expect(result.status == 1, "\(result.stderr)")
+            #expect(result.stderr.contains(
+                "labelport copy: warning: runs \(Self.runA), \(Self.runC) are all copied into run \(empty): "
+                    + "a name several of them hold is written by each in turn, the last one's values stay, and the verification lists the others"),
+                "\(result.stderr)")
+            #expect(result.stderr.contains("verify: 1 difference between the source and the destination (of 3 labels checked):"), "\(result.stderr)")
+            #expect(result.stderr.contains(#"  differs "x" "#), "\(result.stderr)")
+            #expect(env.destination.sandbox.goldLabels(runID: empty).compactMap(\.textValue).sorted() == ["a", "from C"])
         }
     }
 
