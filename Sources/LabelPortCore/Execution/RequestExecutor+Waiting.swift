@@ -15,7 +15,8 @@ extension RequestExecutor {
     }
 
     /// Sleeps on the injected clock until `deadline`; false if cancelled first (by the task
-    /// or by ``cancelAll()``).
+    /// or by ``cancelAll()``). Returns true early when the waits are woken for another look
+    /// (``ShutdownSignal/wakeWaiters()``): callers check again what they waited for.
     func sleep(until deadline: Duration) async -> Bool {
         if shutdown.isTriggered || Task.isCancelled { return false }
         if clock.now() >= deadline { return true }
@@ -32,7 +33,7 @@ extension RequestExecutor {
             }
             group.addTask {
                 await shutdown.wait()
-                return false
+                return true  // cancelAll (checked below), or woken to look again
             }
             let first = await group.next() ?? false
             group.cancelAll()

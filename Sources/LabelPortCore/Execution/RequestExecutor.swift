@@ -104,19 +104,22 @@ package final class RequestExecutor: Sendable {
     /// Rate-limit headers of an answer (the client's `rateLimitObserver`): paces by them.
     package func observe(_ headers: RateLimitHeaders) {
         let now = clock.now()
-        state.withLock { s in
-            guard let pause = s.pacer.observe(headers, now: now), pause > s.notBefore else { return }
-            // A pause longer than labelport waits is not waited: the requests give up.
+        let givesUp = state.withLock { s -> Bool in
+            guard let pause = s.pacer.observe(headers, now: now), pause > s.notBefore else { return false }
+            // A pause longer than labelport waits is not waited: the requests give up, the
+            // ones waiting their turn too (woken below), at once.
             guard pause - now <= policy.maxRetryAfter else {
                 s.notBefore = pause
-                return
+                return true
             }
             s.statistics.quotaWaits += 1
             s.statistics.quotaWaitedSeconds += (pause - max(now, s.notBefore)).inSeconds
             s.quotaPauseEnd = pause
             s.notBefore = pause
             s.quotaNotice = "the server's rate-limit headers say its quota is used up (RateLimit-Remaining: 0): no request is sent until it resets"
+            return false
         }
+        if givesUp { shutdown.wakeWaiters() }
     }
 
     /// `waiting N s: why`, when a wait of ``noticeableWait`` or more until `end` begins and
@@ -283,7 +286,7 @@ package final class RequestExecutor: Sendable {
     /// (and, under `--rate`, for room in the ``SendWindow``). If a 429 arrives meanwhile,
     /// waits out the new pause and takes a new token.
     private func waitForTurn() async throws(Cancelled) {
-        while true {
+        turn: while true {
             let now = clock.now()
             let sendAt: Duration? = state.withLock { s in
                 if s.notBefore > now { return nil }
@@ -301,14 +304,25 @@ package final class RequestExecutor: Sendable {
                 continue
             }
             if sendAt > now {
+                // A slow pace (a few requests a minute) is not a silent one.
+                let notice = state.withLock { s in
+                    Self.noteWait(&s, until: sendAt, now: now) { "the next request waits its turn at the rate allowed (the server's, or --rate)" }
+                }
+                if let notice { announce(notice) }
                 guard await sleep(until: sendAt) else { throw Cancelled() }
             }
-            // Sends that woke late do not go together with the ones due after them.
-            while let room = state.withLock({ $0.sendWindow?.admit(now: clock.now()) }) {
+            // A pause that began meanwhile: a new token after it. Else the send window:
+            // sends that woke late do not go together with the ones due after them (a
+            // send is recorded there only when it goes).
+            while true {
+                let (paused, room) = state.withLock { s -> (Bool, Duration?) in
+                    if s.notBefore > sendAt { return (true, nil) }
+                    return (false, s.sendWindow?.admit(now: clock.now()))
+                }
+                if paused { continue turn }
+                guard let room else { return }
                 guard await sleep(until: room) else { throw Cancelled() }
             }
-            let paused = state.withLock { $0.notBefore > sendAt }
-            if !paused { return }
         }
     }
 

@@ -1,7 +1,8 @@
 import Synchronization
 
 /// A one-way latch: `wait()` suspends until `trigger()` is called or the waiting task is
-/// cancelled. Lets ``RequestExecutor/cancelAll()`` end waits on a clock it cannot interrupt.
+/// cancelled. Lets ``RequestExecutor/cancelAll()`` end waits on a clock it cannot interrupt,
+/// and ``wakeWaiters()`` end them early for another look.
 final class ShutdownSignal: Sendable {
     private struct State {
         var triggered = false
@@ -13,6 +14,9 @@ final class ShutdownSignal: Sendable {
 
     var isTriggered: Bool { state.withLock { $0.triggered } }
 
+    /// Tasks waiting now (for tests that wait for them to wait).
+    var waiting: Int { state.withLock { $0.waiters.count } }
+
     func trigger() {
         let waiting: [CheckedContinuation<Void, Never>] = state.withLock { s in
             s.triggered = true
@@ -22,7 +26,17 @@ final class ShutdownSignal: Sendable {
         for continuation in waiting { continuation.resume() }
     }
 
-    /// Returns once triggered, or once the calling task is cancelled.
+    /// Wakes the tasks waiting now, without triggering: they look again at what they wait
+    /// for (a pause that has become longer than labelport waits ends their waits at once).
+    func wakeWaiters() {
+        let waiting = state.withLock { s in
+            defer { s.waiters = [:] }
+            return Array(s.waiters.values)
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+
+    /// Returns once triggered, woken (``wakeWaiters()``), or the calling task is cancelled.
     func wait() async {
         let id = state.withLock { s in
             s.nextID += 1

@@ -64,7 +64,7 @@ package struct ImportSummary: Sendable {
         object["requests"] = .number(JSONNumber(requests))
         object["retries"] = .number(JSONNumber(retries))
         object["refused"] = .number(JSONNumber(refused))
-        object["allowed_rate"] = allowedRate.map { .number(JSONNumber(uncheckedLiteral: Self.decimal($0, digits: 1))) } ?? .null
+        object["allowed_rate"] = allowedRate.map { .number(JSONNumber(uncheckedLiteral: Self.decimal($0, digits: $0 < 1 ? 4 : 1))) } ?? .null
         object["quota_waits"] = .number(JSONNumber(quotaWaits))
         object["quota_waited_seconds"] = .number(JSONNumber(uncheckedLiteral: Self.decimal(quotaWaitedSeconds, digits: 1)))
         object["unanswered_creates"] = .number(JSONNumber(unansweredCreates))
@@ -100,7 +100,7 @@ package struct ImportSummary: Sendable {
     package static func rateLimitLine(refused: Int, allowedRate: Double?, quotaWaits: Int = 0, quotaWaitedSeconds: Double = 0) -> String? {
         guard refused > 0 || allowedRate != nil || quotaWaits > 0 else { return nil }
         var parts: [String] = []
-        if let allowedRate { parts.append("the server allowed about \(decimal(allowedRate, digits: 0)) req/s") }
+        if let allowedRate { parts.append("the server allowed about \(spokenRate(allowedRate))") }
         if quotaWaits > 0 {
             parts.append(
                 "its quota ran out \(CountText.count(quotaWaits, "time")) (RateLimit-Remaining: 0): "
@@ -109,6 +109,13 @@ package struct ImportSummary: Sendable {
         if parts.isEmpty { parts.append("the server limited the rate") }
         parts.append("\(CountText.count(refused, "request")) refused (429)")
         return "rate limited: " + parts.joined(separator: "; ")
+    }
+
+    /// `195 req/s`, `2.5 req/s`, or below one a second `1 request every 80 s`.
+    static func spokenRate(_ rate: Double) -> String {
+        if rate >= 10 { return "\(decimal(rate, digits: 0)) req/s" }
+        if rate >= 1 { return "\(decimal(rate, digits: 1)) req/s" }
+        return "1 request every \(decimal(1 / max(rate, 1e-6), digits: 0)) s"
     }
 
     /// The line for `statistics`, as export prints it.

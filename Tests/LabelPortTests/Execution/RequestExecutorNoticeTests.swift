@@ -50,4 +50,22 @@ struct RequestExecutorNoticeTests {
         #expect(notices.all.dropFirst(2).first?.hasPrefix("waiting 31 s: the server refused a request (429)") == true)
         #expect(notices.all.last == "waiting 60 s (1 min): the server answered 503 and asked for that long before the request is tried again (Retry-After)")
     }
+
+    /// A pace of a few requests a minute (a server's headers, or --rate) is said once a
+    /// wait, not passed in silence (round 12 M4).
+    @Test("a slow pace announces its wait of 5 s or more; a fast one says nothing")
+    func slowPace() async throws {
+        let notices = Recorder<String>()
+        let executor = RequestExecutor(
+            options: ExecutionOptions(concurrency: 2, rate: 0.1, burst: 1), clock: clock, random: { 0 }, wallClock: { 1_000_000 },
+            announce: { notices.append($0) })
+        let sent = Recorder<Duration>()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<2 { group.addTask { _ = try? await executor.perform(.read) { sent.append(self.clock.now.offset) } } }
+            #expect(await eventually { sent.count == 1 && clock.sleeperCount == 1 })
+            clock.advanceToNextDeadline()
+        }
+        #expect(sent.all == [.zero, .seconds(10)])
+        #expect(notices.all == ["waiting 10 s: the next request waits its turn at the rate allowed (the server's, or --rate)"])
+    }
 }

@@ -75,6 +75,17 @@ struct RateLimitReportingTests {
         #expect(object["not_retried"] == .number(JSONNumber(16)))
     }
 
+    @Test("a rate below one a second is said as a request every so many seconds (not 'about 0 req/s')")
+    func slowRate() {
+        #expect(ImportSummary.spokenRate(197.6) == "198 req/s")
+        #expect(ImportSummary.spokenRate(2.46) == "2.5 req/s")
+        #expect(ImportSummary.spokenRate(5.0 / 400) == "1 request every 80 s")
+        let line = ImportSummary.rateLimitLine(refused: 0, allowedRate: 5.0 / 400)
+        #expect(line == "rate limited: the server allowed about 1 request every 80 s; 0 requests refused (429)")
+        guard case .object(let object) = Self.summary(refused: 0, allowedRate: 5.0 / 400).json else { return }
+        #expect(object["allowed_rate"] == .number(JSONNumber(uncheckedLiteral: "0.0125")))
+    }
+
     @Test("--json has refused and allowed_rate")
     func summaryJSON() throws {
         let json = Self.summary(refused: 7, allowedRate: 197.64).json
