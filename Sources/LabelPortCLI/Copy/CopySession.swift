@@ -100,9 +100,18 @@ struct CopySession {
             problems += unreadable
             counts.merge(runCounts)
             if configuration.dryRun {
-                // What the verification would list: source labels sharing a name.
+                // What the verification would list whatever the copy writes: source labels
+                // sharing a name, and partial flags the API cannot set back to null (the
+                // destination read once more, as the verification reads it).
                 problems += CopyVerifier.ambiguousSources(sourceIndex, sourceRun: pair.source, destinationRun: pair.destination)
                     .flatMap { $0.lines(DiffRenderer(color: false)) }
+                if unreadable.isEmpty {
+                    var now: [CopyDifference] = []
+                    var read = 0
+                    var failures: [String] = []
+                    await verify(pair, sourceIndex, with: destinationClient, writes: writes, into: &now, checked: &read, problems: &failures)
+                    problems += now.filter(\.partialFlagCannotBeCleared).map(\.partialFlagLine) + failures
+                }
             }
             guard !configuration.dryRun, !interrupt.isSet, unreadable.isEmpty else { continue }
             if shared[pair.destination] != nil {

@@ -16,6 +16,19 @@ package struct CopyDifference: Sendable, Equatable {
     package var outputResourceName: String
     package var kind: Kind
 
+    /// A changed label whose `object_value_is_partial` is null in the source and set in
+    /// the destination: no write can make it null again, so no copy makes them equal.
+    package var partialFlagCannotBeCleared: Bool {
+        guard case .changed(_, let changes) = kind else { return false }
+        return changes.contains { $0.kind == .added && $0.path == "object_value_is_partial" }
+    }
+
+    /// What a dry run says of a ``partialFlagCannotBeCleared`` label, before the copy.
+    package var partialFlagLine: String {
+        "cannot copy exactly \(TerminalText.quoted(outputResourceName)) (run \(destinationRun)): object_value_is_partial is null in the source "
+            + "and set in the destination, and the API cannot set it back to null"
+    }
+
     /// The lines for people: a head line, then one line per field for a change.
     package func lines(_ renderer: DiffRenderer) -> [String] {
         let name = TerminalText.quoted(outputResourceName)

@@ -114,6 +114,26 @@ struct CopyCommandTests {
         }
     }
 
+    /// A partial flag null in the source and set in the destination: the dry run says no
+    /// copy can make them equal, and exits 1 as the copy's verification will (round 12 M2).
+    @Test("--dry-run: a partial flag the API cannot set back to null is said, exit 1")
+    func dryRunPartialFlag() async throws {
+        let run = Self.runC
+        func seed(_ label: String) -> String {
+            #"{"runs": [{"id": "\#(run)", "account_id": "\#(TestSandbox.accountA)"}], "gold_labels": [\#(label)]}"#
+        }
+        let source = seed(#"{"run_id": "\#(run)", "output_resource_name": "p", "object_value": {"a": 1}}"#)
+        let destination = seed(#"{"run_id": "\#(run)", "output_resource_name": "p", "object_value": {"a": 1}, "object_value_is_partial": true}"#)
+        try await CopyEnvironments.with(sourceSeed: source, destinationSeed: destination) { env in
+            let plan = await env.copy(["--run", run, "--dry-run"])
+            #expect(plan.status == 1, "\(plan.stderr)")
+            #expect(plan.stderr.contains(
+                #"labelport copy: cannot copy exactly "p" (run \#(run)): object_value_is_partial is null in the source and set in the destination, and the API cannot set it back to null"#),
+                "\(plan.stderr)")
+            #expect(env.destination.stats.writesApplied == 0)
+        }
+    }
+
     static let driftedSeed: String = ImportFixtures.seed([
         #"{"id": "d0000000-0000-4000-8000-000000000001", "output_resource_name": "doc-text", "text_value": "stale text"}"#,
         #"{"id": "d0000000-0000-4000-8000-000000000002", "output_resource_name": "doc-partial-false", "object_value": {"answer": {"tags": ["cat"], "score": 0.30000000000000004}}, "object_value_is_partial": false}"#,
