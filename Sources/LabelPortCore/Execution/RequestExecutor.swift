@@ -15,7 +15,7 @@ import Synchronization
 ///   already running is left to finish. (Task cancellation is visible to the body too;
 ///   ``cancelAll()`` is the way to stop new requests while letting in-flight ones complete.)
 package final class RequestExecutor: Sendable {
-    private struct State {
+    struct State {
         var pacer: AdaptivePacer
         /// Under `--rate`: the last sends, so no window holds more than rate + burst.
         var sendWindow: SendWindow?
@@ -36,16 +36,16 @@ package final class RequestExecutor: Sendable {
     }
 
     package let options: ExecutionOptions
-    private let policy: RetryPolicy
+    let policy: RetryPolicy
     let clock: ExecutorClock
     private let random: @Sendable () -> Double
     let wallClock: @Sendable () -> Double
     private let semaphore: AsyncSemaphore
     let shutdown = ShutdownSignal()
-    private let state: Mutex<State>
+    let state: Mutex<State>
     /// Told, in words, when requests are about to wait ``noticeableWait`` or longer for the
     /// server (a `Retry-After`, a used-up quota), so that a long wait is not a silent one.
-    private let announce: @Sendable (String) -> Void
+    let announce: @Sendable (String) -> Void
     /// Waits shorter than this pass without a notice (backoff, pacing).
     static let noticeableWait = Duration.seconds(5)
     /// How many times in a row one request closed before the server processed it is sent
@@ -99,35 +99,6 @@ package final class RequestExecutor: Sendable {
             statistics.quotaWaitedSeconds = max(0, statistics.quotaWaitedSeconds - max(.zero, s.quotaPauseEnd - now).inSeconds)
             return statistics
         }
-    }
-
-    /// Rate-limit headers of an answer (the client's `rateLimitObserver`): paces by them.
-    package func observe(_ headers: RateLimitHeaders) {
-        let now = clock.now()
-        let givesUp = state.withLock { s -> Bool in
-            guard let pause = s.pacer.observe(headers, now: now), pause > s.notBefore else { return false }
-            // A pause longer than labelport waits is not waited: the requests give up, the
-            // ones waiting their turn too (woken below), at once.
-            guard pause - now <= policy.maxRetryAfter else {
-                s.notBefore = pause
-                return true
-            }
-            s.statistics.quotaWaits += 1
-            s.statistics.quotaWaitedSeconds += (pause - max(now, s.notBefore)).inSeconds
-            s.quotaPauseEnd = pause
-            s.notBefore = pause
-            s.quotaNotice = "the server's rate-limit headers say its quota is used up (RateLimit-Remaining: 0): no request is sent until it resets"
-            return false
-        }
-        if givesUp { shutdown.wakeWaiters() }
-    }
-
-    /// `waiting N s: why`, when a wait of ``noticeableWait`` or more until `end` begins and
-    /// no announced wait is still running; nil otherwise.
-    private static func noteWait(_ s: inout State, until end: Duration, now: Duration, why: () -> String) -> String? {
-        guard end - now >= noticeableWait, now >= s.announcedUntil else { return nil }
-        s.announcedUntil = end
-        return "waiting \(RetryAfter.seconds(Int((end - now).inSeconds.rounded(.up))).spoken): \(why())"
     }
 
     /// A create went unanswered; its run is re-read (counted for the summary).
@@ -195,7 +166,7 @@ package final class RequestExecutor: Sendable {
                     continue
                 }
             }
-            let decision = decide(after: error, sentAt: sentAt, kind: kind, retriesSoFar: retriesSoFar)
+            let (decision, refusal) = decide(after: error, sentAt: sentAt, kind: kind, retriesSoFar: retriesSoFar)
             guard case .retry(let delay) = decision else {
                 state.withLock { s in
                     s.statistics.failed += 1
@@ -205,7 +176,7 @@ package final class RequestExecutor: Sendable {
                 case .giveUp(.retryAfterTooLong): throw error.waitingLongerThan(policy.maxRetryAfter)
                 case .giveUp(.budgetExhausted):
                     var spent = error
-                    spent.retryBudgetSpent = state.withLock { $0.budget.refusal } ?? .tooManyFailed
+                    spent.retryBudgetSpent = refusal ?? .tooManyFailed
                     throw spent
                 default: throw error
                 }
@@ -222,7 +193,7 @@ package final class RequestExecutor: Sendable {
 
     /// Not sent: cancelled, or (`quotaSpent`) the server's quota resets later than
     /// labelport waits.
-    private struct Cancelled: Error {
+    struct Cancelled: Error {
         var quotaSpent = false
     }
 
@@ -282,54 +253,13 @@ package final class RequestExecutor: Sendable {
         }
     }
 
-    /// Waits out the shared 429 pause, then takes a rate token and waits for its instant
-    /// (and, under `--rate`, for room in the ``SendWindow``). If a 429 arrives meanwhile,
-    /// waits out the new pause and takes a new token.
-    private func waitForTurn() async throws(Cancelled) {
-        turn: while true {
-            let now = clock.now()
-            let sendAt: Duration? = state.withLock { s in
-                if s.notBefore > now { return nil }
-                return s.pacer.reserve(now: now)
-            }
-            guard let sendAt else {
-                let (pause, notice) = state.withLock { s -> (Duration, String?) in
-                    guard let why = s.quotaNotice, s.notBefore == s.quotaPauseEnd, s.notBefore - now <= policy.maxRetryAfter else { return (s.notBefore, nil) }
-                    s.quotaNotice = nil
-                    return (s.notBefore, Self.noteWait(&s, until: s.notBefore, now: now) { why })
-                }
-                if let notice { announce(notice) }
-                if pause - now > policy.maxRetryAfter { throw Cancelled(quotaSpent: true) }
-                guard await sleep(until: pause) else { throw Cancelled() }
-                continue
-            }
-            if sendAt > now {
-                // A slow pace (a few requests a minute) is not a silent one.
-                let notice = state.withLock { s in
-                    Self.noteWait(&s, until: sendAt, now: now) { "the next request waits its turn at the rate allowed (the server's, or --rate)" }
-                }
-                if let notice { announce(notice) }
-                guard await sleep(until: sendAt) else { throw Cancelled() }
-            }
-            // A pause that began meanwhile: a new token after it. Else the send window:
-            // sends that woke late do not go together with the ones due after them (a
-            // send is recorded there only when it goes).
-            while true {
-                let (paused, room) = state.withLock { s -> (Bool, Duration?) in
-                    if s.notBefore > sendAt { return (true, nil) }
-                    return (false, s.sendWindow?.admit(now: clock.now()))
-                }
-                if paused { continue turn }
-                guard let room else { return }
-                guard await sleep(until: room) else { throw Cancelled() }
-            }
-        }
-    }
-
     // MARK: - Retry decisions
 
     /// - Parameter sentAt: when the failed attempt was sent (a refusal teaches the pacer by it).
-    private func decide(after error: APIError, sentAt: Duration, kind: RequestKind, retriesSoFar: Int) -> RetryPolicy.Decision {
+    /// - Returns: the decision, and when the retry budget refused a retry, why (read with it).
+    private func decide(
+        after error: APIError, sentAt: Duration, kind: RequestKind, retriesSoFar: Int
+    ) -> (RetryPolicy.Decision, RetryBudget.Refusal?) {
         let jitter = random()
         let wall = error.retryAfter == nil ? 0 : wallClock()
         let now = clock.now()
@@ -365,10 +295,11 @@ package final class RequestExecutor: Sendable {
                 }
             case .giveUp(.budgetExhausted):
                 s.statistics.retriesRefusedByBudget += 1
+                return (decision, s.budget.refusal)
             case .giveUp:
                 break
             }
-            return decision
+            return (decision, nil)
         }
     }
 
