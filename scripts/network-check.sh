@@ -46,6 +46,7 @@ SANDBOX=$(grep -o 'http://[0-9.:]*' "$work/sandbox.log" | head -n 1)
 
 # 3. nginx: TLS + HTTP/2 + gzip, the API under /api/.
 NGINX_PORT=$(free_port)
+KEEP_PORT=$(free_port)  # the same, with connections kept open (keepalive_requests 1000)
 mkdir -p "$work/nginx"
 cat > "$work/nginx.conf" <<EOF
 user root;
@@ -56,6 +57,7 @@ events { worker_connections 256; }
 http {
   access_log off;
   log_format api '\$request \$status \$server_protocol sent=\$body_bytes_sent gzip=\$gzip_ratio';
+  log_format conn '\$request_method \$server_protocol connection=\$connection';
   client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
   uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
   server {
@@ -71,6 +73,13 @@ http {
       proxy_http_version 1.1;
       proxy_set_header Connection "";
     }
+  }
+  server {
+    listen 127.0.0.1:$KEEP_PORT ssl http2;
+    ssl_certificate $work/server.pem;
+    ssl_certificate_key $work/server.key;
+    access_log $work/nginx-keep.log conn;
+    location /api/ { proxy_pass $SANDBOX/; proxy_http_version 1.1; proxy_set_header Connection ""; }
   }
 }
 EOF
@@ -159,6 +168,21 @@ sent=$(grep "GET /api/v1/run/$BIG/gold-labels" "$work/nginx-access.log" | tail -
 if [[ -n "$sent" && "$raw" -gt 0 ]] && cmp -s "$work/big-via.jsonl" "$work/big-direct.jsonl" && (( sent * 100 <= raw * 25 )); then
   pass "gzip: the 5,000-label answer crossed as $sent bytes of $raw ($((sent * 100 / raw))%), decoded exactly"
 else fail "gzip" "sent=$sent raw=$raw; $(grep "$BIG" "$work/nginx-access.log" | tail -n 1)"; fi
+
+# HTTP/2: once the server has answered over it, a create goes on a connection of its
+# task's event loop, so that both of the client's threads carry streams (two loops where
+# there are two cores; the first requests may use the connection that read the run).
+python3 -c '
+import json
+for i in range(400): print(json.dumps({"output_resource_name": "loops-%04d" % i, "text_value": str(i)}))' > "$work/loops.jsonl"
+loops=$(( $(nproc) >= 2 ? 2 : 1 ))
+if lp import "$work/loops.jsonl" --run-id "$BIG" --base-url "https://localhost:$KEEP_PORT/api" --ca-file "$work/ca.pem" \
+     --concurrency 16 > /dev/null 2> "$work/loops.err" && grep -q "(400 ok)" "$work/loops.err"; then
+  connections=$(grep '^POST HTTP/2.0' "$work/nginx-keep.log" | sort -u | wc -l)
+  if (( connections >= loops && connections <= loops + 1 )); then
+    pass "HTTP/2: 400 creates over $connections connections (one per event loop: $loops)"
+  else fail "HTTP/2 connections per loop" "$connections connections for $loops loops: $(sort "$work/nginx-keep.log" | uniq -c | head -5)"; fi
+else fail "HTTP/2 connections per loop" "$(tail -n 4 "$work/loops.err")"; fi
 
 # Through the proxy by CONNECT, to a host name only the proxy can resolve.
 PROXY_URL="http://labelport:$PROXY_PASSWORD@127.0.0.1:$SQUID_PORT"

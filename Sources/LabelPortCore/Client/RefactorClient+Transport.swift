@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// How a call goes over the wire: the request, the answer's status, and its body read
 /// whole or piece by piece as it arrives.
@@ -65,11 +66,52 @@ extension RefactorClient {
         }
     }
 
+    /// Sends one call and reads its answer whole. Once the server has answered over
+    /// HTTP/2, a request is bound to the event loop its task runs on
+    /// (``RefactorClient/taskExecutor(_:)``): each loop then has a connection of its own,
+    /// and both threads carry streams, not one. (Over HTTP/1.1 a bound request that finds
+    /// no idle connection on its loop gets a connection of its own, closed after it.)
     func exchange(_ call: APICall, body: [UInt8]?) async throws(APIError) -> ByteBuffer {
-        let response = try await start(call, body: body)
-        let buffer = try await collectBody(response, call)
-        if (200..<300).contains(Int(response.status.code)) { return buffer }
-        throw statusError(response, body: buffer, call)
+        let request: HTTPClient.Request
+        do {
+            var headers = headers
+            if body != nil { headers.add(name: "Content-Type", value: "application/json") }
+            request = try HTTPClient.Request(
+                url: configuration.server.baseURL + call.path, method: call.method, headers: headers,
+                body: body.map { .byteBuffer(ByteBuffer(bytes: $0)) })
+        } catch {
+            throw failure.apiError(error, operation: call.operation)
+        }
+        let collector = AnswerCollector(limit: configuration.maximumResponseBytes)
+        var loop = HTTPClient.EventLoopPreference.indifferent
+        if speaksHTTP2.isSet, let current = MultiThreadedEventLoopGroup.currentEventLoop {
+            loop = .delegateAndChannel(on: current)
+        }
+        let task = http.execute(request: request, delegate: collector, eventLoop: loop, deadline: .now() + .hours(24))
+        let answer: CollectedAnswer
+        do {
+            answer = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+        } catch is AnswerCollector.TooLarge {
+            throw tooLarge(call)
+        } catch {
+            if Task.isCancelled { throw failure.apiError(CancellationError(), operation: call.operation) }
+            throw failure.apiError(error, operation: call.operation, received: collector.received)
+        }
+        noteVersion(answer.version)
+        if let rateLimit = RateLimitHeaders(header: { answer.headers.first(name: $0) }) {
+            configuration.rateLimitObserver?(rateLimit)
+        }
+        if (200..<300).contains(answer.status) { return answer.body }
+        throw statusError(status: answer.status, headers: answer.headers, body: answer.body, call)
+    }
+
+    /// Remembers an answer over HTTP/2, from which on requests are bound to their task's loop.
+    private func noteVersion(_ version: HTTPVersion) {
+        if version.major == 2, !speaksHTTP2.isSet { speaksHTTP2.set() }
     }
 
     /// Sends the request and waits for the answer's head (status and headers).
@@ -89,6 +131,7 @@ extension RefactorClient {
         } catch {
             throw failure.apiError(error, operation: call.operation)
         }
+        noteVersion(response.version)
         if let rateLimit = RateLimitHeaders(header: { response.headers.first(name: $0) }) {
             configuration.rateLimitObserver?(rateLimit)
         }
@@ -96,15 +139,14 @@ extension RefactorClient {
     }
 
     /// The error for an answer that is not a 2xx, from its status, headers and body.
-    func statusError(_ response: HTTPClientResponse, body buffer: ByteBuffer, _ call: APICall) -> APIError {
-        let rateLimit = RateLimitHeaders(header: { response.headers.first(name: $0) })
-        let status = Int(response.status.code)
+    func statusError(status: Int, headers: HTTPHeaders, body buffer: ByteBuffer, _ call: APICall) -> APIError {
+        let rateLimit = RateLimitHeaders(header: { headers.first(name: $0) })
         let serverMessage = Self.errorText(buffer).map(configuration.token.scrub)
-        let retryAfter = response.headers.first(name: "Retry-After").flatMap(RetryAfter.init(header:))
+        let retryAfter = headers.first(name: "Retry-After").flatMap(RetryAfter.init(header:))
         let kind: APIError.Kind
         switch status {
         case 300..<400:
-            let location = response.headers.first(name: "Location").map(configuration.token.scrub)
+            let location = headers.first(name: "Location").map(configuration.token.scrub)
             return APIError(
                 kind: .redirected, operation: call.operation, status: status,
                 detail: "it points to \(location.map { "\"\($0)\"" } ?? "no Location") and labelport does not follow redirects: check --base-url")

@@ -56,6 +56,8 @@ package struct RefactorClient: Sendable {
     let http: HTTPClient
     let headers: HTTPHeaders
     let failure: NetworkFailure
+    /// Set once an answer came over HTTP/2 (see ``RefactorClient/exchange(_:body:)``).
+    let speaksHTTP2 = OnceFlag()
     private let taskExecutors: [EventLoopTaskExecutor]
 
     private init(configuration: Configuration, http: HTTPClient, loops: [any EventLoop]) {
@@ -158,7 +160,8 @@ package struct RefactorClient: Sendable {
             return try await logged(call) { () async throws(APIError) -> Collector in
                 let response = try await self.start(call, body: nil)
                 guard (200..<300).contains(Int(response.status.code)) else {
-                    throw self.statusError(response, body: try await self.collectBody(response, call), call)
+                    throw self.statusError(
+                        status: Int(response.status.code), headers: response.headers, body: try await self.collectBody(response, call), call)
                 }
                 var collector = collector
                 var reader = GoldLabelListReader()

@@ -1,0 +1,12 @@
+import Synchronization
+
+/// A flag that is set once and read from any thread.
+package final class OnceFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    package init() {}
+    package func set() { flag.store(true, ordering: .relaxed) }
+    package var isSet: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// Set from a signal handler (Ctrl-C): the import takes no new rows; requests in flight finish.
+package typealias InterruptFlag = OnceFlag
