@@ -5,6 +5,9 @@
 # request, so that a shortfall can be told apart: client, proxy or server, or cores that
 # all three share. Uses the release build; installs nginx and openssl when missing.
 #   bash scripts/bench-http2.sh [ROWS] [LATENCY_MS]
+# With BASELINE=/path/to/another/labelport, each path is measured ROUNDS times (default 4),
+# the baseline and this build alternately on the same rig, so that a change is judged
+# paired rather than against figures taken at another time.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-20000}
@@ -67,7 +70,7 @@ measure() {  # NAME BASE_URL EXTRA...
   local nginx_pids; nginx_pids=$(pgrep -f "nginx: worker" | tr '\n' ' ')
   local s0 n0 c0 c1; s0=$(ticks "$sandbox"); n0=$(ticks $nginx_pids)
   c0=$(awk '/^cpu /{print $2+$3+$4+$6+$7+$8}' /proc/stat)
-  /usr/bin/time -f "%U %S" -o "$work/time" env REFACTOR_API_TOKEN=$TOKEN "$bin" import "$work/rows.jsonl" --run-id "$run" \
+  /usr/bin/time -f "%U %S" -o "$work/time" env REFACTOR_API_TOKEN=$TOKEN "${client:-$bin}" import "$work/rows.jsonl" --run-id "$run" \
     --base-url "$url" --concurrency 64 --json "$@" > "$work/summary.json" 2>/dev/null
   c1=$(awk '/^cpu /{print $2+$3+$4+$6+$7+$8}' /proc/stat)
   local s1 n1; s1=$(ticks "$sandbox"); n1=$(ticks $nginx_pids)
@@ -78,13 +81,23 @@ name, little, sandbox, nginx, hz, machine = sys.argv[3], int(sys.argv[4]), int(s
 cores = int(sys.argv[9])
 n, s = summary["requests"], summary["elapsed_seconds"]
 per = lambda seconds: f"{seconds / n * 1e6:.0f} µs"
-print(f"{name:34} {n / s:6.0f} req/s = {100 * n / s / little:5.1f}% of Little's law ({n} requests in {s:.2f} s)")
-print(f"{'':34} CPU per request: labelport {per(user + system)}, sandbox {per(sandbox / hz)}"
+print(f"{name:46} {n / s:6.0f} req/s = {100 * n / s / little:5.1f}% of Little's law ({n} requests in {s:.2f} s)")
+print(f"{'':46} CPU per request: labelport {per(user + system)}, sandbox {per(sandbox / hz)}"
       + (f", nginx {per(nginx / hz)}" if nginx else "") + f"; the machine busy {100 * machine / hz / s / cores:.0f}% of its {cores} cores")
 EOF
 }
-measure "HTTP/1.1, straight to the sandbox" "http://127.0.0.1:$SANDBOX_PORT"
-measure "HTTP/2 through nginx (TLS)" "https://localhost:$NGINX_PORT/api" --ca-file "$work/ca.pem"
+paths() {  # PREFIX: both paths, once
+  measure "$1HTTP/1.1, straight to the sandbox" "http://127.0.0.1:$SANDBOX_PORT"
+  measure "$1HTTP/2 through nginx (TLS)" "https://localhost:$NGINX_PORT/api" --ca-file "$work/ca.pem"
+}
+if [[ -n "${BASELINE:-}" ]]; then
+  for _ in $(seq 1 "${ROUNDS:-4}"); do
+    client=$BASELINE paths "baseline: "
+    client=$bin paths "this build: "
+  done
+else
+  paths ""
+fi
 
 # The same creates from h2load (nghttp2's load generator, written in C, almost no CPU a
 # request) over the same two paths: what this machine and rig allow a client at all, so
@@ -101,8 +114,8 @@ import re, sys
 text = open(sys.argv[1]).read(); name, little = sys.argv[2], int(sys.argv[3])
 done = re.search(r"finished in ([\d.]+)s, ([\d.]+) req/s", text)
 ok = re.search(r"(\d+) succeeded", text)
-if not done: print(f"{name:34} h2load failed: {text[-300:]}"); sys.exit()
-print(f"{name:34} {float(done.group(2)):6.0f} req/s = {100 * float(done.group(2)) / little:5.1f}% of Little's law ({ok.group(1) if ok else '?'} created in {float(done.group(1)):.2f} s)")
+if not done: print(f"{name:46} h2load failed: {text[-300:]}"); sys.exit()
+print(f"{name:46} {float(done.group(2)):6.0f} req/s = {100 * float(done.group(2)) / little:5.1f}% of Little's law ({ok.group(1) if ok else '?'} created in {float(done.group(1)):.2f} s)")
 PY
   }
   reference "h2load, HTTP/1.1" "http://127.0.0.1:$SANDBOX_PORT" --h1 -c 64
