@@ -140,12 +140,14 @@ package final class RequestExecutor: Sendable {
         var answersAtRefusal = -1
         var lastError: APIError?
         while true {
-            if let tooLong = quotaWaitTooLong(kind, operation: operation) { throw tooLong }
+            if let tooLong = quotaWaitTooLong(kind, operation: operation) { throw Self.notSentAgain(tooLong, after: lastError) }
             let attempted: (outcome: Result<T, APIError>, sentAt: Duration)
             do {
                 attempted = try await attempt(kind, isRetry: retriesSoFar > 0, body)
             } catch {
-                if error.quotaSpent, let tooLong = quotaWaitTooLong(kind, operation: operation) { throw tooLong }
+                if error.quotaSpent, let tooLong = quotaWaitTooLong(kind, operation: operation) {
+                    throw Self.notSentAgain(tooLong, after: lastError)
+                }
                 throw finishCancelled(kind, operation: operation, lastError: lastError)
             }
             let (outcome, sentAt) = attempted
@@ -319,6 +321,15 @@ package final class RequestExecutor: Sendable {
                 detail: "the server's rate-limit headers say its quota is used up for another \(seconds(wait)), "
                     + "longer than labelport waits (\(seconds(policy.maxRetryAfter))), so it gave up: try again later")
         }
+    }
+
+    /// `refusal` (a quota too long to wait for), unless an earlier attempt went out with an
+    /// unknown outcome: the write may have been applied, so it ends as that attempt did,
+    /// saying why it was not sent again (as ``finishCancelled(_:operation:lastError:)``).
+    static func notSentAgain(_ refusal: APIError, after lastError: APIError?) -> APIError {
+        guard var unknown = lastError, unknown.outcomeUnknown, unknown.kind != .cancelled else { return refusal }
+        unknown.detail = (unknown.detail.map { $0 + "; " } ?? "") + "not sent again: " + (refusal.detail ?? "")
+        return unknown
     }
 
     private func finishCancelled(_ kind: RequestKind, operation: String, lastError: APIError?) -> APIError {

@@ -152,6 +152,31 @@ struct RequestExecutorRateTests: ExecutorOnManualClock {
         #expect(errors.count == 2 && errors.allSatisfy { $0.kind == .quotaSpent }, "\(errors)")
     }
 
+    /// An update whose first attempt got a 5xx may have been applied: a quota too long to
+    /// wait for, said while it waits to retry, ends it as that unknown outcome (so the
+    /// journal records it as unknown and undo looks at it), not as "not sent".
+    @Test("quota used up during a retry's backoff after a 5xx: ends as the unknown outcome, saying why it was not sent again")
+    func quotaSpentDuringBackoff() async throws {
+        let executor = executor(ExecutionOptions(), random: 0.9)
+        let calls = InFlightCounter()
+        let task = Task { () -> APIError? in
+            do throws(APIError) {
+                _ = try await executor.perform(.update, operation: "update gold label") { () async throws(APIError) -> Int in
+                    calls.enter()
+                    throw .sample(.serverError)
+                }
+                return nil
+            } catch { return error }
+        }
+        #expect(await eventually { clock.sleeperCount == 1 })
+        executor.observe(RateLimitHeaders(limit: 10, remaining: 0, reset: .seconds(900)))
+        let error = await task.value
+        #expect(calls.calls == 1)
+        #expect(error?.kind == .serverError, "\(String(describing: error))")
+        #expect(error?.outcomeUnknown == true)
+        #expect(error?.description == "test request: server error (503): not sent again: the server's rate-limit headers say its quota is used up for another 900 s (15 min), longer than labelport waits (300 s (5 min)), so it gave up: try again later", "\(String(describing: error))")
+    }
+
     /// The most of `times` (sorted) in any one second, both ends included.
     static func busiestSecond(_ times: [Duration]) -> Int {
         var start = 0
