@@ -115,14 +115,11 @@ extension RefactorClient {
     }
 
     /// Sends the request and waits for the answer's head (status and headers).
-    func start(_ call: APICall, body: [UInt8]?) async throws(APIError) -> HTTPClientResponse {
+    /// (The calls read as they arrive send no body.)
+    func start(_ call: APICall) async throws(APIError) -> HTTPClientResponse {
         var request = HTTPClientRequest(url: configuration.server.baseURL + call.path)
         request.method = call.method
         request.headers = headers
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
         let response: HTTPClientResponse
         do {
             // No deadline for the whole request: the read timeout (no byte received for

@@ -158,7 +158,7 @@ package struct RefactorClient: Sendable {
         try await withTaskExecutorPreference(taskExecutor(runID.hashValue & Int.max)) { () async throws(APIError) -> Collector in
             let call = APICall.listGoldLabels(runID: runID)
             return try await logged(call) { () async throws(APIError) -> Collector in
-                let response = try await self.start(call, body: nil)
+                let response = try await self.start(call)
                 guard (200..<300).contains(Int(response.status.code)) else {
                     throw self.statusError(
                         status: Int(response.status.code), headers: response.headers, body: try await self.collectBody(response, call), call)
