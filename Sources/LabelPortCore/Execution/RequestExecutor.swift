@@ -48,10 +48,9 @@ package final class RequestExecutor: Sendable {
     let announce: @Sendable (String) -> Void
     /// Waits shorter than this pass without a notice (backoff, pacing).
     static let noticeableWait = Duration.seconds(5)
-    /// How many times in a row one request closed before the server processed it is sent
-    /// again, without spending a retry, while the server answers no request at all: a
-    /// server that ends every connection after a few requests answers others meanwhile
-    /// (the count then starts again); one that refuses everything is given up on.
+    /// How many times in a row one request the server did not process is sent again,
+    /// without spending a retry, while the server answers no request at all
+    /// (``ResendAllowance``).
     static let unprocessedResends = 20
     /// The most times one request is sent again so in all, progress or not: a server that
     /// refuses one request for ever while answering others does not keep it going for ever.
@@ -102,6 +101,8 @@ package final class RequestExecutor: Sendable {
     }
 
     /// A create went unanswered; its run is re-read (counted for the summary).
+    /// Attempts the server answered so far (any status): progress, for ``ResendAllowance``.
+    var answers: Int { state.withLock { $0.answers } }
     package func noteUnansweredCreate() { state.withLock { $0.statistics.unansweredCreates += 1 } }
     /// A run was read again after unanswered creates.
     package func noteReread() { state.withLock { $0.statistics.rereads += 1 } }
@@ -135,9 +136,7 @@ package final class RequestExecutor: Sendable {
         _ body: @Sendable () async throws(APIError) -> T
     ) async throws(APIError) -> T {
         var retriesSoFar = 0
-        var resentUnprocessed = 0
-        var resentUnprocessedInAll = 0
-        var answersAtRefusal = -1
+        var resends = ResendAllowance()
         var lastError: APIError?
         while true {
             if let tooLong = quotaWaitTooLong(kind, operation: operation) { throw Self.notSentAgain(tooLong, after: lastError) }
@@ -159,15 +158,7 @@ package final class RequestExecutor: Sendable {
                 error = failure
             }
             // Closed before the server processed it: sent again at once on a new connection.
-            if error.resentAtOnce(kind) {
-                let answers = state.withLock { $0.answers }
-                if answers != answersAtRefusal { (resentUnprocessed, answersAtRefusal) = (0, answers) }
-                if resentUnprocessed < Self.unprocessedResends && resentUnprocessedInAll < Self.unprocessedResendsInAll {
-                    resentUnprocessed += 1
-                    resentUnprocessedInAll += 1
-                    continue
-                }
-            }
+            if error.resentAtOnce(kind), resends.take(answers: answers) { continue }
             let (decision, refusal) = decide(after: error, sentAt: sentAt, kind: kind, retriesSoFar: retriesSoFar)
             guard case .retry(let delay) = decision else {
                 state.withLock { s in

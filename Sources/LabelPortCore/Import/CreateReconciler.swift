@@ -48,6 +48,7 @@ final class CreateReconciler: Sendable {
     /// Creates a label in `runID`; returns its id.
     func create(_ request: CreateGoldLabelRequest, runID: String) async throws(WriteFailure) -> String {
         var unknownOutcomes = 0
+        var resends = ResendAllowance()
         while true {
             do throws(APIError) {
                 let id = try await executor.perform(.create) { [client] () async throws(APIError) -> String in
@@ -57,15 +58,25 @@ final class CreateReconciler: Sendable {
                 return id
             } catch {
                 guard error.outcomeUnknown && error.kind != .cancelled else { throw WriteFailure(error, interrupted: interrupt.isSet) }
-                // Every unknown outcome spends a retry, an HTTP/2 stream cancelled unanswered
-                // too: it may be a GOAWAY's (never processed) or a server's cancel of a create
-                // it stored, and nothing tells them apart.
-                unknownOutcomes += 1
+                // An HTTP/2 stream cancelled unanswered may be a GOAWAY's (never processed)
+                // or a server's cancel of a create it stored, and nothing tells them apart:
+                // the run is read again either way. Not found there, it was not processed,
+                // and is sent again without spending a retry, as a refused stream is
+                // (a server with a small requests-per-connection limit cuts off many).
+                let cancelled = error.cancelledBeforeAnswer
+                if !cancelled { unknownOutcomes += 1 }
                 executor.noteUnansweredCreate()
                 if let found = try await lookForCreated(request, runID: runID, after: error, attempt: unknownOutcomes) {
                     return found
                 }
-                if unknownOutcomes > executor.options.retries { throw WriteFailure(error, interrupted: interrupt.isSet) }
+                if !cancelled || !resends.take(answers: executor.answers) {
+                    if cancelled { unknownOutcomes += 1 }
+                    if unknownOutcomes > executor.options.retries {
+                        throw .failed(
+                            "\(error.description); the run, read again after each attempt, held no such label (--retries \(executor.options.retries) spent): \(rerun)",
+                            outcomeUnknown: true)
+                    }
+                }
                 // Absent: the create was not applied; send it again.
                 executor.noteResentCreate()
             }
@@ -84,10 +95,14 @@ final class CreateReconciler: Sendable {
                 "\(error.waitingLongerThan(executor.options.retryPolicy.maxRetryAfter).description); the label may exist: \(rerun) later (upsert finds it)",
                 outcomeUnknown: true)
         }
-        if stillWorking || error.kind == .serverError || error.cancelledBeforeAnswer {
+        if stillWorking || error.kind == .serverError {
             let ceiling = executor.options.retryPolicy.backoffCeiling(retry: attempt - 1)
             let settle = max(ceiling, stillWorking ? Self.settleAfterSlowAnswer : Self.settleBeforeLooking)
             _ = await executor.pause(for: max(settle, asked ?? .zero))
+        } else if error.cancelledBeforeAnswer {
+            // A GOAWAY's cut-off is no sign of a failing server: no backoff, only the moment
+            // a server that cancelled a create it was storing needs to commit it.
+            _ = await executor.pause(for: max(Self.settleBeforeLooking, asked ?? .zero))
         }
         let failedAt = executor.now
         let labels: CompactRun

@@ -12,7 +12,7 @@ package struct ImportSummary: Sendable {
     /// waited for the reset, and the seconds waited in all.
     package var quotaWaits = 0
     package var quotaWaitedSeconds = 0.0
-    /// Creates that went unanswered, and the reads of their runs that settled them.
+    /// Create attempts that went unanswered (a create may go unanswered more than once), and the reads of their runs that settled them.
     package var unansweredCreates = 0
     package var rereads = 0
     /// Of those creates, the ones the server had not stored, sent again.
@@ -144,10 +144,10 @@ package struct ImportSummary: Sendable {
                     + "so many requests failed that labelport stopped retrying, to spare a failing server (the failed rows say why)")
         }
         if unansweredCreates > 0 && rereads == 0 {
-            lines.append("\(CountText.count(unansweredCreates, "create")) went unanswered and could not be settled (the run was not read again): the failed rows say why")
+            lines.append("\(CountText.count(unansweredCreates, "create attempt")) went unanswered and could not be settled (the run was not read again): the failed rows say why")
         } else if unansweredCreates > 0 {
             lines.append(
-                "\(CountText.count(unansweredCreates, "create")) went unanswered: the run was read again "
+                "\(CountText.count(unansweredCreates, "create attempt")) went unanswered: the run was read again "
                     + "\(CountText.count(rereads, "time")) to find which the server had stored; "
                     + (resentCreates == 0 ? "none was sent again" : "\(CountText.grouped(resentCreates)) it had not stored \(resentCreates == 1 ? "was" : "were") sent again"))
         }
