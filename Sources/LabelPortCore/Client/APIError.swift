@@ -139,7 +139,7 @@ package struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         if notFoundPage { text += "; \(Self.baseURLAdvice)" }
         switch retryBudgetSpent {
         case .noAnswers(let attempts)?:
-            text += "; not retried further: the server answered none of the last \(attempts) attempts, so labelport stopped retrying until it answers one"
+            text += "; not retried further: none of the last \(attempts) attempts got a whole answer from the server (none at all, or one cut off), so labelport stopped retrying until one does"
         case .tooManyFailed?:
             text += "; not retried further: so many of this run's requests failed that labelport stopped retrying, to spare a failing server (a higher --retries allows more)"
         case nil: break

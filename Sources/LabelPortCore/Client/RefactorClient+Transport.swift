@@ -18,8 +18,15 @@ extension RefactorClient {
         do {
             return try Self.parseJSON(body)
         } catch {
-            throw APIError(kind: .invalidResponse, operation: call.operation, detail: "body is not valid JSON: \(error)")
+            throw notJSON(body, error, call)
         }
+    }
+
+    /// A 2xx body that is not the JSON the call expects; an empty one said as such.
+    func notJSON(_ body: ByteBuffer, _ error: JSONSyntaxError, _ call: APICall) -> APIError {
+        APIError(
+            kind: .invalidResponse, operation: call.operation,
+            detail: body.readableBytes == 0 ? "the answer has no body, where JSON was expected" : "body is not valid JSON: \(error)")
     }
 
     /// The `id` of the `RunGoldLabel` in a successful answer; the whole body must be
@@ -32,7 +39,7 @@ extension RefactorClient {
         switch parsed {
         case .success(let value): object = value
         case .failure(let error):
-            throw APIError(kind: .invalidResponse, operation: call.operation, detail: "body is not valid JSON: \(error)")
+            throw notJSON(body, error, call)
         }
         guard let object else {
             throw APIError(kind: .invalidResponse, operation: call.operation, detail: "RunGoldLabel must be a JSON object")

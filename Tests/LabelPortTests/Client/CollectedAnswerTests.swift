@@ -77,4 +77,19 @@ struct CollectedAnswerTests {
             #expect(server.connectionCounts.requests == 1)
         }
     }
+
+    @Test("a 2xx with no body where a label was expected says so", arguments: [
+        "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 204 No Content\r\n\r\n",
+    ])
+    func emptyBody(reply: String) async throws {
+        try await ScriptedHTTPServer.withRunning({ _ in .send(reply) }) { server in
+            let error = await expectAPIError {
+                try await RefactorClient.withClient(try HTTPClientTests.configuration(server)) { client in
+                    _ = try await client.getGoldLabel(runID: Self.run, labelID: Self.labelID)
+                }
+            }
+            #expect(error?.kind == .invalidResponse)
+            #expect(error?.detail == "the answer has no body, where JSON was expected", "\(String(describing: error))")
+        }
+    }
 }

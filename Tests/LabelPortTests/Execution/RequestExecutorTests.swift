@@ -176,7 +176,7 @@ struct RequestExecutorTests: ExecutorOnManualClock {
             #expect(error.kind == .serverError)
             #expect(error.retryBudgetSpent == .noAnswers(3))
             #expect(error.description.hasSuffix(
-                "; not retried further: the server answered none of the last 3 attempts, so labelport stopped retrying until it answers one"), "\(error)")
+                "; not retried further: none of the last 3 attempts got a whole answer from the server (none at all, or one cut off), so labelport stopped retrying until one does"), "\(error)")
         }
         #expect(counter.calls == 3)
         #expect(executor.statistics.retriesRefusedByBudget == 1)
