@@ -74,10 +74,8 @@ extension RefactorClient {
     }
 
     /// Sends one call and reads its answer whole. Once the server has answered over
-    /// HTTP/2, a request is bound to the event loop its task runs on
-    /// (``RefactorClient/taskExecutor(_:)``): each loop then has a connection of its own,
-    /// and both threads carry streams, not one. (Over HTTP/1.1 a bound request that finds
-    /// no idle connection on its loop gets a connection of its own, closed after it.)
+    /// HTTP/2, a request is bound to an event loop (``HTTP2Routes``): the one its task runs
+    /// on (``RefactorClient/taskExecutor(_:)``), unless that loop's connection went silent.
     func exchange(_ call: APICall, body: [UInt8]?) async throws(APIError) -> ByteBuffer {
         let request: HTTPClient.Request
         do {
@@ -90,10 +88,8 @@ extension RefactorClient {
             throw failure.apiError(error, operation: call.operation)
         }
         let collector = AnswerCollector(limit: configuration.maximumResponseBytes)
-        var loop = HTTPClient.EventLoopPreference.indifferent
-        if speaksHTTP2.isSet, let current = MultiThreadedEventLoopGroup.currentEventLoop {
-            loop = .delegateAndChannel(on: current)
-        }
+        let bound = routes.loop(from: MultiThreadedEventLoopGroup.currentEventLoop)
+        let loop = bound.map { HTTPClient.EventLoopPreference.delegateAndChannel(on: $0) } ?? .indifferent
         let task = http.execute(request: request, delegate: collector, eventLoop: loop, deadline: .now() + .hours(24))
         let answer: CollectedAnswer
         do {
@@ -106,19 +102,16 @@ extension RefactorClient {
             throw tooLarge(call)
         } catch {
             if Task.isCancelled { throw failure.apiError(CancellationError(), operation: call.operation) }
-            throw failure.apiError(error, operation: call.operation, received: collector.received)
+            let apiError = failure.apiError(error, operation: call.operation, received: collector.received)
+            if apiError.kind == .timeout { routes.noteTimeout(on: bound) }
+            throw apiError
         }
-        noteVersion(answer.version)
+        routes.noteVersion(answer.version)
         if let rateLimit = RateLimitHeaders(header: { answer.headers.first(name: $0) }) {
             configuration.rateLimitObserver?(rateLimit)
         }
         if (200..<300).contains(answer.status) { return answer.body }
         throw statusError(status: answer.status, headers: answer.headers, body: answer.body, call)
-    }
-
-    /// Remembers an answer over HTTP/2, from which on requests are bound to their task's loop.
-    private func noteVersion(_ version: HTTPVersion) {
-        if version.major == 2, !speaksHTTP2.isSet { speaksHTTP2.set() }
     }
 
     /// Sends the request and waits for the answer's head (status and headers).
@@ -135,7 +128,7 @@ extension RefactorClient {
         } catch {
             throw failure.apiError(error, operation: call.operation)
         }
-        noteVersion(response.version)
+        routes.noteVersion(response.version)
         if let rateLimit = RateLimitHeaders(header: { response.headers.first(name: $0) }) {
             configuration.rateLimitObserver?(rateLimit)
         }
