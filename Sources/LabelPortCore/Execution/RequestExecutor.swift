@@ -100,9 +100,12 @@ package final class RequestExecutor: Sendable {
         }
     }
 
-    /// A create went unanswered; its run is re-read (counted for the summary).
     /// Attempts the server answered so far (any status): progress, for ``ResendAllowance``.
     var answers: Int { state.withLock { $0.answers } }
+    /// Creates the server answered with success so far: progress, for ``ResendAllowance``
+    /// in ``CreateReconciler`` (whose own reads of the run are answers too).
+    var createsSucceeded: Int { state.withLock { $0.statistics.creates.succeeded } }
+    /// A create went unanswered; its run is re-read (counted for the summary).
     package func noteUnansweredCreate() { state.withLock { $0.statistics.unansweredCreates += 1 } }
     /// A run was read again after unanswered creates.
     package func noteReread() { state.withLock { $0.statistics.rereads += 1 } }

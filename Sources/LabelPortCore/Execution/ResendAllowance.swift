@@ -10,7 +10,8 @@ struct ResendAllowance {
     private var inAll = 0
     private var answersAtLast = -1
 
-    /// Takes one resend if any is left; `answers` is the executor's count of answers so far.
+    /// Takes one resend if any is left; `answers` counts the server's answers so far (the
+    /// progress that starts the count in a row again).
     mutating func take(answers: Int) -> Bool {
         if answers != answersAtLast { (inARow, answersAtLast) = (0, answers) }
         guard inARow < RequestExecutor.unprocessedResends, inAll < RequestExecutor.unprocessedResendsInAll else { return false }

@@ -62,14 +62,15 @@ final class CreateReconciler: Sendable {
                 // or a server's cancel of a create it stored, and nothing tells them apart:
                 // the run is read again either way. Not found there, it was not processed,
                 // and is sent again without spending a retry, as a refused stream is
-                // (a server with a small requests-per-connection limit cuts off many).
+                // (a server with a small requests-per-connection limit cuts off many), while
+                // other creates succeed in between (or 20 times in a row, 100 in all).
                 let cancelled = error.cancelledBeforeAnswer
                 if !cancelled { unknownOutcomes += 1 }
                 executor.noteUnansweredCreate()
                 if let found = try await lookForCreated(request, runID: runID, after: error, attempt: unknownOutcomes) {
                     return found
                 }
-                if !cancelled || !resends.take(answers: executor.answers) {
+                if !cancelled || !resends.take(answers: executor.createsSucceeded) {
                     if cancelled { unknownOutcomes += 1 }
                     if unknownOutcomes > executor.options.retries {
                         throw .failed(
