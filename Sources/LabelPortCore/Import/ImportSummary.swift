@@ -144,10 +144,10 @@ package struct ImportSummary: Sendable {
                     + "so many requests failed that labelport stopped retrying, to spare a failing server (the failed rows say why)")
         }
         if unansweredCreates > 0 && rereads == 0 {
-            lines.append("\(CountText.count(unansweredCreates, "create attempt")) went unanswered and could not be settled (the run was not read again): the failed rows say why")
+            lines.append("\(CountText.count(unansweredCreates, "create attempt")) ended with no known outcome (no answer, a cut-off, a 5xx) and could not be settled (the run was not read again): the failed rows say why")
         } else if unansweredCreates > 0 {
             lines.append(
-                "\(CountText.count(unansweredCreates, "create attempt")) went unanswered: the run was read again "
+                "\(CountText.count(unansweredCreates, "create attempt")) ended with no known outcome (no answer, a cut-off, a 5xx): the run was read again "
                     + "\(CountText.count(rereads, "time")) to find which the server had stored; "
                     + (resentCreates == 0 ? "none was sent again" : "\(CountText.grouped(resentCreates)) it had not stored \(resentCreates == 1 ? "was" : "were") sent again"))
         }

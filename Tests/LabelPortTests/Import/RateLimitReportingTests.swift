@@ -39,13 +39,13 @@ struct RateLimitReportingTests {
         statistics.unansweredCreates = 155
         statistics.rereads = 68
         summary.noteExecution(statistics)
-        #expect(summary.humanLines.last == "155 create attempts went unanswered: the run was read again 68 times to find which the server had stored; none was sent again")
+        #expect(summary.humanLines.last == "155 create attempts ended with no known outcome (no answer, a cut-off, a 5xx): the run was read again 68 times to find which the server had stored; none was sent again")
         guard case .object(let object) = summary.json else { Issue.record("not an object"); return }
         #expect(object["unanswered_creates"] == .number(JSONNumber(155)) && object["rereads"] == .number(JSONNumber(68)))
         // Creates the server had not stored were sent again: said, not "none was sent twice".
         statistics.resentCreates = 12
         summary.noteExecution(statistics)
-        #expect(summary.humanLines.last == "155 create attempts went unanswered: the run was read again 68 times to find which the server had stored; 12 it had not stored were sent again")
+        #expect(summary.humanLines.last == "155 create attempts ended with no known outcome (no answer, a cut-off, a 5xx): the run was read again 68 times to find which the server had stored; 12 it had not stored were sent again")
     }
 
     @Test("requests the server refused or closed before answering, sent again, are said apart from the requests; unanswered creates with no re-read too")
@@ -57,7 +57,7 @@ struct RateLimitReportingTests {
         summary.noteExecution(statistics)
         #expect(summary.humanLines.suffix(2) == [
             "1,204 requests the server refused or closed before answering (HTTP/2: a refused stream, a GOAWAY, or cancelled) were sent again on a new connection (not counted above)",
-            "1 create attempt went unanswered and could not be settled (the run was not read again): the failed rows say why",
+            "1 create attempt ended with no known outcome (no answer, a cut-off, a 5xx) and could not be settled (the run was not read again): the failed rows say why",
         ])
         guard case .object(let object) = summary.json else { Issue.record("not an object"); return }
         #expect(object["refused_unprocessed"] == .number(JSONNumber(1_204)))
