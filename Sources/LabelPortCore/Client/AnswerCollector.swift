@@ -41,10 +41,7 @@ final class AnswerCollector: HTTPClientResponseDelegate {
         let limit = limit
         let refused: Bool = state.withLock { state in
             state.head = head
-            // A compressed answer's length says nothing of its decoded size.
-            guard head.headers.first(name: "Content-Encoding") == nil,
-                let length = head.headers.first(name: "Content-Length").flatMap(Int.init)
-            else { return false }
+            guard let length = RefactorClient.declaredLength(head.headers) else { return false }
             guard length <= limit else { return true }
             state.body.reserveCapacity(length)
             return false

@@ -31,8 +31,6 @@ final class HTTP2Routes: Sendable {
         self.now = now
     }
 
-    var speaksHTTP2: Bool { state.withLock { $0.speaksHTTP2 } }
-
     /// Remembers an answer's HTTP version: from the first over HTTP/2 on, requests are bound.
     func noteVersion(_ version: HTTPVersion) {
         guard version.major == 2 else { return }

@@ -178,10 +178,7 @@ extension RefactorClient {
     /// mid-answer is an error that says how much had arrived.
     func collectBody(_ response: HTTPClientResponse, _ call: APICall) async throws(APIError) -> ByteBuffer {
         var buffer = ByteBuffer()
-        // A compressed answer's length says nothing of its decoded size.
-        if response.headers.first(name: "Content-Encoding") == nil,
-            let length = response.headers.first(name: "Content-Length").flatMap(Int.init)
-        {
+        if let length = Self.declaredLength(response.headers) {
             guard length <= configuration.maximumResponseBytes else { throw tooLarge(call) }
             buffer.reserveCapacity(length)
         }
@@ -197,13 +194,8 @@ extension RefactorClient {
         _ consume: (UnsafeRawBufferPointer) throws(Failure) -> Void
     ) async throws(APIError) {
         let limit = configuration.maximumResponseBytes
-        // A declared length over the limit is refused at once (a compressed answer's
-        // length says nothing of its decoded size).
-        if response.headers.first(name: "Content-Encoding") == nil,
-            let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > limit
-        {
-            throw tooLarge(call)
-        }
+        // A declared length over the limit is refused at once.
+        if let length = Self.declaredLength(response.headers), length > limit { throw tooLarge(call) }
         var received = 0
         do {
             for try await chunk in response.body {
@@ -221,6 +213,13 @@ extension RefactorClient {
         } catch {
             throw failure.apiError(error, operation: call.operation, received: received)
         }
+    }
+
+    /// The body's length as its `Content-Length` declares it, when that is its decoded
+    /// size: a compressed answer's length says nothing of what it decodes to.
+    static func declaredLength(_ headers: HTTPHeaders) -> Int? {
+        guard headers.first(name: "Content-Encoding") == nil else { return nil }
+        return headers.first(name: "Content-Length").flatMap(Int.init)
     }
 
     func tooLarge(_ call: APICall) -> APIError {
