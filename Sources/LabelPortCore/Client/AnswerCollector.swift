@@ -27,9 +27,15 @@ final class AnswerCollector: HTTPClientResponseDelegate {
 
     private let limit: Int
     private let state = Mutex(State())
+    /// The executor's attempt this request is, marked as the request is written.
+    private let stamp = SendStamp.current
 
     init(limit: Int) {
         self.limit = limit
+    }
+
+    func didSendRequestHead(task: HTTPClient.Task<CollectedAnswer>, _ head: HTTPRequestHead) {
+        stamp?.mark()
     }
 
     /// How many bytes of the body had arrived, or nil while no head had.

@@ -9,10 +9,13 @@
 ///
 /// - The first window (sent as fast as allowed) is too short to tell L from B: B is taken
 ///   to be a tenth of a second's worth (as `--burst` is by default, and the sandbox's
-///   limit), so L = accepted / (S + 0.1 s) over the span S (from one of the accepted sends
-///   to the refusal, or from one of the accepted answers to the refusal's answer: the first
-///   requests reach the server only once their connections are made, which stretches
-///   their send-time spans) that gives most: the one where the bucket was draining.
+///   limit), so L = accepted / (S + 0.1 s) over the span S that gives most: the one where
+///   the bucket was draining. Spans run from one of the accepted sends to the refusal, or
+///   to the refusal's answer (a server reading many connections takes requests sent within
+///   a few milliseconds in an order of its own, so some sent after the refused one were
+///   let through before it), or from one of the accepted answers to the refusal's answer
+///   (for requests counted by when their turn came: those reach the server only once their
+///   connections are made, which stretches their send-time spans).
 /// - The second refusal solves L and B from the two windows.
 /// - Later ones solve L from the known B, or take more when a recent span proves more.
 /// - The estimate never exceeds the pace that was refused. Only when a refusal proves
@@ -69,10 +72,10 @@ struct RateEstimator: Sendable, Equatable {
             // The bucket was not full at the start (another client, an earlier run): learn
             // from the next window.
             guard accepted >= Self.leastAccepted else { return nil }
-            let byAnswers = refusedAnsweredAt.map { end in
-                window.answerSpans(endingAt: end).map { (max($0.seconds, shortest), $0.accepted) }
+            let toAnswer = refusedAnsweredAt.map { end in
+                (window.spans(endingAt: end) + window.answerSpans(endingAt: end)).map { (max($0.seconds, shortest), $0.accepted) }
             } ?? []
-            let best = (spans + byAnswers).max { Self.firstGuess($0) < Self.firstGuess($1) } ?? spans[0]
+            let best = (spans + toAnswer).max { Self.firstGuess($0) < Self.firstGuess($1) } ?? spans[0]
             return (Self.clamp(Self.firstGuess(best), pace: pace), .firstWindow(accepted: best.accepted, seconds: best.seconds))
         case .firstWindow(let firstAccepted, let firstSeconds):
             // A₁ = B + L·D₁ and A = min(B, L·T) + L·D, each count at the lower end of its

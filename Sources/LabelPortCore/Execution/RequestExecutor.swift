@@ -205,7 +205,7 @@ package final class RequestExecutor: Sendable {
         defer { semaphore.release() }
         try await waitForTurn()
         guard !shutdown.isTriggered, !Task.isCancelled else { throw Cancelled() }
-        let sentAt = clock.now()
+        let handedOver = clock.now()
         state.withLock { s in
             s.statistics.requestsSent += 1
             s.statistics[kind].sent += 1
@@ -213,30 +213,29 @@ package final class RequestExecutor: Sendable {
             s.inFlight += 1
             s.statistics.peakInFlight = max(s.statistics.peakInFlight, s.inFlight)
         }
-        do {
-            let value = try await body()
-            let answeredAt = clock.now()
-            state.withLock { s in
-                s.inFlight -= 1
+        let stamp = SendStamp(now: clock.now)
+        let outcome = await SendStamp.$current.withValue(stamp) { () async -> Result<T, APIError> in
+            do throws(APIError) { return .success(try await body()) } catch { return .failure(error) }
+        }
+        let answeredAt = clock.now()
+        // Counted by when it went out on its connection (see ``SendStamp``), or else when its turn came.
+        let sentAt = stamp.time ?? handedOver
+        state.withLock { s in
+            s.inFlight -= 1
+            switch outcome {
+            case .success:
                 s.pacer.accepted(sentAt: sentAt, answeredAt: answeredAt)
                 s.budget.recordAnswer()
                 s.answers += 1
                 s.statistics.succeeded += 1
                 s.statistics[kind].succeeded += 1
-            }
-            return (.success(value), sentAt)
-        } catch {
-            let answeredAt = clock.now()
-            state.withLock { s in
-                s.inFlight -= 1
-                if error.resentAtOnce(kind) {
-                    // Not processed (or safe to repeat): no request counted, no retry spent.
-                    s.statistics.requestsSent -= 1
-                    s.statistics[kind].sent -= 1
-                    if isRetry { s.statistics.retries -= 1 }
-                    s.statistics.refusedUnprocessed += 1
-                    return
-                }
+            case .failure(let error) where error.resentAtOnce(kind):
+                // Not processed (or safe to repeat): no request counted, no retry spent.
+                s.statistics.requestsSent -= 1
+                s.statistics[kind].sent -= 1
+                if isRetry { s.statistics.retries -= 1 }
+                s.statistics.refusedUnprocessed += 1
+            case .failure(let error):
                 if error.status != nil { s.answers += 1 }
                 if error.kind == .throttled {
                     s.statistics.throttled += 1
@@ -245,8 +244,8 @@ package final class RequestExecutor: Sendable {
                 }
                 if error.isRetryable { s.budget.recordFailure() } else { s.budget.recordAnswer() }
             }
-            return (.failure(error), sentAt)
         }
+        return (outcome, sentAt)
     }
 
     // MARK: - Retry decisions

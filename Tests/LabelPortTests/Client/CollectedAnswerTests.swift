@@ -31,6 +31,25 @@ struct CollectedAnswerTests {
         }
     }
 
+    @Test("the attempt's send stamp is marked as the request is written, not before the call")
+    func sendStampMarked() async throws {
+        try await ScriptedHTTPServer.withRunning({ _ in .send(ScriptedHTTPServer.response(200, Self.label)) }) { server in
+            try await RefactorClient.withClient(try HTTPClientTests.configuration(server)) { client in
+                let ticks = Locked(0)
+                // Each reading of this clock is one tick later: the call reads it once, as it writes.
+                let stamp = SendStamp(now: { .milliseconds(ticks.withLock { $0 += 1; return $0 }) })
+                try await SendStamp.$current.withValue(stamp) {
+                    _ = try await client.getGoldLabel(runID: Self.run, labelID: Self.labelID)
+                }
+                #expect(stamp.time == .milliseconds(1))
+                #expect(ticks.withLock { $0 } == 1)
+                // Outside an attempt (no stamp), nothing is marked and nothing fails.
+                _ = try await client.getGoldLabel(runID: Self.run, labelID: Self.labelID)
+                #expect(ticks.withLock { $0 } == 1)
+            }
+        }
+    }
+
     @Test("a body larger than maximumResponseBytes is refused", arguments: [
         "HTTP/1.1 200 OK\r\nContent-Length: 50000000\r\n\r\n{",
         ScriptedHTTPServer.chunkedResponse(chunks: ["{\"a\":\"" + String(repeating: "x", count: 600), String(repeating: "y", count: 600) + "\"}"]),

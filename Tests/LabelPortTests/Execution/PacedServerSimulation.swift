@@ -106,13 +106,17 @@ struct ConcurrentImport {
         case ready(Duration)
         /// Holds a token for this instant.
         case send(Duration)
+        /// Its request, written at `writtenAt` (later than its token was taken while its
+        /// connection is made), reaches the server's bucket then. The pacer counts it by when
+        /// it was written, as the executor counts a request (``SendStamp``).
+        case arrive(at: Duration, writtenAt: Duration)
         /// Its answer comes back then (`failed`: a 5xx).
         case answer(at: Duration, sentAt: Duration, served: Bool, headers: RateLimitHeaders, failed: Bool = false)
         case done
 
         var time: Duration? {
             switch self {
-            case .ready(let t), .send(let t): t
+            case .ready(let t), .send(let t), .arrive(let t, _): t
             case .answer(let t, _, _, _, _): t
             case .done: nil
             }
@@ -132,6 +136,13 @@ struct ConcurrentImport {
     /// How much later than it is handed over each worker's first request reaches the
     /// server: its connection is made first (all at once, as the workers start).
     var connectDelay = Duration.zero
+    /// How much later still the last worker's first request reaches the server than the
+    /// first's (worker i's by i/concurrency of it): connections made one after another.
+    var connectSpread = Duration.zero
+    /// Up to how long after it was written a request reaches the bucket (spread evenly,
+    /// deterministic): a server reading many connections takes requests written at almost
+    /// the same time in an order of its own.
+    var serverOrder = Duration.zero
     private var connected: Set<Int> = []
     /// Each worker's 5xx retries of its current row, and its 429s.
     private var errorRetries: [Int] = []
@@ -183,10 +194,12 @@ struct ConcurrentImport {
                 workers[i] = notBefore > t ? .ready(notBefore) : .send(pacer.reserve(now: t))
             case .send:
                 if notBefore > t { workers[i] = .ready(t); break }  // a pause began meanwhile
-                let arrival = connected.insert(i).inserted ? t + connectDelay : t
+                let written = connected.insert(i).inserted ? t + connectDelay + connectSpread * (Double(i) / Double(concurrency)) : t
+                workers[i] = .arrive(at: written + serverOrder * uniform(), writtenAt: written)
+            case .arrive(let arrival, let written):
                 let failed = server.fails()
                 let (ok, headers) = failed ? (false, RateLimitHeaders(limit: nil, remaining: nil, reset: nil)) : server.arrive(at: arrival)
-                workers[i] = .answer(at: arrival + nextLatency(), sentAt: t, served: ok, headers: headers, failed: failed)
+                workers[i] = .answer(at: arrival + nextLatency(), sentAt: written, served: ok, headers: headers, failed: failed)
             case .answer(let at, let sentAt, let ok, let headers, let failed):
                 if useHeaders, let pause = pacer.observe(headers, now: at) { notBefore = max(notBefore, pause) }
                 finished = max(finished, at)
@@ -251,8 +264,12 @@ struct ConcurrentImport {
 
     /// A latency in [latency, latency + spread), from a fixed pseudo-random sequence.
     private mutating func nextLatency() -> Duration {
+        latency + latencySpread * uniform()
+    }
+
+    /// The next number in [0, 1) of a fixed pseudo-random sequence.
+    private mutating func uniform() -> Double {
         sequence = sequence &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        let fraction = Double(sequence >> 11) / Double(1 << 53)
-        return latency + latencySpread * fraction
+        return Double(sequence >> 11) / Double(1 << 53)
     }
 }
