@@ -1,9 +1,12 @@
 import Synchronization
 
 /// Appends a write-ahead journal: a header line, then for each write a line sent to the
-/// operating system before the request leaves (so a killed process loses at most the
-/// outcome lines of writes in flight, never what a write replaced), then its outcome.
-/// One JSON object a line. Safe to call from many workers at once.
+/// operating system before the request leaves, then its outcome. An outcome line goes to
+/// the operating system with the next write's line (or at the close), so a killed process
+/// loses at most the outcome lines of the writes in flight and of those that ended since
+/// the last write left (undo reads the run for a write with no outcome), never what a
+/// write replaced; one system call a row, not two. One JSON object a line. Safe to call
+/// from many workers at once.
 package final class JournalWriter: Sendable {
     package let path: String
     private let header: JournalHeader
@@ -43,6 +46,7 @@ package final class JournalWriter: Sendable {
             var write = write
             write.seq = state.nextSeq
             try Self.writeLine(write.json, to: file)
+            try file.flush()
             state.nextSeq += 1
             return write.seq
         }
@@ -70,6 +74,5 @@ package final class JournalWriter: Sendable {
         JSONWriter().write(object, into: &line)
         line.append(0x0A)
         try file.write(line)
-        try file.flush()
     }
 }
