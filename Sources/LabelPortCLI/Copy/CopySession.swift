@@ -75,7 +75,10 @@ struct CopySession {
         for (destinationRun, into) in shared.sorted(by: { $0.key < $1.key }) {
             console.message(
                 "labelport copy: warning: runs \(into.map(\.source).joined(separator: ", ")) are all copied into run \(destinationRun): "
-                    + "a name several of them hold is written by each in turn, the last one's values stay, and the verification lists the others")
+                    + "a name several of them hold is written by each in turn, the last one's values stay, and the verification lists the others"
+                    + (configuration.dryRun
+                        ? " (this plan takes each against the run as it is now: a name that is new to it shows as created by each, where the copy creates it once, then updates it)"
+                        : ""))
         }
         var deferred: [(CopyRunPair, CompactRunIndex)] = []
         for pair in pairs {

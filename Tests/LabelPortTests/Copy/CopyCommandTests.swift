@@ -112,6 +112,15 @@ struct CopyCommandTests {
             #expect(result.stderr.contains(#"  differs "x" "#), "\(result.stderr)")
             #expect(env.destination.sandbox.goldLabels(runID: empty).compactMap(\.textValue).sorted() == ["a", "from C"])
         }
+        // The dry run plans each source against the destination as it is: it says so.
+        try await CopyEnvironments.with(sourceSeed: seed, destinationSeed: destinationSeed) { env in
+            let plan = await env.copy(["--run", "\(Self.runA)=\(empty)", "--run", "\(Self.runC)=\(empty)", "--dry-run"])
+            #expect(plan.stderr.contains(
+                "the verification lists the others (this plan takes each against the run as it is now: a name that is new to it shows "
+                    + "as created by each, where the copy creates it once, then updates it)"),
+                "\(plan.stderr)")
+            #expect(env.destination.stats.writesApplied == 0)
+        }
     }
 
     /// A partial flag null in the source and set in the destination: the dry run says no
