@@ -213,7 +213,7 @@ struct AdaptivePacer: Sendable, Equatable {
             belowEstimate = []
             estimateBeforeThem = nil
         }
-        if var (rate, learning) = estimator.estimate(window, refusedSentAt: refusal.sentAt, refusedAnsweredAt: refusal.answeredAt, pace: refusal.pace) {
+        if case (var rate, let learning)? = estimator.estimate(window, refusedSentAt: refusal.sentAt, refusedAnsweredAt: refusal.answeredAt, pace: refusal.pace) {
             if let pace = refusal.pace, window.total < Self.leastAcceptedForDeepCut {
                 // A handful of accepted requests cannot tell a limit far below the pace from a
                 // refusal at random (one of the first requests after a pause: the estimate fell
