@@ -15,6 +15,8 @@ struct AcceptedSends: Sendable, Equatable {
     private(set) var start: Duration?
     /// Every accepted request of the window, also those whose times were dropped.
     private(set) var total = 0
+    /// The latest send of an accepted request.
+    private(set) var latest: Duration?
     private var times: [Duration] = []
     private var head = 0
     /// The answer times of the first window's accepted requests (up to ``capacity``): the
@@ -38,6 +40,7 @@ struct AcceptedSends: Sendable, Equatable {
         if refilled == nil, let answeredAt, answers.count < Self.capacity { answers.append(answeredAt) }
         sent(at: sentAt)
         if let start, sentAt < start { self.start = sentAt }
+        latest = max(latest ?? sentAt, sentAt)
         total += 1
         if times.count < Self.capacity {
             times.append(sentAt)

@@ -11,9 +11,10 @@
 ///   to be a tenth of a second's worth (as `--burst` is by default, and the sandbox's
 ///   limit), so L = accepted / (S + 0.1 s) over the span S that gives most: the one where
 ///   the bucket was draining. Spans run from one of the accepted sends to the refusal, or
-///   to the refusal's answer (a server reading many connections takes requests sent within
-///   a few milliseconds in an order of its own, so some sent after the refused one were
-///   let through before it), or from one of the accepted answers to the refusal's answer
+///   to the refusal's answer or the last accepted send if later (a server reading many
+///   connections takes requests sent within a few milliseconds in an order of its own, so
+///   some sent after the refused one, even after its answer came, were let through before
+///   it), or from one of the accepted answers to the refusal's answer
 ///   (for requests counted by when their turn came: those reach the server only once their
 ///   connections are made, which stretches their send-time spans).
 /// - The second refusal solves L and B from the two windows.
@@ -72,8 +73,10 @@ struct RateEstimator: Sendable, Equatable {
             // The bucket was not full at the start (another client, an earlier run): learn
             // from the next window.
             guard accepted >= Self.leastAccepted else { return nil }
-            let toAnswer = refusedAnsweredAt.map { end in
-                (window.spans(endingAt: end) + window.answerSpans(endingAt: end)).map { (max($0.seconds, shortest), $0.accepted) }
+            let toAnswer: [(seconds: Double, accepted: Int)] = refusedAnsweredAt.map { answered in
+                // Sends up to the last accepted one, when that was written after the answer.
+                let end = max(answered, window.latest ?? answered)
+                return (window.spans(endingAt: end) + window.answerSpans(endingAt: answered)).map { (max($0.seconds, shortest), $0.accepted) }
             } ?? []
             let best = (spans + toAnswer).max { Self.firstGuess($0) < Self.firstGuess($1) } ?? spans[0]
             return (Self.clamp(Self.firstGuess(best), pace: pace), .firstWindow(accepted: best.accepted, seconds: best.seconds))

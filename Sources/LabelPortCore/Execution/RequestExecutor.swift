@@ -242,7 +242,9 @@ package final class RequestExecutor: Sendable {
                 } else if error.status != nil {
                     s.pacer.accepted(sentAt: sentAt, answeredAt: answeredAt)
                 }
-                if error.isRetryable { s.budget.recordFailure() } else { s.budget.recordAnswer() }
+                // No whole answer (none at all, or one cut off) counts toward the run-wide
+                // stop; a 429 or a 5xx is an answer (see ``RetryBudget``).
+                if error.isRetryable && error.status == nil { s.budget.recordFailure() } else { s.budget.recordAnswer() }
             }
         }
         return (outcome, sentAt)

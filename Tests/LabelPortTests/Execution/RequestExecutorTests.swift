@@ -169,11 +169,11 @@ struct RequestExecutorTests: ExecutorOnManualClock {
         do {
             _ = try await executor.perform(.read) { () async throws(APIError) -> Int in
                 counter.enter()
-                throw .sample(.serverError)
+                throw .sample(.connectionDropped)
             }
             Issue.record("expected an error")
         } catch {
-            #expect(error.kind == .serverError)
+            #expect(error.kind == .connectionDropped)
             #expect(error.retryBudgetSpent == .noAnswers(3))
             #expect(error.description.hasSuffix(
                 "; not retried further: none of the last 3 attempts got a whole answer from the server (none at all, or one cut off), so labelport stopped retrying until one does"), "\(error)")
@@ -190,10 +190,33 @@ struct RequestExecutorTests: ExecutorOnManualClock {
         _ = try? await executor.perform(.read) { () async throws(APIError) -> Int in throw .sample(.notFound) }
         let value = try await executor.perform(.read) { () async throws(APIError) -> Int in
             counter.enter()
-            if counter.calls < 7 { throw .sample(.serverError) }
+            if counter.calls < 7 { throw .sample(.timeout) }
             return 7
         }
         #expect(value == 7 && counter.calls == 7)
+    }
+
+    /// The first burst at a high concurrency against a small bucket: a hundred 429s in a row
+    /// (and 5xx answers) are answers from a live server, not a dead one: retried as each
+    /// request's --retries allows (they stopped every retry and failed rows).
+    @Test("429s and 5xx answers in a row do not stop retries run-wide", arguments: [APIError.Kind.throttled, .serverError])
+    func answersInARow(kind: APIError.Kind) async throws {
+        let executor = executor(ExecutionOptions(retries: 10, consecutiveFailureLimit: 3), random: 0)
+        let counter = InFlightCounter()
+        let task = Task {
+            try await executor.perform(.read) { () async throws(APIError) -> Int in
+                counter.enter()
+                if counter.calls < 8 { throw .sample(kind, retryAfter: .seconds(0)) }
+                return 8
+            }
+        }
+        for _ in 0..<100 where counter.calls < 8 {
+            _ = await eventually { clock.sleeperCount > 0 || counter.calls == 8 }
+            if counter.calls == 8 { break }
+            _ = clock.advanceToNextDeadline()
+        }
+        #expect(try await task.value == 8)
+        #expect(executor.statistics.retriesRefusedByBudget == 0)
     }
 
     /// A server failing 70% of requests is alive: with `--retries 30` each row gets its
