@@ -17,7 +17,7 @@
 ///   it), or from one of the accepted answers to the refusal's answer
 ///   (for requests counted by when their turn came: those reach the server only once their
 ///   connections are made, which stretches their send-time spans).
-/// - The second refusal solves L and B from the two windows.
+/// - The second refusal solves L and B from the two windows (whichever is the longer).
 /// - Later ones solve L from the known B, or take more when a recent span proves more.
 /// - The estimate never exceeds the pace that was refused. Only when a refusal proves
 ///   nothing it drops to 70% of that pace (CUBIC's decrease). A refusal before the bucket
@@ -71,8 +71,9 @@ struct RateEstimator: Sendable, Equatable {
         switch learning {
         case .nothing:
             // The bucket was not full at the start (another client, an earlier run): learn
-            // from the next window.
-            guard accepted >= Self.leastAccepted else { return nil }
+            // from the next window. (Counted to the end of the window: a server takes a burst
+            // in an order of its own, and may refuse one of the first requests written.)
+            guard max(accepted, window.total) >= Self.leastAccepted else { return nil }
             let toAnswer: [(seconds: Double, accepted: Int)] = refusedAnsweredAt.map { answered in
                 // Sends up to the last accepted one, when that was written after the answer.
                 let end = max(answered, window.latest ?? answered)
@@ -85,7 +86,13 @@ struct RateEstimator: Sendable, Equatable {
             // one-request uncertainty.
             var rate = 0.0
             let partial = Double(accepted - 1) / (refilled + seconds)
-            if refilled.isFinite, Double(firstAccepted) - partial * firstSeconds > partial * refilled {
+            if firstSeconds - seconds >= Self.shortestDifference, accepted < firstAccepted {
+                // This window shorter than the first one's span (which was paced, when the
+                // first refusal taught nothing): the same two equations, the other way round,
+                // unless the burst they give is more than the pause refilled.
+                let solved = Double(firstAccepted - accepted - 1) / (firstSeconds - seconds)
+                rate = refilled.isFinite && Double(accepted) - solved * seconds > solved * refilled ? partial : solved
+            } else if refilled.isFinite, Double(firstAccepted) - partial * firstSeconds > partial * refilled {
                 rate = partial  // the bucket was not full again: A = L·(T + D)
             } else if seconds - firstSeconds >= Self.shortestDifference, accepted > firstAccepted {
                 rate = Double(accepted - firstAccepted - 1) / (seconds - firstSeconds)
