@@ -20,7 +20,7 @@ struct UndoTally {
             switch item.decision {
             case .restore:
                 if notAttemptedSeqs.contains(item.seq) { notAttempted += 1 } else if failedSeqs.contains(item.seq) { failed += 1 } else { written += 1 }
-            case .alreadyRestored: alreadyBack += 1
+            case .alreadyRestored, .neverApplied: alreadyBack += 1
             case .conflict: conflicts += 1
             case .created: created += 1
             case .inexact: inexact += 1

@@ -9,6 +9,9 @@ package struct RestorePlan: Sendable {
         case conflict(String)
         /// Created by the journaled run: the API has no delete.
         case created
+        /// A create of unknown outcome whose label is not in the run: it never reached the
+        /// server; counts as restored, nothing to send.
+        case neverApplied
         /// The earlier values are ones the API cannot set (a field back to absent or null).
         case inexact(String)
     }
@@ -28,8 +31,11 @@ package struct RestorePlan: Sendable {
         package var current: LabelValues?
         /// For ``Decision/restore``: the update that puts `before` back.
         package var request: UpdateGoldLabelRequest?
+        /// A create whose outcome the journal does not hold (`labelID`: the label of its
+        /// name in the run now, when there is one).
+        package var outcomeUnknown = false
 
-        package var restored: Bool { decision == .restore || decision == .alreadyRestored }
+        package var restored: Bool { decision == .restore || decision == .alreadyRestored || decision == .neverApplied }
     }
 
     package var items: [Item]

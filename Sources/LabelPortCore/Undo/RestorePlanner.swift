@@ -17,12 +17,21 @@ package enum RestorePlanner {
         var order: [String] = []
         var groups: [String: [Journal.Entry]] = [:]
         var unknownCreates: [RestorePlan.Item] = []
+        var names: [String: [String: [GoldLabel]]] = [:]  // by run, then name: only for creates of unknown outcome
         for entry in journal.entries where entry.outcome?.status != .failed {
             guard let id = entry.labelID else {
-                // A create with no recorded outcome: if it reached the server, its label cannot be removed.
-                unknownCreates.append(RestorePlan.Item(
-                    runID: entry.write.runID, labelID: nil, outputResourceName: entry.write.outputResourceName, seq: entry.write.seq,
-                    decision: .created, before: nil, after: entry.write.after, current: nil, request: nil))
+                // A create with no recorded outcome. No label of its name in the run now: it
+                // never reached the server (there is no delete), nothing to undo. Else, if it
+                // made that label, the label cannot be removed.
+                let run = entry.write.runID
+                if names[run] == nil { names[run] = Dictionary(grouping: labels[run] ?? [], by: \.outputResourceName) }
+                let found = entry.write.outputResourceName.flatMap { names[run]?[$0] } ?? []
+                var item = RestorePlan.Item(
+                    runID: run, labelID: found.count == 1 ? found[0].id : nil, outputResourceName: entry.write.outputResourceName,
+                    seq: entry.write.seq, decision: found.isEmpty ? .neverApplied : .created, before: nil, after: entry.write.after,
+                    current: found.count == 1 ? LabelValues(found[0]) : nil, request: nil)
+                item.outcomeUnknown = true
+                unknownCreates.append(item)
                 continue
             }
             let key = entry.write.runID + "/" + id.lowercased()

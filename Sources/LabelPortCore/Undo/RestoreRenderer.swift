@@ -22,8 +22,12 @@ package struct RestoreRenderer: Sendable {
         case .conflict(let reason):
             return ["\(paint("conflict", "31")) \(label): \(reason)"]
         case .created:
-            let what = item.labelID == nil ? "created, if the create reached the server (its outcome is unknown)" : "created by the journaled run"
+            let what = item.outcomeUnknown
+                ? "a label of its name is in the run: created by its create (of unknown outcome), unless it was there before"
+                : "created by the journaled run"
             return ["\(paint("created", "31")) \(label): \(what); cannot be removed (the API has no delete)"]
+        case .neverApplied:
+            return ["\(paint("restored", "32")) \(label): not in the run: its create (of unknown outcome) never reached the server"]
         case .inexact(let reason):
             return ["\(paint("cannot restore", "31")) \(label): \(reason); left as it is"]
         }
@@ -40,6 +44,7 @@ package struct RestoreRenderer: Sendable {
         case .alreadyRestored: ("already_restored", nil)
         case .conflict(let reason): ("conflict", reason)
         case .created: ("created", "cannot be removed (the API has no delete)")
+        case .neverApplied: ("already_restored", "not in the run: its create (of unknown outcome) never reached the server")
         case .inexact(let reason): ("cannot_restore", reason)
         }
         object["decision"] = .string(decision)

@@ -71,10 +71,32 @@ struct RestorePlannerTests {
         #expect(plan.items[0].request == UpdateGoldLabelRequest(textValue: "old"))
         #expect(plan.items[1].decision == .alreadyRestored)
         #expect(plan.items[2].decision == .conflict("changed since the journaled write (text_value); left as it is"))
-        #expect(plan.items[3].decision == .created)
+        #expect(plan.items[3].decision == .neverApplied, "a create of unknown outcome whose name the run does not hold never landed")
+        #expect(plan.items[3].restored)
         #expect(plan.items[4].decision == .inexact("object_value_is_partial was null before and the API cannot set it back to null"))
         #expect(plan.items[5].decision == .restore, "text back to an object: setting the object clears the text")
         #expect(plan.items[5].request == UpdateGoldLabelRequest(objectValue: Self.object(1)))
         #expect(plan.rows.map(\.labelID) == ["a", "f"])
+    }
+
+    /// A killed import leaves creates with no outcome: those whose label is not in the run
+    /// never reached the server (there is no delete); those whose name is there may have
+    /// made that label, which cannot be removed. Both used to be listed as created.
+    @Test("creates of unknown outcome: not in the run, restored; a label of the name there, created")
+    func unknownCreates() {
+        let new = LabelValues(textValue: "new")
+        let landed = Journal.Entry(write: JournalWrite(seq: 1, runID: Self.run, labelID: nil, outputResourceName: "n-h", before: nil, after: new), outcome: nil)
+        let lost = Journal.Entry(write: JournalWrite(seq: 2, runID: Self.run, labelID: nil, outputResourceName: "n-i", before: nil, after: new), outcome: nil)
+        let journal = Journal(path: "j", header: JournalHeader(baseURL: "u", command: "import", startedAt: "t"), entries: [landed, lost])
+        let plan = RestorePlanner.plan(journal, labels: [Self.run: [Self.label("h", new)]])
+        #expect(plan.items.map(\.decision) == [.created, .neverApplied])
+        #expect(plan.items.map(\.labelID) == ["h", nil])
+        #expect(plan.rows.isEmpty)
+        let renderer = RestoreRenderer(color: false)
+        #expect(plan.items.flatMap(renderer.lines) == [
+            "created \"n-h\" h (run \(Self.run), write 1): a label of its name is in the run: created by its create (of unknown outcome), "
+                + "unless it was there before; cannot be removed (the API has no delete)",
+            "restored \"n-i\" (run \(Self.run), write 2): not in the run: its create (of unknown outcome) never reached the server",
+        ])
     }
 }
