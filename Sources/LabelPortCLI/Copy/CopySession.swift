@@ -76,10 +76,11 @@ struct CopySession {
             console.message(
                 "labelport copy: warning: runs \(into.map(\.source).joined(separator: ", ")) are all copied into run \(destinationRun): "
                     + "a name several of them hold is written by each in turn, the last one's values stay, and the verification lists the others"
-                    + (configuration.dryRun
-                        ? " (this plan takes each against the run as it is now: a name that is new to it shows as created by each, where the copy creates it once, then updates it)"
-                        : ""))
+                    + (configuration.dryRun ? " (this plan takes each against the run as the copy of those before it leaves it)" : ""))
         }
+        // The dry run plans each source run against the destination as the copy of the
+        // ones before it would leave it.
+        let overlays = configuration.dryRun ? shared.mapValues { _ in CopyOverlay() } : [:]
         var deferred: [(CopyRunPair, CompactRunIndex)] = []
         for pair in pairs {
             if interrupt.isSet {
@@ -99,7 +100,10 @@ struct CopySession {
             // Indexed by name once: the plan and the verification match destination labels with it.
             let sourceIndex = CompactRunIndex(sourceLabels, byID: false)
             tally.expect(more: sourceLabels.count)
-            let (runCounts, unreadable) = await plan(sourceIndex, into: pair.destination, client: destinationClient, writes: writes, interrupt: interrupt, outputs: tally)
+            let overlay = overlays[pair.destination]
+            let (runCounts, unreadable) = await plan(
+                sourceIndex, into: pair.destination, overlay: overlay, client: destinationClient, writes: writes, interrupt: interrupt,
+                outputs: overlay.map { CopyOverlay.Recorder($0, passingTo: tally, sourceRun: pair.source, destinationRun: pair.destination) } ?? tally)
             problems += unreadable
             counts.merge(runCounts)
             if configuration.dryRun {
@@ -186,7 +190,7 @@ struct CopySession {
     /// it already holds as they are copied only the ids are kept (``CopyDestination``),
     /// and all of it is released when this returns.
     private func plan(
-        _ source: CompactRunIndex, into destinationRun: String, client: RefactorClient, writes: RequestExecutor,
+        _ source: CompactRunIndex, into destinationRun: String, overlay: CopyOverlay?, client: RefactorClient, writes: RequestExecutor,
         interrupt: InterruptFlag, outputs: any ImportSink
     ) async -> (OutcomeCounts, [String]) {
         let engine = ImportEngine(configuration: configuration, client: client, executor: writes, interrupt: interrupt, journal: journal)
@@ -195,7 +199,8 @@ struct CopySession {
         let read: Result<CompactRunIndex, APIError>
         do throws(APIError) {
             let collected = try await writes.perform(.read) { () async throws(APIError) -> CopyDestination in
-                try await client.readGoldLabels(runID: destinationRun, into: empty)
+                guard let overlay, !overlay.isEmpty else { return try await client.readGoldLabels(runID: destinationRun, into: empty) }
+                return try await client.readGoldLabels(runID: destinationRun, into: overlay.reading(into: empty)).finish()
             }
             destination = collected
             read = .success(CompactRunIndex(collected.finish()))

@@ -112,13 +112,23 @@ struct CopyCommandTests {
             #expect(result.stderr.contains(#"  differs "x" "#), "\(result.stderr)")
             #expect(env.destination.sandbox.goldLabels(runID: empty).compactMap(\.textValue).sorted() == ["a", "from C"])
         }
-        // The dry run plans each source against the destination as it is: it says so.
+        // The dry run plans each source against the destination as the copy of the one
+        // before leaves it: "x" is created once, then updated (review N4).
         try await CopyEnvironments.with(sourceSeed: seed, destinationSeed: destinationSeed) { env in
             let plan = await env.copy(["--run", "\(Self.runA)=\(empty)", "--run", "\(Self.runC)=\(empty)", "--dry-run"])
             #expect(plan.stderr.contains(
-                "the verification lists the others (this plan takes each against the run as it is now: a name that is new to it shows "
-                    + "as created by each, where the copy creates it once, then updates it)"),
+                "the verification lists the others (this plan takes each against the run as the copy of those before it leaves it)"),
                 "\(plan.stderr)")
+            #expect(plan.stdout == """
+                Plan: 3 rows in 2 runs: create 2, update 1, unchanged 0, conflict 0, invalid 0
+                create "only-a" (source label 1, run \(empty))
+                    + text_value: "a"
+                create "x" (source label 2, run \(empty))
+                    + text_value: "from A"
+                update "x" (created by the copy of run \(Self.runA)) (source label 1, run \(empty))
+                    ~ text_value: "from A" → "from C"
+
+                """)
             #expect(env.destination.stats.writesApplied == 0)
         }
     }
