@@ -28,4 +28,28 @@ awk '
     { print }
     END { if (literal) print ".Ed" }
 ' "$out/labelport.1" > docs/man/labelport.1
+# The generator leaves out the defaults that --help shows after an option's text: they
+# are added from the help's own description of the commands (one default per option name).
+"$(swift build --show-bin-path)/labelport" --experimental-dump-help > "$out/help.json"
+python3 - "$out/help.json" docs/man/labelport.1 <<'PY'
+import json, re, sys
+defaults = {}
+def walk(command):
+    for argument in command.get("arguments") or []:
+        if "defaultValue" not in argument or "(default:" in argument.get("abstract", ""):
+            continue
+        for name in argument.get("names") or []:
+            if name["kind"] == "long":
+                if defaults.setdefault(name["name"], argument["defaultValue"]) != argument["defaultValue"]:
+                    sys.exit(f"make-man.sh: --{name['name']} has two defaults; give it one or state them in its help")
+    for sub in command.get("subcommands") or []:
+        walk(sub)
+walk(json.load(open(sys.argv[1]))["command"])
+lines = open(sys.argv[2]).read().split("\n")
+for i, line in enumerate(lines):
+    match = re.match(r"\.It Fl -([a-z0-9-]+)", line)
+    if match and match.group(1) in defaults and i + 1 < len(lines) and not lines[i + 1].startswith("."):
+        lines[i + 1] += f" (default: {defaults[match.group(1)]})"
+open(sys.argv[2], "w").write("\n".join(lines))
+PY
 echo "wrote docs/man/labelport.1 ($(wc -l < docs/man/labelport.1) lines)"
