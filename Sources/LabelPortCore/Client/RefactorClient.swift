@@ -60,11 +60,11 @@ package struct RefactorClient: Sendable {
     let routes: HTTP2Routes
     private let taskExecutors: [EventLoopTaskExecutor]
 
-    private init(configuration: Configuration, http: HTTPClient, loops: [any EventLoop]) {
+    private init(configuration: Configuration, http: HTTPClient, batches: [FlushBatch]) {
         self.configuration = configuration
         self.http = http
-        self.taskExecutors = loops.map(EventLoopTaskExecutor.init)
-        self.routes = HTTP2Routes(loops: loops)
+        self.taskExecutors = batches.map(EventLoopTaskExecutor.init)
+        self.routes = HTTP2Routes(loops: batches.map(\.eventLoop))
         var headers = HTTPHeaders()
         headers.add(name: "Authorization", value: "Bearer " + configuration.token.secret)
         // gzip only: the decoder reads deflate only in its zlib form, and some servers
@@ -97,11 +97,11 @@ package struct RefactorClient: Sendable {
         // finishes on a live loop instead of printing NIO's "Cannot schedule tasks on an
         // EventLoop that has already shut down". The client's own tasks use the first few.
         let group = MultiThreadedEventLoopGroup.singleton
-        let http = HTTPClient(eventLoopGroup: group, configuration: httpConfiguration(configuration))
+        let batches = group.makeIterator().prefix(max(1, configuration.eventLoopThreads)).map(FlushBatch.init)
+        let http = HTTPClient(eventLoopGroup: group, configuration: httpConfiguration(configuration, batches: batches))
         let result: Swift.Result<Result, any Error>
         do {
-            let loops = Array(group.makeIterator().prefix(max(1, configuration.eventLoopThreads)))
-            let client = RefactorClient(configuration: configuration, http: http, loops: loops)
+            let client = RefactorClient(configuration: configuration, http: http, batches: batches)
             result = .success(try await body(client))
         } catch {
             result = .failure(error)
@@ -110,8 +110,9 @@ package struct RefactorClient: Sendable {
         return try result.get()
     }
 
-    /// AsyncHTTPClient's settings for `configuration`.
-    static func httpConfiguration(_ configuration: Configuration) -> HTTPClient.Configuration {
+    /// AsyncHTTPClient's settings for `configuration`; a new connection's requests are sent
+    /// whole, flushed when the task that wrote them on one of the `batches`' loops waits.
+    static func httpConfiguration(_ configuration: Configuration, batches: [FlushBatch]) -> HTTPClient.Configuration {
         var http = HTTPClient.Configuration()
         http.tlsConfiguration = configuration.trust.tlsConfiguration()
         http.redirectConfiguration = .disallow
@@ -121,6 +122,8 @@ package struct RefactorClient: Sendable {
         http.connectionPool.retryConnectionEstablishment = false
         http.httpVersion = .automatic
         http.decompression = .enabled(limit: .size(configuration.maximumResponseBytes))
+        http.http1_1ConnectionDebugInitializer = { FlushCoalescer.add(to: $0, http2: false, batches: batches) }
+        http.http2ConnectionDebugInitializer = { FlushCoalescer.add(to: $0, http2: true, batches: batches) }
         if let proxy = configuration.proxy {
             switch proxy.kind {
             case .http:
