@@ -29,7 +29,6 @@ struct SandboxAPI: Sendable {
         _ endpoint: SandboxEndpoint, _ request: Request, _ context: SandboxRequestContext, limit: inout RateLimiter.Decision?
     ) async throws -> Response {
         let stats = sandbox.stats
-        stats.begin()
         var status = "500"
         defer {
             stats.end(endpoint: endpoint.rawValue, status: status)
@@ -37,8 +36,7 @@ struct SandboxAPI: Sendable {
         }
         let faults = sandbox.faults
         if faults.spec.latency > .zero {
-            stats.recordFault("latency")
-            try? await Task.sleep(for: faults.spec.latency)
+            stats.recordFault("latency")  // the request was held by a LatencyHandler
         }
         guard let caller = authenticate(request) else {
             status = "401"

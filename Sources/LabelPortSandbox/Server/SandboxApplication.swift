@@ -31,8 +31,13 @@ package func buildSandboxApplication(
         return SandboxAPI.json(200, sandbox.stats.snapshot().json)
     }
     let configuration = sandbox.configuration
+    let latency = sandbox.faults.spec.latency, stats = sandbox.stats
+    let handlers: @Sendable () -> [any RemovableChannelHandler] = {
+        [RequestCounter(stats: stats)] + (latency > .zero ? [LatencyHandler(latency: latency)] : [])
+    }
     return Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: handlers())),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "labelport-sandbox"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger ?? Logger(label: "labelport.sandbox")

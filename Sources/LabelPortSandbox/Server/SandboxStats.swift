@@ -10,7 +10,7 @@ package struct SandboxStatsSnapshot: Sendable, Equatable {
     /// Creates and updates stored (including those whose answer was then dropped).
     package var writesApplied = 0
     package var inFlight = 0
-    /// The highest number of `/v1` requests being handled at once.
+    /// The most `/v1` requests received and not answered yet at once.
     package var maxInFlight = 0
     /// Injected faults by kind: `error`, `throttle`, `drop-after-commit`, `latency`.
     package var faults: [String: Int] = [:]
@@ -55,7 +55,8 @@ package final class SandboxStats: Sendable {
 
     package init() {}
 
-    func begin() {
+    /// An API request arrived: one more in flight.
+    func arrive() {
         let peak = arrivals.withLock { $0.arrive(at: .now) }
         state.withLock { s in
             s.inFlight += 1
@@ -65,9 +66,14 @@ package final class SandboxStats: Sendable {
         }
     }
 
+    /// An API request was answered, or its connection closed first: one fewer in flight.
+    func leave() {
+        state.withLock { $0.inFlight -= 1 }
+    }
+
+    /// An endpoint's request ended with `status` (or `"dropped"`).
     func end(endpoint: String, status: String) {
         state.withLock { s in
-            s.inFlight -= 1
             s.totalRequests += 1
             s.requests[endpoint, default: [:]][status, default: 0] += 1
         }

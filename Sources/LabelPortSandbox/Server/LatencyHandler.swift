@@ -1,0 +1,84 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+
+/// The `latency` fault: holds each API request on its connection's event loop for the
+/// latency before the handlers see it, on a timer of the loop's own (no task put to sleep
+/// and woken on another thread). What follows a held part waits behind it, in order.
+final class LatencyHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+
+    private enum Item {
+        case read(NIOAny)
+        case event(Any)
+    }
+
+    private let latency: TimeAmount
+    private var held = CircularBuffer<(item: Item, due: NIODeadline)>()
+    /// When the request being read may go on.
+    private var due = NIODeadline.distantPast
+    private var timer: Scheduled<Void>?
+
+    init(latency: Duration) {
+        self.latency = TimeAmount(latency)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(let head) = unwrapInboundIn(data) {
+            due = RequestCounter.isAPI(path: head.path) ? .now() + latency : .distantPast
+        }
+        hold(.read(data), context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if held.isEmpty { context.fireChannelReadComplete() }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        hold(.event(event), context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        held.removeAll()
+        context.fireChannelInactive()
+    }
+
+    private func hold(_ item: Item, context: ChannelHandlerContext) {
+        if held.isEmpty, due <= .now() {
+            pass(item, context: context)
+            return
+        }
+        held.append((item, due))
+        if timer == nil { schedule(context: context) }
+    }
+
+    private func schedule(context: ChannelHandlerContext) {
+        guard let first = held.first else { return }
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: first.due) {
+            self.timer = nil
+            self.release(context: context)
+        }
+    }
+
+    private func release(context: ChannelHandlerContext) {
+        let now = NIODeadline.now()
+        var passed = false
+        while let first = held.first, first.due <= now {
+            held.removeFirst()
+            pass(first.item, context: context)
+            passed = true
+        }
+        if passed { context.fireChannelReadComplete() }
+        schedule(context: context)
+    }
+
+    private func pass(_ item: Item, context: ChannelHandlerContext) {
+        switch item {
+        case .read(let data): context.fireChannelRead(data)
+        case .event(let event): context.fireUserInboundEventTriggered(event)
+        }
+    }
+}
