@@ -186,20 +186,21 @@ if lp import "$work/loops.jsonl" --run-id "$BIG" --base-url "https://localhost:$
 else fail "HTTP/2 connections per loop" "$(tail -n 4 "$work/loops.err")"; fi
 
 # An HTTP/2 connection that goes silent and stays open (a NAT or balancer that dropped the
-# flow): a relay in front of nginx stops passing the first connection's bytes once 20 kB
-# went up it. Requests that time out there move to the other loop's connection, and the
-# import ends exact, with no row failed, instead of retrying into the silent one.
-RELAY_PORT=$(free_port)
-python3 - "$RELAY_PORT" "$KEEP_PORT" > "$work/relay.log" 2>&1 <<'PY' &
+# flow): a relay in front of nginx stops passing a connection's bytes, both ways, once 20 kB
+# went up it, for the first N connections it accepts. A request that times out there sends
+# the other loop's requests elsewhere while labelport PINGs the silent connection, closes it
+# unanswered and opens a new one: the import ends exact, with no row failed. With N = 2,
+# both loops' connections go silent at once.
+cat > "$work/relay.py" <<'PY'
 import asyncio, sys
-listen, target = int(sys.argv[1]), int(sys.argv[2])
+listen, target, silenced = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 accepted = 0
 async def pipe(reader, writer, state, upstream):
     try:
         while data := await reader.read(65536):
             if state["silent"]:
                 continue
-            if upstream and state["first"]:
+            if upstream and state["doomed"]:
                 state["sent"] += len(data)
                 if state["sent"] > 20000:
                     state["silent"] = True
@@ -212,7 +213,7 @@ async def pipe(reader, writer, state, upstream):
 async def handle(reader, writer):
     global accepted
     accepted += 1
-    state = {"first": accepted == 1, "sent": 0, "silent": False}
+    state = {"doomed": accepted <= silenced, "sent": 0, "silent": False}
     up_reader, up_writer = await asyncio.open_connection("127.0.0.1", target)
     await asyncio.gather(pipe(reader, up_writer, state, True), pipe(up_reader, writer, state, False))
 async def main():
@@ -221,18 +222,26 @@ async def main():
     await server.serve_forever()
 asyncio.run(main())
 PY
-pids+=($!)
-for _ in $(seq 1 50); do grep -q listening "$work/relay.log" 2>/dev/null && break; sleep 0.1; done
-python3 -c '
-import json
-for i in range(400): print(json.dumps({"output_resource_name": "silent-%04d" % i, "text_value": str(i)}))' > "$work/silent.jsonl"
-if lp import "$work/silent.jsonl" --run-id "$BIG" --base-url "https://localhost:$RELAY_PORT/api" --ca-file "$work/ca.pem" \
-     --concurrency 8 --timeout 2 > /dev/null 2> "$work/silent.err" && grep -q "(400 ok)" "$work/silent.err" \
-   && grep -q silent "$work/relay.log" \
-   && [[ $(curl -s -H "Authorization: Bearer $TOKEN" "$SANDBOX/v1/run/$BIG/gold-labels" | grep -o '"silent-[0-9]*"' | wc -l) -eq 400 ]] \
-   && [[ $(curl -s -H "Authorization: Bearer $TOKEN" "$SANDBOX/v1/run/$BIG/gold-labels" | grep -o '"silent-[0-9]*"' | sort -u | wc -l) -eq 400 ]]; then
-  pass "HTTP/2: a connection gone silent is left for the other loop's: 400 creates, each stored once, none failed"
-else fail "HTTP/2 silent connection" "$(grep -c silent "$work/relay.log") $(tail -n 4 "$work/silent.err")"; fi
+silent_case() {  # SILENCED NAME
+  local silenced=$1 name=$2 port; port=$(free_port)
+  python3 "$work/relay.py" "$port" "$KEEP_PORT" "$silenced" > "$work/relay-$silenced.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 50); do grep -q listening "$work/relay-$silenced.log" 2>/dev/null && break; sleep 0.1; done
+  python3 -c '
+import json, sys
+for i in range(400): print(json.dumps({"output_resource_name": "%s-%04d" % (sys.argv[1], i), "text_value": str(i)}))' "silent$silenced" > "$work/silent$silenced.jsonl"
+  local labels="$work/silent$silenced-labels.json"
+  if lp import "$work/silent$silenced.jsonl" --run-id "$BIG" --base-url "https://localhost:$port/api" --ca-file "$work/ca.pem" \
+       --concurrency 8 --timeout 2 > /dev/null 2> "$work/silent$silenced.err" && grep -q "(400 ok)" "$work/silent$silenced.err" \
+     && (( $(grep -c silent "$work/relay-$silenced.log") == silenced )) \
+     && curl -s -H "Authorization: Bearer $TOKEN" "$SANDBOX/v1/run/$BIG/gold-labels" > "$labels" \
+     && [[ $(grep -o "\"silent$silenced-[0-9]*\"" "$labels" | wc -l) -eq 400 ]] \
+     && [[ $(grep -o "\"silent$silenced-[0-9]*\"" "$labels" | sort -u | wc -l) -eq 400 ]]; then
+    pass "HTTP/2: $name: 400 creates, each stored once, none failed"
+  else fail "HTTP/2 $name" "$(grep -c silent "$work/relay-$silenced.log") silent; $(tail -n 4 "$work/silent$silenced.err")"; fi
+}
+silent_case 1 "a connection gone silent is probed and replaced"
+silent_case 2 "both loops' connections gone silent at once are probed and replaced"
 
 # Through the proxy by CONNECT, to a host name only the proxy can resolve.
 PROXY_URL="http://labelport:$PROXY_PASSWORD@127.0.0.1:$SQUID_PORT"

@@ -6,14 +6,14 @@ import Synchronization
 ///
 /// AsyncHTTPClient opens an HTTP/2 connection for each loop requests are bound to. Bound to
 /// the loop its task runs on, each of the client's loops has a connection of its own, and
-/// both threads carry streams, not one. A connection that stops answering while it stays
-/// open (a NAT or a balancer that dropped the flow) is never closed by AsyncHTTPClient,
-/// which has no HTTP/2 PING: after a request times out on a loop, requests are bound to
-/// another loop for ``stallPeriod``, long enough for the silent connection, left without
-/// streams, to be closed as idle; then a request bound there opens a new one.
+/// both threads carry streams, not one. A connection may stop answering while it stays
+/// open (a NAT or a balancer that dropped the flow): after a request times out on a loop,
+/// requests are bound to another loop for ``stallPeriod``, while the loop's connections
+/// are probed (``ConnectionWatch``) and a silent one is closed; then a request bound there
+/// opens a new one.
 final class HTTP2Routes: Sendable {
-    /// AsyncHTTPClient's idle timeout for a connection (60 s), and a margin.
-    static let stallPeriod = Duration.seconds(65)
+    /// How long a loop is avoided after a timeout there.
+    let stallPeriod: Duration
 
     private struct State {
         var speaksHTTP2 = false
@@ -25,8 +25,9 @@ final class HTTP2Routes: Sendable {
     private let state: Mutex<State>
     private let now: @Sendable () -> ContinuousClock.Instant
 
-    init(loops: [any EventLoop], now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+    init(loops: [any EventLoop], stallPeriod: Duration, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.loops = loops
+        self.stallPeriod = stallPeriod
         self.state = Mutex(State(stalledUntil: Array(repeating: nil, count: loops.count)))
         self.now = now
     }
@@ -57,13 +58,15 @@ final class HTTP2Routes: Sendable {
     }
 
     /// A request bound to, or read on, `loop` timed out: over HTTP/2, its connection may be
-    /// silent, so requests go elsewhere for a while.
-    func noteTimeout(on loop: (any EventLoop)?) {
-        guard let loop, let index = loops.firstIndex(where: { $0 === loop }) else { return }
-        let until = now() + Self.stallPeriod
-        state.withLock { s in
-            guard s.speaksHTTP2 else { return }
-            s.stalledUntil[index] = until
+    /// silent, so requests go elsewhere for a while. Whether the server speaks HTTP/2.
+    @discardableResult
+    func noteTimeout(on loop: any EventLoop) -> Bool {
+        let until = now() + stallPeriod
+        let index = loops.firstIndex { $0 === loop }
+        return state.withLock { s in
+            guard s.speaksHTTP2 else { return false }
+            if let index { s.stalledUntil[index] = until }
+            return true
         }
     }
 

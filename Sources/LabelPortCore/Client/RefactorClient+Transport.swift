@@ -73,6 +73,13 @@ extension RefactorClient {
         }
     }
 
+    /// A request timed out on `loop`: over HTTP/2 its connection may have gone silent, so
+    /// requests avoid the loop while its connections are probed (``ConnectionWatch``).
+    func noteTimeout(on loop: (any EventLoop)?) {
+        guard let loop, routes.noteTimeout(on: loop) else { return }
+        watches.probe(on: loop)
+    }
+
     /// Sends one call and reads its answer whole. Once the server has answered over
     /// HTTP/2, a request is bound to an event loop (``HTTP2Routes``): the one its task runs
     /// on (``RefactorClient/taskExecutor(_:)``), unless that loop's connection went silent.
@@ -103,7 +110,7 @@ extension RefactorClient {
         } catch {
             if Task.isCancelled { throw failure.apiError(CancellationError(), operation: call.operation) }
             let apiError = failure.apiError(error, operation: call.operation, received: collector.received)
-            if apiError.kind == .timeout { routes.noteTimeout(on: bound) }
+            if apiError.kind == .timeout { noteTimeout(on: bound) }
             throw apiError
         }
         routes.noteVersion(answer.version)

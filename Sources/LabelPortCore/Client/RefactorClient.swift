@@ -58,13 +58,17 @@ package struct RefactorClient: Sendable {
     let failure: NetworkFailure
     /// Where requests go once the server speaks HTTP/2 (see ``RefactorClient/exchange(_:body:)``).
     let routes: HTTP2Routes
+    /// The open HTTP/2 connections, probed when a request times out on their loop.
+    let watches: ConnectionWatches
     private let taskExecutors: [EventLoopTaskExecutor]
 
-    private init(configuration: Configuration, http: HTTPClient, batches: [FlushBatch]) {
+    private init(configuration: Configuration, http: HTTPClient, batches: [FlushBatch], watches: ConnectionWatches) {
         self.configuration = configuration
         self.http = http
         self.taskExecutors = batches.map(EventLoopTaskExecutor.init)
-        self.routes = HTTP2Routes(loops: batches.map(\.eventLoop))
+        self.watches = watches
+        // A loop whose connection is probed is avoided until the probe has closed it if silent.
+        self.routes = HTTP2Routes(loops: batches.map(\.eventLoop), stallPeriod: Duration(watches.wait) + .seconds(1))
         var headers = HTTPHeaders()
         headers.add(name: "Authorization", value: "Bearer " + configuration.token.secret)
         // gzip only: the decoder reads deflate only in its zlib form, and some servers
@@ -98,10 +102,11 @@ package struct RefactorClient: Sendable {
         // EventLoop that has already shut down". The client's own tasks use the first few.
         let group = MultiThreadedEventLoopGroup.singleton
         let batches = group.makeIterator().prefix(max(1, configuration.eventLoopThreads)).map(FlushBatch.init)
-        let http = HTTPClient(eventLoopGroup: group, configuration: httpConfiguration(configuration, batches: batches))
+        let watches = ConnectionWatches(wait: min(TimeAmount(configuration.requestTimeout), ConnectionWatches.longestWait))
+        let http = HTTPClient(eventLoopGroup: group, configuration: httpConfiguration(configuration, batches: batches, watches: watches))
         let result: Swift.Result<Result, any Error>
         do {
-            let client = RefactorClient(configuration: configuration, http: http, batches: batches)
+            let client = RefactorClient(configuration: configuration, http: http, batches: batches, watches: watches)
             result = .success(try await body(client))
         } catch {
             result = .failure(error)
@@ -111,8 +116,11 @@ package struct RefactorClient: Sendable {
     }
 
     /// AsyncHTTPClient's settings for `configuration`; a new connection's requests are sent
-    /// whole, flushed when the task that wrote them on one of the `batches`' loops waits.
-    static func httpConfiguration(_ configuration: Configuration, batches: [FlushBatch]) -> HTTPClient.Configuration {
+    /// whole, flushed when the task that wrote them on one of the `batches`' loops waits,
+    /// and a new HTTP/2 connection is watched for silence (`watches`).
+    static func httpConfiguration(
+        _ configuration: Configuration, batches: [FlushBatch], watches: ConnectionWatches
+    ) -> HTTPClient.Configuration {
         var http = HTTPClient.Configuration()
         http.tlsConfiguration = configuration.trust.tlsConfiguration()
         http.redirectConfiguration = .disallow
@@ -123,7 +131,9 @@ package struct RefactorClient: Sendable {
         http.httpVersion = .automatic
         http.decompression = .enabled(limit: .size(configuration.maximumResponseBytes))
         http.http1_1ConnectionDebugInitializer = { FlushCoalescer.add(to: $0, http2: false, batches: batches) }
-        http.http2ConnectionDebugInitializer = { FlushCoalescer.add(to: $0, http2: true, batches: batches) }
+        http.http2ConnectionDebugInitializer = { channel in
+            FlushCoalescer.add(to: channel, http2: true, batches: batches).flatMap { watches.add(to: channel) }
+        }
         if let proxy = configuration.proxy {
             switch proxy.kind {
             case .http:
@@ -166,7 +176,7 @@ package struct RefactorClient: Sendable {
                     return try await self.readAnswer(call, into: collector)
                 } catch {
                     // Over HTTP/2 the connection of this loop may have gone silent.
-                    if error.kind == .timeout { self.routes.noteTimeout(on: MultiThreadedEventLoopGroup.currentEventLoop) }
+                    if error.kind == .timeout { self.noteTimeout(on: MultiThreadedEventLoopGroup.currentEventLoop) }
                     throw error
                 }
             }

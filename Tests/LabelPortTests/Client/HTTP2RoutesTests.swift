@@ -14,14 +14,14 @@ struct HTTP2RoutesTests {
 
     func routes() -> HTTP2Routes {
         let (start, elapsed) = (start, elapsed)
-        return HTTP2Routes(loops: loops, now: { start + elapsed.withLock { $0 } })
+        return HTTP2Routes(loops: loops, stallPeriod: .seconds(6), now: { start + elapsed.withLock { $0 } })
     }
 
     @Test("unbound until an answer over HTTP/2; then bound to the task's loop; a task on no loop is unbound")
     func boundAfterHTTP2() {
         let routes = routes()
         #expect(routes.loop(from: loops[1]) == nil)
-        routes.noteTimeout(on: loops[1])  // over HTTP/1.1: nothing to avoid
+        #expect(!routes.noteTimeout(on: loops[1]), "over HTTP/1.1: nothing to avoid, nothing to probe")
         routes.noteVersion(.http1_1)
         #expect(routes.loop(from: loops[1]) == nil)
         routes.noteVersion(HTTPVersion(major: 2, minor: 0))
@@ -34,13 +34,13 @@ struct HTTP2RoutesTests {
     func stalledLoopAvoided() {
         let routes = routes()
         routes.noteVersion(HTTPVersion(major: 2, minor: 0))
-        routes.noteTimeout(on: loops[0])
+        #expect(routes.noteTimeout(on: loops[0]), "over HTTP/2: its connections are probed")
         #expect(routes.loop(from: loops[0]) === loops[1])
         #expect(routes.loop(from: loops[1]) === loops[1])
         #expect(routes.readingIndex(0) == 1 && routes.readingIndex(5) == 1)
-        elapsed.withLock { $0 = HTTP2Routes.stallPeriod - .seconds(1) }
+        elapsed.withLock { $0 = routes.stallPeriod - .seconds(1) }
         #expect(routes.loop(from: loops[0]) === loops[1])
-        elapsed.withLock { $0 = HTTP2Routes.stallPeriod + .seconds(1) }
+        elapsed.withLock { $0 = routes.stallPeriod + .seconds(1) }
         #expect(routes.loop(from: loops[0]) === loops[0])
         #expect(routes.readingIndex(0) == 0)
     }

@@ -1,0 +1,76 @@
+@testable import LabelPortCore
+import NIOCore
+import NIOEmbedded
+import NIOHTTP2
+import Testing
+
+/// After a request timed out, an HTTP/2 connection that read no frame within the wait is
+/// sent a PING; still nothing within the wait, it is closed; a frame (the ack, or any
+/// answer) keeps it open.
+@Suite("Silent HTTP/2 connections", .timeLimit(.minutes(1)))
+struct ConnectionWatchTests {
+    let loop = EmbeddedEventLoop()
+
+    /// A channel with a watch on `loop`'s clock.
+    private func watched() throws -> (EmbeddedChannel, ConnectionWatch) {
+        let loop = self.loop
+        let watch = ConnectionWatch(now: { loop.now })
+        let channel = EmbeddedChannel(handler: watch, loop: loop)
+        try channel.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 443)).wait()
+        #expect(channel.isActive)
+        return (channel, watch)
+    }
+
+    private func frame(_ payload: HTTP2Frame.FramePayload) -> HTTP2Frame {
+        HTTP2Frame(streamID: .rootStream, payload: payload)
+    }
+
+    private func pingsSent(_ channel: EmbeddedChannel) throws -> Int {
+        var pings = 0
+        while let frame = try channel.readOutbound(as: HTTP2Frame.self) {
+            if case .ping(_, ack: false) = frame.payload { pings += 1 }
+        }
+        return pings
+    }
+
+    @Test("silent for the wait after a PING: closed")
+    func silentIsClosed() throws {
+        let (channel, watch) = try watched()
+        loop.advanceTime(by: .seconds(10))
+        watch.probe(within: .seconds(5))
+        #expect(try pingsSent(channel) == 1)
+        loop.advanceTime(by: .seconds(4))
+        #expect(channel.isActive)
+        loop.advanceTime(by: .seconds(1))
+        #expect(!channel.isActive)
+    }
+
+    @Test("the PING's ack within the wait: kept open")
+    func ackKeepsItOpen() throws {
+        let (channel, watch) = try watched()
+        loop.advanceTime(by: .seconds(10))
+        watch.probe(within: .seconds(5))
+        #expect(try pingsSent(channel) == 1)
+        loop.advanceTime(by: .milliseconds(20))
+        try channel.writeInbound(frame(.ping(HTTP2PingData(withInteger: 1), ack: true)))
+        loop.advanceTime(by: .seconds(10))
+        #expect(channel.isActive)
+        _ = try channel.finish()
+    }
+
+    @Test("frames read within the wait before the probe: no PING, kept open; a second probe while one runs sends none")
+    func recentFramesNeedNoPing() throws {
+        let (channel, watch) = try watched()
+        loop.advanceTime(by: .seconds(10))
+        try channel.writeInbound(frame(.windowUpdate(windowSizeIncrement: 1)))
+        loop.advanceTime(by: .seconds(2))
+        watch.probe(within: .seconds(5))
+        #expect(try pingsSent(channel) == 0)
+        loop.advanceTime(by: .seconds(4))
+        watch.probe(within: .seconds(5))
+        watch.probe(within: .seconds(5))
+        #expect(try pingsSent(channel) == 1)
+        loop.advanceTime(by: .seconds(10))
+        #expect(!channel.isActive)
+    }
+}
