@@ -20,11 +20,14 @@ final class ConnectionWatches: Sendable {
     }
 
     /// Adds a watch to a new HTTP/2 connection, behind its frame handler, until it closes.
+    /// Never fails the connection: one whose pipeline is not as expected goes unwatched.
     func add(to channel: any Channel) -> EventLoopFuture<Void> {
         channel.eventLoop.submit {
             let pipeline = channel.pipeline.syncOperations
             let watch = ConnectionWatch()
-            try pipeline.addHandler(watch, position: .after(try pipeline.handler(type: NIOHTTP2Handler.self)))
+            guard let framer = try? pipeline.handler(type: NIOHTTP2Handler.self),
+                (try? pipeline.addHandler(watch, position: .after(framer))) != nil
+            else { return }
             let key = ObjectIdentifier(channel)
             self.entries.withLock { $0[key] = Entry(channel: channel, watch: NIOLoopBound(watch, eventLoop: channel.eventLoop)) }
             channel.closeFuture.whenComplete { _ in

@@ -47,13 +47,15 @@ final class FlushCoalescer: ChannelOutboundHandler, RemovableChannelHandler {
     /// Adds a coalescer to a new connection's pipeline: in front of the request encoder over
     /// HTTP/1.1, in front of the frame handler over HTTP/2 (where all its streams' flushes
     /// meet). `batches` are the client's loops' (a connection on another loop has none).
+    /// Never fails the connection: one whose pipeline is not as expected goes without.
     static func add(to channel: any Channel, http2: Bool, batches: [FlushBatch]) -> EventLoopFuture<Void> {
         let batch = batches.first { $0.eventLoop === channel.eventLoop }
         return channel.eventLoop.submit {
             let pipeline = channel.pipeline.syncOperations
-            let encoder: any ChannelHandler =
-                http2 ? try pipeline.handler(type: NIOHTTP2Handler.self) : try pipeline.handler(type: HTTPRequestEncoder.self)
-            try pipeline.addHandler(FlushCoalescer(batch: batch), position: .before(encoder))
+            let encoder: (any ChannelHandler)? =
+                http2 ? try? pipeline.handler(type: NIOHTTP2Handler.self) : try? pipeline.handler(type: HTTPRequestEncoder.self)
+            guard let encoder else { return }
+            try? pipeline.addHandler(FlushCoalescer(batch: batch), position: .before(encoder))
         }
     }
 }
