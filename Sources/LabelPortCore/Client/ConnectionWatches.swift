@@ -2,32 +2,29 @@ import NIOCore
 import NIOHTTP2
 import Synchronization
 
-/// The client's open HTTP/2 connections, each with its ``ConnectionWatch``, by loop.
+/// The client's open HTTP/2 connections, each with its ``ConnectionWatch``.
 final class ConnectionWatches: Sendable {
     private struct Entry: Sendable {
         let channel: any Channel
         let watch: NIOLoopBound<ConnectionWatch>
     }
 
-    /// How long a probed connection has to show it is alive: `--timeout`, at most
-    /// ``longestWait`` (a live server acks a PING at once).
+    /// How long a probed connection has to show it is alive: `--timeout`, but at least
+    /// 1 s (a PING's round trip on a slow link) and at most 5 s (a live server acks a PING
+    /// at once).
     let wait: TimeAmount
-    static let longestWait = TimeAmount.seconds(5)
     private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
 
-    init(wait: TimeAmount) {
-        self.wait = wait
+    init(requestTimeout: TimeAmount) {
+        self.wait = max(.seconds(1), min(requestTimeout, .seconds(5)))
     }
 
     /// Adds a watch to a new HTTP/2 connection, behind its frame handler, until it closes.
     /// Never fails the connection: one whose pipeline is not as expected goes unwatched.
     func add(to channel: any Channel) -> EventLoopFuture<Void> {
         channel.eventLoop.submit {
-            let pipeline = channel.pipeline.syncOperations
             let watch = ConnectionWatch()
-            guard let framer = try? pipeline.handler(type: NIOHTTP2Handler.self),
-                (try? pipeline.addHandler(watch, position: .after(framer))) != nil
-            else { return }
+            guard channel.pipeline.syncOperations.insert(watch, .after, NIOHTTP2Handler.self) else { return }
             let key = ObjectIdentifier(channel)
             self.entries.withLock { $0[key] = Entry(channel: channel, watch: NIOLoopBound(watch, eventLoop: channel.eventLoop)) }
             channel.closeFuture.whenComplete { _ in
@@ -36,11 +33,12 @@ final class ConnectionWatches: Sendable {
         }
     }
 
-    /// A request timed out on `loop`: probes that loop's connections (``ConnectionWatch``).
-    func probe(on loop: any EventLoop) {
-        let onLoop = entries.withLock { $0.values.filter { $0.channel.eventLoop === loop } }
-        for entry in onLoop {
-            loop.execute { entry.watch.value.probe(within: self.wait) }
+    /// A request timed out: probes every connection (``ConnectionWatch``). One that
+    /// carries frames is left alone; a quiet live one acks the PING.
+    func probeAll() {
+        let all = entries.withLock { Array($0.values) }
+        for entry in all {
+            entry.channel.eventLoop.execute { entry.watch.value.probe(within: self.wait) }
         }
     }
 }

@@ -52,10 +52,9 @@ final class FlushCoalescer: ChannelOutboundHandler, RemovableChannelHandler {
         let batch = batches.first { $0.eventLoop === channel.eventLoop }
         return channel.eventLoop.submit {
             let pipeline = channel.pipeline.syncOperations
-            let encoder: (any ChannelHandler)? =
-                http2 ? try? pipeline.handler(type: NIOHTTP2Handler.self) : try? pipeline.handler(type: HTTPRequestEncoder.self)
-            guard let encoder else { return }
-            try? pipeline.addHandler(FlushCoalescer(batch: batch), position: .before(encoder))
+            _ = http2
+                ? pipeline.insert(FlushCoalescer(batch: batch), .before, NIOHTTP2Handler.self)
+                : pipeline.insert(FlushCoalescer(batch: batch), .before, HTTPRequestEncoder.self)
         }
     }
 }

@@ -74,10 +74,11 @@ extension RefactorClient {
     }
 
     /// A request timed out on `loop`: over HTTP/2 its connection may have gone silent, so
-    /// requests avoid the loop while its connections are probed (``ConnectionWatch``).
+    /// requests avoid the loop while the connections are probed (``ConnectionWatch``): all
+    /// of them, as a read is not bound to its loop's connection.
     func noteTimeout(on loop: (any EventLoop)?) {
         guard let loop, routes.noteTimeout(on: loop) else { return }
-        watches.probe(on: loop)
+        watches.probeAll()
     }
 
     /// Sends one call and reads its answer whole. Once the server has answered over

@@ -102,7 +102,7 @@ package struct RefactorClient: Sendable {
         // EventLoop that has already shut down". The client's own tasks use the first few.
         let group = MultiThreadedEventLoopGroup.singleton
         let batches = group.makeIterator().prefix(max(1, configuration.eventLoopThreads)).map(FlushBatch.init)
-        let watches = ConnectionWatches(wait: min(TimeAmount(configuration.requestTimeout), ConnectionWatches.longestWait))
+        let watches = ConnectionWatches(requestTimeout: TimeAmount(configuration.requestTimeout))
         let http = HTTPClient(eventLoopGroup: group, configuration: httpConfiguration(configuration, batches: batches, watches: watches))
         let result: Swift.Result<Result, any Error>
         do {
@@ -241,12 +241,5 @@ package struct RefactorClient: Sendable {
         do { return try Evaluation(json: value) } catch {
             throw APIError(kind: .invalidResponse, operation: call.operation, detail: error.message)
         }
-    }
-}
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

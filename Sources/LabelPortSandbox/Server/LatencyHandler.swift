@@ -12,6 +12,7 @@ final class LatencyHandler: ChannelInboundHandler, RemovableChannelHandler {
     private enum Item {
         case read(NIOAny)
         case event(Any)
+        case error(any Error)
     }
 
     private let latency: TimeAmount
@@ -19,6 +20,9 @@ final class LatencyHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// When the request being read may go on.
     private var due = NIODeadline.distantPast
     private var timer: Scheduled<Void>?
+    /// Reads passed on since the last read-complete passed on (the next stage delivers
+    /// what it buffered on a read-complete).
+    private var passedUnannounced = false
 
     init(latency: Duration) {
         self.latency = TimeAmount(latency)
@@ -32,18 +36,38 @@ final class LatencyHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if held.isEmpty { context.fireChannelReadComplete() }
+        announce(context)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         hold(.event(event), context: context)
     }
 
+    /// A parse error after a held request waits behind it, so that the request is served first.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        hold(.error(error), context: context)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        stop()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        stop()
+    }
+
+    private func stop() {
         timer?.cancel()
         timer = nil
         held.removeAll()
-        context.fireChannelInactive()
+    }
+
+    /// Passes a read-complete on if reads were passed on since the last one.
+    private func announce(_ context: ChannelHandlerContext) {
+        guard passedUnannounced else { return }
+        passedUnannounced = false
+        context.fireChannelReadComplete()
     }
 
     private func hold(_ item: Item, context: ChannelHandlerContext) {
@@ -65,20 +89,21 @@ final class LatencyHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func release(context: ChannelHandlerContext) {
         let now = NIODeadline.now()
-        var passed = false
         while let first = held.first, first.due <= now {
             held.removeFirst()
             pass(first.item, context: context)
-            passed = true
         }
-        if passed { context.fireChannelReadComplete() }
+        announce(context)
         schedule(context: context)
     }
 
     private func pass(_ item: Item, context: ChannelHandlerContext) {
         switch item {
-        case .read(let data): context.fireChannelRead(data)
+        case .read(let data):
+            passedUnannounced = true
+            context.fireChannelRead(data)
         case .event(let event): context.fireUserInboundEventTriggered(event)
+        case .error(let error): context.fireErrorCaught(error)
         }
     }
 }

@@ -19,9 +19,9 @@ final class RequestCounter: ChannelDuplexHandler, RemovableChannelHandler {
         self.stats = stats
     }
 
-    /// Whether `path` is the API's (counted, delayed by `latency`), not the sandbox's own `/_sandbox`.
+    /// Whether `path` is the API's, under `/v1` (counted, delayed by `latency`).
     static func isAPI(path: String?) -> Bool {
-        !(path ?? "").hasPrefix("/_sandbox")
+        (path ?? "").hasPrefix("/v1/")
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -58,19 +58,39 @@ struct ConnectionWatchTests {
         _ = try channel.finish()
     }
 
-    @Test("frames read within the wait before the probe: no PING, kept open; a second probe while one runs sends none")
-    func recentFramesNeedNoPing() throws {
+    @Test("frames read lately: the PING waits until the wait since the last of them is over; a second probe meanwhile sends none")
+    func recentFramesDelayThePing() throws {
         let (channel, watch) = try watched()
         loop.advanceTime(by: .seconds(10))
         try channel.writeInbound(frame(.windowUpdate(windowSizeIncrement: 1)))
         loop.advanceTime(by: .seconds(2))
         watch.probe(within: .seconds(5))
-        #expect(try pingsSent(channel) == 0)
-        loop.advanceTime(by: .seconds(4))
+        loop.advanceTime(by: .seconds(2))
         watch.probe(within: .seconds(5))
+        #expect(try pingsSent(channel) == 0)
+        loop.advanceTime(by: .seconds(1))
+        #expect(try pingsSent(channel) == 1)
+        loop.advanceTime(by: .seconds(4))
+        #expect(channel.isActive)
+        loop.advanceTime(by: .seconds(1))
+        #expect(!channel.isActive)
+    }
+
+    @Test("a frame read before the look again ends the probe without a PING; a later probe starts afresh")
+    func frameEndsTheProbe() throws {
+        let (channel, watch) = try watched()
+        loop.advanceTime(by: .seconds(10))
+        try channel.writeInbound(frame(.windowUpdate(windowSizeIncrement: 1)))
+        loop.advanceTime(by: .seconds(2))
+        watch.probe(within: .seconds(5))
+        loop.advanceTime(by: .seconds(2))
+        try channel.writeInbound(frame(.windowUpdate(windowSizeIncrement: 1)))
+        loop.advanceTime(by: .seconds(10))
+        #expect(try pingsSent(channel) == 0)
+        #expect(channel.isActive)
         watch.probe(within: .seconds(5))
         #expect(try pingsSent(channel) == 1)
-        loop.advanceTime(by: .seconds(10))
+        loop.advanceTime(by: .seconds(5))
         #expect(!channel.isActive)
     }
 }

@@ -18,9 +18,9 @@ struct FlushCoalescerTests {
         }
     }
 
-    private func channel(batch: FlushBatch?) throws -> (EmbeddedChannel, FlushCounter) {
+    private func channel(batch: FlushBatch?, loop: EmbeddedEventLoop = EmbeddedEventLoop()) throws -> (EmbeddedChannel, FlushCounter) {
         let counter = FlushCounter()
-        let channel = EmbeddedChannel()
+        let channel = EmbeddedChannel(loop: loop)
         try channel.pipeline.syncOperations.addHandler(counter)
         try channel.pipeline.syncOperations.addHandler(FlushCoalescer(batch: batch))
         return (channel, counter)
@@ -43,10 +43,7 @@ struct FlushCoalescerTests {
     func oneFlushPerJob() throws {
         let loop = EmbeddedEventLoop()
         let batch = FlushBatch(loop)
-        let counter = FlushCounter()
-        let channel = EmbeddedChannel(loop: loop)
-        try channel.pipeline.syncOperations.addHandler(counter)
-        try channel.pipeline.syncOperations.addHandler(FlushCoalescer(batch: batch))
+        let (channel, counter) = try channel(batch: batch, loop: loop)
 
         batch.run {
             writeRequest(channel, "a")
