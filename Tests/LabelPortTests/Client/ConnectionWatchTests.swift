@@ -21,6 +21,17 @@ struct ConnectionWatchTests {
         return (channel, watch)
     }
 
+    /// A channel that read a frame at 10 s, probed with a 5 s wait at 12 s; now 14 s.
+    private func probedAfterAFrame() throws -> (EmbeddedChannel, ConnectionWatch) {
+        let (channel, watch) = try watched()
+        loop.advanceTime(by: .seconds(10))
+        try channel.writeInbound(frame(.windowUpdate(windowSizeIncrement: 1)))
+        loop.advanceTime(by: .seconds(2))
+        watch.probe(within: .seconds(5))
+        loop.advanceTime(by: .seconds(2))
+        return (channel, watch)
+    }
+
     private func frame(_ payload: HTTP2Frame.FramePayload) -> HTTP2Frame {
         HTTP2Frame(streamID: .rootStream, payload: payload)
     }
@@ -60,12 +71,7 @@ struct ConnectionWatchTests {
 
     @Test("frames read lately: the PING waits until the wait since the last of them is over; a second probe meanwhile sends none")
     func recentFramesDelayThePing() throws {
-        let (channel, watch) = try watched()
-        loop.advanceTime(by: .seconds(10))
-        try channel.writeInbound(frame(.windowUpdate(windowSizeIncrement: 1)))
-        loop.advanceTime(by: .seconds(2))
-        watch.probe(within: .seconds(5))
-        loop.advanceTime(by: .seconds(2))
+        let (channel, watch) = try probedAfterAFrame()
         watch.probe(within: .seconds(5))
         #expect(try pingsSent(channel) == 0)
         loop.advanceTime(by: .seconds(1))
@@ -78,12 +84,7 @@ struct ConnectionWatchTests {
 
     @Test("a frame read before the look again ends the probe without a PING; a later probe starts afresh")
     func frameEndsTheProbe() throws {
-        let (channel, watch) = try watched()
-        loop.advanceTime(by: .seconds(10))
-        try channel.writeInbound(frame(.windowUpdate(windowSizeIncrement: 1)))
-        loop.advanceTime(by: .seconds(2))
-        watch.probe(within: .seconds(5))
-        loop.advanceTime(by: .seconds(2))
+        let (channel, watch) = try probedAfterAFrame()
         try channel.writeInbound(frame(.windowUpdate(windowSizeIncrement: 1)))
         loop.advanceTime(by: .seconds(10))
         #expect(try pingsSent(channel) == 0)
