@@ -51,10 +51,10 @@ final class FlushCoalescer: ChannelOutboundHandler, RemovableChannelHandler {
     static func add(to channel: any Channel, http2: Bool, batches: [FlushBatch]) -> EventLoopFuture<Void> {
         let batch = batches.first { $0.eventLoop === channel.eventLoop }
         return channel.eventLoop.submit {
-            let pipeline = channel.pipeline.syncOperations
+            let pipeline = channel.pipeline.syncOperations, coalescer = FlushCoalescer(batch: batch)
             _ = http2
-                ? pipeline.insert(FlushCoalescer(batch: batch), .before, NIOHTTP2Handler.self)
-                : pipeline.insert(FlushCoalescer(batch: batch), .before, HTTPRequestEncoder.self)
+                ? pipeline.insert(coalescer, .before, NIOHTTP2Handler.self)
+                : pipeline.insert(coalescer, .before, HTTPRequestEncoder.self)
         }
     }
 }
