@@ -28,23 +28,36 @@ struct SandboxLatencyTests {
             }
     }
 
-    @Test("a held create is in flight, not applied yet, while /_sandbox/stats answers; it is applied after the latency though its client has gone")
+    /// Sends a create of a label named `name` on a new raw connection.
+    private func sendCreate(_ sandbox: RunningSandbox, _ name: String) async throws -> any Channel {
+        let body = #"{"output_resource_name": "\#(name)", "text_value": "v"}"#
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: sandbox.port).get()
+        try await channel.writeAndFlush(ByteBuffer(string:
+            "POST /v1/run/\(T.runA)/gold-labels HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Bearer \(T.tokenA)\r\n"
+            + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"))
+        return channel
+    }
+
+    @Test("a held create is in flight, not applied yet, while /_sandbox/stats answers")
     func heldBeforeTheHandlers() async throws {
-        try await T.withRunning({ $0.faults = FaultSpec(latency: .seconds(1)) }) { sandbox in
-            let body = #"{"output_resource_name": "held", "text_value": "v"}"#
-            let channel = try await connect(sandbox)
-            try await channel.channel.writeAndFlush(ByteBuffer(string:
-                "POST /v1/run/\(T.runA)/gold-labels HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Bearer \(T.tokenA)\r\n"
-                + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"))
+        try await T.withRunning({ $0.faults = FaultSpec(latency: .seconds(60)) }) { sandbox in
+            let channel = try await sendCreate(sandbox, "held")
             let held = try await waitForStats(sandbox) { $0["in_flight"] == 1 }
             #expect(held?["max_in_flight"] == 1)
             #expect(held?["total_requests"] == 0)
             #expect(sandbox.sandbox.goldLabels(runID: T.runA).isEmpty, "held before it is applied")
+            try await channel.close()
+        }
+    }
+
+    @Test("a held create is applied after the latency though its client has gone")
+    func appliedThoughTheClientLeft() async throws {
+        try await T.withRunning({ $0.faults = FaultSpec(latency: .milliseconds(200)) }) { sandbox in
             // A server cannot tell a client that has gone from one that only closed its
             // sending side and still waits: the request, arrived whole, is served.
-            try await channel.channel.close()
-            let ended = try await waitForStats(sandbox) { $0["in_flight"] == 0 }
-            #expect(ended?["total_requests"] == 1)
+            try await sendCreate(sandbox, "held").close()
+            let ended = try await waitForStats(sandbox) { $0["total_requests"] == 1 && $0["in_flight"] == 0 }
+            #expect(ended != nil)
             #expect(sandbox.sandbox.goldLabels(runID: T.runA).map(\.outputResourceName) == ["held"])
         }
     }
