@@ -157,8 +157,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try makeConfiguration(environment: ProcessEnvironment.current)
-        var logger = Logger(label: "labelport.sandbox")
-        logger.logLevel = ProcessEnvironment.current["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        let logger = SandboxServer.logger(level: ProcessEnvironment.current["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning)
         do {
             try await SandboxServer.run(configuration, logger: logger) { running in
                 // Unbuffered, so a script reading the pipe sees the line at once.

@@ -89,9 +89,9 @@ extension RefactorClient {
         do {
             var headers = headers
             if body != nil { headers.add(name: "Content-Type", value: "application/json") }
-            request = try HTTPClient.Request(
+            request = try template.request(
                 url: configuration.server.baseURL + call.path, method: call.method, headers: headers,
-                body: body.map { .byteBuffer(ByteBuffer(bytes: $0)) })
+                body: body.map { ByteBuffer(bytes: $0) })
         } catch {
             throw failure.apiError(error, operation: call.operation)
         }

@@ -60,6 +60,8 @@ package struct RefactorClient: Sendable {
     let routes: HTTP2Routes
     /// The open HTTP/2 connections, probed when a request times out on their loop.
     let watches: ConnectionWatches
+    /// The last request's method and parsed URL, for the next with the same.
+    let template = RequestTemplate()
     private let taskExecutors: [EventLoopTaskExecutor]
 
     private init(configuration: Configuration, http: HTTPClient, batches: [FlushBatch], watches: ConnectionWatches) {

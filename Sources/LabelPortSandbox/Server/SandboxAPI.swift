@@ -95,8 +95,11 @@ struct SandboxAPI: Sendable {
 
     private func authenticate(_ request: Request) -> (token: String, account: String)? {
         guard let header = request.headers[.authorization] else { return nil }
-        let prefix = "bearer "
-        guard header.utf8.count > prefix.utf8.count, header.lowercased().hasPrefix(prefix) else { return nil }
+        let prefix = "bearer ".utf8
+        // The scheme in any letter case, without lowercasing the header (which holds the token).
+        guard header.utf8.count > prefix.count,
+            header.utf8.prefix(prefix.count).elementsEqual(prefix, by: { $0 == $1 || ($1 != 0x20 && $0 | 0x20 == $1) })
+        else { return nil }
         let token = header.dropFirst(prefix.count).trimmingWhitespace()
         return sandbox.configuration.tokens[token].map { (token, $0) }
     }

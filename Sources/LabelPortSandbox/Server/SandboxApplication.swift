@@ -40,7 +40,7 @@ package func buildSandboxApplication(
         server: .http1(configuration: .init(additionalChannelHandlers: handlers())),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "labelport-sandbox"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
-        logger: logger ?? Logger(label: "labelport.sandbox")
+        logger: logger ?? SandboxServer.logger(level: .info)
     )
 }
 

@@ -96,8 +96,11 @@ package enum SandboxServer {
     /// Stopping by cancellation makes Hummingbird log "Waiting on child channel:
     /// CancellationError()" as an error; embedded sandboxes keep quiet below critical.
     static func quietLogger() -> Logger {
-        var logger = Logger(label: "labelport.sandbox")
-        logger.logLevel = .critical
-        return logger
+        logger(level: .critical)
+    }
+
+    /// The sandbox's logger, at `level` and above (see ``SandboxLogHandler``).
+    package static func logger(level: Logger.Level) -> Logger {
+        Logger(label: "labelport.sandbox") { SandboxLogHandler(label: $0, logLevel: level) }
     }
 }

@@ -124,6 +124,18 @@ struct SandboxAPITests {
         }
     }
 
+    @Test func theBearerSchemeIsReadInAnyLetterCaseAndNoOtherIs() async throws {
+        try await T.withRunning { sandbox in
+            let path = "/v1/run/\(T.runA)/gold-labels"
+            for (scheme, status) in [("Bearer", 200), ("bearer", 200), ("BEARER", 200), ("bEaReR", 200), ("Basic", 401), ("Bearer:", 401), ("Bearr ", 401)] {
+                let (got, _) = try await RawHTTP.send(sandbox, .GET, path, authorization: "\(scheme) \(T.tokenA)", body: nil)
+                #expect(got == status, "\(scheme)")
+            }
+            let (empty, _) = try await RawHTTP.send(sandbox, .GET, path, authorization: "Bearer ", body: nil)
+            #expect(empty == 401)
+        }
+    }
+
     @Test func unknownAndForeignThingsAre404() async throws {
         try await T.withRunning { sandbox in
             let labelOfB = try await T.withClient(sandbox, token: T.tokenB) { client in
@@ -180,9 +192,15 @@ struct SandboxAPITests {
 /// Authorization header, arbitrary bodies).
 enum RawHTTP {
     static func send(_ sandbox: RunningSandbox, _ method: HTTPMethod, _ path: String, token: String?, body: String?) async throws -> (Int, String) {
+        try await send(sandbox, method, path, authorization: token.map { "Bearer \($0)" }, body: body)
+    }
+
+    static func send(
+        _ sandbox: RunningSandbox, _ method: HTTPMethod, _ path: String, authorization: String?, body: String?
+    ) async throws -> (Int, String) {
         var request = HTTPClientRequest(url: sandbox.baseURL + path)
         request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let authorization { request.headers.add(name: "Authorization", value: authorization) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
