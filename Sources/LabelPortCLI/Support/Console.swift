@@ -20,8 +20,8 @@ struct Console: Sendable {
     @TaskLocal static var current = Console.standard
 
     static let standard = Console(
-        writeOutput: { bytes in writeAll(1, bytes) },
-        writeError: { text in writeAll(2, Array(text.utf8)) },
+        writeOutput: { bytes in Platform.writeAll(1, bytes) },
+        writeError: { text in Platform.writeAll(2, Array(text.utf8)) },
         outputIsTerminal: isatty(1) == 1 && getenv("NO_COLOR") == nil,
         errorIsTerminal: isatty(2) == 1
     )
@@ -43,18 +43,6 @@ struct Console: Sendable {
         statusLine.shown.withLock { shown in
             writeError(Self.clearLine + line)
             shown = !line.isEmpty
-        }
-    }
-
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            offset += n
         }
     }
 }

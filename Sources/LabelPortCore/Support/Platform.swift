@@ -25,6 +25,20 @@ package enum Platform {
         #endif
     }
 
+    /// Writes all of `bytes` to `fd`, again after an interruption; gives up silently on
+    /// another error (for stderr and stdout, where there is nowhere to say it).
+    package static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += n
+        }
+    }
+
     /// `open(2)` for reading (close-on-exec): the descriptor, or -1 (see ``errno``).
     package static func openForReading(_ path: String) -> Int32 {
         #if canImport(Glibc)

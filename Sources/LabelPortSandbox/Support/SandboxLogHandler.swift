@@ -1,10 +1,5 @@
+import LabelPortCore
 import Logging
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// The sandbox's log lines on stderr, as swift-log's stream handler writes them, but with
 /// metadata formatted only when a line is logged: Hummingbird gives every request a logger
@@ -14,6 +9,8 @@ struct SandboxLogHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
+    /// Where a line goes (stderr; tests catch it).
+    var write: @Sendable ([UInt8]) -> Void = { Platform.writeAll(2, $0) }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -24,14 +21,6 @@ struct SandboxLogHandler: LogHandler {
         let all = metadata.merging(event.metadata ?? [:]) { _, new in new }
         let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let line = "\(Timestamp.now()) \(event.level) \(label):\(fields.isEmpty ? "" : " " + fields) \(event.message)\n"
-        var bytes = Array(line.utf8)
-        bytes.withUnsafeMutableBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(2, raw.baseAddress! + offset, raw.count - offset)
-                guard written > 0 else { return }
-                offset += written
-            }
-        }
+        write(Array(line.utf8))
     }
 }
