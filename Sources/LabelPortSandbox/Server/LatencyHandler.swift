@@ -5,9 +5,16 @@ import NIOHTTPTypes
 /// The `latency` fault: holds each API request on its connection's event loop for the
 /// latency before the handlers see it, on a timer of the loop's own (no task put to sleep
 /// and woken on another thread). What follows a held part waits behind it, in order.
-final class LatencyHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// While ``holdLimit`` parts are held, the connection is not read (a client pipelining
+/// requests fills the socket's buffers, not the sandbox's memory).
+final class LatencyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    /// Parts held at most before reading stops.
+    static let holdLimit = 64
 
     private enum Item {
         case read(NIOAny)
@@ -23,6 +30,8 @@ final class LatencyHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Reads passed on since the last read-complete passed on (the next stage delivers
     /// what it buffered on a read-complete).
     private var passedUnannounced = false
+    /// A read asked for while the limit was reached, to ask for once below it.
+    private var readWithheld = false
 
     init(latency: Duration) {
         self.latency = TimeAmount(latency)
@@ -30,7 +39,7 @@ final class LatencyHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(let head) = unwrapInboundIn(data) {
-            due = RequestCounter.isAPI(path: head.path) ? .now() + latency : .distantPast
+            due = RequestCounter.isAPI(path: head.path) ? context.eventLoop.now + latency : .distantPast
         }
         hold(.read(data), context: context)
     }
@@ -48,6 +57,14 @@ final class LatencyHandler: ChannelInboundHandler, RemovableChannelHandler {
         hold(.error(error), context: context)
     }
 
+    func read(context: ChannelHandlerContext) {
+        guard held.count < Self.holdLimit else {
+            readWithheld = true
+            return
+        }
+        context.read()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         stop()
         context.fireChannelInactive()
@@ -61,6 +78,7 @@ final class LatencyHandler: ChannelInboundHandler, RemovableChannelHandler {
         timer?.cancel()
         timer = nil
         held.removeAll()
+        readWithheld = false
     }
 
     /// Passes a read-complete on if reads were passed on since the last one.
@@ -71,7 +89,7 @@ final class LatencyHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func hold(_ item: Item, context: ChannelHandlerContext) {
-        if held.isEmpty, due <= .now() {
+        if held.isEmpty, due <= context.eventLoop.now {
             pass(item, context: context)
             return
         }
@@ -88,12 +106,16 @@ final class LatencyHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func release(context: ChannelHandlerContext) {
-        let now = NIODeadline.now()
+        let now = context.eventLoop.now
         while let first = held.first, first.due <= now {
             held.removeFirst()
             pass(first.item, context: context)
         }
         announce(context)
+        if readWithheld, held.count < Self.holdLimit {
+            readWithheld = false
+            context.read()
+        }
         schedule(context: context)
     }
 
