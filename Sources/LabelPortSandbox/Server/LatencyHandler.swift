@@ -70,8 +70,11 @@ final class LatencyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
+    /// Removed from a live connection: a read it withheld is asked for, so reading goes on.
     func handlerRemoved(context: ChannelHandlerContext) {
+        let withheld = readWithheld
         stop()
+        if withheld, context.channel.isActive { context.read() }
     }
 
     private func stop() {

@@ -75,4 +75,18 @@ struct LatencyHandlerTests {
         #expect(counter.reads == 2)
         _ = try channel.finish()
     }
+
+    @Test func aReadWithheldIsAskedForWhenTheHandlerIsRemoved() throws {
+        let channel = try channel()
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        for i in 0..<LatencyHandler.holdLimit {
+            try channel.writeInbound(HTTPRequestPart.head(HTTPRequest(method: .get, scheme: nil, authority: "s", path: "/v1/\(i)")))
+        }
+        channel.read()
+        #expect(counter.reads == 0)
+        let handler = try channel.pipeline.syncOperations.handler(type: LatencyHandler.self)
+        try channel.pipeline.syncOperations.removeHandler(handler).wait()
+        #expect(counter.reads == 1)
+        _ = try? channel.finish()
+    }
 }
