@@ -8,18 +8,8 @@ import Testing
 /// loop's turn.
 @Suite("Requests sent whole", .timeLimit(.minutes(1)))
 struct FlushCoalescerTests {
-    /// Counts the flushes that reach it (the socket's side of the coalescer).
-    final class FlushCounter: ChannelOutboundHandler {
-        typealias OutboundIn = NIOAny
-        var flushes = 0
-        func flush(context: ChannelHandlerContext) {
-            flushes += 1
-            context.flush()
-        }
-    }
-
-    private func channel(batch: FlushBatch?, loop: EmbeddedEventLoop = EmbeddedEventLoop()) throws -> (EmbeddedChannel, FlushCounter) {
-        let counter = FlushCounter()
+    private func channel(batch: FlushBatch?, loop: EmbeddedEventLoop = EmbeddedEventLoop()) throws -> (EmbeddedChannel, OutboundCounter) {
+        let counter = OutboundCounter()
         let channel = EmbeddedChannel(loop: loop)
         try channel.pipeline.syncOperations.addHandler(counter)
         try channel.pipeline.syncOperations.addHandler(FlushCoalescer(batch: batch))

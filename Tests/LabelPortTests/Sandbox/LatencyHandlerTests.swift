@@ -11,16 +11,6 @@ import Testing
 /// holds its limit, and asked again once it holds less.
 @Suite("Latency handler")
 struct LatencyHandlerTests {
-    /// Counts the reads that reach the connection.
-    final class ReadCounter: ChannelOutboundHandler {
-        typealias OutboundIn = Never
-        var reads = 0
-        func read(context: ChannelHandlerContext) {
-            reads += 1
-            context.read()
-        }
-    }
-
     /// Collects the request parts that get through.
     final class Collector: ChannelInboundHandler {
         typealias InboundIn = HTTPRequestPart
@@ -31,7 +21,7 @@ struct LatencyHandlerTests {
     }
 
     let loop = EmbeddedEventLoop()
-    let counter = ReadCounter()
+    let counter = OutboundCounter()
     let collector = Collector()
 
     func channel() throws -> EmbeddedChannel {
