@@ -35,7 +35,7 @@ struct SecondInterruptTests {
             #expect(elapsed < .seconds(2), "quit took \(elapsed)")
             let lines = try ImportFixtures.report(report)
             #expect(!lines.isEmpty && lines.count < ImportProcessTests.rows)
-            #expect(lines.map { $0["line"] } == (1...lines.count).map { .number(JSONNumber($0)) }, "finished rows, in input order, from the first")
+            #expect(lines.map { $0["line"] } == (0..<lines.count).map { .number(JSONNumber($0 + 1)) }, "finished rows, in input order, from the first")
             #expect(lines.allSatisfy { $0["status"] == "ok" }, "\(lines.map { $0["status"].map(String.init(describing:)) ?? "-" })")
         }
     }

@@ -214,7 +214,7 @@ struct WriteInterruptProcessTests {
         #expect(result.stderr.hasSuffix(quitLine), "\(result.stderr)")
         let lines = try ImportFixtures.report(report)
         #expect(!lines.isEmpty && lines.count < ImportProcessTests.rows)
-        #expect(lines.map { $0["line"] } == (1...lines.count).map { .number(JSONNumber($0)) }, "finished rows, in order, from the first")
+        #expect(lines.map { $0["line"] } == (0..<lines.count).map { .number(JSONNumber($0 + 1)) }, "finished rows, in order, from the first")
         #expect(lines.allSatisfy { $0["status"] == "ok" })
     }
 }
