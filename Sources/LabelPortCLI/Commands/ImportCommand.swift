@@ -23,7 +23,7 @@ struct ImportCommand: AsyncParsableCommand {
             object_value replaces it.
 
             Ctrl-C stops taking rows and lets requests in flight finish; a second Ctrl-C \
-            quits at once (exit 130).
+            quits at once (exit 130), the report holding every row finished so far.
 
             Exit status: 0 every row ok; 1 some rows failed, conflicted or were skipped \
             (also after Ctrl-C); 2 the input is invalid and nothing was written; 64 usage \

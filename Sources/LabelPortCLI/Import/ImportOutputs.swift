@@ -5,8 +5,8 @@ import Synchronization
 /// `--rejects` file (failed rows in the input's own format), and for a dry run the plan,
 /// spooled to a temporary file so that the counts can be printed before the changes.
 actor ImportOutputs: ImportSink {
-    private let report: BufferedFileWriter?
-    private let rejects: RejectsFile?
+    /// The report and rejects files; also usable from the signal handler's thread.
+    nonisolated let files: RowFiles
     private let planSpool: BufferedFileWriter?
     /// `--plan-out`: the plan's writes, saved for `labelport apply`.
     private let planOut: SavedPlanWriter?
@@ -21,9 +21,6 @@ actor ImportOutputs: ImportSink {
     /// Failed and conflicting rows of a real import, for stderr.
     private var failedRows: FailedRows?
     private var failure: FileError?
-    /// After a Ctrl-C every row goes to disk as it is written, so a second Ctrl-C (which
-    /// quits at once) leaves the report and rejects holding every row written so far.
-    private var flushEachRow = false
     nonisolated let wantsRows: Bool
 
     init(
@@ -31,8 +28,7 @@ actor ImportOutputs: ImportSink {
         inputName: String = "", rowLocation: FailedRows.Location? = nil, verbose: Bool = false, planOut: SavedPlanWriter? = nil
     ) throws(FileError) {
         self.planOut = planOut
-        self.report = try reportPath.map { path throws(FileError) in try BufferedFileWriter(path: path) }
-        self.rejects = try rejectsPath.flatMap { path throws(FileError) in try recordWriter.map { writer throws(FileError) in try RejectsFile(path: path, writer: writer) } }
+        self.files = try RowFiles(reportPath: reportPath, rejectsPath: rejectsPath, recordWriter: recordWriter)
         self.planSpool = spoolPlan ? try BufferedFileWriter.temporary(prefix: "labelport-plan") : nil
         self.renderer = renderer
         self.planAsJSON = planAsJSON
@@ -42,24 +38,16 @@ actor ImportOutputs: ImportSink {
         self.wantsRows = true
     }
 
+    nonisolated func rowFinishing(_ outcome: RowOutcome) {
+        files.hold(outcome)
+    }
+
     func rowFinished(_ outcome: RowOutcome) async {
         failedRows?.add(outcome)
         do throws(FileError) {
-            if let report {
-                var line: [UInt8] = []
-                JSONWriter().write(outcome.reportJSON, into: &line)
-                line.append(0x0A)
-                try report.write(line)
-            }
-            if let rejects, outcome.status == .failed || outcome.status == .skipped, let record = outcome.record {
-                try rejects.write(record)
-            }
+            try files.write(outcome)
             if let planOut, outcome.status == .planned, outcome.planned.problem == nil {
                 try planOut.add(outcome.planned)
-            }
-            if flushEachRow {
-                try report?.flush()
-                try rejects?.flush()
             }
             if let planSpool {
                 if planAsJSON {
@@ -85,8 +73,7 @@ actor ImportOutputs: ImportSink {
     /// `out`. The `--plan-out` file is saved when `savePlan`, else dropped.
     func finish(planHeader: String?, summaryJSON: JSONValue?, unchanged: Int, savePlan: Bool = true, to console: Console) throws(FileError) {
         let out = ConsoleOutput(console: console)
-        try report?.close()
-        try rejects?.close()
+        try files.close()
         if let planOut {
             if savePlan && failure == nil { try planOut.commit() } else { planOut.abort() }
         }
@@ -116,10 +103,8 @@ actor ImportOutputs: ImportSink {
 
     /// Writes what is buffered now, and every later row at once (after a Ctrl-C).
     func flushNow() {
-        flushEachRow = true
         do throws(FileError) {
-            try report?.flush()
-            try rejects?.flush()
+            try files.flushNow()
         } catch {
             if failure == nil { failure = error }
         }

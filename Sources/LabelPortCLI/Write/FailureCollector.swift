@@ -9,6 +9,10 @@ actor FailureCollector: ImportSink {
 
     init(inner: ImportOutputs) { self.inner = inner }
 
+    nonisolated func rowFinishing(_ outcome: RowOutcome) {
+        inner.rowFinishing(outcome)
+    }
+
     func rowFinished(_ outcome: RowOutcome) async {
         if outcome.status != .ok { failures[outcome.planned.line] = outcome.error ?? outcome.status.rawValue }
         if outcome.status == .skipped { notAttempted.insert(outcome.planned.line) }

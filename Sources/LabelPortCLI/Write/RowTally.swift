@@ -32,6 +32,10 @@ final class RowTally: ImportSink {
         Snapshot(ok: ok.load(ordering: .relaxed), failed: failed.load(ordering: .relaxed), skipped: skipped.load(ordering: .relaxed))
     }
 
+    func rowFinishing(_ outcome: RowOutcome) {
+        if inner.wantsRows { inner.rowFinishing(outcome) }
+    }
+
     func rowFinished(_ outcome: RowOutcome) async {
         switch outcome.status {
         case .ok, .planned: ok.add(1, ordering: .relaxed)

@@ -3,7 +3,8 @@ import LabelPortCore
 /// Ctrl-C for the commands that write (import, apply, copy, undo), one behaviour for all:
 /// the first stops taking rows (nothing new is sent; requests in flight finish), sends
 /// the report to disk row by row from then on, and says so at once on stderr; a second
-/// quits at once with exit status 130 (``SignalWatcher``).
+/// writes the rows finished so far (``RowFiles``) and quits at once with exit status 130
+/// (``SignalWatcher``).
 struct WriteInterrupts: Sendable {
     /// Set by the first Ctrl-C; the engines stop sending when it is.
     let flag = InterruptFlag()
@@ -23,7 +24,10 @@ struct WriteInterrupts: Sendable {
     func watch(_ executors: [RequestExecutor], console: Console) -> SignalWatcher {
         let flag = flag
         let holder = outputs
-        return SignalWatcher.interrupts(quit: { console.message(Self.quitMessage) }) {
+        return SignalWatcher.interrupts(quit: {
+            holder.current?.files.writeFinishedAndStop()
+            console.message(Self.quitMessage)
+        }) {
             flag.set()
             for executor in executors { executor.cancelAll() }
             let inFlight = executors.reduce(0) { $0 + $1.requestsInFlight }

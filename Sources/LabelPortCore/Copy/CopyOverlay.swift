@@ -80,6 +80,10 @@ package final class CopyOverlay: Sendable {
             self.destinationRun = destinationRun
         }
 
+        package func rowFinishing(_ outcome: RowOutcome) {
+            sink.rowFinishing(outcome)
+        }
+
         package func rowFinished(_ outcome: RowOutcome) async {
             overlay.note(outcome, sourceRun: sourceRun, destinationRun: destinationRun)
             await sink.rowFinished(outcome)

@@ -81,6 +81,7 @@ final class OrderedOutcomes: Sendable {
     /// Takes a finished row; gives it and any rows it unblocks to the sink, in order.
     func finish(_ outcome: RowOutcome) async {
         let keep = sinkWantsRows
+        if keep { sink.rowFinishing(outcome) }
         let window = window
         let (deliver, reader) = state.withLock { state -> (Bool, Reader?) in
             if outcome.planned.sequence == state.nextToRelease {

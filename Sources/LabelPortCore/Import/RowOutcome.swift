@@ -23,6 +23,9 @@ package struct RowOutcome: Sendable {
 
 /// Receives every row's outcome exactly once, in input order.
 package protocol ImportSink: Sendable {
+    /// A row has finished, possibly before earlier rows: called at once from the task that
+    /// finished it, before ``rowFinished(_:)`` gives it in input order.
+    func rowFinishing(_ outcome: RowOutcome)
     func rowFinished(_ outcome: RowOutcome) async
     /// False when the sink does nothing with rows (no report, rejects or plan): the
     /// import then skips the call for every row.
@@ -31,4 +34,5 @@ package protocol ImportSink: Sendable {
 
 extension ImportSink {
     package var wantsRows: Bool { true }
+    package func rowFinishing(_ outcome: RowOutcome) {}
 }

@@ -10,6 +10,9 @@ package struct SandboxStatsSnapshot: Sendable, Equatable {
     /// Creates and updates stored (including those whose answer was then dropped).
     package var writesApplied = 0
     package var inFlight = 0
+    /// Every `/v1` request that arrived, answered or not: beyond a client's concurrency,
+    /// proof that the client has had answers (it sends more only when one comes back).
+    package var arrived = 0
     /// The most `/v1` requests received and not answered yet at once.
     package var maxInFlight = 0
     /// Injected faults by kind: `error`, `throttle`, `drop-after-commit`, `latency`.
@@ -39,6 +42,7 @@ package struct SandboxStatsSnapshot: Sendable, Equatable {
             (key: "requests", value: .object(JSONObject(byEndpoint))),
             (key: "writes_applied", value: .number(JSONNumber(writesApplied))),
             (key: "in_flight", value: .number(JSONNumber(inFlight))),
+            (key: "arrived", value: .number(JSONNumber(arrived))),
             (key: "max_in_flight", value: .number(JSONNumber(maxInFlight))),
             (key: "faults", value: sorted(faultCounts)),
             (key: "rate_limited", value: .number(JSONNumber(rateLimited))),
@@ -60,6 +64,7 @@ package final class SandboxStats: Sendable {
         let peak = arrivals.withLock { $0.arrive(at: .now) }
         state.withLock { s in
             s.inFlight += 1
+            s.arrived += 1
             s.maxInFlight = max(s.maxInFlight, s.inFlight)
             s.peakRequestsInOneSecond = peak.peak
             s.arrivalSpanSeconds = peak.span
@@ -99,6 +104,7 @@ package final class SandboxStats: Sendable {
             let inFlight = s.inFlight
             s = SandboxStatsSnapshot()
             s.inFlight = inFlight
+            s.arrived = inFlight
             s.maxInFlight = inFlight
         }
         arrivals.withLock { $0 = ArrivalWindow() }

@@ -47,7 +47,7 @@ struct RequestTemplateTests {
         let loop = EmbeddedEventLoop()
         let written = Locked(ByteBuffer())
         try body.stream(.init { data in
-            if case .byteBuffer(var buffer) = data { written.withLock { $0.writeBuffer(&buffer) } }
+            if case .byteBuffer(var buffer) = data { written.withLock { _ = $0.writeBuffer(&buffer) } }
             return loop.makeSucceededVoidFuture()
         }).wait()
         return String(buffer: written.withLock { $0 })

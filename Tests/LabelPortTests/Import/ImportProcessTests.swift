@@ -26,10 +26,14 @@ struct ImportProcessTests {
     }
 
     /// Waits (bounded, long enough for a read and a write of 4 s each on a loaded machine)
-    /// until the sandbox has applied at least `writes` writes and is handling `inFlight`
-    /// requests: a Ctrl-C then finds them in flight (not about to be sent, and skipped).
+    /// until the sandbox has applied at least `writes` writes, has answered at least
+    /// `writes` requests, and is handling `inFlight` requests: a Ctrl-C then finds rows
+    /// finished (a write applied is not yet one answered) and requests in flight.
     static func waitForInFlight(_ sandbox: RunningSandbox, writes: Int, inFlight: Int) async throws {
-        func ready() -> Bool { sandbox.stats.writesApplied >= writes && sandbox.stats.inFlight >= inFlight }
+        func ready() -> Bool {
+            let stats = sandbox.stats
+            return stats.writesApplied >= writes && stats.arrived - stats.inFlight >= writes && stats.inFlight >= inFlight
+        }
         for _ in 0..<6_000 where !ready() {
             try await Task.sleep(for: .milliseconds(5))
         }

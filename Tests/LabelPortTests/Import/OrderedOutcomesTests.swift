@@ -6,12 +6,18 @@ struct OrderedOutcomesTests {
     /// Records what it is given; each call yields, so other finishers run meanwhile.
     final class RecordingSink: ImportSink {
         let rows = Locked<[Int]>([])
+        /// Rows announced as they finished (``ImportSink/rowFinishing(_:)``).
+        let finishing = Locked<[Int]>([])
         let inside = Locked(0)
         let overlaps = Locked(0)
         let wantsRows: Bool
 
         init(wantsRows: Bool = true) {
             self.wantsRows = wantsRows
+        }
+
+        func rowFinishing(_ outcome: RowOutcome) {
+            finishing.withLock { $0.append(outcome.planned.sequence) }
         }
 
         func rowFinished(_ outcome: RowOutcome) async {
@@ -51,6 +57,21 @@ struct OrderedOutcomesTests {
         #expect(ordered.counts.rows == 1_000)
         #expect(ordered.counts.count(.failed) == 334)
         #expect(ordered.counts.count(.create) == 1_000)
+    }
+
+    @Test("a row that finishes before an earlier one is announced at once, and given in order once the earlier one finishes")
+    func announcedAtOnce() async {
+        for wantsRows in [true, false] {
+            let sink = RecordingSink(wantsRows: wantsRows)
+            let ordered = OrderedOutcomes(sink: sink, window: 10)
+            await ordered.finish(Self.outcome(2))
+            await ordered.finish(Self.outcome(1))
+            #expect(sink.finishing.withLock { $0 } == (wantsRows ? [2, 1] : []))
+            #expect(sink.rows.withLock { $0 }.isEmpty)
+            await ordered.finish(Self.outcome(0))
+            #expect(sink.finishing.withLock { $0 } == (wantsRows ? [2, 1, 0] : []))
+            #expect(sink.rows.withLock { $0 } == (wantsRows ? [0, 1, 2] : []))
+        }
     }
 
     @Test("the reader waits while the window is full and goes on once the oldest row is given to the sink")

@@ -35,8 +35,56 @@ struct SecondInterruptTests {
             #expect(elapsed < .seconds(2), "quit took \(elapsed)")
             let lines = try ImportFixtures.report(report)
             #expect(!lines.isEmpty && lines.count < ImportProcessTests.rows)
-            #expect(lines.map { $0["line"] } == (0..<lines.count).map { .number(JSONNumber($0 + 1)) }, "finished rows, in input order, from the first")
-            #expect(lines.allSatisfy { $0["status"] == "ok" }, "\(lines.map { $0["status"].map(String.init(describing:)) ?? "-" })")
+            let numbers = lines.compactMap { if case .number(let n)? = $0["line"] { n.intValue } else { nil } }
+            #expect(numbers.count == lines.count && zip(numbers, numbers.dropFirst()).allSatisfy { $0 < $1 }, "finished rows, in input order: \(numbers.prefix(20))")
+            #expect(lines.allSatisfy { $0["status"] == "ok" }, "only rows sent and answered; none skipped: \(Set(lines.map { "\($0["status"] ?? .null)" }))")
+        }
+    }
+
+    /// A server that never answers the create of `p-0` and answers every other at once.
+    static func reply(_ request: ScriptedHTTPServer.Request) -> ScriptedHTTPServer.Reply {
+        guard request.requestLine.hasPrefix("POST") else { return .send(ScriptedHTTPServer.response(200, "[]")) }
+        guard let start = request.body.range(of: #""output_resource_name":""#),
+              let end = request.body[start.upperBound...].firstIndex(of: "\"")
+        else { return .send(ScriptedHTTPServer.response(400, #"{"error":"no name"}"#)) }
+        let name = String(request.body[start.upperBound..<end])
+        if name == "p-0" { return .ignore }
+        let id = "aaaaaaaa-0000-4000-8000-" + String(repeating: "0", count: 12 - "\(request.index)".count) + "\(request.index)"
+        return .send(ScriptedHTTPServer.response(201,
+            #"{"id":"\#(id)","account_id":"a","run_id":"\#(ImportFixtures.runA)","output_resource_name":"\#(name)","text_value":"x","created_at":"2026-01-01T00:00:00Z"}"#))
+    }
+
+    @Test("two SIGINTs while the first row is still in flight: the report holds the later rows that finished, in input order, and leaves out the first")
+    func finishedBehindAnUnfinishedRow() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let rows = 6
+        let input = try dir.write("rows.jsonl", (0..<rows).map { #"{"output_resource_name": "p-\#($0)", "text_value": "x"}"# }.joined(separator: "\n") + "\n")
+        let report = dir.url("report.jsonl")
+        let token = try dir.write("token", TestSandbox.tokenA + "\n")
+        try await ScriptedHTTPServer.withRunning(Self.reply) { server in
+            let process = try CLIProcess([
+                "import", input, "--run-id", ImportFixtures.runA, "--concurrency", "4", "--report", report, "--verbose", "--no-journal",
+                "--base-url", "http://127.0.0.1:\(server.port)", "--token-file", token,
+            ])
+            // The event to wait for: every create but the first answered, as the client logs it.
+            func answered() -> Int { process.stderrSoFar.components(separatedBy: " 201 in ").count - 1 }
+            for _ in 0..<2_000 where answered() < rows - 1 {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            #expect(answered() == rows - 1, "\(process.stderrSoFar)")
+            process.signal(SIGINT)
+            for _ in 0..<2_000 where !process.stderrSoFar.contains("; Ctrl-C again to quit\n") {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            #expect(process.stderrSoFar.contains("stopping: finishing 1 request in flight; Ctrl-C again to quit\n"), "\(process.stderrSoFar)")
+            process.signal(SIGINT)
+            let result = await process.wait()
+            #expect(result.status == 130, "\(result.stderr)")
+            let lines = try ImportFixtures.report(report)
+            #expect(lines.map { $0["line"] } == (2...rows).map { .number(JSONNumber($0)) }, "the finished rows, in input order, without line 1")
+            #expect(lines.allSatisfy { $0["status"] == "ok" && $0["action"] == "create" })
+            #expect(lines.map { $0["output_resource_name"] } == (1..<rows).map { .string("p-\($0)") })
         }
     }
 }

@@ -44,6 +44,7 @@ struct SandboxLatencyTests {
             let channel = try await sendCreate(sandbox, "held")
             let held = try await waitForStats(sandbox) { $0["in_flight"] == 1 }
             #expect(held?["max_in_flight"] == 1)
+            #expect(held?["arrived"] == 1)
             #expect(held?["total_requests"] == 0)
             #expect(sandbox.sandbox.goldLabels(runID: T.runA).isEmpty, "held before it is applied")
             try await channel.close()
@@ -58,6 +59,7 @@ struct SandboxLatencyTests {
             try await sendCreate(sandbox, "held").close()
             let ended = try await waitForStats(sandbox) { $0["total_requests"] == 1 && $0["in_flight"] == 0 }
             #expect(ended != nil)
+            #expect(ended?["arrived"] == 1)
             #expect(sandbox.sandbox.goldLabels(runID: T.runA).map(\.outputResourceName) == ["held"])
         }
     }

@@ -214,7 +214,8 @@ struct WriteInterruptProcessTests {
         #expect(result.stderr.hasSuffix(quitLine), "\(result.stderr)")
         let lines = try ImportFixtures.report(report)
         #expect(!lines.isEmpty && lines.count < ImportProcessTests.rows)
-        #expect(lines.map { $0["line"] } == (0..<lines.count).map { .number(JSONNumber($0 + 1)) }, "finished rows, in order, from the first")
-        #expect(lines.allSatisfy { $0["status"] == "ok" })
+        let numbers = lines.compactMap { if case .number(let n)? = $0["line"] { n.intValue } else { nil } }
+        #expect(numbers.count == lines.count && zip(numbers, numbers.dropFirst()).allSatisfy { $0 < $1 }, "finished rows, in input order: \(numbers.prefix(20))")
+        #expect(lines.allSatisfy { $0["status"] == "ok" }, "only rows sent and answered; none skipped: \(Set(lines.map { "\($0["status"] ?? .null)" }))")
     }
 }
