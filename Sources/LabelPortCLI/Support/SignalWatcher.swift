@@ -1,5 +1,6 @@
 import LabelPortCore
 import Dispatch
+import Foundation
 import Synchronization
 
 /// Turns SIGINT and SIGTERM into a callback (stop taking work, let in-flight requests
@@ -23,9 +24,19 @@ final class SignalWatcher {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
-                let seen = count.value.add(1, ordering: .relaxed).newValue
+                // Signals that came before the handler ran are counted together (the
+                // handler is released, and the source with it, when it is cancelled).
+                let seen = count.value.add(max(1, Int(source.data)), ordering: .relaxed).newValue
                 if seen > 1 {
-                    quit()
+                    // `quit` writes files, and one that blocks (a pipe nobody reads) must
+                    // not keep the process from ending: it runs on a thread of its own (not
+                    // one of a pool that blocked threads may have filled), for 2 s at most.
+                    let quitted = DispatchSemaphore(value: 0)
+                    Thread.detachNewThread {
+                        quit()
+                        quitted.signal()
+                    }
+                    _ = quitted.wait(timeout: .now() + .seconds(2))
                     // Not raise(): dispatch threads block signals, so a re-raised one would
                     // stay pending until the process ends of itself. The one exit outside
                     // main: the contract's status for a second Ctrl-C.

@@ -31,11 +31,11 @@ struct WriteInterrupts: Sendable {
             flag.set()
             for executor in executors { executor.cancelAll() }
             let inFlight = executors.reduce(0) { $0 + $1.requestsInFlight }
+            // Said at once, before the flush: a report that cannot be written now (a pipe
+            // nobody reads) must not hold the notice back, nor the second Ctrl-C's quit.
+            console.message(Self.stoppingMessage(inFlight: inFlight))
             let current = holder.current
-            Task {
-                await current?.flushNow()
-                console.message(Self.stoppingMessage(inFlight: inFlight))
-            }
+            Task { await current?.flushNow() }
         }
     }
 }

@@ -24,7 +24,8 @@ package struct RowOutcome: Sendable {
 /// Receives every row's outcome exactly once, in input order.
 package protocol ImportSink: Sendable {
     /// A row has finished, possibly before earlier rows: called at once from the task that
-    /// finished it, before ``rowFinished(_:)`` gives it in input order.
+    /// finished it, before ``rowFinished(_:)`` gives it in input order. (No default: a
+    /// sink that passes rows on must pass this on too.)
     func rowFinishing(_ outcome: RowOutcome)
     func rowFinished(_ outcome: RowOutcome) async
     /// False when the sink does nothing with rows (no report, rejects or plan): the
@@ -34,5 +35,4 @@ package protocol ImportSink: Sendable {
 
 extension ImportSink {
     package var wantsRows: Bool { true }
-    package func rowFinishing(_ outcome: RowOutcome) {}
 }

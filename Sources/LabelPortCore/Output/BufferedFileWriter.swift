@@ -57,7 +57,10 @@ package final class BufferedFileWriter: ByteSink {
             let n = buffer.withUnsafeBytes { Platform.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw FileError.errno(path)
+                let error = FileError.errno(path)
+                // What reached the file is not written again by a later flush.
+                buffer.removeFirst(offset)
+                throw error
             }
             offset += n
         }

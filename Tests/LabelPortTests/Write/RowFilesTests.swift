@@ -32,7 +32,7 @@ struct RowFilesTests {
         try String(contentsOfFile: dir.url(name), encoding: .utf8)
     }
 
-    @Test("a second Ctrl-C writes the rows finished behind one in flight, in input order, once each, not those skipped, and nothing after")
+    @Test("a second Ctrl-C writes the rows finished behind one in flight, in input order, once each, and nothing after")
     func finishedBehindAnUnfinishedRow() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -43,15 +43,16 @@ struct RowFilesTests {
         try files.write(Self.outcome(0, .ok))
         try files.flushNow()
         files.writeFinishedAndStop()
-        let expected = [Self.line(0, .ok), Self.line(2, .ok), Self.line(3, .failed)].joined(separator: "\n") + "\n"
+        let expected = [Self.line(0, .ok), Self.line(2, .ok), Self.line(3, .failed), Self.line(4, .skipped)].joined(separator: "\n") + "\n"
+        let rejects = "output_resource_name,text_value\nn3,v\nn4,v\n"
         #expect(try Self.read(dir, "report.jsonl") == expected)
-        #expect(try Self.read(dir, "rejects.csv") == "output_resource_name,text_value\nn3,v\n")
+        #expect(try Self.read(dir, "rejects.csv") == rejects)
         // What the engine hands on after the quit is not written again, nor is anything new.
         for (sequence, status) in [(1, RowStatus.ok), (2, .ok), (3, .failed), (4, .skipped)] { try files.write(Self.outcome(sequence, status)) }
         files.writeFinishedAndStop()
         try files.close()
         #expect(try Self.read(dir, "report.jsonl") == expected)
-        #expect(try Self.read(dir, "rejects.csv") == "output_resource_name,text_value\nn3,v\n")
+        #expect(try Self.read(dir, "rejects.csv") == rejects)
     }
 
     @Test("without a Ctrl-C rows are written as given, once each, and a row written is no longer held")
@@ -65,5 +66,22 @@ struct RowFilesTests {
         try files.close()
         #expect(try Self.read(dir, "report.jsonl") == Self.line(0, .ok) + "\n" + Self.line(1, .ok) + "\n")
         #expect(try Self.read(dir, "rejects.csv") == "output_resource_name,text_value\n")
+    }
+
+    @Test("every sink in front of the outputs passes a finishing row on: a second Ctrl-C writes it", arguments: ["tally", "collector", "copy"])
+    func sinksPassFinishingRowsOn(chain: String) async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let outputs = try ImportOutputs(
+            reportPath: dir.url("report.jsonl"), rejectsPath: nil, recordWriter: nil, spoolPlan: false, planAsJSON: false,
+            renderer: PlanRenderer(color: false))
+        let sink: any ImportSink = switch chain {
+        case "tally": RowTally(passingTo: outputs, expecting: 2)
+        case "collector": RowTally(passingTo: FailureCollector(inner: outputs), expecting: 2)
+        default: CopyOverlay.Recorder(CopyOverlay(), passingTo: RowTally(passingTo: outputs, expecting: 2), sourceRun: "s", destinationRun: "d")
+        }
+        sink.rowFinishing(Self.outcome(1, .ok))
+        outputs.files.writeFinishedAndStop()
+        #expect(try Self.read(dir, "report.jsonl") == Self.line(1, .ok) + "\n")
     }
 }
