@@ -68,15 +68,13 @@ struct CLIProcess {
         kill(process.processIdentifier, number)
     }
 
-    /// Waits for any started process to end on a thread of its own: a cooperative thread
-    /// blocked in `waitUntilExit` starves every other suite's tasks (the pool has one
-    /// thread per core), and in-process sandboxes then miss their answers.
+    /// Waits for any started process to end, looking every few milliseconds without holding
+    /// a thread: `waitUntilExit` would block a cooperative thread (the pool has one per
+    /// core, and in-process sandboxes then miss their answers), and on Linux it spins its
+    /// thread's run loop, a whole core for as long as it waits.
     static func waitForExit(_ process: Process) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                continuation.resume()
-            }
+        while process.isRunning {
+            try? await Task.sleep(for: .milliseconds(5))
         }
     }
 

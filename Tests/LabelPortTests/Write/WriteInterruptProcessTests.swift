@@ -66,7 +66,9 @@ struct WriteInterruptProcessTests {
             let failed = lines.filter { $0["status"] == "failed" }
             #expect(ok + skipped + failed.count == Self.labels)
             #expect(failed.allSatisfy { "\($0["error"] ?? .null)".contains("may have applied") }, "\(failed)")
-            #expect(skipped > 0 && ok >= 300)
+            // The 300 writes the server applied before the Ctrl-C: answered ok, or (on a loaded
+            // machine) failed as ones it may have applied.
+            #expect(skipped > 0 && ok + failed.count >= 300, "\(ok) ok, \(failed.count) failed, \(skipped) skipped")
             let changed = sandbox.sandbox.goldLabels(runID: UndoFixtures.runA).filter { $0.objectValue?["changed"] != nil }.count
             #expect(changed >= ok && changed <= ok + failed.count, "every write reported ok was made, and nothing not attempted")
             #expect(try JournalReader.read(journal).entries.filter { $0.outcome?.status == .ok }.count == ok, "the journal holds the writes made")
@@ -146,7 +148,7 @@ struct WriteInterruptProcessTests {
             let unknown = lines.filter { $0["status"] == "failed" && ($0["error"]?.stringValue ?? "").contains("interrupted after sending: the label may exist") }.count
             let others = lines.filter { $0["status"] != "ok" && $0["status"] != "skipped" }
             #expect(others.count == unknown, "nothing else failed: \(others.prefix(3).map { JSONWriter().string(.object($0)) })")
-            #expect(ok >= 300 && ok < 3_000)
+            #expect(ok + unknown >= 300 && ok < 3_000, "\(ok) ok, \(unknown) of unknown outcome")
             let copied = env.destination.sandbox.goldLabels(runID: run).count
             #expect(copied >= ok && copied <= ok + unknown, "every label reported ok was copied, and nothing else: \(copied) for \(ok) ok")
             #expect(try JournalReader.read(journal).entries.filter { $0.outcome?.status == .ok }.count == ok, "the journal holds the writes made")
