@@ -9,6 +9,9 @@ struct CLIProcess {
         var stderr: String
         /// Terminated by a signal rather than exiting.
         var signalled: Bool
+        /// When the process ended (as the system told Foundation, not when a test noticed:
+        /// on a loaded machine a test's task may resume seconds later).
+        var endedAt: ContinuousClock.Instant
     }
 
     /// The `labelport` binary beside the test bundle (`swift build` puts both in one folder).
@@ -21,6 +24,7 @@ struct CLIProcess {
     }
 
     let process = Process()
+    private let ended = Locked<ContinuousClock.Instant?>(nil)
     let stdoutURL: URL
     let stderrURL: URL
 
@@ -49,16 +53,23 @@ struct CLIProcess {
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         process.standardInput = try stdin.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle.nullDevice
+        let ended = ended
+        process.terminationHandler = { _ in ended.withLock { $0 = .now } }
         try process.run()
     }
 
     /// Waits for the process to end without blocking a cooperative thread.
     func wait() async -> Result {
-        await Self.waitForExit(process)
+        // The end as the termination handler records it (after Foundation has reaped it).
+        while ended.withLock({ $0 }) == nil {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
         let out = (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
         let err = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(at: stdoutURL.deletingLastPathComponent())
-        return Result(status: process.terminationStatus, stdout: out, stderr: err, signalled: process.terminationReason == .uncaughtSignal)
+        return Result(
+            status: process.terminationStatus, stdout: out, stderr: err, signalled: process.terminationReason == .uncaughtSignal,
+            endedAt: ended.withLock { $0 }!)
     }
 
     /// What the process has printed on stderr so far.
