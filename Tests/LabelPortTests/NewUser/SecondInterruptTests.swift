@@ -20,10 +20,7 @@ struct SecondInterruptTests {
             try await ImportProcessTests.waitForInFlight(sandbox, writes: 4, inFlight: 4)
             process.signal(SIGINT)
             // The event to wait for: the acknowledgement on stderr.
-            for _ in 0..<2_000 where !process.stderrSoFar.contains("stopping: finishing") {
-                try await Task.sleep(for: .milliseconds(5))
-            }
-            #expect(process.stderrSoFar.contains("; Ctrl-C again to quit\n"), "\(process.stderrSoFar)")
+            try await WriteInterruptProcessTests.waitForStderr(process, WriteInterruptProcessTests.noticeEnd)
             let sentAt = ContinuousClock.now
             process.signal(SIGINT)
             let result = await process.wait()
@@ -70,10 +67,8 @@ struct SecondInterruptTests {
             }
             #expect(answered() == rows - 1, "\(process.stderrSoFar)")
             process.signal(SIGINT)
-            for _ in 0..<2_000 where !process.stderrSoFar.contains("; Ctrl-C again to quit\n") {
-                try await Task.sleep(for: .milliseconds(5))
-            }
-            #expect(process.stderrSoFar.contains("stopping: finishing "), "\(process.stderrSoFar)")
+            try await WriteInterruptProcessTests.waitForStderr(process, WriteInterruptProcessTests.noticeEnd)
+            #expect(process.stderrSoFar.contains(WriteInterruptProcessTests.notice), "\(process.stderrSoFar)")
             process.signal(SIGINT)
             let result = await process.wait()
             #expect(result.status == 130, "\(result.stderr)")
