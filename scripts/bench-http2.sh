@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Import throughput at 20 ms latency and concurrency 64 (Little's law: 64 / 0.020 s =
-# 3,200 req/s), over HTTP/1.1 straight to the sandbox and over HTTP/2 through nginx
-# (TLS from a throwaway CA, upstream keep-alive), with the CPU each process spent per
+# 3,200 req/s), over HTTP/1.1 straight to the sandbox, over HTTP/2 through nginx (TLS
+# from a throwaway CA, upstream keep-alive) and over HTTP/1.1 through the same nginx (what
+# HTTP/2 itself costs, apart from TLS and the proxy), with the CPU each process spent per
 # request, so that a shortfall can be told apart: client, proxy or server, or cores that
 # all three share. Uses the release build; installs nginx and openssl when missing.
 #   bash scripts/bench-http2.sh [ROWS] [LATENCY_MS]
@@ -31,6 +32,7 @@ pids+=($sandbox)
 for _ in $(seq 1 100); do grep -q 'listening on' "$work/sandbox.log" 2>/dev/null && break; sleep 0.1; done
 
 NGINX_PORT=$(free_port)
+NGINX_H1_PORT=$(free_port)
 mkdir -p "$work/nginx"
 cat > "$work/nginx.conf" <<EOF
 user root;
@@ -48,6 +50,13 @@ http {
     ssl_certificate $work/server.pem;
     ssl_certificate_key $work/server.key;
     http2_max_concurrent_streams 128;
+    keepalive_requests 100000;
+    location /api/ { proxy_pass http://sandbox/; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+  server {
+    listen 127.0.0.1:$NGINX_H1_PORT ssl;
+    ssl_certificate $work/server.pem;
+    ssl_certificate_key $work/server.key;
     keepalive_requests 100000;
     location /api/ { proxy_pass http://sandbox/; proxy_http_version 1.1; proxy_set_header Connection ""; }
   }
@@ -86,9 +95,10 @@ print(f"{'':46} CPU per request: labelport {per(user + system)}, sandbox {per(sa
       + (f", nginx {per(nginx / hz)}" if nginx else "") + f"; the machine busy {100 * machine / hz / s / cores:.0f}% of its {cores} cores")
 EOF
 }
-paths() {  # PREFIX: both paths, once
+paths() {  # PREFIX: the three paths, once
   measure "$1HTTP/1.1, straight to the sandbox" "http://127.0.0.1:$SANDBOX_PORT"
   measure "$1HTTP/2 through nginx (TLS)" "https://localhost:$NGINX_PORT/api" --ca-file "$work/ca.pem"
+  measure "$1HTTP/1.1 through nginx (TLS)" "https://localhost:$NGINX_H1_PORT/api" --ca-file "$work/ca.pem"
 }
 if [[ -n "${BASELINE:-}" ]]; then
   for _ in $(seq 1 "${ROUNDS:-4}"); do
@@ -120,6 +130,7 @@ PY
   }
   reference "h2load, HTTP/1.1" "http://127.0.0.1:$SANDBOX_PORT" --h1 -c 64
   reference "h2load, HTTP/2 (64 streams)" "https://localhost:$NGINX_PORT/api" -c 1 -m 64
+  reference "h2load, HTTP/1.1 through nginx (TLS)" "https://localhost:$NGINX_H1_PORT/api" --h1 -c 64
 else
   echo "(h2load not available: no reference figure for the rig)"
 fi

@@ -5,7 +5,7 @@ import Synchronization
 
 /// Turns SIGINT and SIGTERM into a callback (stop taking work, let in-flight requests
 /// finish). A second signal ends the process at once with exit status 130, as users
-/// expect of Ctrl-C, after `quit` has run (it must not wait for anything).
+/// expect of Ctrl-C, after `quit` has run, or after 2 s of it and then `quitLate`.
 final class SignalWatcher {
     private let sources: [any DispatchSourceSignal]
 
@@ -14,7 +14,8 @@ final class SignalWatcher {
     }
 
     static func interrupts(
-        quit: @escaping @Sendable () -> Void = {}, _ handler: @escaping @Sendable () -> Void
+        quit: @escaping @Sendable () -> Void = {}, quitLate: @escaping @Sendable () -> Void = {},
+        _ handler: @escaping @Sendable () -> Void
     ) -> SignalWatcher {
         let signals = [SIGINT, SIGTERM]
         let queue = DispatchQueue(label: "labelport.signals")
@@ -31,12 +32,7 @@ final class SignalWatcher {
                     // `quit` writes files, and one that blocks (a pipe nobody reads) must
                     // not keep the process from ending: it runs on a thread of its own (not
                     // one of a pool that blocked threads may have filled), for 2 s at most.
-                    let quitted = DispatchSemaphore(value: 0)
-                    Thread.detachNewThread {
-                        quit()
-                        quitted.signal()
-                    }
-                    _ = quitted.wait(timeout: .now() + .seconds(2))
+                    if !Self.run(quit, within: .seconds(2)) { _ = Self.run(quitLate, within: .milliseconds(500)) }
                     // Not raise(): dispatch threads block signals, so a re-raised one would
                     // stay pending until the process ends of itself. The one exit outside
                     // main: the contract's status for a second Ctrl-C.
@@ -48,6 +44,16 @@ final class SignalWatcher {
             sources.append(source)
         }
         return SignalWatcher(sources: sources)
+    }
+
+    /// Runs `work` on a thread of its own, waiting for it `within` at most: whether it ended.
+    private static func run(_ work: @escaping @Sendable () -> Void, within wait: DispatchTimeInterval) -> Bool {
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            work()
+            done.signal()
+        }
+        return done.wait(timeout: .now() + wait) == .success
     }
 
     func cancel() {

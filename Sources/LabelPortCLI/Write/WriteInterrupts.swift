@@ -14,6 +14,11 @@ struct WriteInterrupts: Sendable {
     /// The second Ctrl-C's last words, before the process ends.
     static let quitMessage = "labelport: quit (second Ctrl-C); the report holds the rows finished so far"
 
+    /// The second Ctrl-C's last words when the report could not be written in time (a
+    /// pipe nobody reads, a stalled disk).
+    static let quitLateMessage =
+        "labelport: quit (second Ctrl-C); the report could not be written within 2 s (is anything reading it?), so it may lack rows that finished"
+
     /// The first Ctrl-C's notice, naming the requests still to finish.
     static func stoppingMessage(inFlight: Int) -> String {
         "stopping: finishing \(CountText.count(inFlight, "request")) in flight; Ctrl-C again to quit"
@@ -27,6 +32,8 @@ struct WriteInterrupts: Sendable {
         return SignalWatcher.interrupts(quit: {
             holder.current?.files.writeFinishedAndStop()
             console.message(Self.quitMessage)
+        }, quitLate: {
+            console.message(Self.quitLateMessage)
         }) {
             flag.set()
             for executor in executors { executor.cancelAll() }

@@ -1,11 +1,11 @@
-/// Appends bytes to a file (or standard output) through a buffer. Not thread-safe:
-/// owned by one actor or task.
 /// Somewhere bytes can be written.
 package protocol ByteSink {
     func write(_ bytes: [UInt8]) throws(FileError)
     func write(_ text: String) throws(FileError)
 }
 
+/// Appends bytes to a file (or standard output) through a buffer. Not thread-safe:
+/// owned by one actor or task.
 package final class BufferedFileWriter: ByteSink {
     package let path: String
     private let fd: Int32
@@ -13,21 +13,31 @@ package final class BufferedFileWriter: ByteSink {
     private var buffer: [UInt8] = []
     private let capacity: Int
 
+    private init(fd: Int32, path: String, ownsDescriptor: Bool, capacity: Int) {
+        self.fd = fd
+        self.path = path
+        self.ownsDescriptor = ownsDescriptor
+        self.capacity = capacity
+        buffer.reserveCapacity(capacity)
+    }
+
     /// Creates or truncates `path` (mode 0644 when created; with `mode`, that mode, also for
     /// a file that was there); "-" is standard output.
-    package init(path: String, capacity: Int = 64 * 1024, mode: mode_t? = nil) throws(FileError) {
-        self.path = path
-        self.capacity = capacity
+    package convenience init(path: String, capacity: Int = 64 * 1024, mode: mode_t? = nil) throws(FileError) {
         if path == "-" {
-            fd = STDOUT_FILENO
-            ownsDescriptor = false
-        } else {
-            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode ?? 0o644)
-            guard fd >= 0 else { throw FileError.errno(path) }
-            if let mode { fchmod(fd, mode) }
-            ownsDescriptor = true
+            self.init(descriptor: STDOUT_FILENO, name: path, capacity: capacity)
+            return
         }
-        buffer.reserveCapacity(capacity)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode ?? 0o644)
+        guard fd >= 0 else { throw FileError.errno(path) }
+        if let mode { fchmod(fd, mode) }
+        self.init(fd: fd, path: path, ownsDescriptor: true, capacity: capacity)
+    }
+
+    /// Writes to a descriptor that is already open (standard output, a pipe), named `name`
+    /// in errors; ``close(removing:)`` leaves it open.
+    package convenience init(descriptor: Int32, name: String, capacity: Int = 64 * 1024) {
+        self.init(fd: descriptor, path: name, ownsDescriptor: false, capacity: capacity)
     }
 
     /// A temporary file that is removed when closed with `close(removing: true)`.

@@ -1,4 +1,5 @@
 import Foundation
+@testable import LabelPortCLI
 import LabelPortCore
 import LabelPortSandbox
 import Testing
@@ -79,7 +80,7 @@ struct SecondInterruptTests {
         }
     }
 
-    @Test("two SIGINTs while the report goes to a pipe nobody reads: the notice at once, then exit 130 all the same")
+    @Test("two SIGINTs while the report goes to a pipe nobody reads: the notice at once, then exit 130 all the same, saying the report may lack rows")
     func quitsThoughTheReportBlocks() async throws {
         try await ExportFixtures.withSandbox(seed: ImportFixtures.seed(), { configuration in
             configuration.faults = FaultSpec(latency: .milliseconds(1))
@@ -116,6 +117,8 @@ struct SecondInterruptTests {
             #expect(result.status == 130, "\(result.stderr)")
             #expect(!result.signalled)
             #expect(result.endedAt - sentAt < .seconds(10), "quit though the report cannot be written: \(result.endedAt - sentAt)")
+            #expect(result.stderr.contains(WriteInterrupts.quitLateMessage), "\(result.stderr)")
+            #expect(!result.stderr.contains(WriteInterrupts.quitMessage))
         }
     }
 }
