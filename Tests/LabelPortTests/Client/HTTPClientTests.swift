@@ -14,9 +14,11 @@ struct HTTPClientTests {
     static func configuration(
         _ server: ScriptedHTTPServer, concurrency: Int = 2, requestTimeout: Duration = .seconds(10), maximumResponseBytes: Int = 1 << 20
     ) throws -> RefactorClient.Configuration {
+        // Connecting gets 10 s at least: the tests with a short timeout are about an answer
+        // that stalls, and a loaded machine may take longer than that to connect on loopback.
         RefactorClient.Configuration(
             server: try ServerAddress("http://127.0.0.1:\(server.port)"), token: APIToken(token)!, concurrency: concurrency,
-            requestTimeout: requestTimeout, maximumResponseBytes: maximumResponseBytes)
+            requestTimeout: requestTimeout, connectTimeout: max(requestTimeout, .seconds(10)), maximumResponseBytes: maximumResponseBytes)
     }
 
     /// Waits until `condition` holds, polling; fails the test after 10 s.
