@@ -47,16 +47,10 @@ http {
   upstream sandbox { server 127.0.0.1:$SANDBOX_PORT; keepalive 128; }
   server {
     listen 127.0.0.1:$NGINX_PORT ssl http2;
+    listen 127.0.0.1:$NGINX_H1_PORT ssl;  # the same server, offering HTTP/1.1 only
     ssl_certificate $work/server.pem;
     ssl_certificate_key $work/server.key;
     http2_max_concurrent_streams 128;
-    keepalive_requests 100000;
-    location /api/ { proxy_pass http://sandbox/; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-  server {
-    listen 127.0.0.1:$NGINX_H1_PORT ssl;
-    ssl_certificate $work/server.pem;
-    ssl_certificate_key $work/server.key;
     keepalive_requests 100000;
     location /api/ { proxy_pass http://sandbox/; proxy_http_version 1.1; proxy_set_header Connection ""; }
   }
