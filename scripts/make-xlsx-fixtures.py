@@ -125,6 +125,19 @@ def times(epoch, name):
     return path
 
 
+def midnight():
+    """Date-times at midnight (shown with their time, as their format does) beside a date."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["run_id", "output_resource_name", "object_value.start", "object_value.last", "object_value.day"])
+    ws.append([RUN, "doc-1", datetime.datetime(2024, 3, 1), datetime.datetime(2024, 3, 1, 23, 59, 59, 999900),
+               datetime.date(2024, 3, 1)])
+    fixed_times(wb)
+    path = os.path.join(OUT, "openpyxl-midnight.xlsx")
+    wb.save(path)
+    return path
+
+
 def hidden():
     """A hidden first sheet before the visible one (a template's lookup sheet)."""
     wb = openpyxl.Workbook()
@@ -219,6 +232,7 @@ if __name__ == "__main__":
     shifted = offset()
     timed = times(openpyxl.utils.datetime.CALENDAR_WINDOWS_1900, "openpyxl-times.xlsx")
     times(openpyxl.utils.datetime.CALENDAR_MAC_1904, "openpyxl-times-1904.xlsx")
+    midnight()
     hidden()
     title()
     libreoffice(first)

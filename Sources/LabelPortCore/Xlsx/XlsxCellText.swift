@@ -15,9 +15,10 @@ enum XlsxCellText {
     }
 
     /// A date serial as `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SS[.sss]` when it has a time
-    /// of day (rounded to the millisecond). The 1900 system counts Excel's phantom
+    /// of day (rounded to the millisecond) or `withTime` (a date-time format, which shows
+    /// midnight as `T00:00:00`). The 1900 system counts Excel's phantom
     /// 1900-02-29 (serial 60); the 1904 system counts from 1904-01-01.
-    static func date(serial: Double, date1904: Bool) -> String {
+    static func date(serial: Double, date1904: Bool, withTime: Bool = false) -> String {
         let milliseconds = Int64((serial * 86_400_000).rounded())
         var days = milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000
         let ofDay = milliseconds - days * 86_400_000
@@ -29,14 +30,14 @@ enum XlsxCellText {
         }
         let (year, month, day) = civil(fromDays: days)
         let text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
-        return ofDay == 0 ? text : text + "T" + clock(milliseconds: ofDay)
+        return ofDay == 0 && !withTime ? text : text + "T" + clock(milliseconds: ofDay)
     }
 
     /// An ISO 8601 date cell (`t="d"`, written by a few programs) in the form a date serial
     /// gives: `YYYY-MM-DD` at midnight, else `YYYY-MM-DDTHH:MM:SS[.sss]` (rounded to the
-    /// millisecond); a `Z` (UTC, as a sheet's dates have no zone) is dropped. Text in
-    /// another form is kept as it is.
-    static func isoDate(_ text: String) -> String {
+    /// millisecond; `withTime`: always with its time, as for a date-time format); a `Z`
+    /// (UTC, as a sheet's dates have no zone) is dropped. Text in another form is kept as it is.
+    static func isoDate(_ text: String, withTime: Bool = false) -> String {
         var bytes = Array(text.utf8)
         if bytes.count > 10, bytes.last == UInt8(ascii: "Z") { bytes.removeLast() }
         func number(_ range: Range<Int>) -> Int64? {
@@ -46,7 +47,7 @@ enum XlsxCellText {
         guard bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
               number(0..<4) != nil, number(5..<7) != nil, number(8..<10) != nil else { return text }
         let date = String(decoding: bytes[0..<10], as: UTF8.self)
-        if bytes.count == 10 { return date }
+        if bytes.count == 10 { return withTime ? date + "T00:00:00" : date }
         guard bytes.count >= 16, bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
               let hours = number(11..<13), let minutes = number(14..<16) else { return text }
         var seconds: Int64 = 0
@@ -65,7 +66,7 @@ enum XlsxCellText {
         guard hours < 24, minutes < 60, seconds < 60 else { return text }
         let ofDay = (hours * 3600 + minutes * 60 + seconds) * 1000 + Int64((fraction * 1000).rounded())
         guard ofDay < 86_400_000 else { return text }
-        return ofDay == 0 ? date : date + "T" + clock(milliseconds: ofDay)
+        return ofDay == 0 && !withTime ? date : date + "T" + clock(milliseconds: ofDay)
     }
 
     private static func pow10(_ n: Int) -> Double {

@@ -35,7 +35,7 @@ struct XlsxSheetReader {
         self.date1904 = date1904
     }
 
-    private enum CellType { case number, sharedString, inlineString, formulaString, boolean, error, date, time, duration }
+    private enum CellType { case number, sharedString, inlineString, formulaString, boolean, error, date, dateTime, time, duration }
 
     /// The next row (empty rows included when the sheet lists them), nil at the end.
     mutating func next() throws(ZipError) -> XlsxRow? {
@@ -87,12 +87,14 @@ struct XlsxSheetReader {
                     type = .date
                 }
             }
-            if type == .number, let s = scanner.attribute("s"), let style = scanner.integer(s), style < styles.count {
+            // A number, or an ISO date (t="d"), is shown by the cell's number format.
+            if type == .number || type == .date, let s = scanner.attribute("s"), let style = scanner.integer(s), style < styles.count {
                 switch styles[style] {
+                case .dateTime: type = .dateTime
                 case .number: break
                 case .date: type = .date
-                case .time: type = .time
-                case .duration: type = .duration
+                case .time: if type == .number { type = .time }
+                case .duration: if type == .number { type = .duration }
                 }
             }
             if scanner.selfClosing { continue }
@@ -195,12 +197,13 @@ struct XlsxSheetReader {
             guard let value, !value.isEmpty else { return nil }
             return XlsxRow.Cell(
                 column: column, text: value, problem: "holds the error \(value): correct the formula, or type the value")
-        case .date:
+        case .date, .dateTime:
             guard let value, !value.isEmpty else { return nil }
+            let withTime = type == .dateTime
             if let serial = Double(value) {
-                return XlsxRow.Cell(column: column, text: XlsxCellText.date(serial: serial, date1904: date1904))
+                return XlsxRow.Cell(column: column, text: XlsxCellText.date(serial: serial, date1904: date1904, withTime: withTime))
             }
-            return XlsxRow.Cell(column: column, text: XlsxCellText.isoDate(value))  // t="d": ISO 8601
+            return XlsxRow.Cell(column: column, text: XlsxCellText.isoDate(value, withTime: withTime))  // t="d": ISO 8601
         case .time, .duration:
             guard let value, !value.isEmpty else { return nil }
             guard let serial = Double(value), serial.isFinite else { throw bad("a time that cannot be read: \(value)") }

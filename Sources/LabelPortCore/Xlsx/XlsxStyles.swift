@@ -5,8 +5,10 @@ enum XlsxStyles {
     /// What a number format shows.
     enum Kind: Sendable, Equatable {
         case number
-        /// A date, or a date and time (it has a year, month or day part).
+        /// A date (a year, month or day part, and no time of day).
         case date
+        /// A date and a time of day (`yyyy-mm-dd h:mm:ss`): shown with its time even at midnight.
+        case dateTime
         /// Only a time of day (hours, minutes, seconds, AM/PM).
         case time
         /// Elapsed time (`[h]:mm:ss`, `[mm]:ss`): hours past 24.
@@ -21,10 +23,14 @@ enum XlsxStyles {
     static let builtInDurationFormat = 46
     /// Built-in number formats that are dates or date-times (and the locale-dependent East
     /// Asian ones Excel also uses, which are dates in most locales).
-    static let builtInDateFormats: Set<Int> = Set(14...17).union([22]).union(27...31).union(34...36).union(50...58).union(71...81)
+    static let builtInDateFormats: Set<Int> = Set(14...17).union(27...31).union(34...36).union(50...58).union(71...81)
+
+    /// The built-in date-time format `m/d/yy h:mm`.
+    static let builtInDateTimeFormat = 22
 
     static func builtIn(_ id: Int) -> Kind {
         if builtInTimeFormats.contains(id) { return .time }
+        if id == builtInDateTimeFormat { return .dateTime }
         if id == builtInDurationFormat { return .duration }
         return builtInDateFormats.contains(id) ? .date : .number
     }
@@ -59,7 +65,7 @@ enum XlsxStyles {
 
     /// What a format code shows, from its first section's parts outside quoted text,
     /// escapes and `[…]` sections (colours, conditions, locales): y or d make a date; h, s
-    /// and AM/PM a time; `m` is minutes right after an hour or before seconds, else the
+    /// and AM/PM a time (both: a date-time); `m` is minutes right after an hour or before seconds, else the
     /// month; `[h]`, `[m]` or `[s]` make a duration.
     static func kind(ofFormat code: String) -> Kind {
         var inQuote = false
@@ -129,7 +135,7 @@ enum XlsxStyles {
                 if minutes { hasTime = true } else { hasDate = true }
             }
         }
-        if hasDate { return .date }
+        if hasDate { return hasTime ? .dateTime : .date }
         if elapsed { return .duration }
         return hasTime ? .time : .number
     }

@@ -171,6 +171,9 @@ struct XlsxInputTests {
         #expect(XlsxCellText.date(serial: 1, date1904: false) == "1900-01-01")
         #expect(XlsxCellText.date(serial: 61, date1904: false) == "1900-03-01")
         #expect(XlsxCellText.date(serial: 45352.5, date1904: false) == "2024-03-01T12:00:00")
+        #expect(XlsxCellText.date(serial: 45352, date1904: false, withTime: true) == "2024-03-01T00:00:00", "midnight in a date-time format")
+        let lastTick = 45352 + (86_400_000 - 0.1) / 86_400_000
+        #expect(XlsxCellText.date(serial: lastTick, date1904: false, withTime: true) == "2024-03-02T00:00:00", "rounded to the millisecond")
         #expect(XlsxCellText.date(serial: 0, date1904: true) == "1904-01-01")
         #expect(XlsxCellText.columnLetters(0) == "A")
         #expect(XlsxCellText.columnLetters(27) == "AB")

@@ -79,6 +79,15 @@ struct XlsxSheetLayoutTests {
         #expect(label == LabelRow(line: 4, runID: Self.run, outputResourceName: "doc-1", textValue: "a"))
     }
 
+    @Test("a date-time format shows its time at midnight too; a date format only the day")
+    func midnight() throws {
+        let (items, _) = try XlsxInputTests.items("openpyxl-midnight.xlsx")
+        let expected = try XlsxInputTests.object(#"""
+            {"start": "2024-03-01T00:00:00", "last": "2024-03-02T00:00:00", "day": "2024-03-01"}
+            """#)
+        #expect(Self.rows(items) == [LabelRow(line: 2, runID: Self.run, outputResourceName: "doc-1", objectValue: expected)], "\(items)")
+    }
+
     @Test("times of day as HH:MM:SS, durations as hours:MM:SS, dates unchanged, in both date systems", arguments: [
         "openpyxl-times.xlsx", "openpyxl-times-1904.xlsx", "libreoffice-times.xlsx",
     ])
@@ -96,8 +105,8 @@ struct XlsxSheetLayoutTests {
         ("h:mm", .time), ("hh:mm:ss.000", .time), ("h:mm\\ AM/PM", .time), ("mm:ss", .time), ("[$-409]h:mm:ss AM/PM", .time),
         ("h\"時\"mm\"分\"", .time),
         ("[h]:mm:ss", .duration), ("[hh]:mm", .duration), ("[mm]:ss", .duration), ("[ss]", .duration),
-        ("yyyy-mm-dd", .date), ("m/d/yy", .date), ("mmm yyyy", .date), ("mmmm", .date), ("yyyy-mm-dd hh:mm", .date),
-        ("d-mmm-yy h:mm", .date), ("\"h\"0", .number),
+        ("yyyy-mm-dd", .date), ("m/d/yy", .date), ("mmm yyyy", .date), ("mmmm", .date), ("yyyy-mm-dd hh:mm", .dateTime),
+        ("d-mmm-yy h:mm", .dateTime), ("[$-409]m/d/yy h:mm AM/PM", .dateTime), ("\"h\"0", .number),
     ] as [(String, XlsxStyles.Kind)])
     func formatKinds(code: String, kind: XlsxStyles.Kind) {
         #expect(XlsxStyles.kind(ofFormat: code) == kind, "\(code)")
@@ -114,6 +123,8 @@ struct XlsxSheetLayoutTests {
         #expect(XlsxCellText.isoDate("2024-03-01T00:00:00Z") == "2024-03-01", "UTC")
         #expect(XlsxCellText.isoDate("2024-03-01T13:45:30+02:00") == "2024-03-01T13:45:30+02:00", "another zone is kept")
         #expect(XlsxCellText.isoDate("March 1") == "March 1")
+        #expect(XlsxCellText.isoDate("2024-03-01T00:00:00", withTime: true) == "2024-03-01T00:00:00", "a date-time format")
+        #expect(XlsxCellText.isoDate("2024-03-01", withTime: true) == "2024-03-01T00:00:00")
         #expect(XlsxCellText.time(serial: 0.5) == "12:00:00")
         #expect(XlsxCellText.time(serial: 45352.75) == "18:00:00", "a date-time shown with a time format: its time")
         #expect(XlsxCellText.time(serial: 1.0 / 86_400_000 * 250) == "00:00:00.250")
@@ -124,7 +135,7 @@ struct XlsxSheetLayoutTests {
         #expect(XlsxStyles.builtIn(20) == .time)
         #expect(XlsxStyles.builtIn(46) == .duration)
         #expect(XlsxStyles.builtIn(14) == .date)
-        #expect(XlsxStyles.builtIn(22) == .date)
+        #expect(XlsxStyles.builtIn(22) == .dateTime)
         #expect(XlsxStyles.builtIn(2) == .number)
     }
 
