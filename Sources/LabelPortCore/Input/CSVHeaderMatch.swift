@@ -59,7 +59,7 @@ struct CSVHeaderMatch {
 
     /// A contract column (with its type, for `object_value.KEY:TYPE`) a header names once
     /// spaces around it (and, outside an `object_value.KEY`'s key, letter case) are ignored.
-    private static func looseColumn(_ name: String) -> (TargetField, CellType)? {
+    static func looseColumn(_ name: String) -> (TargetField, CellType)? {
         let trimmed = name.trimmingWhitespace()
         if let column = FieldMapping.column(named: trimmed) { return column }
         let prefix = "object_value."

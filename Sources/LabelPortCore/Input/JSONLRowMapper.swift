@@ -1,12 +1,26 @@
 /// Maps one JSONL object to a label: keys by name (or `--map`), values typed as the API's.
+/// Keys are read as CSV headers are: `object_value.KEY:TYPE` is typed, and a key that
+/// names a field or a `--map` only when spaces and letter case are ignored is used with a
+/// warning (the first time it is seen).
 struct JSONLRowMapper {
+    /// What a key that is not exactly a contract field or a `--map` header fills.
+    private enum KeyTarget {
+        case field(TargetField, CellType)
+        /// `object_value.KEY:SUFFIX` whose suffix is no type: a problem of each row with it.
+        case badType(String)
+        case unknown
+    }
+
     let file: String
     let mappings: [String: FieldMapping]
+    /// `--map` headers by ``CSVHeaderMatch/key(_:)``, for keys that match one loosely.
+    private let looseMappings: [String: FieldMapping]
     let defaultRunID: String?
     /// True when the format was not chosen (no --format, no known extension): the first
     /// syntax error then says so, in case the file is really CSV.
     let formatWasGuessed: Bool
-    private var warnedKeys: Set<String> = []
+    /// Keys resolved the slow way (``resolve(_:line:warnings:)``), each once.
+    private var resolvedKeys: [String: KeyTarget] = [:]
     private var hintGiven = false
 
     init(file: String, mappings: [FieldMapping], defaultRunID: String?, formatWasGuessed: Bool) {
@@ -14,6 +28,9 @@ struct JSONLRowMapper {
         var byHeader: [String: FieldMapping] = [:]
         for mapping in mappings { byHeader[mapping.header] = mapping }
         self.mappings = byHeader
+        var loose: [String: FieldMapping] = [:]
+        for mapping in mappings { loose[CSVHeaderMatch.key(mapping.header)] = mapping }
+        self.looseMappings = loose
         self.defaultRunID = defaultRunID
         self.formatWasGuessed = formatWasGuessed
     }
@@ -55,15 +72,19 @@ struct JSONLRowMapper {
             if !mappings.isEmpty, let mapping = mappings[key] {
                 field = mapping.field
                 type = mapping.type
-            } else if let named = TargetField(name: key) {
+            } else if let named = TargetField(name: key), !Self.mayBeTyped(named, key: key) {
                 field = named
             } else {
-                if warnedKeys.insert(key).inserted {
-                    warnings.append(Diagnostic(
-                        file: file, line: line, severity: .warning,
-                        message: "key \"\(key)\" is not a gold-label field and is ignored (to use it: --map \"\(key)=FIELD\")"))
+                switch resolve(key, line: line, warnings: &warnings) {
+                case .field(let resolved, let resolvedType):
+                    field = resolved
+                    type = resolvedType
+                case .badType(let message):
+                    draft.problem(message)
+                    continue
+                case .unknown:
+                    continue
                 }
-                continue
             }
             if field == .ignored || value.isNull { continue }
             if let other = filledBy.first(where: { $0.field == field }) {
@@ -75,6 +96,39 @@ struct JSONLRowMapper {
         }
         if let label = draft.finish(defaultRunID: defaultRunID) { return .success(label) }
         return .failure(MappingProblems(diagnostics: draft.problems, runID: draft.runID, outputResourceName: draft.outputResourceName))
+    }
+
+    /// An `object_value.KEY` key holding `:`, which may end in a type (`object_value.total:number`).
+    private static func mayBeTyped(_ field: TargetField, key: String) -> Bool {
+        guard case .objectKey = field else { return false }
+        return key.utf8.contains(UInt8(ascii: ":"))
+    }
+
+    /// What `key` fills when it is not exactly a field's name: a typed key column, a
+    /// `--map` header or field matched ignoring spaces and letter case (with a warning),
+    /// or nothing (a warning that it is ignored). Worked out once per key.
+    private mutating func resolve(_ key: String, line: Int, warnings: inout [Diagnostic]) -> KeyTarget {
+        if let known = resolvedKeys[key] { return known }
+        let target: KeyTarget
+        var warning: String?
+        if let suffix = FieldMapping.unknownType(in: key.trimmingWhitespace()) {
+            target = .badType("key \"\(key)\": unknown type ':\(suffix)'; use :number, :boolean, :json or :string "
+                + "(a key holding ':' cannot be an object_value.KEY key: put it in object_value)")
+        } else if let (field, type) = FieldMapping.column(named: key) {
+            target = .field(field, type)
+        } else if let mapping = looseMappings[CSVHeaderMatch.key(key)] {
+            target = .field(mapping.field, mapping.type)
+            warning = "key \"\(key)\" is read as --map \"\(mapping.header)\" (ignoring spaces and letter case)"
+        } else if let (field, type) = CSVHeaderMatch.looseColumn(key) {
+            target = .field(field, type)
+            warning = "key \"\(key)\" is read as \(CSVHeaderMatch.Target.column(field, type).name) (ignoring spaces and letter case)"
+        } else {
+            target = .unknown
+            warning = "key \"\(key)\" is not a gold-label field and is ignored (to use it: --map \"\(key)=FIELD\")"
+        }
+        resolvedKeys[key] = target
+        if let warning { warnings.append(Diagnostic(file: file, line: line, severity: .warning, message: warning)) }
+        return target
     }
 
     private func set(_ field: TargetField, type: CellType, key: String, value: JSONValue, in draft: inout LabelRowDraft) {

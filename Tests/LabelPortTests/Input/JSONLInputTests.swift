@@ -39,6 +39,34 @@ struct JSONLInputTests {
         #expect(row == LabelRow(line: 1, runID: run, outputResourceName: "d", objectValue: expected, objectKeyPaths: [["score"], ["ok"], ["n"]]))
     }
 
+    @Test("keys are read as CSV headers are: object_value.KEY:TYPE typed; a field or --map matched ignoring case and spaces, with one warning")
+    func keysAsHeaders() throws {
+        let text = """
+            {"Output_Resource_Name": "a", "object_value.t:number": "123456789012345678901234567890", "object_value.k": 5, "Score ": "0.5"}
+            {"Output_Resource_Name": "b", "object_value.t:number": 7, "object_value.ok:BOOLEAN": "TRUE", "object_value.x:float": "1"}
+            """
+        var input = LabelInput(
+            bytes: Array(text.utf8), displayName: "k.jsonl",
+            options: LabelInputOptions(mappings: [try FieldMapping(parsing: "score=object_value.score:number")], runID: run))
+        var items: [LabelInputItem] = []
+        while let item = input.next() { items.append(item) }
+        let first = try JSONParser.parse(#"{"t": 123456789012345678901234567890, "k": 5, "score": 0.5}"#).objectValue
+        guard items.count == 2, case .row(var row, _) = items[0], case .invalid(2, let problems, _) = items[1] else {
+            Issue.record("unexpected items \(items)")
+            return
+        }
+        row.objectKeyPaths = nil
+        #expect(row == LabelRow(line: 1, runID: run, outputResourceName: "a", objectValue: first))
+        #expect(problems.map(\.description) == [
+            "k.jsonl:2: key \"object_value.x:float\": unknown type ':float'; use :number, :boolean, :json or :string "
+                + "(a key holding ':' cannot be an object_value.KEY key: put it in object_value)",
+        ])
+        #expect(input.warnings.map(\.description) == [
+            "k.jsonl:1: warning: key \"Output_Resource_Name\" is read as output_resource_name (ignoring spaces and letter case)",
+            "k.jsonl:1: warning: key \"Score \" is read as --map \"score\" (ignoring spaces and letter case)",
+        ])
+    }
+
     @Test("a last line without a line break that is complete JSON is fine")
     func lastLineComplete() {
         let bytes = Array(#"{"output_resource_name": "d", "text_value": "t"}"#.utf8)
