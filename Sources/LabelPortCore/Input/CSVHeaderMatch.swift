@@ -21,6 +21,10 @@ struct CSVHeaderMatch {
     private(set) var looselyMatched: Set<String> = []
     /// Headers that match one target loosely: messages for the header's problems.
     private(set) var problems: [String] = []
+    /// What those ambiguous headers would fill, and their `--map` headers: not also
+    /// reported as missing.
+    private(set) var ambiguousFields: Set<TargetField> = []
+    private(set) var ambiguousMappings: Set<String> = []
     let names: [String]
 
     init(names: [String], mappings: [FieldMapping]) {
@@ -50,6 +54,12 @@ struct CSVHeaderMatch {
             if indices.count > 1 {
                 let shown = indices.map { "\"\(names[$0])\"" }.joined(separator: " and ")
                 problems.append("columns \(shown) both match \(targetName) when spaces and letter case are ignored: rename one of them")
+                switch target {
+                case .mapping(let mapping):
+                    ambiguousFields.insert(mapping.field)
+                    ambiguousMappings.insert(mapping.header)
+                case .column(let field, _): ambiguousFields.insert(field)
+                }
                 continue
             }
             loose[indices[0]] = target

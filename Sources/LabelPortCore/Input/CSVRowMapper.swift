@@ -112,11 +112,13 @@ struct CSVRowMapper {
             columns.append(Column(index: index, field: target.0, type: target.1))
         }
         for problemText in matches.problems { problem(nil, problemText) }
-        for mapping in mappings where seen[mapping.header] == nil && !matches.looselyMatched.contains(mapping.header) {
+        for mapping in mappings where seen[mapping.header] == nil && !matches.looselyMatched.contains(mapping.header)
+            && !matches.ambiguousMappings.contains(mapping.header)
+        {
             problem(nil, "--map names the column \"\(mapping.header)\" but the file has no such column; "
                 + matches.listing(closestTo: mapping.header))
         }
-        if knownCount == 0 {
+        if knownCount == 0, matches.problems.isEmpty {
             return .failure(MappingProblems(diagnostics: problems + [noLabelColumn(header, file: file)]))
         }
         let paths = columns.compactMap { column -> (String, [String])? in
@@ -128,13 +130,16 @@ struct CSVRowMapper {
                 problem(nil, "columns \"\(a.0)\" and \"\(b.0)\" clash: \(TargetField.objectKey(a.1)) cannot be a value and hold \(TargetField.objectKey(b.1))")
             }
         }
+        // A field that ambiguous headers would fill is not also said to be missing.
+        for field in matches.ambiguousFields where filledBy[field] == nil { filledBy[field] = "" }
         if filledBy[.outputResourceName] == nil {
             problem(nil, "no output_resource_name column: add one, or map yours with --map \"HEADER=output_resource_name\"")
         }
         if filledBy[.runID] == nil, defaultRunID == nil {
             problem(nil, "no run_id column: add one, or pass --run-id UUID for the whole file")
         }
-        if filledBy[.textValue] == nil, filledBy[.objectValue] == nil, filledBy[.objectValueIsPartial] == nil, paths.isEmpty {
+        let ambiguousKey = matches.ambiguousFields.contains { if case .objectKey = $0 { true } else { false } }
+        if filledBy[.textValue] == nil, filledBy[.objectValue] == nil, filledBy[.objectValueIsPartial] == nil, paths.isEmpty, !ambiguousKey {
             problem(nil, "no value column: add text_value, object_value or object_value_is_partial, or map columns to object_value.KEY with --map")
         }
         guard problems.isEmpty else { return .failure(MappingProblems(diagnostics: problems)) }
