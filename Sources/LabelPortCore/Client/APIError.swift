@@ -116,6 +116,13 @@ package struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Not retried though `--retries` allowed more: the run's retry budget was spent.
     package var retryBudgetSpent: RetryBudget.Refusal?
 
+    /// The description without the operation it names: what happened.
+    package var reason: String {
+        let text = description
+        let prefix = operation + ": "
+        return text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text
+    }
+
     package var description: String {
         var text: String
         switch kind {

@@ -141,16 +141,19 @@ package final class RequestExecutor: Sendable {
         var retriesSoFar = 0
         var resends = ResendAllowance()
         var lastError: APIError?
+        // The last attempt that went out with an unknown outcome (no answer, a 5xx): the
+        // write may have been applied, however the later attempts end (see ``ending(_:after:then:)``).
+        var mayHaveApplied: APIError?
         while true {
-            if let tooLong = quotaWaitTooLong(kind, operation: operation) { throw Self.notSentAgain(tooLong, after: lastError) }
+            if let tooLong = quotaWaitTooLong(kind, operation: operation) { throw Self.notSentAgain(tooLong, after: mayHaveApplied) }
             let attempted: (outcome: Result<T, APIError>, sentAt: Duration)
             do {
                 attempted = try await attempt(kind, isRetry: retriesSoFar > 0, body)
             } catch {
                 if error.quotaSpent, let tooLong = quotaWaitTooLong(kind, operation: operation) {
-                    throw Self.notSentAgain(tooLong, after: lastError)
+                    throw Self.notSentAgain(tooLong, after: mayHaveApplied)
                 }
-                throw finishCancelled(kind, operation: operation, lastError: lastError)
+                throw finishCancelled(kind, operation: operation, lastError: lastError, mayHaveApplied: mayHaveApplied)
             }
             let (outcome, sentAt) = attempted
             let error: APIError
@@ -160,6 +163,7 @@ package final class RequestExecutor: Sendable {
             case .failure(let failure):
                 error = failure
             }
+            if !error.unprocessed, error.outcomeUnknown || error.cancelledBeforeAnswer, error.kind != .cancelled { mayHaveApplied = error }
             // Closed before the server processed it: sent again at once on a new connection.
             if error.resentAtOnce(kind), resends.take(answers: answers) { continue }
             let (decision, refusal) = decide(after: error, sentAt: sentAt, kind: kind, retriesSoFar: retriesSoFar)
@@ -168,18 +172,17 @@ package final class RequestExecutor: Sendable {
                     s.statistics.failed += 1
                     s.statistics[kind].failed += 1
                 }
+                var final = error
                 switch decision {
-                case .giveUp(.retryAfterTooLong): throw error.waitingLongerThan(policy.maxRetryAfter)
-                case .giveUp(.budgetExhausted):
-                    var spent = error
-                    spent.retryBudgetSpent = refusal ?? .tooManyFailed
-                    throw spent
-                default: throw error
+                case .giveUp(.retryAfterTooLong): final = error.waitingLongerThan(policy.maxRetryAfter)
+                case .giveUp(.budgetExhausted): final.retryBudgetSpent = refusal ?? .tooManyFailed
+                default: break
                 }
+                throw Self.ending(final, after: mayHaveApplied, then: "sent again, then: " + final.reason)
             }
             lastError = error
             guard await sleep(until: clock.now() + delay) else {
-                throw finishCancelled(kind, operation: operation, lastError: lastError)
+                throw finishCancelled(kind, operation: operation, lastError: lastError, mayHaveApplied: mayHaveApplied)
             }
             retriesSoFar += 1
         }
@@ -319,27 +322,31 @@ package final class RequestExecutor: Sendable {
     }
 
     /// `refusal` (a quota too long to wait for), unless an earlier attempt went out with an
-    /// unknown outcome: the write may have been applied, so it ends as that attempt did,
-    /// saying why it was not sent again (as ``finishCancelled(_:operation:lastError:)``).
-    static func notSentAgain(_ refusal: APIError, after lastError: APIError?) -> APIError {
-        guard var unknown = lastError, unknown.outcomeUnknown, unknown.kind != .cancelled else { return refusal }
-        unknown.detail = (unknown.detail.map { $0 + "; " } ?? "") + "not sent again: " + (refusal.detail ?? "")
+    /// unknown outcome (see ``ending(_:after:then:)``).
+    static func notSentAgain(_ refusal: APIError, after mayHaveApplied: APIError?) -> APIError {
+        ending(refusal, after: mayHaveApplied, then: "not sent again: " + (refusal.detail ?? ""))
+    }
+
+    /// How a request ends whose last attempt ended with `final`: as `final`, unless an
+    /// earlier attempt went out with an unknown outcome (`mayHaveApplied`: no answer, a
+    /// 5xx) and `final` does not leave it unknown anyway. The write may then have been
+    /// applied, however the later attempts went (a 429, a refused connection, Ctrl-C), so
+    /// it ends as that attempt did, saying what followed (`then`): the journal records the
+    /// write as unknown (undo looks at it) and a create's run is re-read, not taken for never sent.
+    static func ending(_ final: APIError, after mayHaveApplied: APIError?, then: String) -> APIError {
+        guard var unknown = mayHaveApplied, !(final.outcomeUnknown && final.kind != .cancelled) else { return final }
+        unknown.detail = (unknown.detail.map { $0 + "; " } ?? "") + then
         return unknown
     }
 
-    private func finishCancelled(_ kind: RequestKind, operation: String, lastError: APIError?) -> APIError {
+    private func finishCancelled(_ kind: RequestKind, operation: String, lastError: APIError?, mayHaveApplied: APIError?) -> APIError {
         state.withLock { s in
             s.statistics.failed += 1
             s.statistics.cancelled += 1
             s.statistics[kind].failed += 1
         }
-        // An earlier attempt went out and its outcome is unknown (no answer, a 5xx): the
-        // write may have been applied, however the retry ended. Said as that attempt's error,
-        // so that the journal records the write as unknown (undo then looks at it), not as
-        // never sent.
-        if var unknown = lastError, unknown.outcomeUnknown, unknown.kind != .cancelled {
-            unknown.detail = (unknown.detail.map { $0 + "; " } ?? "") + "interrupted before it was sent again"
-            return unknown
+        if mayHaveApplied != nil {
+            return Self.ending(APIError(kind: .cancelled, operation: operation), after: mayHaveApplied, then: "interrupted before it was sent again")
         }
         return APIError(
             kind: .cancelled, operation: operation,
