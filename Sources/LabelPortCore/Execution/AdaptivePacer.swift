@@ -20,7 +20,8 @@
 ///   refusal after refusal to nothing.
 /// - `RateLimit-*` headers, when the server sends them, replace the guessing: the
 ///   requests remaining are spread evenly over the time until the quota resets (98% of
-///   `remaining / reset`), and `remaining: 0` pauses until the reset.
+///   `remaining / reset`), starting one interval after the first answer that has them,
+///   and `remaining: 0` pauses until the reset.
 struct AdaptivePacer: Sendable, Equatable {
     /// `--rate`: never exceeded.
     let ceiling: Double?
@@ -191,7 +192,15 @@ struct AdaptivePacer: Sendable, Equatable {
         let seconds = max(reset.inSeconds, 1)
         let rate = Double(remaining) / seconds
         serverRate = rate
+        let starting = headerRate == nil
         headerRate = max(Self.headerFactor * rate, RateEstimator.lowestRate)
+        if starting, let paced = limitedPace(at: now) {
+            // The first answer's `remaining` may count requests a token bucket saved up,
+            // which the requests sent at once would spend: the even pace starts one
+            // interval after this answer, not with a request at once.
+            retune(at: now)
+            bucket?.empty(at: now + .seconds(1 / paced))
+        }
         return nil
     }
 

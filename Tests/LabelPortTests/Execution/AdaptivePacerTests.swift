@@ -304,18 +304,6 @@ struct SimulatedImportTests {
         #expect(learned > 190 && learned <= 206, "learned \(learned)")
     }
 
-    /// (At a concurrency above the burst, the first requests go before any answer has
-    /// told the limit, so those above the burst are refused and cost a pause.)
-    @Test("with headers: ≥ 97% of the limit, ≤ 0.5% refused", arguments: [1, 4, 8, 16])
-    func withHeaders(concurrency: Int) {
-        var run = ConcurrentImport(server: ModelServer(rate: 200, burst: 20))
-        run.concurrency = concurrency
-        run.useHeaders = true
-        run.run(rows: 4_000)
-        #expect(run.shareOfLimit >= 0.97, "\(run.shareOfLimit)")
-        #expect(run.refusedShare <= 0.005, "\(run.refused.count) refused")
-    }
-
     @Test("Retry-After is never undercut: no request goes out during a pause")
     func pausesHonoured() {
         var run = ConcurrentImport(server: ModelServer(rate: 200, burst: 20))

@@ -242,7 +242,9 @@ struct ConcurrentImport {
     /// One sequential request (sent at `sendAt`, answered at `answerAt`), retried after
     /// `Retry-After` until served; returns when its answer came.
     private mutating func handle(sendAt: Duration, answerAt: Duration) -> Duration {
-        let (ok, _) = server.arrive(at: sendAt)
+        let (ok, headers) = server.arrive(at: sendAt)
+        // The import's reads before its writes carry the headers too.
+        if useHeaders, let pause = pacer.observe(headers, now: answerAt) { notBefore = max(notBefore, pause) }
         finished = max(finished, answerAt)
         if ok {
             served.append(sendAt)
