@@ -18,7 +18,8 @@ struct UndoCommand: AsyncParsableCommand {
             Ctrl-C stops taking writes and lets requests in flight finish, as for import; a \
             second Ctrl-C quits at once (exit 130).
 
-            Exit status: 0 every label restored; 1 otherwise (also after Ctrl-C); 64 usage \
+            Exit status: 0 every label restored; 1 otherwise (also after Ctrl-C, or a journal \
+            that cannot be read); 64 usage \
             error (also: a journal written for another base URL); 130 quit by a second Ctrl-C.
 
             Examples:
@@ -64,8 +65,9 @@ struct UndoCommand: AsyncParsableCommand {
         do {
             recorded = try JournalReader.read(path)
         } catch {
+            // Nothing restored: exit 1, as the contract's "1 otherwise" (not import's 2).
             console.message("labelport undo: error: \(error)")
-            throw ExitCode(2)
+            throw ExitCode(1)
         }
         try WriteSession.requireSameServer(recorded.header.baseURL, server, what: "the journal \(path)")
         if last {

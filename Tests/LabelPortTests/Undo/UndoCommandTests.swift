@@ -159,4 +159,19 @@ struct UndoCommandTests {
             #expect(sandbox.stats.writesApplied == writes, "the second undo --last writes nothing")
         }
     }
+
+    @Test("a journal that is missing or is not a journal: said in words, exit 1 (nothing restored), nothing written")
+    func unreadableJournal() async throws {
+        try await ExportFixtures.withSandbox(seed: UndoFixtures.seed()) { sandbox, dir in
+            let missing = dir.url("missing.jsonl")
+            let gone = try await UndoFixtures.run(["undo", missing], sandbox, dir)
+            #expect(gone.status == 1, "\(gone.stderr)")
+            #expect(gone.stderr == "labelport undo: error: \(missing): No such file or directory\n")
+            let notJournal = try dir.write("labels.jsonl", UndoFixtures.input)
+            let wrong = try await UndoFixtures.run(["undo", notJournal], sandbox, dir)
+            #expect(wrong.status == 1, "\(wrong.stderr)")
+            #expect(wrong.stderr.hasPrefix("labelport undo: error: \(notJournal)"), "\(wrong.stderr)")
+            #expect(sandbox.stats.writesApplied == 0)
+        }
+    }
 }
