@@ -32,7 +32,10 @@ package final class AtomicFileWriter {
     package init(path: String, mode: mode_t = 0o644) throws(FileError) {
         self.path = path
         var info = stat()
-        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG, info.st_mode & S_IFMT != S_IFDIR {
+        if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            throw FileError(path: path, reason: "it is a directory: name a file to write")
+        }
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
             fd = open(path, O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { throw FileError.errno(path) }
             direct = true

@@ -43,6 +43,15 @@ struct AtomicFileWriterTests {
         #expect(info.st_mode & 0o777 == 0o644)
     }
 
+    @Test("a directory is refused at once, in words (not a rename failing with \"Device or resource busy\")")
+    func directory() throws {
+        let directory = Self.temporaryDirectory()
+        #expect(throws: FileError(path: directory, reason: "it is a directory: name a file to write")) {
+            _ = try AtomicFileWriter(path: directory)
+        }
+        #expect(Self.entries(directory).isEmpty)
+    }
+
     @Test("abort and an error thrown from the body leave the old file and no temporary file")
     func abort() async throws {
         let directory = Self.temporaryDirectory()
