@@ -81,9 +81,6 @@ struct ImportCommand: AsyncParsableCommand {
         _ = try remapTable()
         if let maxErrors, maxErrors < 0 { throw ValidationError("--max-errors must be 0 or more") }
         if planOut != nil && !dryRun { throw ValidationError("--plan-out saves the plan of a dry run: add --dry-run") }
-        if let rejects, rejects.lowercased().hasSuffix(".xlsx") {
-            throw ValidationError("--rejects \(rejects): rejected rows are written as text (CSV for a workbook input, else the input's own format), never as a workbook: give the file a .csv name")
-        }
     }
 
     func remapTable() throws -> [String: String] {

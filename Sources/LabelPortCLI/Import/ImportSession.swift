@@ -25,6 +25,11 @@ struct ImportSession {
         configuration = ImportConfiguration(
             mode: command.mode, remapRuns: try command.remapTable(), dryRun: command.dryRun, maxErrors: command.maxErrors)
         var firstPass = try source.open()
+        if let rejects = command.rejects, rejects.lowercased().hasSuffix(".xlsx"), firstPass.format != .xlsx {
+            throw ValidationError(
+                "--rejects \(rejects): rejected rows are written in the input's own format (\(firstPass.format.rawValue.uppercased())), "
+                    + "and a workbook only for a workbook input: give the file a .\(firstPass.format.rawValue) name")
+        }
         var problems = CappedList(verbose: command.verbose)
         validation = InputValidator.run(&firstPass, remapRuns: configuration.remapRuns, warnRepeats: false, keyFilters: true) { diagnostic in
             if problems.admit() { console.message(diagnostic.description) }

@@ -97,6 +97,8 @@ final class RowFiles: Sendable {
             }
             for row in rows { try? files.append(row, reportLine: reportLine(row)) }
             try? files.flush()
+            // A rejects workbook is written only whole, when closed.
+            try? files.rejects?.close()
         }
     }
 

@@ -18,6 +18,8 @@ package struct LabelInput {
     private let givenDelimiter: UInt8
     /// For the summary: how the input was read — CSV: the delimiter used, e.g. `cells
     /// separated by ';'`; xlsx with several sheets: the sheet read.
+    /// The sheet read, for an xlsx input.
+    package var sheetName: String? { xlsx?.sheetName }
     package var readingNote: String? {
         switch format {
         case .csv: "cells separated by \(CSVReader.delimiterName(delimiter))"

@@ -9,6 +9,8 @@ package struct RecordWriter: Sendable {
     private let byteOrderMark: Bool
     /// End JSONL lines with CRLF, as the input did (CSV: ``CSVWriter``'s).
     private let crlf: Bool
+    /// The sheet an xlsx input was read from: a rejects workbook's sheet is named so.
+    package var sheetName: String?
     private var headerWritten = false
 
     package init(format: InputFormat, header: [String]?, delimiter: UInt8 = UInt8(ascii: ","), byteOrderMark: Bool = false, crlf: Bool = false) {
@@ -25,6 +27,23 @@ package struct RecordWriter: Sendable {
         self.init(
             format: input.format, header: input.header, delimiter: input.delimiter,
             byteOrderMark: input.hadByteOrderMark, crlf: input.crlf)
+        sheetName = input.sheetName
+    }
+
+    /// A rejected sheet row's cell for a workbook, typed as the sheet most likely had it:
+    /// text that is a number's own spelling (`42`, `0.5`) a number cell, `true`/`false` a
+    /// boolean, anything else text, an empty cell none. Each reads back as the same text
+    /// (``XlsxSheetReader`` spells number and boolean cells so), so a fixed row imports as
+    /// it would have.
+    package static func workbookCell(_ text: String) -> ExportCell? {
+        if text.isEmpty { return nil }
+        if text == "true" || text == "false" { return .bool(text == "true") }
+        if let first = text.utf8.first, first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")),
+            let number = JSONNumber(text), XlsxSheetXML.numericText(number) == text
+        {
+            return .number(number)
+        }
+        return .text(text)
     }
 
     /// Appends `record`, after the CSV header the first time.

@@ -17,6 +17,8 @@ struct XlsxRowSource {
     private(set) var notice: Diagnostic?
     /// Which sheet is read, when the workbook has more than one.
     private(set) var sheetNote: String?
+    /// The name of the sheet read (a rejects workbook names its sheet so).
+    private(set) var sheetName: String?
 
     init(workbook: () throws(ZipError) -> XlsxWorkbook, sheet: String?, file: String) {
         self.file = file
@@ -28,6 +30,7 @@ struct XlsxRowSource {
                 return
             }
             reader = try book.rows(of: chosen)
+            sheetName = chosen.name
             if sheet == nil, chosen.hidden { notice = Self.hiddenNotice(chosen, of: book, file: file) }
             if book.sheets.count > 1 {
                 let names = book.sheets.map { TerminalText.quoted($0.name) }.joined(separator: ", ")

@@ -207,7 +207,7 @@ struct ImportCommandTests {
         #expect(badRemap.status == 64)
         let workbookRejects = await runLabelPort(["import", file, "--rejects", "fix.XLSX", "--token-file", tokenFile, "--base-url", "http://127.0.0.1:1"])
         #expect(workbookRejects.status == 64)
-        #expect(workbookRejects.stderr.contains("never as a workbook: give the file a .csv name"), "\(workbookRejects.stderr)")
+        #expect(workbookRejects.stderr.contains("--rejects fix.XLSX: rejected rows are written in the input's own format (JSONL), and a workbook only for a workbook input: give the file a .jsonl name"), "\(workbookRejects.stderr)")
     }
 
     @Test("names compare by exact code points: a decomposed é is another label than a composed one")
