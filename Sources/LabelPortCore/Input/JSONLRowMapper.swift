@@ -153,8 +153,7 @@ struct JSONLRowMapper {
             guard let object = value.objectValue else { return wrongType("a JSON object") }
             draft.objectValue = object
         case .objectValueIsPartial:
-            // A string "TRUE" too (a sheet converted to JSON): booleans read in any letter case.
-            guard let bool = value.boolValue ?? value.stringValue.flatMap(CellText.boolean) else { return wrongType("true, false or null") }
+            guard let bool = value.boolValue else { return wrongType("true, false or null") }
             draft.objectValueIsPartial = bool
         case .objectKey(let path):
             var typed = value
