@@ -83,12 +83,13 @@ struct CSVHeaderMatch {
     static func key(_ name: String) -> String { name.trimmingWhitespace().lowercased() }
 
 
-    /// `the file's columns are "A", "B" (closest: "A")`, for a `--map` header the file lacks.
-    func listing(closestTo wanted: String) -> String {
+    /// `the file's columns are "A", "B" (closest: "A")`, for a `--map` header the file
+    /// lacks (`of`: what the names are, for JSONL `the first line's keys`).
+    func listing(closestTo wanted: String, of what: String = "the file's columns") -> String {
         let shown = names.filter { !$0.isEmpty }
         guard !shown.isEmpty else { return "the file's header has no column names" }
         let limit = 30
-        var text = "the file's columns are " + shown.prefix(limit).map { "\"\($0)\"" }.joined(separator: ", ")
+        var text = what + " are " + shown.prefix(limit).map { "\"\($0)\"" }.joined(separator: ", ")
         if shown.count > limit { text += " and \(shown.count - limit) more" }
         let target = CSVHeaderMatch.key(wanted)
         if let closest = shown.min(by: { CSVHeaderMatch.distance(CSVHeaderMatch.key($0), target) < CSVHeaderMatch.distance(CSVHeaderMatch.key($1), target) }) {

@@ -21,6 +21,10 @@ struct JSONLRowMapper {
     let formatWasGuessed: Bool
     /// Keys resolved the slow way (``resolve(_:line:warnings:)``), each once.
     private var resolvedKeys: [String: KeyTarget] = [:]
+    /// `--map` headers no line has had yet (exactly or loosely).
+    private var unmatchedMappings: Set<String>
+    /// The first object's keys, to list for a `--map` key no line has.
+    private var firstKeys: [String]?
     private var hintGiven = false
 
     init(file: String, mappings: [FieldMapping], defaultRunID: String?, formatWasGuessed: Bool) {
@@ -28,6 +32,7 @@ struct JSONLRowMapper {
         var byHeader: [String: FieldMapping] = [:]
         for mapping in mappings { byHeader[mapping.header] = mapping }
         self.mappings = byHeader
+        unmatchedMappings = Set(byHeader.keys)
         var loose: [String: FieldMapping] = [:]
         for mapping in mappings { loose[CSVHeaderMatch.key(mapping.header)] = mapping }
         self.looseMappings = loose
@@ -64,6 +69,7 @@ struct JSONLRowMapper {
                 message: "line holds \(value.kindDescription), not a JSON object: each line must be one object such as "
                     + "{\"output_resource_name\": \"...\", \"text_value\": \"...\"}")]))
         }
+        if firstKeys == nil { firstKeys = object.entries.map(\.key) }
         var draft = LabelRowDraft(file: file, line: line)
         var filledBy: [(field: TargetField, key: String)] = [] // a few entries: faster than hashing
         for (key, value) in object.entries {
@@ -72,6 +78,7 @@ struct JSONLRowMapper {
             if !mappings.isEmpty, let mapping = mappings[key] {
                 field = mapping.field
                 type = mapping.type
+                if !unmatchedMappings.isEmpty { unmatchedMappings.remove(key) }
             } else if let named = TargetField(name: key), !Self.mayBeTyped(named, key: key) {
                 field = named
             } else {
@@ -98,6 +105,19 @@ struct JSONLRowMapper {
         return .failure(MappingProblems(diagnostics: draft.problems, runID: draft.runID, outputResourceName: draft.outputResourceName))
     }
 
+    /// After the last line: a problem for each `--map` header that no line had as a key
+    /// (as for a CSV header that lacks it), in the order given.
+    func unmatchedMappingProblems(order: [FieldMapping]) -> [Diagnostic] {
+        guard !unmatchedMappings.isEmpty, let firstKeys else { return [] }
+        let keys = CSVHeaderMatch(names: firstKeys, mappings: [])
+        return order.map(\.header).filter(unmatchedMappings.contains).map { header in
+            Diagnostic(
+                file: file, line: nil,
+                message: "--map names the key \"\(header)\" but no line has it; "
+                    + keys.listing(closestTo: header, of: "the first line's keys"))
+        }
+    }
+
     /// An `object_value.KEY` key holding `:`, which may end in a type (`object_value.total:number`).
     private static func mayBeTyped(_ field: TargetField, key: String) -> Bool {
         guard case .objectKey = field else { return false }
@@ -118,6 +138,7 @@ struct JSONLRowMapper {
             target = .field(field, type)
         } else if let mapping = looseMappings[CSVHeaderMatch.key(key)] {
             target = .field(mapping.field, mapping.type)
+            unmatchedMappings.remove(mapping.header)
             warning = "key \"\(key)\" is read as --map \"\(mapping.header)\" (ignoring spaces and letter case)"
         } else if let (field, type) = CSVHeaderMatch.looseColumn(key) {
             target = .field(field, type)

@@ -238,7 +238,8 @@ package struct LabelInput {
     private mutating func nextJSONL() -> LabelInputItem? {
         guard let event = jsonl!.next() else {
             finished = true
-            return nil
+            let unmatched = jsonlMapper!.unmatchedMappingProblems(order: options.mappings)
+            return unmatched.isEmpty ? nil : .invalid(line: 0, unmatched, nil)
         }
         switch event {
         case .fatal(let diagnostic):

@@ -67,6 +67,24 @@ struct JSONLInputTests {
         ])
     }
 
+    @Test("a --map key that no line has is a problem of the file, listing the first line's keys and the closest")
+    func mapKeyMissing() throws {
+        let text = #"{"doc": "a", "score": 1, "text_value": "x"}"# + "\n" + #"{"doc": "b", "text_value": "y"}"# + "\n"
+        let mappings = try ["doc=output_resource_name", "Scroe=object_value.score", "Score=object_value.s"].map { text throws(FieldMappingError) in
+            try FieldMapping(parsing: text)
+        }
+        let items = InputFixtures.items(bytes: Array(text.utf8), name: "m.jsonl", options: LabelInputOptions(mappings: mappings, runID: run))
+        #expect(items.count == 3)
+        guard case .invalid(0, let problems, nil)? = items.last else {
+            Issue.record("unexpected items \(items)")
+            return
+        }
+        // "Score" is had loosely (by "score"), with a warning; "Scroe" by no line.
+        #expect(problems.map(\.description) == [
+            #"m.jsonl: --map names the key "Scroe" but no line has it; the first line's keys are "doc", "score", "text_value" (closest: "score")"#,
+        ])
+    }
+
     @Test("a last line without a line break that is complete JSON is fine")
     func lastLineComplete() {
         let bytes = Array(#"{"output_resource_name": "d", "text_value": "t"}"#.utf8)
