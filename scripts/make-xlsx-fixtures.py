@@ -138,6 +138,21 @@ def midnight():
     return path
 
 
+def windows_names(source):
+    """LibreOffice's workbook as some Windows tools zip it: part names with backslashes and
+    another letter case (xl\\SharedStrings.xml for a relationship to sharedStrings.xml),
+    which Excel reads (a package's part names compare without case)."""
+    import zipfile
+    path = os.path.join(OUT, "windows-names.xlsx")
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            name = info.filename.replace("sharedStrings", "SharedStrings").replace("[Content_Types]", "[content_types]")
+            renamed = zipfile.ZipInfo(name.replace("/", "\\"), date_time=info.date_time)
+            renamed.compress_type = zipfile.ZIP_DEFLATED
+            new.writestr(renamed, old.read(info.filename))
+    return path
+
+
 def hidden():
     """A hidden first sheet before the visible one (a template's lookup sheet)."""
     wb = openpyxl.Workbook()
@@ -239,5 +254,6 @@ if __name__ == "__main__":
     libreoffice(bad)  # LibreOffice computes =1/0: an error cell
     libreoffice(shifted)  # <dimension ref="A2:G6"/>: LibreOffice's own sheet XML
     libreoffice(timed)  # LibreOffice's own time and duration format codes
+    windows_names(os.path.join(OUT, "libreoffice-typed.xlsx"))
     if sys.argv[1:] != ["inputs"]:
         labelport_exports()

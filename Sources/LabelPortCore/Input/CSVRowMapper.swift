@@ -153,7 +153,7 @@ struct CSVRowMapper {
     /// header, or no header at all), in the words of a CSV or of a sheet.
     private static func noLabelColumn(_ header: CSVRow, file: String) -> Diagnostic {
         let named = header.fields.indices.filter { !header.fields[$0].isEmpty }
-        let shown = named.prefix(3).map { "\"\(header.fields[$0])\"" }.joined(separator: ", ")
+        let shown = named.prefix(3).map { TerminalText.quotedExcerpt(header.fields[$0]) }.joined(separator: ", ")
         if !header.inSheet, let first = header.fields.first, first.lowercased().hasPrefix("sep="), header.fields.dropFirst().allSatisfy(\.isEmpty) {
             return Diagnostic(
                 file: file, line: header.line, column: 1,

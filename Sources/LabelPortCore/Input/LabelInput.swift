@@ -60,7 +60,8 @@ package struct LabelInput {
             return
         }
         var sniffed: InputFormat?
-        if options.format == nil, !readOnce, let kind = WorkbookSniffer.sniff(path: path) {
+        // With --format xlsx too: an .xls or a password-protected workbook is told as such.
+        if options.format == nil || options.format == .xlsx, !readOnce, let kind = WorkbookSniffer.sniff(path: path) {
             switch kind {
             case .xlsx: sniffed = .xlsx
             case .refused(let message): throw InputError(path: name, message: "this is " + message)

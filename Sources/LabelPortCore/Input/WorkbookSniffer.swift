@@ -46,8 +46,9 @@ enum WorkbookSniffer {
         + "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx) without a password, or as CSV UTF-8"
 
     private static func kind(of archive: ZipArchive) -> Kind {
-        let names = Set(archive.entries.map(\.name))
-        if names.contains("xl/workbook.xml") || names.contains("[Content_Types].xml") && names.contains(where: { $0.hasPrefix("xl/") }) {
+        // Part names as packages compare them (zips made on Windows may name `xl\workbook.xml`).
+        let names = Set(archive.entries.map { ZipArchive.partKey($0.name) })
+        if names.contains("xl/workbook.xml") || names.contains("[content_types].xml") && names.contains(where: { $0.hasPrefix("xl/") }) {
             return .xlsx
         }
         if let mimetype = archive.entry(named: "mimetype"), let bytes = try? archive.contents(of: mimetype, limit: 200) {
@@ -60,7 +61,7 @@ enum WorkbookSniffer {
                 return .refused("an OpenDocument file that is not a spreadsheet: save the table as .xlsx or CSV UTF-8")
             }
         }
-        if names.contains(where: { $0.hasPrefix("Index/") || $0 == "Index.zip" }) {
+        if names.contains(where: { $0.hasPrefix("index/") || $0 == "index.zip" }) {
             return .refused("an Apple Numbers document, which labelport cannot read: in Numbers, File > Export To > "
                 + "Excel… (.xlsx) or CSV… (Unicode UTF-8)")
         }

@@ -59,8 +59,19 @@ final class ZipArchive {
         if case .file(let fd) = storage { close(fd) }
     }
 
+    /// The entry named `name`; failing that, the one whose name matches it once `\` is
+    /// read as `/` and letter case is ignored (a package's part names are compared so:
+    /// Excel reads `xl\workbook.xml` from zips made on Windows, and `xl/SharedStrings.xml`
+    /// for a relationship to `sharedStrings.xml`).
     func entry(named name: String) -> Entry? {
-        entries.first { $0.name == name }
+        if let exact = entries.first(where: { $0.name == name }) { return exact }
+        let wanted = Self.partKey(name)
+        return entries.first { Self.partKey($0.name) == wanted }
+    }
+
+    /// A part name as packages compare them: `\` read as `/`, letter case ignored.
+    static func partKey(_ name: String) -> String {
+        String(name.map { $0 == "\\" ? "/" : $0 }).lowercased()
     }
 
     /// Reads up to `count` bytes at `offset` into `buffer` (from its start); the number read.

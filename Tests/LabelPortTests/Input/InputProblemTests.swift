@@ -108,6 +108,20 @@ struct InputProblemTests {
         #expect(try InputFixtures.report(name) == expected)
     }
 
+    @Test("a long title cell in place of a header is quoted cut short, with its length")
+    func longTitle() {
+        let title = String(repeating: "Gold labels ", count: 30)
+        let items = InputFixtures.items(bytes: Array((title + "\ndoc-1,hello\n").utf8), name: "t.csv")
+        guard case .invalid(_, let problems, _)? = items.first else {
+            Issue.record("unexpected items \(items)")
+            return
+        }
+        #expect(problems.map(\.description) == [
+            "t.csv:1:1: the first row (\"\(title.prefix(60))…\" (360 characters)) names no gold-label column: a CSV needs a header row "
+                + "such as run_id,output_resource_name,text_value, or --map \"HEADER=FIELD\" for your own column names",
+        ])
+    }
+
     @Test("a fatal problem ends the input: .invalid without a record, then nil")
     func fatalEnds() throws {
         let items = try InputFixtures.items("unterminated-quote.csv")

@@ -40,9 +40,12 @@ struct XlsxInputTests {
         #expect(warnings.map(\.description) == ["openpyxl-typed.xlsx: warning: 1 empty row skipped"])
     }
 
-    @Test("LibreOffice: shared strings, rich text, a formula's cached value, an empty row")
-    func libreOfficeTyped() throws {
-        let (items, warnings) = try Self.items("libreoffice-typed.xlsx")
+    /// windows-names.xlsx is the same workbook zipped with `xl\workbook.xml`-style names and
+    /// `xl\SharedStrings.xml` for a relationship to `sharedStrings.xml`, as Excel reads it.
+    @Test("LibreOffice: shared strings, rich text, a formula's cached value, an empty row; part names with \\ and another case",
+          arguments: ["libreoffice-typed.xlsx", "windows-names.xlsx"])
+    func libreOfficeTyped(name: String) throws {
+        let (items, warnings) = try Self.items(name)
         // The values read; which keys came from key columns (objectKeyPaths) is the mapper's, tested there.
         let rows = items.compactMap { item -> LabelRow? in
             guard case .row(var row, _) = item else { return nil }
@@ -57,7 +60,7 @@ struct XlsxInputTests {
             LabelRow(line: 5, runID: Self.run, outputResourceName: "17", objectValue: try Self.object(
                 #"{"score": 1.50, "ok": true, "when": "2024-03-01", "note": "_x0041_ reads as A", "total": 1e+20}"#)),
         ], "\(items)")
-        #expect(warnings.map(\.description) == ["libreoffice-typed.xlsx: warning: 1 empty row skipped"])
+        #expect(warnings.map(\.description) == ["\(name): warning: 1 empty row skipped"])
     }
 
     @Test("--sheet picks a sheet by name, and the summary names the sheet read; a missing one lists the sheets")
@@ -126,6 +129,16 @@ struct XlsxInputTests {
         } catch {
             #expect(error.description.hasPrefix("in.csv: this is "))
             #expect(error.description.contains(words), "\(error)")
+        }
+    }
+
+    @Test("with --format xlsx too, an .xls or password-protected workbook (an OLE file) is refused with advice")
+    func refusedWithFormat() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("locked.xlsx", bytes: WorkbookSniffer.oleMagic + [UInt8](repeating: 0, count: 100))
+        #expect(throws: InputError(path: "locked.xlsx", message: "this is " + WorkbookSniffer.xlsAdvice)) {
+            _ = try LabelInput(path: path, displayName: "locked.xlsx", options: LabelInputOptions(format: .xlsx))
         }
     }
 
