@@ -9,27 +9,31 @@ import Testing
 struct RequestExecutorOutcomeTests: ExecutorOnManualClock {
     let clock = ManualClock()
 
-    @Test("dropped after it went out, then refused (429) with no retry left: unknown, saying what followed", arguments: [
-        (APIError.Kind.throttled, "sent again, then: throttled by the server (429)"),
-        (.connectFailed, "sent again, then: could not connect"),
-        (.badRequest, "sent again, then: the server rejected the request (400)"),
-    ])
-    func droppedThenRefused(final: APIError.Kind, said: String) async {
-        let executor = executor(ExecutionOptions(retries: 1), random: 0.5)
-        let attempts = InFlightCounter()
-        let task = Task { () -> APIError? in
+    /// An update whose first attempt is dropped after it went out and whose later ones end with `then`.
+    func droppedFirst(_ executor: RequestExecutor, attempts: InFlightCounter, then: APIError) -> Task<APIError?, Never> {
+        Task { () -> APIError? in
             do throws(APIError) {
                 _ = try await executor.perform(.update, operation: "update gold label") { () async throws(APIError) -> Int in
                     attempts.enter()
                     if attempts.calls == 1 {
                         throw APIError(kind: .connectionDropped, operation: "update gold label", detail: "the connection closed before an answer")
                     }
-                    throw APIError(kind: final, operation: "update gold label", status: final == .connectFailed ? nil : (final == .throttled ? 429 : 400),
-                                   detail: final == .connectFailed ? "could not connect" : nil)
+                    throw then
                 }
                 return nil
             } catch { return error }
         }
+    }
+
+    @Test("dropped after it went out, then refused (429) with no retry left: unknown, saying what followed", arguments: [
+        (APIError(kind: .throttled, operation: "update gold label", status: 429), "sent again, then: throttled by the server (429)"),
+        (APIError(kind: .connectFailed, operation: "update gold label", detail: "could not connect"), "sent again, then: could not connect"),
+        (APIError(kind: .badRequest, operation: "update gold label", status: 400), "sent again, then: the server rejected the request (400)"),
+    ])
+    func droppedThenRefused(final: APIError, said: String) async {
+        let executor = executor(ExecutionOptions(retries: 1), random: 0.5)
+        let attempts = InFlightCounter()
+        let task = droppedFirst(executor, attempts: attempts, then: final)
         await drive(callers: 1, finished: { attempts.calls == 2 ? 1 : 0 })
         let error = await task.value
         #expect(attempts.calls == 2)
@@ -42,18 +46,7 @@ struct RequestExecutorOutcomeTests: ExecutorOnManualClock {
     func droppedThrottledCancelled() async {
         let executor = executor(ExecutionOptions(retries: 5), random: 0.5)
         let attempts = InFlightCounter()
-        let task = Task { () -> APIError? in
-            do throws(APIError) {
-                _ = try await executor.perform(.update, operation: "update gold label") { () async throws(APIError) -> Int in
-                    attempts.enter()
-                    if attempts.calls == 1 {
-                        throw APIError(kind: .connectionDropped, operation: "update gold label", detail: "the connection closed before an answer")
-                    }
-                    throw .sample(.throttled, retryAfter: .seconds(5))
-                }
-                return nil
-            } catch { return error }
-        }
+        let task = droppedFirst(executor, attempts: attempts, then: .sample(.throttled, retryAfter: .seconds(5)))
         await drive(callers: 1, finished: { attempts.calls == 2 ? 1 : 0 })
         #expect(await eventually { clock.sleeperCount == 1 })
         task.cancel()
