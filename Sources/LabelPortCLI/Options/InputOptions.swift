@@ -90,7 +90,7 @@ struct InputOptions: ParsableArguments {
         if text.lowercased() == "tab" || text == "\t" || text == "\\t" { return 0x09 }
         let bytes = Array(text.utf8)
         guard bytes.count == 1 else {
-            throw ValidationError("--delimiter \"\(text)\": give one character (e.g. ';') or 'tab'")
+            throw ValidationError("--delimiter \"\(text)\": give one ASCII character (e.g. ';' or '|') or 'tab'")
         }
         let byte = bytes[0]
         guard byte != 0x22, byte != 0x0A, byte != 0x0D, byte != 0 else {

@@ -191,7 +191,12 @@ struct CSVReader {
                             cursor.position = i
                             return emitRow()
                         } else if b == CSVReader.quote {
-                            problemHere("a quote inside an unquoted cell: quote the whole cell and write inner quotes twice, e.g. \"say \"\"hi\"\"\"")
+                            // In a cell that is not quoted a quote is one of its characters, as
+                            // spreadsheets and Python read it (`5'11"`); after nothing but spaces
+                            // it opens a quoted cell that a space was put before.
+                            if rowBytes[fieldStart..<rowBytes.count].allSatisfy({ $0 == 0x20 }) {
+                                problemHere("a space before a quoted cell: delete it (else the quotes are read as characters of the cell)")
+                            }
                             appendByte(b)
                         } else {
                             problemHere(CSVReader.nulMessage)
@@ -317,6 +322,12 @@ struct CSVReader {
         fieldStart = rowBytes.count
     }
 
+    /// Whether the row's cells from `index` on are all empty (a delimiter at the end of each
+    /// data row, past the header's cells): nothing is lost leaving them out.
+    private func emptyCells(from index: Int) -> Bool {
+        (max(1, index)..<marks.count).allSatisfy { marks[$0] >> 1 == marks[$0 - 1] >> 1 }
+    }
+
     /// The cells read so far as slices and quoted flags, plus the one in progress when `cell` is past them.
     private func cellsInRow(including cell: Int) -> (cells: [ArraySlice<UInt8>], quoted: [Bool]) {
         var cells: [ArraySlice<UInt8>] = []
@@ -365,7 +376,7 @@ struct CSVReader {
             }
         }
         if let expected = expectedFieldCount, cellCount != expected,
-           cellCount > expected || cellCount < (minimumFieldCount ?? expected) {
+           cellCount > expected && !emptyCells(from: expected) || cellCount < (minimumFieldCount ?? expected) {
             let name = CSVReader.delimiterName(delimiter)
             if cellCount > expected {
                 let at = locateInRow(cell: expected, offset: nil)
@@ -378,7 +389,7 @@ struct CSVReader {
                 let at = CSVLocator.endOfRow(rowLine: rowLine, cells: row.cells, quoted: row.quoted)
                 problems.append(Diagnostic(
                     file: file, line: at.line, column: at.column,
-                    message: "row has \(cellCount) cells but the header has \(expected): "
+                    message: "row has \(CountText.count(cellCount, "cell")) but the header has \(expected): "
                         + "add the missing cells (an empty cell still needs its \(name))"))
             }
         }

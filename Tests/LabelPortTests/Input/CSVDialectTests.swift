@@ -69,6 +69,17 @@ struct CSVDialectTests {
         ])
     }
 
+    @Test("a quote inside an unquoted cell is read as a character (5'11\"); cells past the header that are empty are left out")
+    func lenientCells() throws {
+        #expect(try InputFixtures.rows("stray-quote.csv") == [
+            LabelRow(line: 2, runID: run, outputResourceName: "doc-1", textValue: "say \"hi\""),
+        ])
+        #expect(try InputFixtures.rows("trailing-delimiters.csv") == [
+            LabelRow(line: 2, runID: run, outputResourceName: "doc-1", textValue: "hello"),
+            LabelRow(line: 3, runID: run, outputResourceName: "doc-2", textValue: "world"),
+        ])
+    }
+
     @Test("leading zeros stay text; an unknown column is one warning")
     func leadingZeros() throws {
         #expect(try InputFixtures.rows("leading-zeros.csv") == [

@@ -11,10 +11,15 @@ struct InputProblemTests {
             "unterminated-quote.csv:3:44: unterminated quoted cell: the quote opened here is never closed; close the cell with \" (a quote inside a quoted cell is written twice: \"\")",
             "1 problem in 1 row",
         ]),
-        ("stray-quote.csv", [
-            "stray-quote.csv:2:48: a quote inside an unquoted cell: quote the whole cell and write inner quotes twice, e.g. \"say \"\"hi\"\"\"",
-            "1 problem in 1 row",
+        // A quote inside a cell that is not quoted is a character of it, as spreadsheets read it.
+        ("stray-quote.csv", ["1 row, no problems"]),
+        ("space-before-quote.csv", [
+            "space-before-quote.csv:2:45: a space before a quoted cell: delete it (else the quotes are read as characters of the cell)",
+            "space-before-quote.csv:2:52: row has 4 cells but the header has 3: put cells that contain ',' in double quotes",
+            "2 problems in 1 row",
         ]),
+        // A delimiter at the end of each data row (past the header's cells): nothing to lose.
+        ("trailing-delimiters.csv", ["2 rows, no problems"]),
         ("text-after-quote.csv", [
             "text-after-quote.csv:2:52: text after the closing quote of a quoted cell: put the whole cell in quotes and write inner quotes twice (\"\")",
             "1 problem in 1 row",
@@ -137,12 +142,12 @@ struct InputProblemTests {
 
     @Test("an invalid row keeps its record for the rejects file")
     func invalidKeepsRecord() throws {
-        let items = try InputFixtures.items("stray-quote.csv")
+        let items = try InputFixtures.items("space-before-quote.csv")
         guard case .invalid(2, _, let record?) = items.first else {
             Issue.record("unexpected items \(items)")
             return
         }
-        #expect(record == InputRecord(line: 2, content: .fields([InputFixtures.runID, "doc-1", "say \"hi\""])))
+        #expect(record == InputRecord(line: 2, content: .fields([InputFixtures.runID, "doc-1", " \"hello", " world\""])))
     }
 
     @Test("a cell over 16 MiB is refused at its start, without keeping it")
