@@ -32,11 +32,15 @@ struct ExportEvaluationsCommand: AsyncParsableCommand {
     var ids: [String] = []
 
     @OptionGroup var output: ExportOutputOptions
+
+    /// Not in the help: `export labels --flatten` given here by habit gets a word, not "unknown option".
+    @Flag(help: .hidden)
+    var flatten = false
     @OptionGroup(title: "Requests") var execution: ExecutionOptionGroup
     @OptionGroup(title: "Connection") var connection: ConnectionOptions
 
     func validate() throws {
-        if output.flatten {
+        if flatten {
             throw ValidationError("--flatten spreads a gold label's object_value over columns; evaluations have none: leave it out")
         }
         guard runs.count == ids.count else {

@@ -40,6 +40,9 @@ struct ExportLabelsCommand: AsyncParsableCommand {
 
     @OptionGroup var output: ExportOutputOptions
 
+    @Flag(help: "CSV and xlsx: each object_value key in its own object_value.KEY[:TYPE] column, read back by import without --map.")
+    var flatten = false
+
     @Flag(name: .customLong("dry-run"), help: "Write nothing: show how the server differs from the existing --out FILE.")
     var dryRun = false
 
@@ -50,6 +53,9 @@ struct ExportLabelsCommand: AsyncParsableCommand {
     @OptionGroup(title: "Connection") var connection: ConnectionOptions
 
     func validate() throws {
+        if flatten && output.resolvedFormat == .jsonl {
+            throw ValidationError("--flatten is for CSV and xlsx (JSONL keeps object_value whole); use --format csv or xlsx")
+        }
         for run in runs where !UUIDText.isValid(run) {
             throw ValidationError("--run \(run) is not a UUID")
         }
@@ -93,7 +99,7 @@ struct ExportLabelsCommand: AsyncParsableCommand {
                 return
             }
             let keys = try idsFile.map { try ExportFileInput.readKeys($0, idColumns: ["id"]) }
-            let exporter = LabelExporter(encoder: output.encoder(sheetName: "labels"), window: execution.concurrency)
+            let exporter = LabelExporter(encoder: output.encoder(sheetName: "labels", flatten: flatten), window: execution.concurrency)
             let (outcome, statistics) = try await session.withAPI(resolved) { api in
                 let outcome = try await session.withOutput { write in
                     if let keys {

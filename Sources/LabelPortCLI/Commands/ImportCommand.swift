@@ -71,7 +71,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the rows that failed or were skipped, in the input's own format, to this file.", valueName: "FILE"))
     var rejects: String?
 
-    @Option(name: .customLong("max-errors"), parsing: .unconditional, help: ArgumentHelp("Go on past up to N invalid or failed rows.", valueName: "N"))
+    @Option(name: .customLong("max-errors"), parsing: .unconditional, help: ArgumentHelp("Go on past up to N invalid or failed rows (default: 0).", valueName: "N"))
     var maxErrors: Int?
 
     @Flag(help: "List every row problem, failed row and plan entry (not just the first 20), and log each request.")

@@ -7,7 +7,7 @@ import Logging
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
-        abstract: "Run a local stand-in for the re-factor API (the five endpoints, in memory).",
+        abstract: "Run a local stand-in for the re-factor API (the five endpoints; in memory, or kept in a --data file).",
         discussion: """
             Serves the five API endpoints with the API's schemas, statuses and {"error": "..."} \
             bodies, until Ctrl-C or SIGTERM. Prints one line when it listens:
@@ -56,10 +56,10 @@ struct SandboxCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Address to listen on.")
+    @Option(help: ArgumentHelp("Address to listen on.", valueName: "HOST"))
     var host = "127.0.0.1"
 
-    @Option(help: "Port to listen on; 0 picks a free one (printed).")
+    @Option(help: ArgumentHelp("Port to listen on; 0 picks a free one (printed).", valueName: "PORT"))
     var port = 8787
 
     @Option(name: .customLong("token"), help: ArgumentHelp("Accept this bearer token, for ACCOUNT (default: sandbox). Repeatable.", valueName: "TOKEN[=ACCOUNT]"))

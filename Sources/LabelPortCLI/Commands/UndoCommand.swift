@@ -5,7 +5,7 @@ import LabelPortCore
 struct UndoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "undo",
-        abstract: "Put back the values that a journaled import, apply or undo replaced.",
+        abstract: "Put back the values that a journaled import, apply, copy or undo replaced.",
         discussion: """
             Each label the journal updated whose values are still what the journal says were \
             set gets its earlier values back; one already back at them counts as restored with \
@@ -71,8 +71,10 @@ struct UndoCommand: AsyncParsableCommand {
         }
         try WriteSession.requireSameServer(recorded.header.baseURL, server, what: "the journal \(path)")
         if last {
-            let source = recorded.header.source.map { " of \($0)" } ?? ""
-            console.message("undoing \(path): the \(recorded.header.command)\(source) started \(recorded.header.startedAt)")
+            // A copy's journal names its source as "copy from URL": said once.
+            let command = recorded.header.command
+            let what = recorded.header.source.map { $0.hasPrefix(command + " ") ? $0 : "\(command) of \($0)" } ?? command
+            console.message("undoing \(path): the \(what) started \(recorded.header.startedAt)")
         }
         var runIDs: [String] = []
         var seen: Set<String> = []

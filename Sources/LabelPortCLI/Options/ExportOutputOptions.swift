@@ -12,11 +12,8 @@ struct ExportOutputOptions: ParsableArguments {
     @Flag(help: "CSV for Excel: a UTF-8 byte order mark and CRLF line ends.")
     var excel = false
 
-    @Flag(help: "With --dry-run, list every differing label and field; log each request on standard error (method, path, status, time).")
+    @Flag(help: "Log each request on standard error (method, path, status, time); for export labels --dry-run, also list every differing label and field.")
     var verbose = false
-
-    @Flag(help: "Gold labels in CSV and xlsx: each object_value key in its own object_value.KEY[:TYPE] column (evaluations have no object_value).")
-    var flatten = false
 
     var resolvedFormat: ExportFormat {
         format ?? ExportFormat.detect(path: out) ?? .jsonl
@@ -31,17 +28,15 @@ struct ExportOutputOptions: ParsableArguments {
         if excel && resolvedFormat != .csv {
             throw ValidationError("--excel writes CSV; use it with --format csv or an --out FILE ending in .csv")
         }
-        if flatten && resolvedFormat == .jsonl {
-            throw ValidationError("--flatten is for CSV and xlsx (JSONL keeps object_value whole); use --format csv or xlsx")
-        }
     }
 }
 
 extension ExportFormat: ExpressibleByArgument {}
 
 extension ExportOutputOptions {
-    /// The encoder these options ask for; `sheetName` names an xlsx file's one sheet.
-    func encoder<Record: ExportRecord>(sheetName: String) -> ExportEncoder<Record> {
+    /// The encoder these options ask for; `sheetName` names an xlsx file's one sheet;
+    /// `flatten`: `export labels --flatten`.
+    func encoder<Record: ExportRecord>(sheetName: String, flatten: Bool = false) -> ExportEncoder<Record> {
         ExportEncoder(format: resolvedFormat, excel: excel, flatten: flatten, sheetName: sheetName)
     }
 }
