@@ -55,7 +55,12 @@ struct CreateReconcilerTests {
                 let create = Task {
                     try await reconciler.create(CreateGoldLabelRequest(outputResourceName: "a", textValue: "x"), runID: Self.run)
                 }
-                try await body(clock, executor, create)
+                do {
+                    try await body(clock, executor, create)
+                } catch {
+                    create.cancel()
+                    throw error
+                }
             }
         }
     }
