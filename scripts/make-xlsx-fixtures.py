@@ -153,6 +153,23 @@ def windows_names(source):
     return path
 
 
+def chartsheet():
+    """A sheet of labels and a chart sheet beside it (a sheet with no cells)."""
+    from openpyxl.chart import BarChart, Reference
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "labels"
+    ws.append(["run_id", "output_resource_name", "object_value.score:number"])
+    ws.append([RUN, "doc-1", 3])
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=3, min_row=1, max_row=2), titles_from_data=True)
+    wb.create_chartsheet("Chart1").add_chart(chart)
+    fixed_times(wb)
+    path = os.path.join(OUT, "openpyxl-chartsheet.xlsx")
+    wb.save(path)
+    return path
+
+
 def hidden():
     """A hidden first sheet before the visible one (a template's lookup sheet)."""
     wb = openpyxl.Workbook()
@@ -248,6 +265,7 @@ if __name__ == "__main__":
     timed = times(openpyxl.utils.datetime.CALENDAR_WINDOWS_1900, "openpyxl-times.xlsx")
     times(openpyxl.utils.datetime.CALENDAR_MAC_1904, "openpyxl-times-1904.xlsx")
     midnight()
+    chartsheet()
     hidden()
     title()
     libreoffice(first)

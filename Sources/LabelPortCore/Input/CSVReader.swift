@@ -23,7 +23,8 @@ struct CSVReader {
     /// The delimiter in use: as given, or found from the header line.
     private(set) var delimiter: UInt8
     /// Find the delimiter from the header line (`,` `;` tab `|`), with `delimiter` as the fallback.
-    private let detectDelimiter: Bool
+    /// Whether the delimiter is found from the header line (no --delimiter, not .tsv).
+    let detectDelimiter: Bool
     /// The file starts with a UTF-8 byte order mark.
     private(set) var hadByteOrderMark = false
     /// The header line ends with CRLF.

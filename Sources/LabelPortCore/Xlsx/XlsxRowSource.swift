@@ -26,7 +26,10 @@ struct XlsxRowSource {
             let book = try workbook()
             guard let chosen = book.sheet(named: sheet) else {
                 let names = book.sheets.map { "\"\($0.name)\"" }.joined(separator: ", ")
-                failure = Diagnostic(file: file, line: nil, message: "the workbook has no sheet named \"\(sheet ?? "")\"; its sheets: \(names)")
+                let what = book.otherSheets.contains(sheet ?? "")
+                    ? "the sheet \"\(sheet ?? "")\" is a chart (or dialog) sheet, which holds no table; the workbook's sheets with cells: "
+                    : "the workbook has no sheet named \"\(sheet ?? "")\"; its sheets: "
+                failure = Diagnostic(file: file, line: nil, message: what + names)
                 return
             }
             reader = try book.rows(of: chosen)

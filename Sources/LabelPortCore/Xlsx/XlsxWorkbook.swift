@@ -11,6 +11,8 @@ final class XlsxWorkbook {
 
     let archive: ZipArchive
     private(set) var sheets: [Sheet] = []
+    /// Sheets that hold no table (chart sheets, dialog sheets), by name: not read.
+    private(set) var otherSheets: [String] = []
     private(set) var sharedStrings: [String] = []
     /// Per cell style (`s` attribute): what it shows a number as.
     private(set) var styles: [XlsxStyles.Kind] = []
@@ -106,7 +108,10 @@ final class XlsxWorkbook {
             } else if scanner.isNamed("sheet"), let name = scanner.attribute("name"), let id = scanner.attribute("id", anyPrefix: true) {
                 let relation = relations[scanner.string(id)]
                 let path = relation?.1 ?? "xl/worksheets/sheet\(sheets.count + 1).xml"
-                if let type = relation?.0, !type.hasSuffix("/worksheet") { continue }  // chartsheets, dialog sheets
+                if let type = relation?.0, !type.hasSuffix("/worksheet") {  // chartsheets, dialog sheets
+                    otherSheets.append(scanner.string(name, escapes: true))
+                    continue
+                }
                 let state = scanner.attribute("state").map { scanner.string($0) } ?? "visible"
                 sheets.append(Sheet(name: scanner.string(name, escapes: true), path: path, hidden: state != "visible"))
             }

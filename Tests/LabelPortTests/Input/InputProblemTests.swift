@@ -127,6 +127,20 @@ struct InputProblemTests {
         ])
     }
 
+    @Test("a header read with a delimiter found from it, not ',', that names no column says so and how to choose")
+    func guessedDelimiter() {
+        let items = InputFixtures.items(bytes: Array("output_resource_name,object_value.a|b|c\nd,x|y|z\n".utf8), name: "g.csv")
+        guard case .invalid(_, let problems, _)? = items.first else {
+            Issue.record("unexpected items \(items)")
+            return
+        }
+        #expect(problems.map(\.description) == [
+            #"g.csv:1:1: the first row ("output_resource_name,object_value.a", "b", "c") names no gold-label column: a CSV needs a header "#
+                + #"row such as run_id,output_resource_name,text_value, or --map "HEADER=FIELD" for your own column names (its cells were "#
+                + #"read as separated by '|', which the line holds most of: pass --delimiter ',' if the file uses commas)"#,
+        ])
+    }
+
     @Test("a fatal problem ends the input: .invalid without a record, then nil")
     func fatalEnds() throws {
         let items = try InputFixtures.items("unterminated-quote.csv")

@@ -105,6 +105,20 @@ struct XlsxInputTests {
         ])
     }
 
+    @Test("a chart sheet is no table: --sheet naming it says so and lists the sheets with cells; by default the table is read")
+    func chartSheet() throws {
+        let (chart, _) = try Self.items("openpyxl-chartsheet.xlsx", options: LabelInputOptions(sheet: "Chart1"))
+        guard case .invalid(0, let problems, nil)? = chart.first else {
+            Issue.record("\(chart)")
+            return
+        }
+        #expect(problems.map(\.description) == [
+            #"openpyxl-chartsheet.xlsx: the sheet "Chart1" is a chart (or dialog) sheet, which holds no table; the workbook's sheets with cells: "labels""#,
+        ])
+        let (table, _) = try Self.items("openpyxl-chartsheet.xlsx", options: LabelInputOptions(runID: Self.run))
+        #expect(XlsxSheetLayoutTests.rows(table).map(\.outputResourceName) == ["doc-1"], "\(table)")
+    }
+
     @Test("a workbook is recognised by its bytes whatever its name")
     func sniffedByBytes() throws {
         let bytes = try FileText.readBytes(Self.directory + "openpyxl-1904.xlsx")
