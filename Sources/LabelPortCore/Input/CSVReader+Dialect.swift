@@ -1,6 +1,15 @@
 /// The CSV dialect read from a file's opening: a UTF-8 BOM (UTF-16 refused), which delimiter,
 /// and how a line ends.
 extension CSVReader {
+    /// The bytes a scan stops at with `delimiter`: bit 1 in an unquoted cell (line ends,
+    /// quote, NUL, the delimiter), bit 2 in a quoted one (the same but the delimiter).
+    static func stopTable(_ delimiter: UInt8) -> [UInt8] {
+        var stops = [UInt8](repeating: 0, count: 256)
+        for byte in [CSVReader.lf, CSVReader.cr, CSVReader.quote, 0] { stops[Int(byte)] = 3 }
+        stops[Int(delimiter)] |= 1
+        return stops
+    }
+
     /// The start of a file, before its first row: its bytes (without a UTF-8 BOM) and
     /// what they say of its dialect.
     struct Opening {

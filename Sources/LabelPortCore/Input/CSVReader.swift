@@ -62,13 +62,6 @@ struct CSVReader {
         self.stops = CSVReader.stopTable(delimiter)
     }
 
-    private static func stopTable(_ delimiter: UInt8) -> [UInt8] {
-        var stops = [UInt8](repeating: 0, count: 256)
-        for byte in [CSVReader.lf, CSVReader.cr, CSVReader.quote, 0] { stops[Int(byte)] = 3 }
-        stops[Int(delimiter)] |= 1
-        return stops
-    }
-
     /// The next row, or a fatal problem; nil at the end of the file (and after a fatal problem).
     mutating func next() -> Event? {
         if finished { return nil }
@@ -192,9 +185,8 @@ struct CSVReader {
                             cursor.position = i
                             return emitRow()
                         } else if b == CSVReader.quote {
-                            // In a cell that is not quoted a quote is one of its characters, as
-                            // spreadsheets and Python read it (`5'11"`); after nothing but spaces
-                            // it opens a quoted cell that a space was put before.
+                            // A character of an unquoted cell, as spreadsheets read it (`5'11"`);
+                            // after nothing but spaces, a quoted cell with a space before it.
                             if rowBytes[fieldStart..<rowBytes.count].allSatisfy({ $0 == 0x20 }) {
                                 problemHere("a space before a quoted cell: delete it (else the quotes are read as characters of the cell)")
                             }
@@ -323,8 +315,7 @@ struct CSVReader {
         fieldStart = rowBytes.count
     }
 
-    /// Whether the row's cells from `index` on are all empty (a delimiter at the end of each
-    /// data row, past the header's cells): nothing is lost leaving them out.
+    /// Whether the row's cells from `index` on are all empty (a delimiter ending each data row).
     private func emptyCells(from index: Int) -> Bool {
         (max(1, index)..<marks.count).allSatisfy { marks[$0] >> 1 == marks[$0 - 1] >> 1 }
     }

@@ -21,9 +21,8 @@ struct HTTPClientTests {
             requestTimeout: requestTimeout, connectTimeout: max(requestTimeout, .seconds(10)), maximumResponseBytes: maximumResponseBytes)
     }
 
-    /// Waits until `condition` holds, polling; after 30 s (a loaded CI machine is slow, not
-    /// this slow) fails the test and throws, so that the test ends instead of awaiting
-    /// what will never come (a hang would stop the whole run: a time limit does not end it).
+    /// Waits until `condition` holds, polling; after 30 s fails the test and throws, so that it
+    /// ends instead of awaiting what never comes (a time limit does not end a test).
     static func eventually(_ what: String, _ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while !condition() {
