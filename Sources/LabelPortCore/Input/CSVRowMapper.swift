@@ -41,10 +41,11 @@ struct CSVRowMapper {
     /// The plan for `header`, or the header's problems (which make the file unreadable).
     /// Unknown columns add one warning each to `warnings`. Columns with an empty header
     /// are ignored: the file is read as it streams, so a value in one is a problem of its
-    /// row (``map(_:)``), not of the header.
+    /// row (``map(_:)``), not of the header. `guessedDelimiter`: the delimiter found from the
+    /// header line, when not ',' (named if the header names no column).
     static func make(
         header: CSVRow, file: String, mappings: [FieldMapping], defaultRunID: String?, decimalComma: Bool = false,
-        warnings: inout [Diagnostic]
+        guessedDelimiter: UInt8? = nil, warnings: inout [Diagnostic]
     ) -> Result<CSVRowMapper, MappingProblems> {
         var problems: [Diagnostic] = []
         var unknown: [Diagnostic] = []
@@ -119,7 +120,7 @@ struct CSVRowMapper {
                 + matches.listing(closestTo: mapping.header))
         }
         if knownCount == 0, matches.problems.isEmpty {
-            return .failure(MappingProblems(diagnostics: problems + [noLabelColumn(header, file: file)]))
+            return .failure(MappingProblems(diagnostics: problems + [noLabelColumn(header, file: file, guessedDelimiter: guessedDelimiter)]))
         }
         let paths = columns.compactMap { column -> (String, [String])? in
             if case .objectKey(let path) = column.field { return (header.fields[column.index], path) }
@@ -151,7 +152,7 @@ struct CSVRowMapper {
 
     /// The problem of a first row that names no label column (a title row above the
     /// header, or no header at all), in the words of a CSV or of a sheet.
-    private static func noLabelColumn(_ header: CSVRow, file: String) -> Diagnostic {
+    private static func noLabelColumn(_ header: CSVRow, file: String, guessedDelimiter: UInt8?) -> Diagnostic {
         let named = header.fields.indices.filter { !header.fields[$0].isEmpty }
         let shown = named.prefix(3).map { TerminalText.quotedExcerpt(header.fields[$0]) }.joined(separator: ", ")
         if !header.inSheet, let first = header.fields.first, first.lowercased().hasPrefix("sep="), header.fields.dropFirst().allSatisfy(\.isEmpty) {
@@ -164,7 +165,11 @@ struct CSVRowMapper {
             return Diagnostic(
                 file: file, line: header.line, column: 1,
                 message: "the first row (\(shown)) names no gold-label column: a CSV needs a header row such as "
-                    + "run_id,output_resource_name,text_value, or --map \"HEADER=FIELD\" for your own column names")
+                    + "run_id,output_resource_name,text_value, or --map \"HEADER=FIELD\" for your own column names"
+                    + (guessedDelimiter.map {
+                        " (its cells were read as separated by \(CSVReader.delimiterName($0)), which the line holds most of: "
+                            + "pass --delimiter ',' if the file uses commas)"
+                    } ?? ""))
         }
         return Diagnostic(
             file: file, line: header.line, column: (named.first ?? 0) + 1,

@@ -173,11 +173,13 @@ package struct LabelInput {
             guard headerRow.problems.isEmpty else { return fatal(.fatal(headerRow.problems[0]), more: headerRow.problems) }
             switch CSVRowMapper.make(
                 header: headerRow, file: displayName, mappings: options.mappings, defaultRunID: options.runID,
-                decimalComma: options.decimalComma, warnings: &warnings)
+                decimalComma: options.decimalComma,
+                guessedDelimiter: csv.flatMap { $0.detectDelimiter && $0.delimiter != UInt8(ascii: ",") ? $0.delimiter : nil },
+                warnings: &warnings)
             {
             case .failure(let problems):
                 finished = true
-                return .invalid(line: headerRow.line, problems.diagnostics.map(noteGuessedDelimiter), nil)
+                return .invalid(line: headerRow.line, problems.diagnostics, nil)
             case .success(let mapper):
                 csvMapper = mapper
                 csv?.expectedFieldCount = headerRow.cells.count
@@ -227,17 +229,6 @@ package struct LabelInput {
             let others = problems.diagnostics.filter { $0.line != row.line || $0.column.map(reported.contains) != true }
             return .invalid(line: row.line, row.problems + others, record.naming(problems))
         }
-    }
-
-    /// A header that names no column, read with a delimiter other than ',' found from the
-    /// header line itself (a header name holding '|' or ';'): says which, and --delimiter.
-    private func noteGuessedDelimiter(_ diagnostic: Diagnostic) -> Diagnostic {
-        guard let csv, csv.detectDelimiter, csv.delimiter != UInt8(ascii: ","),
-              diagnostic.message.contains("names no gold-label column") else { return diagnostic }
-        var noted = diagnostic
-        noted.message += " (its cells were read as separated by \(CSVReader.delimiterName(csv.delimiter)), which the line holds "
-            + "most of: pass --delimiter ',' if the file uses commas)"
-        return noted
     }
 
     private mutating func fatal(_ event: CSVReader.Event, more: [Diagnostic]? = nil) -> LabelInputItem? {
