@@ -141,8 +141,8 @@ package final class RequestExecutor: Sendable {
         var retriesSoFar = 0
         var resends = ResendAllowance()
         var lastError: APIError?
-        // The last attempt that went out with an unknown outcome (no answer, a 5xx): the
-        // write may have been applied, however the later attempts end (see ``ending(_:after:then:)``).
+        // The last attempt of a write that went out with an unknown outcome (no answer, a 5xx): it
+        // may have been applied, however the later attempts end (see ``ending(_:after:then:)``).
         var mayHaveApplied: APIError?
         while true {
             if let tooLong = quotaWaitTooLong(kind, operation: operation) { throw Self.notSentAgain(tooLong, after: mayHaveApplied) }
@@ -163,7 +163,10 @@ package final class RequestExecutor: Sendable {
             case .failure(let failure):
                 error = failure
             }
-            if !error.unprocessed, error.outcomeUnknown || error.cancelledBeforeAnswer, error.kind != .cancelled { mayHaveApplied = error }
+            // A write only: a read applies nothing, and its last answer (a 404) is its answer.
+            if kind != .read, !error.unprocessed, error.outcomeUnknown || error.cancelledBeforeAnswer, error.kind != .cancelled {
+                mayHaveApplied = error
+            }
             // Closed before the server processed it: sent again at once on a new connection.
             if error.resentAtOnce(kind), resends.take(answers: answers) { continue }
             let (decision, refusal) = decide(after: error, sentAt: sentAt, kind: kind, retriesSoFar: retriesSoFar)

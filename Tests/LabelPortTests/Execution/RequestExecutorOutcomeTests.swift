@@ -55,4 +55,23 @@ struct RequestExecutorOutcomeTests: ExecutorOnManualClock {
         #expect(error?.kind == .connectionDropped, "\(String(describing: error))")
         #expect(error?.description == "update gold label: the connection closed before an answer; interrupted before it was sent again")
     }
+
+    @Test("a read answered 503 and then 404 ends as the 404 (a read applies nothing)")
+    func readEndsAsItsAnswer() async {
+        let executor = executor(ExecutionOptions(retries: 1), random: 0.5)
+        let attempts = InFlightCounter()
+        let task = Task { () -> APIError? in
+            do throws(APIError) {
+                _ = try await executor.perform(.read, operation: "get evaluation") { () async throws(APIError) -> Int in
+                    attempts.enter()
+                    throw attempts.calls == 1 ? .sample(.serverError) : .sample(.notFound)
+                }
+                return nil
+            } catch { return error }
+        }
+        await drive(callers: 1, finished: { attempts.calls == 2 ? 1 : 0 })
+        let error = await task.value
+        #expect(attempts.calls == 2)
+        #expect(error?.kind == .notFound, "\(String(describing: error))")
+    }
 }
