@@ -41,8 +41,9 @@ struct ImportSession {
         readingNote = firstPass.readingNote
     }
 
-    /// More invalid rows than `--max-errors` allows: nothing is written.
-    var invalidInput: Bool { validation.invalidRows > (command.maxErrors ?? 0) }
+    /// A problem of the file itself, or more invalid rows than `--max-errors` allows:
+    /// nothing is written.
+    var invalidInput: Bool { validation.fileProblems > 0 || validation.invalidRows > (command.maxErrors ?? 0) }
 
     /// Plans and applies every row; returns the exit status.
     func run(
@@ -62,7 +63,9 @@ struct ImportSession {
         var secondPass = try source.open()
         let counts = await engine.apply(
             &secondPass, planner: &planner, sink: tally, writesAllowed: !invalidInput,
-            skipReason: invalidInput ? "not written: the input has \(CountText.count(validation.invalidRows, "invalid row"))" : nil)
+            skipReason: !invalidInput ? nil : validation.fileProblems > 0
+                ? "not written: the file cannot be read as labels"
+                : "not written: the input has \(CountText.count(validation.invalidRows, "invalid row"))")
         await progress?.stop()
         if let why = engine.stoppedBy, counts.count(.skipped) > 0 {
             let rejects = command.rejects.map { " (written to \($0))" } ?? ""
@@ -73,6 +76,7 @@ struct ImportSession {
             counts: counts, runs: validation.runIDs.count, requests: statistics.requestsSent, retries: statistics.retries,
             elapsedSeconds: (ContinuousClock.now - startedAt).inSeconds, dryRun: command.dryRun,
             interrupted: interrupt.isSet, invalidInput: invalidInput)
+        summary.fileProblem = validation.fileProblems > 0
         summary.noteExecution(statistics)
         let savePlan = !invalidInput && !interrupt.isSet && unreadable.isEmpty
         try await outputs.finish(
@@ -120,7 +124,7 @@ struct ImportSession {
         if let planOut = command.planOut {
             console.message(savePlan
                 ? "plan saved to \(planOut): carry it out with labelport apply \(planOut)"
-                : "no plan saved: \(invalidInput ? "the input has invalid rows" : "not every run could be read")")
+                : "no plan saved: \(!invalidInput ? "not every run could be read" : validation.fileProblems > 0 ? "the file cannot be read as labels" : "the input has invalid rows")")
         }
         if let journal, journal.wasWritten { console.message("journal: \(journal.path) (take it back with labelport undo \(journal.path))") }
     }

@@ -25,6 +25,9 @@ package struct ImportSummary: Sendable {
     package var dryRun: Bool
     package var interrupted: Bool
     package var invalidInput: Bool
+    /// The input failed as a whole (no header naming the label columns, an empty CSV), not
+    /// row by row: `--max-errors` cannot let such a file through.
+    package var fileProblem = false
 
     package init(
         counts: OutcomeCounts, runs: Int, requests: Int, retries: Int, refused: Int = 0, allowedRate: Double? = nil,
@@ -155,7 +158,11 @@ package struct ImportSummary: Sendable {
             lines.append(limited)
         }
         if dryRun { lines.append("dry run: nothing was written") }
-        if invalidInput { lines.append("the input has invalid rows: nothing was written (fix them, or allow some with --max-errors N)") }
+        if invalidInput && fileProblem {
+            lines.append("the file cannot be read as labels: nothing was written (fix the problem above; --max-errors allows invalid rows, not this)")
+        } else if invalidInput {
+            lines.append("the input has invalid rows: nothing was written (fix them, or allow some with --max-errors N)")
+        }
         if interrupted { lines.append("interrupted: rows not attempted are marked skipped in the report") }
         return lines
     }

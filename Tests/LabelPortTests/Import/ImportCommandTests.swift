@@ -134,6 +134,25 @@ struct ImportCommandTests {
         }
     }
 
+    @Test("a problem of the file itself (no label column, an empty CSV) writes nothing and exits 2, --max-errors or not")
+    func fileProblemIgnoresMaxErrors() async throws {
+        try await ExportFixtures.withSandbox(seed: ImportFixtures.seed()) { sandbox, dir in
+            let headerless = try dir.write("names.csv", "name,text_value\na.pdf,x\nb.pdf,y\n")
+            let empty = try dir.write("empty.csv", "")
+            for file in [headerless, empty] {
+                for extra in [[], ["--max-errors", "10"]] {
+                    let result = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", ImportFixtures.runA] + extra)
+                    #expect(result.status == 2, "\(file) \(extra): \(result.stderr)")
+                    #expect(result.stderr.contains(
+                        "the file cannot be read as labels: nothing was written (fix the problem above; --max-errors allows invalid rows, not this)\n"),
+                        "\(result.stderr)")
+                    #expect(!result.stderr.contains("allow some with --max-errors"))
+                }
+            }
+            #expect(sandbox.stats.writesApplied == 0)
+        }
+    }
+
     /// Rows planned to fail count against --max-errors as they are met: past it, nothing
     /// more is sent, and a line says why and how many rows were not attempted.
     @Test("past --max-errors failed rows, the import stops and says so; the rows not attempted are in --rejects")
