@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LabelPortCore
 
 /// `labelport export labels`: every gold label of some runs, or just the labels an ids
@@ -91,6 +92,10 @@ struct ExportLabelsCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let resolved = try session.resolveConnection()
         try await CommandFailure.reporting {
+            if dryRun && !FileManager.default.fileExists(atPath: output.out) {
+                throw CommandFailure(
+                    "\(output.out): no such file: --dry-run compares the server with an earlier export; leave out --dry-run to write one", exitCode: 2)
+            }
             var runIDs = runs
             if let runsFile { runIDs += try ExportFileInput.readRunIDs(runsFile) }
             if dryRun {

@@ -17,7 +17,7 @@ extension RequestExecutor {
             s.statistics.quotaWaitedSeconds += (pause - max(now, s.notBefore)).inSeconds
             s.quotaPauseEnd = pause
             s.notBefore = pause
-            s.quotaNotice = "the server's rate-limit headers say its quota is used up (RateLimit-Remaining: 0): no request is sent until it resets"
+            s.quotaNotice = "the server's rate-limit headers say its quota is used up (0 remaining): no request is sent until it resets"
             return false
         }
         if givesUp { shutdown.wakeWaiters() }

@@ -106,7 +106,7 @@ package struct ImportSummary: Sendable {
         if let allowedRate { parts.append("the server allowed about \(spokenRate(allowedRate))") }
         if quotaWaits > 0 {
             parts.append(
-                "its quota ran out \(CountText.count(quotaWaits, "time")) (RateLimit-Remaining: 0): "
+                "its quota ran out \(CountText.count(quotaWaits, "time")) (its headers said 0 remaining): "
                     + "waited \(decimal(quotaWaitedSeconds, digits: 0)) s in all for it to reset")
         }
         if parts.isEmpty { parts.append("the server limited the rate") }

@@ -23,7 +23,7 @@ struct RequestExecutorNoticeTests {
         clock.advance(by: .seconds(1))
         #expect(try await waiting.value == 1)
         #expect(notices.all == [
-            "waiting 120 s (2 min): the server's rate-limit headers say its quota is used up (RateLimit-Remaining: 0): no request is sent until it resets",
+            "waiting 120 s (2 min): the server's rate-limit headers say its quota is used up (0 remaining): no request is sent until it resets",
         ], "one notice for the wait, lengthened or not")
 
         let attempts = Recorder<Int>()

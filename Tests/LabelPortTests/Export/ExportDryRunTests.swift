@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import LabelPortCore
 import LabelPortSandbox
@@ -112,6 +113,19 @@ struct ExportDryRunTests {
             #expect(result.status == 1)
             #expect(result.stderr.contains("the server differs from \(directory.url("backup.jsonl")): 0 added, 0 removed, 0 changed, 0 unchanged; the server does not have 1 run of the file (above) (0 runs compared; nothing written)"), "\(result.stderr)")
             #expect(!result.stderr.contains("the server matches"))
+        }
+    }
+
+    @Test("a --out file that does not exist: said in words before connecting, exit 2, nothing written")
+    func missingFile() async throws {
+        try await F.withSandbox(seed: F.trickySeed()) { sandbox, directory in
+            let path = directory.url("nothere.csv")
+            let result = await runLabelPort(["export", "labels", "--out", path, "--dry-run", "--run", TestSandbox.runA]
+                + (try F.connectionFlags(sandbox, directory)))
+            #expect(result.status == 2)
+            #expect(result.stderr == "error: \(path): no such file: --dry-run compares the server with an earlier export; leave out --dry-run to write one\n", "\(result.stderr)")
+            #expect(sandbox.stats.totalRequests == 0, "nothing is asked of the server")
+            #expect(!FileManager.default.fileExists(atPath: path))
         }
     }
 }

@@ -29,7 +29,7 @@ struct RateLimitReportingTests {
         #expect(Self.summary(refused: 0, allowedRate: nil).humanLines.count == 2, "no line when the server never limited the run")
         // Its quota used up: every request waited for the reset (the line said nothing, or "about 0 req/s").
         #expect(ImportSummary.rateLimitLine(refused: 0, allowedRate: nil, quotaWaits: 2, quotaWaitedSeconds: 6.2)
-            == "rate limited: its quota ran out 2 times (RateLimit-Remaining: 0): waited 6 s in all for it to reset; 0 requests refused (429)")
+            == "rate limited: its quota ran out 2 times (its headers said 0 remaining): waited 6 s in all for it to reset; 0 requests refused (429)")
     }
 
     @Test("creates that went unanswered are said, with the reads of the run that settled them")
