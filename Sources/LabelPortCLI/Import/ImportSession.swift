@@ -43,7 +43,7 @@ struct ImportSession {
 
     /// A problem of the file itself, or more invalid rows than `--max-errors` allows:
     /// nothing is written.
-    var invalidInput: Bool { validation.fileProblems > 0 || validation.invalidRows > (command.maxErrors ?? 0) }
+    var invalidInput: Bool { validation.fileProblem != nil || validation.invalidRows > (command.maxErrors ?? 0) }
 
     /// Plans and applies every row; returns the exit status.
     func run(
@@ -57,13 +57,13 @@ struct ImportSession {
         let renderer = PlanRenderer(color: !command.json && console.outputIsTerminal)
         let outputs = try makeOutputs(server: server, renderer: renderer)
         interrupts.outputs.set(outputs)
-        let tally = RowTally(passingTo: outputs, expecting: validation.items)
+        let tally = RowTally(passingTo: outputs, expecting: validation.rows)
         let progress = command.dryRun
             ? nil : ProgressLine.startOnTerminal(rows: tally, statistics: { executor.statistics }, console: console)
         var secondPass = try source.open()
         let counts = await engine.apply(
             &secondPass, planner: &planner, sink: tally, writesAllowed: !invalidInput,
-            skipReason: !invalidInput ? nil : validation.fileProblems > 0
+            skipReason: !invalidInput ? nil : validation.fileProblem != nil
                 ? "not written: the file cannot be read as labels"
                 : "not written: the input has \(CountText.count(validation.invalidRows, "invalid row"))")
         await progress?.stop()
@@ -76,7 +76,7 @@ struct ImportSession {
             counts: counts, runs: validation.runIDs.count, requests: statistics.requestsSent, retries: statistics.retries,
             elapsedSeconds: (ContinuousClock.now - startedAt).inSeconds, dryRun: command.dryRun,
             interrupted: interrupt.isSet, invalidInput: invalidInput)
-        summary.fileProblem = validation.fileProblems > 0
+        summary.fileProblem = validation.fileProblem?.description
         summary.noteExecution(statistics)
         let savePlan = !invalidInput && !interrupt.isSet && unreadable.isEmpty
         try await outputs.finish(
@@ -124,7 +124,7 @@ struct ImportSession {
         if let planOut = command.planOut {
             console.message(savePlan
                 ? "plan saved to \(planOut): carry it out with labelport apply \(planOut)"
-                : "no plan saved: \(!invalidInput ? "not every run could be read" : validation.fileProblems > 0 ? "the file cannot be read as labels" : "the input has invalid rows")")
+                : "no plan saved: \(!invalidInput ? "not every run could be read" : validation.fileProblem != nil ? "the file cannot be read as labels" : "the input has invalid rows")")
         }
         if let journal, journal.wasWritten { console.message("journal: \(journal.path) (take it back with labelport undo \(journal.path))") }
     }

@@ -27,13 +27,13 @@ enum TokenCommand {
         }
         let deadline = ContinuousClock.now + timeout
         let pipes = [stdout.fileHandleForReading.fileDescriptor, stderr.fileHandleForReading.fileDescriptor]
-        guard let (outputBytes, errorBytes, gone) = Self.capture(pipes, until: deadline, exited: { exited.wait(timeout: .now()) == .success }),
-              gone || exited.wait(timeout: .now() + Self.dispatchTime(deadline - ContinuousClock.now)) == .success else {
-            process.terminate()
-            throw ConfigurationError("\(what) did not finish within \(Formatting.seconds(timeout)) and was stopped")
-        }
+        let (outputBytes, errorBytes, gone) = Self.capture(pipes, until: deadline, exited: { exited.wait(timeout: .now()) == .success })
         let stderrText = Self.shown(String(decoding: errorBytes, as: UTF8.self))
         let said = stderrText.isEmpty ? " (it printed nothing on stderr)" : ":\n" + stderrText
+        guard gone || exited.wait(timeout: .now() + Self.dispatchTime(deadline - ContinuousClock.now)) == .success else {
+            process.terminate()
+            throw ConfigurationError("\(what) did not finish within \(Formatting.seconds(timeout)) and was stopped\(said)")
+        }
         if process.terminationReason == .uncaughtSignal {
             throw ConfigurationError("\(what) was killed by signal \(process.terminationStatus)\(said)")
         }
@@ -50,18 +50,18 @@ enum TokenCommand {
 
     /// Reads the command's stdout and stderr on this thread, both at once (a chatty command
     /// cannot block on a full pipe), until both end or `exited` says the command is gone
-    /// (then everything it wrote is already in the pipes: what is waiting is read). Nil at
-    /// `deadline`. No other thread is involved, so a busy machine cannot lose output: with a
+    /// (then everything it wrote is already in the pipes: what is waiting is read), or until
+    /// `deadline` (`exited` false: what it wrote so far). No other thread is involved, so a busy machine cannot lose output: with a
     /// reader thread per pipe, a loaded test run once showed a failure without its stderr.
     static func capture(_ fds: [Int32], until deadline: ContinuousClock.Instant, exited: () -> Bool)
-        -> (stdout: [UInt8], stderr: [UInt8], exited: Bool)? {
+        -> (stdout: [UInt8], stderr: [UInt8], exited: Bool) {
         var bytes: [[UInt8]] = [[], []]
         var open = [0, 1]
         var gone = false
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while !open.isEmpty {
             let left = deadline - ContinuousClock.now
-            guard left > .zero else { return nil }
+            guard left > .zero else { return (bytes[0], bytes[1], false) }
             if !gone { gone = exited() }
             // While the command runs, wake every 100 ms to see whether it is gone.
             let wait = gone ? 0 : Int32(min(left, .milliseconds(100)) / .milliseconds(1))

@@ -116,6 +116,7 @@ package final class ImportEngine: Sendable {
         let configuration = configuration
         return await run(sink: sink, writesAllowed: writesAllowed, skipReason: skipReason) {
             guard let item = source.next() else { return nil }
+            if case .invalid = item, source.failedAsAWhole { return nil }
             switch item {
             case .row(var row, let record):
                 row.runID = configuration.runID(for: row)

@@ -25,9 +25,9 @@ package struct ImportSummary: Sendable {
     package var dryRun: Bool
     package var interrupted: Bool
     package var invalidInput: Bool
-    /// The input failed as a whole (no header naming the label columns, an empty CSV), not
-    /// row by row: `--max-errors` cannot let such a file through.
-    package var fileProblem = false
+    /// The problem that made the input fail as a whole (no header naming the label columns,
+    /// an empty CSV), not row by row: `--max-errors` cannot let such a file through.
+    package var fileProblem: String?
 
     package init(
         counts: OutcomeCounts, runs: Int, requests: Int, retries: Int, refused: Int = 0, allowedRate: Double? = nil,
@@ -79,6 +79,7 @@ package struct ImportSummary: Sendable {
         object["dry_run"] = .bool(dryRun)
         if dryRun { object["would_fail"] = .number(JSONNumber(counts.doomed)) }
         object["interrupted"] = .bool(interrupted)
+        object["file_problem"] = fileProblem.map { .string($0) } ?? .null
         object["exit_status"] = .number(JSONNumber(Int(exitStatus)))
         return .object(object)
     }
@@ -158,7 +159,7 @@ package struct ImportSummary: Sendable {
             lines.append(limited)
         }
         if dryRun { lines.append("dry run: nothing was written") }
-        if invalidInput && fileProblem {
+        if invalidInput && fileProblem != nil {
             lines.append("the file cannot be read as labels: nothing was written (fix the problem above; --max-errors allows invalid rows, not this)")
         } else if invalidInput {
             lines.append("the input has invalid rows: nothing was written (fix them, or allow some with --max-errors N)")

@@ -5,12 +5,12 @@ package enum InputValidator {
     package struct Summary: Sendable, Equatable {
         /// Rows that map to a label.
         package var validRows = 0
-        /// Items reported invalid: rows, and problems of the file itself (a header that
+        /// Items reported invalid: rows, and a problem of the file itself (a header that
         /// names no label column). Import writes nothing while there are more than
-        /// `--max-errors` of these.
+        /// `--max-errors` of these, or any problem of the file.
         package var invalidRows = 0
-        /// Invalid items that are not rows of data (file-level problems).
-        package var fileProblems = 0
+        /// A problem of the file itself, which ends it (an invalid item, not a row of data).
+        package var fileProblem: Diagnostic?
         package var errors = 0
         package var warnings = 0
         /// Valid rows that give an `id`.
@@ -27,10 +27,7 @@ package enum InputValidator {
         package init() {}
 
         /// Data rows read, valid and invalid (not the CSV header).
-        package var rows: Int { validRows + invalidRows - fileProblems }
-
-        /// Rows and file-level problems: what import reports an outcome for.
-        package var items: Int { validRows + invalidRows }
+        package var rows: Int { validRows + invalidRows - (fileProblem == nil ? 0 : 1) }
 
         /// `1,000 rows, no problems` / `2 problems in 1,000 rows` (with warnings counted apart).
         package var line: String {
@@ -90,9 +87,9 @@ package enum InputValidator {
                 } else {
                     firstLines[hash] = this
                 }
-            case .invalid(_, let diagnostics, let record):
+            case .invalid(_, let diagnostics, _):
                 summary.invalidRows += 1
-                if record == nil { summary.fileProblems += 1 }
+                if input.failedAsAWhole { summary.fileProblem = diagnostics.first }
                 for diagnostic in diagnostics {
                     report(diagnostic)
                     if diagnostic.severity == .error { summary.errors += 1 } else { summary.warnings += 1 }

@@ -42,6 +42,10 @@ package struct LabelInput {
     private var jsonlMapper: JSONLRowMapper?
     private let options: LabelInputOptions
     private var finished = false
+    /// The input failed as a whole (empty, no header naming the label columns, unreadable
+    /// past some point): the last item was a problem of the file, not of a row, and no
+    /// item follows it.
+    package private(set) var failedAsAWhole = false
     private var sawRow = false
 
     /// Opens `path` (`-` for stdin); throws only when the file cannot be opened, or is a
@@ -139,6 +143,13 @@ package struct LabelInput {
     /// `.invalid` and is followed by nil.
     package mutating func next() -> LabelInputItem? {
         if finished { return nil }
+        let item = nextItem()
+        // Every problem of the file itself ends the input; a row's never does.
+        if case .invalid = item, finished { failedAsAWhole = true }
+        return item
+    }
+
+    private mutating func nextItem() -> LabelInputItem? {
         if xlsx != nil {
             guard let item = nextCSV() else {
                 if xlsx!.emptyRows > 0 {

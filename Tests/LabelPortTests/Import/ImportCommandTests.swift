@@ -139,16 +139,22 @@ struct ImportCommandTests {
         try await ExportFixtures.withSandbox(seed: ImportFixtures.seed()) { sandbox, dir in
             let headerless = try dir.write("names.csv", "name,text_value\na.pdf,x\nb.pdf,y\n")
             let empty = try dir.write("empty.csv", "")
+            let report = dir.url("report.jsonl")
             for file in [headerless, empty] {
                 for extra in [[], ["--max-errors", "10"]] {
-                    let result = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", ImportFixtures.runA] + extra)
+                    let result = try await ImportFixtures.importFile(file, sandbox, dir, ["--run-id", ImportFixtures.runA, "--report", report] + extra)
                     #expect(result.status == 2, "\(file) \(extra): \(result.stderr)")
+                    #expect(result.stderr.contains("\n0 rows: 0 create, 0 update, 0 unchanged, 0 conflict, 0 invalid\n"), "the file's problem is not a row")
+                    #expect(try FileText.read(report) == "", "the report holds rows only")
                     #expect(result.stderr.contains(
                         "the file cannot be read as labels: nothing was written (fix the problem above; --max-errors allows invalid rows, not this)\n"),
                         "\(result.stderr)")
                     #expect(!result.stderr.contains("allow some with --max-errors"))
                 }
             }
+            let json = try await ImportFixtures.importFile(headerless, sandbox, dir, ["--run-id", ImportFixtures.runA, "--json"])
+            #expect(try ImportFixtures.value(json.stdout)["file_problem"]?.stringValue
+                == "\(headerless):1: no output_resource_name column: add one, or map yours with --map \"HEADER=output_resource_name\"")
             #expect(sandbox.stats.writesApplied == 0)
         }
     }

@@ -42,10 +42,14 @@ struct TokenCommandTests {
         }
     }
 
-    @Test("token_command that does not finish is stopped")
+    @Test("token_command that does not finish is stopped; what it said on stderr by then is shown, never its stdout")
     func commandTimeout() throws {
-        #expect(throws: ConfigurationError("x: token_command did not finish within 0.2 s and was stopped")) {
+        #expect(throws: ConfigurationError("x: token_command did not finish within 0.2 s and was stopped (it printed nothing on stderr)")) {
             try TokenCommand.run("sleep 30", what: "x: token_command", timeout: .milliseconds(200))
+        }
+        // The stderr line is written before the wait starts; the deadline leaves it time to be read.
+        #expect(throws: ConfigurationError("x: token_command did not finish within 2.0 s and was stopped:\n    touch your security key")) {
+            try TokenCommand.run("echo \(Self.token); echo 'touch your security key' >&2; exec sleep 30", what: "x: token_command", timeout: .seconds(2))
         }
     }
 
