@@ -18,7 +18,7 @@ pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
 
 TOKEN="net-check-token-$RANDOM$RANDOM"
-PROXY_PASSWORD="proxy-secret-$RANDOM"
+PROXY_PASSWORD="proxy:secret@$RANDOM"  # ":" and "@" are percent-encoded in the proxy URL
 RUN=3f0c8a52-6d1e-4b7a-9c2f-1a2b3c4d5e6f
 BIG=4b1d0000-0000-4000-8000-000000005000
 HOST=api.labelport.test   # resolvable only by the proxy
@@ -86,15 +86,28 @@ EOF
 nginx -c "$work/nginx.conf" -p "$work" 2>"$work/nginx-start.log" || { cat "$work/nginx-start.log" >&2; exit 1; }
 API="https://localhost:$NGINX_PORT/api"
 
-# 4. squid: a forward proxy whose hosts file alone knows $HOST.
+# 4. squid: a forward proxy whose hosts file alone knows $HOST, asking for a user name and
+#    password (Basic) when its helper is installed.
 SQUID_PORT=$(free_port)
 mkdir -p "$work/squid"
 chmod 777 "$work/squid"
 echo "127.0.0.1 $HOST" > "$work/hosts"
+ncsa=$(ls /usr/lib/squid/basic_ncsa_auth /usr/lib64/squid/basic_ncsa_auth /usr/libexec/squid/basic_ncsa_auth 2>/dev/null | head -n 1)
+if [[ -n "$ncsa" ]]; then
+  printf 'labelport:%s\n' "$(openssl passwd -apr1 "$PROXY_PASSWORD")" > "$work/squid-passwd"
+  chmod 644 "$work/squid-passwd"
+  squid_access="auth_param basic program $ncsa $work/squid-passwd
+auth_param basic realm labelport-check
+acl authed proxy_auth REQUIRED
+http_access allow authed
+http_access deny all"
+else
+  echo "network-check: squid's basic_ncsa_auth helper not found: the proxy asks for no credentials" >&2
+  squid_access="http_access allow all"
+fi
 cat > "$work/squid.conf" <<EOF
 http_port 127.0.0.1:$SQUID_PORT
-acl all_ports port 1-65535
-http_access allow all
+$squid_access
 hosts_file $work/hosts
 cache deny all
 access_log $work/squid/access.log
@@ -244,7 +257,8 @@ silent_case 1 "a connection gone silent is probed and replaced"
 silent_case 2 "both loops' connections gone silent at once are probed and replaced"
 
 # Through the proxy by CONNECT, to a host name only the proxy can resolve.
-PROXY_URL="http://labelport:$PROXY_PASSWORD@127.0.0.1:$SQUID_PORT"
+ENCODED_PASSWORD=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$PROXY_PASSWORD")
+PROXY_URL="http://labelport:$ENCODED_PASSWORD@127.0.0.1:$SQUID_PORT"
 if HTTPS_PROXY="$PROXY_URL" lp export labels --base-url "https://$HOST:$NGINX_PORT/api" --ca-file "$work/ca.pem" --run "$RUN" \
      --out "$work/via-proxy.jsonl" 2>"$work/proxy.err" \
    && cmp -s "$work/direct2.jsonl" "$work/via-proxy.jsonl" && grep -q "CONNECT $HOST:$NGINX_PORT" "$work/squid/access.log"; then
@@ -260,6 +274,22 @@ if lp export labels --proxy "$PROXY_URL" --base-url "https://$HOST:$NGINX_PORT/a
   pass "--proxy overrides the environment"
 else fail "--proxy" "$(cat "$work/flag.err")"; fi
 
+# A proxy that wants credentials: none given, or a wrong password, is said in words (407), not retried.
+if [[ -n "$ncsa" ]]; then
+  HTTPS_PROXY="http://127.0.0.1:$SQUID_PORT" lp export labels --base-url "https://$HOST:$NGINX_PORT/api" --ca-file "$work/ca.pem" \
+    --run "$RUN" > /dev/null 2>"$work/proxy-noauth.err"
+  rc=$?
+  if [[ $rc -eq 1 ]] && grep -q "proxy 127.0.0.1:$SQUID_PORT (from HTTPS_PROXY) asks for credentials: put them in the proxy URL" "$work/proxy-noauth.err"; then
+    pass "a proxy asking for credentials (407) is said in words"
+  else fail "proxy 407, no credentials" "exit $rc: $(cat "$work/proxy-noauth.err")"; fi
+  HTTPS_PROXY="http://labelport:wrong-$ENCODED_PASSWORD@127.0.0.1:$SQUID_PORT" lp export labels --base-url "https://$HOST:$NGINX_PORT/api" \
+    --ca-file "$work/ca.pem" --run "$RUN" > /dev/null 2>"$work/proxy-badauth.err"
+  rc=$?
+  if [[ $rc -eq 1 ]] && grep -q "proxy 127.0.0.1:$SQUID_PORT (from HTTPS_PROXY) rejected the credentials in the proxy URL (407)" "$work/proxy-badauth.err"; then
+    pass "wrong proxy credentials (407) are said in words, not shown"
+  else fail "proxy 407, wrong credentials" "exit $rc: $(cat "$work/proxy-badauth.err")"; fi
+fi
+
 # NO_PROXY bypasses it (and then the name is unknown); loopback never uses a proxy.
 HTTPS_PROXY="$PROXY_URL" NO_PROXY="labelport.test" lp export labels --base-url "https://$HOST:$NGINX_PORT/api" \
   --ca-file "$work/ca.pem" --run "$RUN" > /dev/null 2>"$work/noproxy.err"
@@ -271,14 +301,14 @@ if HTTPS_PROXY="http://127.0.0.1:1" lp export labels --base-url "$API" --ca-file
 else fail "loopback bypass" "$(cat "$work/loop.err")"; fi
 
 # A dead proxy: said in words, naming the proxy, not its credentials.
-HTTPS_PROXY="http://user:$PROXY_PASSWORD@127.0.0.1:1" lp export labels --base-url "https://$HOST:$NGINX_PORT/api" \
+HTTPS_PROXY="http://user:$ENCODED_PASSWORD@127.0.0.1:1" lp export labels --base-url "https://$HOST:$NGINX_PORT/api" \
   --ca-file "$work/ca.pem" --run "$RUN" --retries 0 > /dev/null 2>"$work/deadproxy.err"
 grep -q "could not connect to proxy 127.0.0.1:1 (from HTTPS_PROXY): connection refused" "$work/deadproxy.err" \
   && pass "a refused proxy is named in words" || fail "dead proxy" "$(cat "$work/deadproxy.err")"
 
 # Secrets: neither the token nor the proxy password in anything written or printed.
-if grep -rqF -e "$TOKEN" -e "$PROXY_PASSWORD" "$work"/*.out "$work"/*.err "$work"/*.jsonl "$work"/*.json 2>/dev/null; then
-  fail "secrets" "found in $(grep -rlF -e "$TOKEN" -e "$PROXY_PASSWORD" "$work"/*.out "$work"/*.err "$work"/*.jsonl "$work"/*.json | tr '\n' ' ')"
+if grep -rqF -e "$TOKEN" -e "$PROXY_PASSWORD" -e "$ENCODED_PASSWORD" "$work"/*.out "$work"/*.err "$work"/*.jsonl "$work"/*.json 2>/dev/null; then
+  fail "secrets" "found in $(grep -rlF -e "$TOKEN" -e "$PROXY_PASSWORD" -e "$ENCODED_PASSWORD" "$work"/*.out "$work"/*.err "$work"/*.jsonl "$work"/*.json | tr '\n' ' ')"
 else pass "the token and the proxy password appear in no output or file"; fi
 
 echo "network-check: $failures failure(s)"
