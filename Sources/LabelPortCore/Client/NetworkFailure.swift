@@ -90,9 +90,11 @@ struct NetworkFailure {
             let what = proxy?.hasCredentials == true ? "rejected the credentials in the proxy URL" : "asks for credentials: put them in the proxy URL (http://USER:PASSWORD@HOST:PORT)"
             return (.proxyFailed, "\(proxyName) \(what) (407)")
         case .invalidProxyResponse:
-            // Its status is not known here: a refusal (403) or a server it cannot reach
-            // (502, 503). Never sent; not tried again, as a refusal would only repeat.
-            return (.proxyFailed, "\(proxyName) did not open a tunnel to \(server): it refused (check that it allows CONNECT to this host and port: labelport tunnels http:// through it too) or could not reach the server")
+            // Its status is not known here: a refusal (403; tinyproxy's 401 for a wrong
+            // password) or a server it cannot reach (502, 503). Never sent; not tried again,
+            // as a refusal would only repeat.
+            let credentials = proxy?.hasCredentials == true ? "are the credentials in the proxy URL right? " : ""
+            return (.proxyFailed, "\(proxyName) did not open a tunnel to \(server): it refused (\(credentials)check that it allows CONNECT to this host and port: labelport tunnels http:// through it too) or could not reach the server")
         case .readTimeout:
             return (.timeout, noProgress(received))
         case .deadlineExceeded:

@@ -60,8 +60,11 @@ struct NetworkFailureTests {
         #expect(error.kind == .proxyFailed)
         #expect(!error.isRetryable, "a proxy's refusal would only repeat")
         #expect(!error.outcomeUnknown)
-        #expect(error.description == "list gold labels of run R: proxy proxy.corp:3128 (from HTTP_PROXY) did not open a tunnel to api.example.com:8080: it refused (check that it allows CONNECT to this host and port: labelport tunnels http:// through it too) or could not reach the server")
+        #expect(error.description == "list gold labels of run R: proxy proxy.corp:3128 (from HTTP_PROXY) did not open a tunnel to api.example.com:8080: it refused (are the credentials in the proxy URL right? check that it allows CONNECT to this host and port: labelport tunnels http:// through it too) or could not reach the server")
         #expect(!error.description.contains("s3cret"))
+        let anonymous = NetworkFailure(server: "api.example.com:8080", proxy: try ProxySettings(url: "http://proxy.corp:3128", source: "HTTP_PROXY"), timeout: .seconds(30), trust: TrustSettings())
+        #expect(anonymous.apiError(HTTPClientError.invalidProxyResponse, operation: "list gold labels of run R").description
+            == "list gold labels of run R: proxy proxy.corp:3128 (from HTTP_PROXY) did not open a tunnel to api.example.com:8080: it refused (check that it allows CONNECT to this host and port: labelport tunnels http:// through it too) or could not reach the server")
     }
 
     @Test("a compressed answer cut short, or with bytes after its end, is an invalid answer said in words")
