@@ -41,9 +41,15 @@ struct ImportSession {
         readingNote = firstPass.readingNote
     }
 
-    /// A problem of the file itself, or more invalid rows than `--max-errors` allows:
-    /// nothing is written.
-    var invalidInput: Bool { validation.fileProblem != nil || validation.invalidRows > (command.maxErrors ?? 0) }
+    /// Why nothing is written, when the input is invalid: a problem of the file itself, or
+    /// more invalid rows than `--max-errors` allows.
+    var notWrittenBecause: String? {
+        if validation.fileProblem != nil { return "the file cannot be read as labels" }
+        guard validation.invalidRows > (command.maxErrors ?? 0) else { return nil }
+        return "the input has \(CountText.count(validation.invalidRows, "invalid row"))"
+    }
+
+    var invalidInput: Bool { notWrittenBecause != nil }
 
     /// Plans and applies every row; returns the exit status.
     func run(
@@ -63,9 +69,7 @@ struct ImportSession {
         var secondPass = try source.open()
         let counts = await engine.apply(
             &secondPass, planner: &planner, sink: tally, writesAllowed: !invalidInput,
-            skipReason: !invalidInput ? nil : validation.fileProblem != nil
-                ? "not written: the file cannot be read as labels"
-                : "not written: the input has \(CountText.count(validation.invalidRows, "invalid row"))")
+            skipReason: notWrittenBecause.map { "not written: \($0)" })
         await progress?.stop()
         if let why = engine.stoppedBy, counts.count(.skipped) > 0 {
             let rejects = command.rejects.map { " (written to \($0))" } ?? ""
@@ -124,7 +128,7 @@ struct ImportSession {
         if let planOut = command.planOut {
             console.message(savePlan
                 ? "plan saved to \(planOut): carry it out with labelport apply \(planOut)"
-                : "no plan saved: \(!invalidInput ? "not every run could be read" : validation.fileProblem != nil ? "the file cannot be read as labels" : "the input has invalid rows")")
+                : "no plan saved: \(notWrittenBecause ?? "not every run could be read")")
         }
         if let journal, journal.wasWritten { console.message("journal: \(journal.path) (take it back with labelport undo \(journal.path))") }
     }
