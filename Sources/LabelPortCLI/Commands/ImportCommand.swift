@@ -10,7 +10,8 @@ struct ImportCommand: AsyncParsableCommand {
         discussion: """
             Every row becomes a create or an update of one gold label. The whole file is \
             checked before the first write: any invalid row means nothing is written (exit 2) \
-            unless --max-errors allows it. --dry-run reads the runs' labels and prints the plan \
+            unless --max-errors allows it; a problem of the file itself (empty, no label \
+            column) always does. --dry-run reads the runs' labels and prints the plan \
             (counts, then each change field by field; the first 20, all with --verbose) \
             without writing anything. Failed rows are listed on stderr with their reason.
 
