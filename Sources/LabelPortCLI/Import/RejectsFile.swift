@@ -6,12 +6,17 @@ import LabelPortCore
 /// finish; a workbook is kept and written whole when the file closes (it cannot be read
 /// before its end). Used under the lock of one ``RowFiles``.
 final class RejectsFile {
+    private enum Destination {
+        /// CSV or JSONL, written as rows finish.
+        case text(BufferedFileWriter)
+        /// A workbook's rows, until ``close()``.
+        case workbook([[ExportCell?]])
+        case closed
+    }
+
     private var writer: RecordWriter
-    private var wroteHeader = false
     private let path: String
-    private let file: BufferedFileWriter?
-    /// A workbook's rows, until ``close()``.
-    private var sheetRows: [[ExportCell?]]?
+    private var destination: Destination
 
     /// Whether rejected rows of an input in `format` go to `path` as a workbook.
     static func isWorkbook(_ path: String, format: InputFormat) -> Bool {
@@ -24,55 +29,58 @@ final class RejectsFile {
         self.writer = writer
         self.path = path
         if Self.isWorkbook(path, format: writer.format) {
-            file = nil
-            sheetRows = []
+            destination = .workbook([])
             return
         }
         let file = try BufferedFileWriter(path: path)
-        self.file = file
+        destination = .text(file)
         var header: [UInt8] = []
         self.writer.appendHeader(into: &header)
-        wroteHeader = true
         try file.write(header)
     }
 
     func write(_ record: InputRecord) throws(FileError) {
-        if sheetRows != nil {
+        switch destination {
+        case .text(let file):
+            var out: [UInt8] = []
+            writer.append(record, into: &out)
+            try file.write(out)
+        case .workbook(var rows):
             guard case .cells(let cells) = record.content else { return }
-            sheetRows!.append(cells.fields.map(RecordWriter.workbookCell))
+            destination = .closed  // the rows are not copied while one is added
+            rows.append(cells.fields.map(RecordWriter.workbookCell))
+            destination = .workbook(rows)
+        case .closed:
             return
         }
-        var out: [UInt8] = []
-        if !wroteHeader {
-            writer.appendHeader(into: &out)
-            wroteHeader = true
-        }
-        writer.append(record, into: &out)
-        try file?.write(out)
     }
 
     func flush() throws(FileError) {
-        try file?.flush()
+        if case .text(let file) = destination { try file.flush() }
     }
 
     /// Closes the text file, or writes the workbook whole (in place of the file at `path`
     /// only once complete).
     func close() throws(FileError) {
-        guard let rows = sheetRows else {
-            try file?.close()
+        let closing = destination
+        destination = .closed
+        switch closing {
+        case .text(let file):
+            try file.close()
+        case .workbook(let rows):
+            let out = try AtomicFileWriter(path: path)
+            do {
+                try XlsxWriter(sheetName: writer.sheetName ?? "rejects").write(header: writer.header ?? [], rows: rows) { try out.write($0) }
+            } catch let error as FileError {
+                out.abort()
+                throw error
+            } catch {
+                out.abort()
+                throw FileError(path: path, reason: "\(error)")
+            }
+            try out.commit()
+        case .closed:
             return
         }
-        sheetRows = nil
-        let out = try AtomicFileWriter(path: path)
-        do {
-            try XlsxWriter(sheetName: writer.sheetName ?? "rejects").write(header: writer.header ?? [], rows: rows) { try out.write($0) }
-        } catch let error as FileError {
-            out.abort()
-            throw error
-        } catch {
-            out.abort()
-            throw FileError(path: path, reason: "\(error)")
-        }
-        try out.commit()
     }
 }
