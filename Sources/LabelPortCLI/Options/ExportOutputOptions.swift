@@ -6,7 +6,7 @@ struct ExportOutputOptions: ParsableArguments {
     @Option(name: .customLong("out"), help: ArgumentHelp("The file to write, replaced whole or not at all; - for stdout.", valueName: "FILE"))
     var out: String = "-"
 
-    @Option(help: ArgumentHelp("csv, jsonl or xlsx (default: from --out's extension, else jsonl).", valueName: "FORMAT"))
+    @Option(help: ArgumentHelp("csv, jsonl or xlsx (default: from --out's extension, else jsonl; a .tsv file is CSV separated by tabs).", valueName: "FORMAT"))
     var format: ExportFormat?
 
     @Flag(help: "CSV for Excel: a UTF-8 byte order mark and CRLF line ends.")
@@ -37,6 +37,6 @@ extension ExportOutputOptions {
     /// The encoder these options ask for; `sheetName` names an xlsx file's one sheet;
     /// `flatten`: `export labels --flatten`.
     func encoder<Record: ExportRecord>(sheetName: String, flatten: Bool = false) -> ExportEncoder<Record> {
-        ExportEncoder(format: resolvedFormat, excel: excel, flatten: flatten, sheetName: sheetName)
+        ExportEncoder(format: resolvedFormat, excel: excel, flatten: flatten, sheetName: sheetName, delimiter: InputFormat.defaultDelimiter(path: out))
     }
 }

@@ -5,7 +5,8 @@
 ///   fields left out, nested object keys sorted byte-wise, numbers exactly as sent.
 /// - CSV: a header row of ``ExportRecord/fieldNames``, then one row per record; an object
 ///   is its canonical JSON text in one cell, booleans `true` / `false`, absent empty.
-///   With `excel`, a UTF-8 byte order mark first and CRLF line ends.
+///   With `excel`, a UTF-8 byte order mark first and CRLF line ends; cells separated by
+///   `delimiter` (a tab for a `.tsv` file).
 /// - xlsx: one sheet (``XlsxWriter``), the columns of CSV, typed cells.
 /// - `flatten` (CSV and xlsx): `object_value` spread over `object_value.KEY` columns
 ///   (``FlattenedLayout``).
@@ -23,12 +24,14 @@ package struct ExportEncoder<Record: ExportRecord>: Sendable {
     /// `"name":` for each column, encoded once.
     private let keyPrefixes: [[UInt8]]
 
-    package init(format: ExportFormat, excel: Bool = false, flatten: Bool = false, sheetName: String = "Sheet1") {
+    package init(
+        format: ExportFormat, excel: Bool = false, flatten: Bool = false, sheetName: String = "Sheet1", delimiter: UInt8 = UInt8(ascii: ",")
+    ) {
         self.format = format
         self.excel = excel && format == .csv
         self.flatten = flatten && format != .jsonl
         self.sheetName = sheetName
-        self.csv = CSVWriter(crlf: self.excel)
+        self.csv = CSVWriter(delimiter: delimiter, crlf: self.excel)
         self.keyPrefixes = Record.fieldNames.map { name in
             var bytes: [UInt8] = []
             JSONWriter.writeString(name, into: &bytes)

@@ -96,6 +96,7 @@ struct ExportEncoderTests {
     func detect() {
         #expect(ExportFormat.detect(path: "out/backup.CSV") == .csv)
         #expect(ExportFormat.detect(path: "backup.jsonl") == .jsonl)
+        #expect(ExportFormat.detect(path: "backup.tsv") == .csv, "CSV separated by tabs")
         #expect(ExportFormat.detect(path: "dir.csv/backup") == nil)
         #expect(ExportFormat.detect(path: "-") == nil)
     }

@@ -1,5 +1,5 @@
 import Testing
-import LabelPortCore
+@testable import LabelPortCore
 import LabelPortSandbox
 @testable import LabelPortCLI
 
@@ -54,6 +54,27 @@ struct ExportLabelsCommandTests {
             try ExportReadBack.expectSameLabels(path: directory.url("a.csv"), as: sandbox.sandbox.goldLabels(runID: TestSandbox.runA))
             try ExportReadBack.expectSameLabels(path: directory.url("c.csv"), as: sandbox.sandbox.goldLabels(runID: TestSandbox.runA))
             try ExportReadBack.expectSameLabels(path: directory.url("b.csv"), as: sandbox.sandbox.goldLabels(runID: TestSandbox.runA))
+        }
+    }
+
+    @Test("a .tsv file is CSV separated by tabs: a cell holding a tab is quoted, and it reads back the same")
+    func tsv() async throws {
+        try await F.withSandbox(seed: F.trickySeed()) { sandbox, directory in
+            let (result, tsv) = try await F.export([TestSandbox.runA], from: sandbox, in: directory, to: "a.tsv")
+            #expect(result.status == 0, "\(result.stderr)")
+            let (_, csv) = try await F.export([TestSandbox.runA], from: sandbox, in: directory, to: "a.csv")
+            let text = String(decoding: tsv, as: UTF8.self)
+            #expect(text.hasPrefix("run_id\toutput_resource_name\tid\ttext_value\tobject_value\tobject_value_is_partial\taccount_id\tcreated_by\tcreated_at\tupdated_by\tupdated_at\n"))
+            // Cell by cell the same as the CSV export: the rows read back alike.
+            let rows = { (bytes: [UInt8], delimiter: UInt8) in
+                var reader = CSVReader(source: ByteSource(bytes: bytes, chunkSize: 1 << 16), file: "x", delimiter: delimiter)
+                var cells: [[String]] = []
+                while let event = reader.next() { if case .row(let row) = event { cells.append(row.fields) } }
+                return cells
+            }
+            #expect(rows(tsv, 0x09) == rows(csv, UInt8(ascii: ",")))
+            #expect(rows(tsv, 0x09).count > 1)
+            try ExportReadBack.expectSameLabels(path: directory.url("a.tsv"), as: sandbox.sandbox.goldLabels(runID: TestSandbox.runA))
         }
     }
 
