@@ -40,6 +40,14 @@ struct JSONLRowMapper {
         self.formatWasGuessed = formatWasGuessed
     }
 
+    /// A line that is no JSON value but cells: it does not start as JSON does and holds a
+    /// delimiter CSV finds (`,` `;` tab `|`).
+    static func looksLikeCSV(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let start = firstNonBlank(bytes)
+        guard start < bytes.count, ![UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "\"")].contains(bytes[start]) else { return false }
+        return bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") || $0 == 0x09 || $0 == UInt8(ascii: "|") }
+    }
+
     /// Parses and maps one line; unknown keys add one warning each (first time seen).
     mutating func map(
         _ bytes: UnsafeRawBufferPointer, line: Int, unterminated: Bool, warnings: inout [Diagnostic]
@@ -60,6 +68,9 @@ struct JSONLRowMapper {
             if formatWasGuessed && !hintGiven {
                 hintGiven = true
                 message += " (read as JSONL because the file name does not end in .csv, .tsv, .jsonl or .xlsx: pass --format csv if it is CSV)"
+            } else if !hintGiven && Self.looksLikeCSV(bytes) {
+                hintGiven = true
+                message += " (the line looks like CSV: if the file is CSV, name it .csv or pass --format csv)"
             }
             return .failure(MappingProblems(diagnostics: [Diagnostic(file: file, line: line, column: column, message: message)]))
         }

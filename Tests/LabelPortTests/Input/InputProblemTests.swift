@@ -226,6 +226,25 @@ struct InputProblemTests {
         }
         #expect(diagnostics[0].message.hasSuffix("(read as JSONL because the file name does not end in .csv, .tsv, .jsonl or .xlsx: pass --format csv if it is CSV)"))
     }
+
+    @Test("a CSV named .jsonl: its first line that looks like CSV says so, once; a broken JSON line does not")
+    func csvNamedJSONL() {
+        let items = InputFixtures.items(bytes: Array("output_resource_name;text_value\na.pdf;x\n".utf8), name: "labels.jsonl")
+        let messages = items.compactMap { item -> String? in
+            guard case .invalid(_, let diagnostics, _) = item else { return nil }
+            return diagnostics[0].message
+        }
+        #expect(messages == [
+            "invalid JSON: unexpected character 'o'; expected a JSON value (the line looks like CSV: if the file is CSV, name it .csv or pass --format csv)",
+            "invalid JSON: unexpected character 'a'; expected a JSON value",
+        ])
+        let broken = InputFixtures.items(bytes: Array("{\"output_resource_name\": \"a\", \"text_value\": x, y}\n".utf8), name: "labels.jsonl")
+        guard case .invalid(1, let diagnostics, _) = broken.first else {
+            Issue.record("expected an invalid row")
+            return
+        }
+        #expect(!diagnostics[0].message.contains("CSV"))
+    }
 }
 
 /// A problem is one line, as tools that read `FILE:LINE: message` need: a quoted cell
