@@ -97,4 +97,16 @@ extension CSVReader {
         default: "byte 0x\(String(delimiter, radix: 16, uppercase: true))"
         }
     }
+
+    /// The problem of a cell holding `byte`, which is no UTF-8: most often a file saved as
+    /// Excel's plain "CSV" on Windows (Windows-1252), whose character it names.
+    static func notUTF8(_ byte: UInt8) -> String {
+        let hex = "0x" + String(byte, radix: 16, uppercase: true)
+        guard let character = UTF8Validation.windows1252(byte) else {
+            return "invalid UTF-8 (byte \(hex)): save the file as UTF-8 (from Excel: \"CSV UTF-8\")"
+        }
+        return "invalid UTF-8 (byte \(hex), \"\(character)\" in Windows-1252, which Excel's plain \"CSV\" writes): "
+            + "save the file as UTF-8 (from Excel: \"CSV UTF-8\")"
+    }
 }
+

@@ -361,7 +361,7 @@ struct CSVReader {
                         let at = locateInRow(cell: index, offset: bad)
                         problems.append(Diagnostic(
                             file: file, line: at.line, column: at.column,
-                            message: "invalid UTF-8 (byte 0x\(String(slice[bad], radix: 16, uppercase: true))): save the file as UTF-8"))
+                            message: CSVReader.notUTF8(slice[bad])))
                     }
                     start = mark >> 1
                 }

@@ -51,4 +51,23 @@ package enum UTF8Validation {
         if scalar < minimum || scalar > 0x10FFFF || (scalar >= 0xD800 && scalar < 0xE000) { return 0 }
         return length
     }
+
+    /// What a byte that is not UTF-8 stands for in Windows-1252 (Latin-1 with printable
+    /// characters at 0x80–0x9F), the encoding of Excel's plain "CSV" on Windows; nil for a
+    /// byte that encoding leaves undefined, or a control character.
+    package static func windows1252(_ byte: UInt8) -> Character? {
+        switch byte {
+        case 0xA0: return nil  // no-break space: nothing a message could show
+        case 0xA1...0xFF: return Character(Unicode.Scalar(byte))
+        case 0x80...0x9F:
+            let scalar = windows1252High[Int(byte - 0x80)]
+            return scalar == 0 ? nil : Character(Unicode.Scalar(scalar)!)
+        default: return nil
+        }
+    }
+
+    private static let windows1252High: [UInt32] = [
+        0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+        0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+    ]
 }

@@ -33,7 +33,7 @@ struct InputProblemTests {
             "1 problem in 1 row",
         ]),
         ("invalid-utf8.csv", [
-            "invalid-utf8.csv:2:49: invalid UTF-8 (byte 0xFF): save the file as UTF-8",
+            "invalid-utf8.csv:2:49: invalid UTF-8 (byte 0xFF, \"ÿ\" in Windows-1252, which Excel's plain \"CSV\" writes): save the file as UTF-8 (from Excel: \"CSV UTF-8\")",
             "1 problem in 1 row",
         ]),
         ("nul-byte.csv", [
@@ -194,8 +194,8 @@ struct InputProblemTests {
             return
         }
         #expect(diagnostics.map(\.description) == [
-            "split.csv:2:2: invalid UTF-8 (byte 0xC3): save the file as UTF-8",
-            "split.csv:2:4: invalid UTF-8 (byte 0xA9): save the file as UTF-8",
+            "split.csv:2:2: invalid UTF-8 (byte 0xC3, \"Ã\" in Windows-1252, which Excel's plain \"CSV\" writes): save the file as UTF-8 (from Excel: \"CSV UTF-8\")",
+            "split.csv:2:4: invalid UTF-8 (byte 0xA9, \"©\" in Windows-1252, which Excel's plain \"CSV\" writes): save the file as UTF-8 (from Excel: \"CSV UTF-8\")",
         ])
     }
 
@@ -225,6 +225,21 @@ struct InputProblemTests {
             return
         }
         #expect(diagnostics[0].message.hasSuffix("(read as JSONL because the file name does not end in .csv, .tsv, .jsonl or .xlsx: pass --format csv if it is CSV)"))
+    }
+
+    @Test("a byte that is not UTF-8 is named as Windows-1252 reads it, when that encoding has a character for it")
+    func windows1252Names() {
+        #expect(UTF8Validation.windows1252(0x80) == "€")
+        #expect(UTF8Validation.windows1252(0x9F) == "Ÿ")
+        #expect(UTF8Validation.windows1252(0xE9) == "é")
+        #expect(UTF8Validation.windows1252(0x81) == nil, "undefined in Windows-1252")
+        #expect(UTF8Validation.windows1252(0xA0) == nil, "a no-break space shows nothing")
+        let items = InputFixtures.items(bytes: [UInt8]("run_id,output_resource_name,text_value\n3f1c1f0e-1111-4111-8111-111111111111,a,".utf8) + [0x81, 0x0A], name: "odd.csv")
+        guard case .invalid(2, let diagnostics, _) = items.first else {
+            Issue.record("expected an invalid row")
+            return
+        }
+        #expect(diagnostics.map(\.message) == [#"invalid UTF-8 (byte 0x81): save the file as UTF-8 (from Excel: "CSV UTF-8")"#])
     }
 
     @Test("a CSV named .jsonl: its first line that looks like CSV says so, once; a broken JSON line does not")
